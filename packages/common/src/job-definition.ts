@@ -1,0 +1,87 @@
+/**
+ * The job file contract: what a user's `export default defineJob({...})` may hold.
+ *
+ * This module is imported by user bundles (the bundler aliases `tsapply` to a tiny
+ * entry that re-exports `defineJob`), so it must stay free of heavy imports: types
+ * only, plus one identity function.
+ */
+import type { RecordBatch, Table, Vector } from 'apache-arrow';
+
+/** Where rows come from. Paths are resolved against the job file's folder. */
+export type InputSpec =
+  | { format: 'csv'; path: string; options?: CsvInputOptions }
+  | { format: 'jsonl' | 'json' | 'parquet' | 'arrow'; path: string; options?: Record<string, unknown> }
+  | { format: 'image' | 'binaryFile'; path: string; options?: Record<string, unknown> }
+  | { range: number | bigint; numPartitions?: number }
+  | { rows: ReadonlyArray<Record<string, unknown>> }
+  /** Spark only: build the input DataFrame yourself. */
+  | ((spark: any) => unknown);
+
+export interface CsvInputOptions {
+  /** First line holds column names. @default true */
+  header?: boolean;
+  /** @default ',' */
+  delimiter?: string;
+  /** Parse numbers and booleans when no schema is declared. @default true */
+  inferSchema?: boolean;
+}
+
+export type OutputFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';
+
+export interface OutputSpec {
+  format?: OutputFormat;
+  path: string;
+  /** 'error' refuses an existing path. @default 'error' */
+  mode?: 'error' | 'overwrite';
+}
+
+/** What `apply` sees for each call: one Arrow record batch, or one whole group. */
+export interface Batch<Row = Record<string, unknown>> extends Iterable<Row> {
+  readonly numRows: number;
+  /** Column names, in schema order. */
+  readonly columns: readonly string[];
+  /** The Arrow vector of a column; throws naming the valid columns when absent. */
+  column(name: string): Vector;
+  /** The underlying apache-arrow RecordBatch (zero-copy). */
+  readonly arrow: RecordBatch;
+  /** All rows as plain objects (materialised on demand). */
+  toArray(): Row[];
+}
+
+export interface ApplyContext<Context = unknown, State = unknown> {
+  readonly context: Context;
+  readonly partitionIndex: number;
+  readonly state: State;
+  /** With `groupBy`: the group's key values by column name. */
+  readonly key?: Record<string, unknown>;
+}
+
+export type ApplyResult =
+  | ReadonlyArray<Record<string, unknown>>
+  | Record<string, ArrayLike<unknown>>
+  | RecordBatch
+  | Table
+  | Iterable<Record<string, unknown>>
+  | AsyncIterable<Record<string, unknown>>
+  | null
+  | undefined;
+
+export interface JobDefinition<Context = unknown, State = unknown> {
+  input: InputSpec;
+  /** Output schema as Spark DDL, e.g. `'name string, n long'`. Inferred from a sample when omitted. */
+  schema?: string;
+  groupBy?: readonly string[];
+  context?: Context;
+  init?: (context: Context) => State | Promise<State>;
+  apply: (batch: Batch, ctx: ApplyContext<Context, State>) => ApplyResult | Promise<ApplyResult>;
+  output?: OutputSpec;
+  /** Rows per Arrow record batch handed to `apply` (without groupBy). @default 10000 */
+  batchSize?: number;
+}
+
+/** Identity at run time; exists so job files get types and editors get completion. */
+export function defineJob<Context = unknown, State = unknown>(
+  job: JobDefinition<Context, State>,
+): JobDefinition<Context, State> {
+  return job;
+}

@@ -1,1 +1,70 @@
-export * from './job-definition.js';
+/**
+ * `@tsapply/common`: the core every tsapply package codes against.
+ *
+ * - the job contract (`defineJob`, `JobDefinition`, `Batch`, …),
+ * - Spark DDL ⇄ Arrow schemas (`parseDDL`, `toDDL`, `inferSchema`),
+ * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`, `applyResultToBatches`),
+ * - context serializers (`serializers.fast`, `serializers.compressed`),
+ * - payload framing (`encodePayload`, `decodePayload`, `payloadHash`),
+ * - error classes with a cross-copy brand (`isTsapplyError`).
+ *
+ * @example
+ * ```ts
+ * import { parseDDL, rowsToRecordBatch, recordBatchToRows } from '@tsapply/common';
+ * const schema = parseDDL('name string, n bigint');
+ * const batch = rowsToRecordBatch([{ name: 'a', n: 1n }], schema);
+ * recordBatchToRows(batch); // [{ name: 'a', n: 1n }]
+ * ```
+ */
+export { defineJob } from './job-definition.js';
+export type {
+  ApplyContext,
+  ApplyResult,
+  Batch,
+  CsvInputOptions,
+  InputSpec,
+  JobDefinition,
+  OutputFormat,
+  OutputSpec,
+} from './job-definition.js';
+
+export {
+  TsapplyError,
+  isTsapplyError,
+  SchemaMismatchError,
+  SchemaInferenceError,
+  DDLParseError,
+  SerializerError,
+  PayloadError,
+  UserCodeError,
+  serializeError,
+  deserializeError,
+  registerErrorClass,
+} from './errors.js';
+export type { SourceLocation, UserCodeErrorFields, SerializedError } from './errors.js';
+
+export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
+export { toDDL, typeToDDL } from './schema/ddl-format.js';
+export { inferSchema } from './schema/infer-schema.js';
+
+export { rowsToRecordBatch, columnsToRecordBatch } from './arrow/rows-to-batch.js';
+export { recordBatchToRows, vectorToJS } from './arrow/batch-to-rows.js';
+export { createBatch } from './arrow/create-batch.js';
+export { applyResultToBatches } from './arrow/apply-result.js';
+export type { ApplyResultOptions } from './arrow/apply-result.js';
+
+export type { Serializer } from './serializers/serializer.js';
+export { serializers, resolveSerializer, validateSerializer } from './serializers/index.js';
+
+export { encodePayload, payloadHash } from './payload/encode.js';
+export { decodePayload, defaultLoadSerializer } from './payload/decode.js';
+export type { DecodePayloadOptions } from './payload/decode.js';
+export type { PayloadMeta, PayloadParts, DecodedPayload } from './payload/payload-format.js';
+
+export { findUnserializable, describeUnserializable } from './context/find-unserializable.js';
+export type { UnserializableValue } from './context/find-unserializable.js';
+
+export { formatTable, formatCell } from './format-table.js';
+export type { FormatTableOptions } from './format-table.js';
+
+export { cacheDir } from './cache-dir.js';

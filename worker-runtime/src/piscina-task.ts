@@ -1,0 +1,95 @@
+/**
+ * Piscina task entry: `@tsapply/worker-runtime/piscina-task`. The local engine creates
+ * `new Piscina({ filename: piscinaTaskFilename })` and runs one `TaskInput` per record
+ * batch (or group); the message shapes and the error convention are documented in
+ * `task-protocol.ts`.
+ *
+ * Runs in a piscina worker thread. Each thread keeps its loaded payloads in the
+ * per-thread runner cache, so the payload is read, verified and evaluated — and
+ * `init` run — once per thread, however many tasks it serves. (Calling it on the main
+ * thread works too, e.g. for a driver-side sample, with the main thread's own cache.)
+ */
+import { Piscina } from 'piscina';
+import { parseDDL, serializeError } from '@tsapply/common';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { recordBatchesToIPC, recordBatchFromIPC } from './arrow-ipc.js';
+import { InvalidTaskError } from './errors.js';
+import { getRunnerFromFile } from './runner-cache.js';
+import type { BatchTaskInput, BatchTaskOutput, SampleTaskOutput, TaskInput, TaskOutput } from './task-protocol.js';
+
+export type { BatchTaskInput, BatchTaskOutput, SampleTaskInput, SampleTaskOutput, TaskInput, TaskOutput } from './task-protocol.js';
+
+/** Parsed DDL by text: a pool sends the same inferred schema with every task. */
+const schemaCache = new Map<string, Schema>();
+
+function schemaFor(ddl: string): Schema {
+  let schema = schemaCache.get(ddl);
+  if (schema === undefined) {
+    schema = parseDDL(ddl);
+    schemaCache.set(ddl, schema);
+  }
+  return schema;
+}
+
+/** Hands `ipc`'s buffer to the driver thread by transfer instead of a structured-clone copy. */
+class MovableOutput {
+  constructor(private readonly output: BatchTaskOutput) {}
+  get [Piscina.transferableSymbol](): ArrayBuffer[] {
+    return [this.output.ipc.buffer as ArrayBuffer];
+  }
+  get [Piscina.valueSymbol](): BatchTaskOutput {
+    return this.output;
+  }
+}
+
+function checkTask(task: unknown): TaskInput {
+  if (typeof task !== 'object' || task === null) throw new InvalidTaskError(`A piscina task must be an object, got ${String(task)}.`);
+  const t = task as Partial<TaskInput>;
+  if (t.type !== 'batch' && t.type !== 'sample') {
+    throw new InvalidTaskError(`Unknown task type ${JSON.stringify(t.type)}; valid types: 'batch', 'sample'.`);
+  }
+  if (typeof t.payloadPath !== 'string' || typeof t.payloadHash !== 'string') {
+    throw new InvalidTaskError('A task needs payloadPath and payloadHash strings.');
+  }
+  if (!(t.ipc instanceof Uint8Array)) throw new InvalidTaskError('A task needs ipc: Uint8Array (Arrow IPC stream bytes).');
+  return t as TaskInput;
+}
+
+async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
+  const task = checkTask(input);
+  const runner = await getRunnerFromFile(task.payloadPath, task.payloadHash);
+  const batch = recordBatchFromIPC(task.ipc);
+  const base = { partitionIndex: task.partitionIndex, ...(task.key !== undefined ? { key: task.key } : {}) };
+  if (task.type === 'sample') {
+    const rows = await runner.applyBatchRows(batch, base);
+    return { type: 'sample', rows, rowsIn: batch.numRows, rowsOut: rows.length } satisfies SampleTaskOutput;
+  }
+  const t: BatchTaskInput = task;
+  const schema = t.schema !== undefined ? schemaFor(t.schema) : runner.outputSchema;
+  const out: RecordBatch[] = [];
+  let rowsOut = 0;
+  for await (const b of runner.applyBatch(batch, {
+    ...base,
+    ...(schema !== undefined ? { schema } : {}),
+    ...(t.maxRowsPerBatch !== undefined ? { maxRowsPerBatch: t.maxRowsPerBatch } : {}),
+  })) {
+    out.push(b);
+    rowsOut += b.numRows;
+  }
+  // applyBatch already refused a missing schema, so `schema` is defined here.
+  const ipc = recordBatchesToIPC(out, schema!);
+  const movable = new MovableOutput({ type: 'batch', ipc, rowsIn: batch.numRows, rowsOut });
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as MovableOutput;
+}
+
+/**
+ * The task handler. Rejects with a `SerializedError` plain object (see
+ * `task-protocol.ts`); the driver rebuilds it with `reviveTaskError`.
+ */
+export default async function piscinaTask(task: TaskInput): Promise<TaskOutput> {
+  try {
+    return (await runTask(task)) as TaskOutput;
+  } catch (e) {
+    throw serializeError(e);
+  }
+}

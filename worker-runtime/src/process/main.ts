@@ -1,0 +1,41 @@
+/**
+ * Entry of the Node worker process that runs beside a Spark executor's Python worker.
+ *
+ * The Python shim (`worker-runtime/python/tsapply_shim.py`) starts this file — as the
+ * self-contained worker bundle — with pipes on stdin, stdout and stderr and speaks
+ * the frame protocol of `frames.ts` on stdin/stdout. stdout is reserved for frames:
+ * anything user code prints with `console.log` / `process.stdout.write` is rerouted
+ * to stderr, which the shim copies to the executor log and keeps the tail of for
+ * crash reports. The process exits when stdin closes (the Python worker exited).
+ */
+import { JobRunner } from '../job-runner.js';
+import { runTaskServer } from './task-server.js';
+
+function main(): void {
+  if (process.stdin.isTTY || process.stdout.isTTY) {
+    process.stderr.write(
+      'This is the tsapply worker process. It speaks a binary protocol on stdin/stdout and is ' +
+        "started by tsapply's Python shim beside a Spark executor; it is not meant to be run by hand.\n",
+    );
+    process.exit(2);
+  }
+  const out = process.stdout;
+  const write = out.write.bind(out) as (chunk: Uint8Array) => boolean;
+  // Frames only on the real stdout; everything else printed goes to stderr.
+  out.write = ((chunk: never, encoding?: never, cb?: never) => process.stderr.write(chunk, encoding, cb)) as typeof out.write;
+
+  runTaskServer({
+    input: process.stdin,
+    output: out,
+    write,
+    loadRunner: (path, sha256) => JobRunner.fromFile(path, sha256),
+  }).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`tsapply worker: fatal protocol error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exit(70);
+    },
+  );
+}
+
+main();

@@ -1,0 +1,99 @@
+/**
+ * Messages from the Python shim to the Node worker (the worker's stdin).
+ *
+ * One task at a time: `start` (which payload, partition, output schema, group
+ * columns) → zero or more `batch` frames, each one complete Arrow IPC stream holding
+ * the next input record batch → `end` (input finished; send the rest of the results
+ * and `done`) or `cancel` (the consumer stopped early or the shim's input failed:
+ * stop working, discard what remains, answer `done` unless an `error` was already
+ * sent). The shim writes these from a feeder thread while it reads the worker's
+ * answers on another, so the worker may block writing results while input waits in
+ * the pipe — and vice versa — without deadlock. Closing stdin asks the worker to exit.
+ */
+import { RecordBatchReader } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
+import { FrameType, type RawFrame } from './frames.js';
+
+export type TaskMode = 'map' | 'grouped';
+
+export interface StartMessage {
+  type: 'start';
+  /** Shim protocol version; the worker refuses others. */
+  protocol: number;
+  /** Task counter of the shim process (diagnostics only). */
+  task: number;
+  /** Spark partition id, shown in errors and `ctx.partitionIndex`. */
+  partitionIndex: number;
+  /** 'map' = mapInArrow (207), 'grouped' = applyInArrow (209): one group per task. */
+  mode: TaskMode;
+  /** Where the payload is on this host and the sha256 it must hash to. */
+  payload: { path: string; sha256: string };
+  /** Output schema as Spark DDL; null to use the payload's own. */
+  schema: string | null;
+  /** Group column names (grouped mode): `ctx.key` is built from the group's first row. */
+  groupColumns: string[];
+}
+
+export type ShimToWorkerMessage =
+  | StartMessage
+  | { type: 'batch'; batch: RecordBatch; bytes: number }
+  | { type: 'end' }
+  | { type: 'cancel' };
+
+export const WORKER_PROTOCOL_VERSION = 1;
+
+/** Thrown for frames that break the protocol (a shim/worker version mismatch or a bug). */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+/** Decodes one frame from the shim. Batch frames must hold exactly one record batch. */
+export function decodeShimFrame(frame: RawFrame): ShimToWorkerMessage {
+  switch (frame.type) {
+    case FrameType.start:
+      return parseStart(frame.body);
+    case FrameType.inputBatch: {
+      const batches = RecordBatchReader.from(frame.body).readAll();
+      if (batches.length !== 1) {
+        throw new ProtocolError(`An input batch frame must hold exactly one record batch, got ${batches.length}.`);
+      }
+      return { type: 'batch', batch: batches[0], bytes: frame.body.byteLength };
+    }
+    case FrameType.end:
+      return { type: 'end' };
+    case FrameType.cancel:
+      return { type: 'cancel' };
+    default:
+      throw new ProtocolError(
+        `Unknown frame type ${frame.type} from the shim (valid: ${Object.values(FrameType).filter((t) => t < 16).join(', ')}). ` +
+          'The shim and the worker bundle come from different tsapply versions.',
+      );
+  }
+}
+
+function parseStart(body: Uint8Array): StartMessage {
+  const msg = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as Partial<StartMessage>;
+  if (msg.protocol !== WORKER_PROTOCOL_VERSION) {
+    throw new ProtocolError(
+      `The shim speaks protocol ${String(msg.protocol)} but this worker speaks ${WORKER_PROTOCOL_VERSION}; ` +
+        'the shim and the worker bundle come from different tsapply versions.',
+    );
+  }
+  if (msg.mode !== 'map' && msg.mode !== 'grouped') throw new ProtocolError(`start.mode must be 'map' or 'grouped', got ${String(msg.mode)}.`);
+  if (!Number.isInteger(msg.partitionIndex) || (msg.partitionIndex as number) < 0) {
+    throw new ProtocolError(`start.partitionIndex must be a non-negative integer, got ${String(msg.partitionIndex)}.`);
+  }
+  if (typeof msg.payload?.path !== 'string' || typeof msg.payload?.sha256 !== 'string') {
+    throw new ProtocolError('start.payload must be { path, sha256 } strings.');
+  }
+  return {
+    type: 'start',
+    protocol: msg.protocol,
+    task: Number(msg.task ?? 0),
+    partitionIndex: msg.partitionIndex as number,
+    mode: msg.mode,
+    payload: { path: msg.payload.path, sha256: msg.payload.sha256 },
+    schema: typeof msg.schema === 'string' && msg.schema.trim() !== '' ? msg.schema : null,
+    groupColumns: Array.isArray(msg.groupColumns) ? msg.groupColumns.map(String) : [],
+  };
+}

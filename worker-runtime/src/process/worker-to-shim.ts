@@ -1,0 +1,75 @@
+/**
+ * Messages from the Node worker to the Python shim (the worker's stdout).
+ *
+ * Per task, after `start`: any number of `batch` frames (each one complete Arrow IPC
+ * stream with one result record batch, in the output schema), then exactly one
+ * terminal message — `done { rowsIn, rowsOut, batchesIn, batchesOut, cancelled }` or
+ * `error { error }` with a `serializeError` object (a `UserCodeError` carries the
+ * user's message, the original .ts file:line:column and the partition). Nothing is
+ * sent between a terminal message and the next `start`. In grouped mode at least one
+ * batch (possibly empty) precedes `done`, so the shim always has the output schema to
+ * build a `pyarrow.Table` from.
+ *
+ * Writes respect backpressure: when the pipe is full `write()` returns false and the
+ * writer waits for 'drain' before producing more, so at most about one encoded batch
+ * is buffered in this process however large the partition.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { RecordBatchStreamWriter } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
+import type { SerializedError } from '@tsapply/common';
+import { FrameType, frameHeader } from './frames.js';
+
+export interface DoneMessage {
+  type: 'done';
+  rowsIn: number;
+  rowsOut: number;
+  batchesIn: number;
+  batchesOut: number;
+  /** True when the task ended on `cancel` instead of `end`. */
+  cancelled: boolean;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  error: SerializedError;
+}
+
+export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMessage | ErrorMessage;
+
+/** Encodes messages as frames onto a writable byte stream, waiting for 'drain' when full. */
+export class WorkerMessageWriter {
+  private closedError: Error | undefined;
+
+  /**
+   * @param out the protocol stream (the process's real stdout)
+   * @param write the stream's original `write`, so user code's `console.log` (rerouted
+   *   to stderr by `main.ts`) can never interleave with frames
+   */
+  constructor(
+    private readonly out: Writable,
+    private readonly write: (chunk: Uint8Array) => boolean = (chunk) => out.write(chunk),
+  ) {
+    out.on('error', (e: Error) => {
+      this.closedError = e;
+    });
+  }
+
+  async send(message: WorkerToShimMessage): Promise<void> {
+    if (message.type === 'batch') {
+      const body = RecordBatchStreamWriter.writeAll([message.batch]).toUint8Array(true);
+      await this.sendFrame(FrameType.outputBatch, body);
+    } else {
+      const type = message.type === 'done' ? FrameType.done : FrameType.error;
+      await this.sendFrame(type, Buffer.from(JSON.stringify(message), 'utf8'));
+    }
+  }
+
+  private async sendFrame(type: number, body: Uint8Array): Promise<void> {
+    if (this.closedError) throw this.closedError;
+    this.write(frameHeader(type, body.byteLength));
+    const ok = this.write(body);
+    if (!ok) await once(this.out, 'drain');
+  }
+}

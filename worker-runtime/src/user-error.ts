@@ -1,0 +1,85 @@
+/**
+ * Turns whatever user code threw (an Error, a custom error class, a string…) into a
+ * `UserCodeError` that names the ORIGINAL .ts location, the phase and the partition,
+ * and turns failures converting `apply`'s result into errors that carry the partition.
+ */
+import {
+  isTsapplyError,
+  SchemaMismatchError,
+  TsapplyError,
+  UserCodeError,
+} from '@tsapply/common';
+import type { BundleSourceMapper } from './source-mapper.js';
+
+export type UserPhase = 'apply' | 'init' | 'load';
+
+/** True for a `UserCodeError` from any copy of `@tsapply/common`. */
+export function isUserCodeError(e: unknown): e is UserCodeError {
+  return isTsapplyError(e) && e.code === 'USER_CODE';
+}
+
+function describeThrown(e: unknown): { message: string; name: string; stack: string | undefined } {
+  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
+    const err = e as { message?: unknown; name?: unknown; stack?: unknown };
+    return {
+      message: String(err.message),
+      name: typeof err.name === 'string' && err.name !== '' ? err.name : 'Error',
+      stack: typeof err.stack === 'string' ? err.stack : undefined,
+    };
+  }
+  // `throw 'boom'` or `throw 42`: no stack to map, but keep the value visible.
+  return { message: typeof e === 'string' ? e : `${typeof e} ${String(e)} was thrown`, name: 'Error', stack: undefined };
+}
+
+/**
+ * Wraps a value thrown by user code. An error that already is a `UserCodeError`
+ * (e.g. rethrown from a memoised failed `init`) is returned unchanged.
+ */
+export function toUserCodeError(
+  e: unknown,
+  phase: UserPhase,
+  partition: number | undefined,
+  mapper: BundleSourceMapper,
+): UserCodeError {
+  if (isUserCodeError(e)) return e;
+  const { message, name, stack } = describeThrown(e);
+  const mapped = mapper.mapStack(stack);
+  const err = new UserCodeError({
+    userMessage: message,
+    errorName: name,
+    location: mapped.location,
+    userStack: mapped.userStack,
+    partition,
+    phase,
+  });
+  // Show the user's mapped frames, not tsapply's, when the error is printed with its stack.
+  const frames = mapped.userStack?.split('\n').filter((l) => /^\s+at /.test(l)) ?? [];
+  Object.defineProperty(err, 'stack', {
+    value: [`${err.name}: ${err.message}`, ...frames].join('\n'),
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  return err;
+}
+
+/**
+ * Re-labels an error raised while converting `apply`'s result to Arrow so the user
+ * knows it came from the value `apply` returned, and which partition. Schema
+ * mismatches keep their class and typed fields plus `partition`.
+ */
+export function toResultError(e: unknown, partition: number): unknown {
+  if (!isTsapplyError(e) || isUserCodeError(e)) return e;
+  const message = `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
+  if (e.code === 'SCHEMA_MISMATCH') {
+    const src = e as unknown as SchemaMismatchError;
+    const fields = { column: src.column, expected: src.expected, actual: src.actual, rowIndex: src.rowIndex, partition };
+    const err = new SchemaMismatchError(message, fields);
+    if (!('partition' in err)) Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
+    return err;
+  }
+  const err = new TsapplyError(message, e.code);
+  Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
+  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  return err;
+}

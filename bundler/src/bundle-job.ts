@@ -1,0 +1,266 @@
+/**
+ * Bundling a job (or one exported function, or a serializer module) into a single
+ * CommonJS script plus its source map, with the dependency and native-addon report.
+ * See `index.ts` for the contract the worker runtime relies on.
+ */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
+import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } from './bundle-options.js';
+import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
+import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
+import { displayPath, formatWarning, SYNTHETIC_ENTRY, toProblem, type MessageContext } from './esbuild-messages.js';
+import { jobPlugin, type JobPluginState } from './job-plugin.js';
+import { isFile, isInNodeModules, projectRoot } from './package-info.js';
+
+/** What was bundled: a job file's default export, a named function export, or a serializer module. */
+export type BundleKind = 'job' | 'function' | 'serializer';
+
+/** The result of bundling. Everything but `entry`, `sourceRoot` and `buildMs` is independent of where the project lives. */
+export interface JobBundle {
+  kind: BundleKind;
+  /** Absolute path of the bundled module on the driver. */
+  entry: string;
+  /** The export the bundle exposes: `'default'` for jobs and serializers. */
+  exportName: string;
+  /**
+   * CommonJS module body (ES2022/node20 syntax, no top-level await). Its only export
+   * is `exportName` (on `module.exports`); it expects `require`, `module`, `exports`,
+   * `__filename` and `__dirname` from whoever evaluates it.
+   */
+  code: string;
+  /**
+   * Source map v3 (JSON) of `code`, with `sourcesContent`. Its `sources` are POSIX
+   * paths relative to `sourceRoot` (e.g. `examples/weather.ts`,
+   * `node_modules/date-fns/format.js`); the map's own `sourceRoot` field is empty.
+   * `sourcesContent` is kept for the project's own files and null for node_modules files.
+   */
+  sourceMap: string;
+  /**
+   * Absolute folder that `sources` are relative to: the nearest folder at or above the
+   * entry that holds a package.json (the project root), else the entry's folder.
+   * Driver-side only; not part of the hash.
+   */
+  sourceRoot: string;
+  /** SHA-256 (hex) of the UTF-8 `code`, one NUL byte, and the UTF-8 `sourceMap`. */
+  sha256: string;
+  /** Size of `code` in UTF-8 bytes. */
+  bytes: number;
+  /** npm packages inlined into the bundle, sorted by name. */
+  packages: BundledPackage[];
+  /**
+   * Packages with native addons the job imports unconditionally. They are kept
+   * external (required at run time from the job's node_modules), so the bundle only
+   * runs where they are installed; see `assertNoNativeAddons`.
+   */
+  nativeAddons: NativeAddon[];
+  /**
+   * Native packages imported only by packages that declare them optional (e.g.
+   * msgpackr → msgpackr-extract): kept external too, but the importer falls back to
+   * JavaScript when they are missing, so they do not block shipping the bundle.
+   */
+  optionalNativeAddons: NativeAddon[];
+  /** esbuild warnings about the user's own files, as `file:line:col: WARNING: text`. */
+  warnings: string[];
+  /** Wall-clock time spent bundling, in milliseconds. */
+  buildMs: number;
+}
+
+/** Upper bound on re-runs after discovering packages that require `.node` files. */
+const MAX_PASSES = 3;
+/** Output file name esbuild is told about; it is never written, it only anchors relative paths. */
+const OUT_NAME = 'tsapply-bundle.js';
+
+interface Target {
+  kind: BundleKind;
+  entry: string;
+  exportName: string;
+  fn: string;
+}
+
+/**
+ * Bundle a job file: its default export (the `defineJob({...})` object) and everything
+ * it imports become one CommonJS script. Rejects with `BundleError` (every syntax
+ * error, missing module or missing default export, with file:line:col) or
+ * `DisallowedImportError` (driver-only imports).
+ */
+export async function bundleJob(entry: string, options?: BundleOptions): Promise<JobBundle> {
+  return bundleTarget({ kind: 'job', entry, exportName: 'default', fn: 'bundleJob' }, options);
+}
+
+/**
+ * Bundle one exported function of a module (for `df.mapInArrow(fn)`-style APIs): the
+ * bundle's `module.exports[exportName]` is that function; other exports are
+ * tree-shaken away.
+ */
+export async function bundleModuleFunction(modulePath: string, exportName: string, options?: BundleOptions): Promise<JobBundle> {
+  return bundleTarget({ kind: 'function', entry: modulePath, exportName, fn: 'bundleModuleFunction' }, options);
+}
+
+/**
+ * Bundle a custom serializer module (`--serializer ./my-serializer.ts`), whose default
+ * export is `{ id, serialize, deserialize }`, so its code can travel in the payload.
+ */
+export async function bundleSerializerModule(path: string, options?: BundleOptions): Promise<JobBundle> {
+  return bundleTarget({ kind: 'serializer', entry: path, exportName: 'default', fn: 'bundleSerializerModule' }, options);
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+async function bundleTarget(target: Target, options: BundleOptions | undefined): Promise<JobBundle> {
+  const started = performance.now();
+  const opts = resolveBundleOptions(options, target.fn);
+  if (typeof target.entry !== 'string' || target.entry === '') {
+    throw new BundleError(String(target.entry), [{ kind: 'not-found', text: `${target.fn}() needs a file path, got ${JSON.stringify(target.entry)}.` }]);
+  }
+  if (!IDENTIFIER.test(target.exportName)) {
+    throw new BundleError(target.entry, [
+      { kind: 'missing-export', text: `Export name ${JSON.stringify(target.exportName)} is not a JavaScript identifier.` },
+    ]);
+  }
+  const requested = resolve(opts.cwd, target.entry);
+  if (!isFile(requested)) {
+    const shown = displayPath(requested, opts.cwd);
+    throw new BundleError(shown, [{ kind: 'not-found', text: `File not found: ${shown} (resolved to ${requested}).` }], `Cannot bundle ${shown}: file not found (resolved to ${requested}).`);
+  }
+  const entry = realpathSync(requested);
+  const root = projectRoot(dirname(entry));
+  const ctx: MessageContext = {
+    workingDir: root,
+    cwd: opts.cwd,
+    entryDisplay: displayPath(entry, opts.cwd),
+    exportName: target.exportName,
+    kind: target.kind,
+  };
+
+  let forcedNative = new Map<string, string>();
+  for (let pass = 1; ; pass++) {
+    const state: JobPluginState = { native: new Map(), lateNative: new Map() };
+    const result = await runEsbuild(target, entry, root, opts, forcedNative, state, ctx);
+    const newlyNative = [...state.lateNative].filter(([dir]) => !forcedNative.has(dir));
+    if (newlyNative.length > 0 && pass < MAX_PASSES) {
+      // A package required a .node file its manifest did not announce: bundle again
+      // with it external, so the bundle never holds a path into the driver's disk.
+      forcedNative = new Map([...forcedNative, ...newlyNative]);
+      continue;
+    }
+    return assemble(target, entry, root, result, state, ctx, started);
+  }
+}
+
+async function runEsbuild(
+  target: Target,
+  entry: string,
+  root: string,
+  opts: ResolvedBundleOptions,
+  forcedNative: ReadonlyMap<string, string>,
+  state: JobPluginState,
+  ctx: MessageContext,
+): Promise<BuildResult<{ metafile: true; write: false }>> {
+  // The entry is a one-line re-export of the wanted export: esbuild then checks that
+  // the export exists (a job without a default export fails here, with a clear
+  // message) and tree-shakes everything else the module exports.
+  const rel = relative(root, entry).split(sep).join('/');
+  try {
+    return await build({
+      stdin: {
+        contents: `export { ${target.exportName} } from ${JSON.stringify(`./${rel}`)};\n`,
+        resolveDir: root,
+        sourcefile: SYNTHETIC_ENTRY,
+        loader: 'js',
+      },
+      absWorkingDir: root,
+      outfile: join(root, OUT_NAME),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: 'external',
+      sourcesContent: true,
+      minify: opts.minify,
+      metafile: true,
+      write: false,
+      logLevel: 'silent',
+      // Binary assets cannot be inlined meaningfully; a .node file is handled by the plugin.
+      plugins: [jobPlugin({ forcedNative, external: opts.external }, state)],
+    });
+  } catch (e) {
+    const failure = e as Partial<BuildFailure>;
+    if (!Array.isArray(failure.errors)) throw e;
+    throw toBundleError(failure.errors, ctx);
+  }
+}
+
+function toBundleError(errors: Message[], ctx: MessageContext): BundleError {
+  const problems: BundleProblem[] = [];
+  const seen = new Set<string>();
+  for (const m of errors) {
+    const p = toProblem(m, ctx);
+    // esbuild reports the same unresolved import once per importing site; keep each site once.
+    const key = `${p.kind}|${p.file}|${p.line}|${p.column}|${p.text}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  }
+  if (problems.length > 0 && problems.every((p) => p.kind === 'disallowed-import')) {
+    return new DisallowedImportError(ctx.entryDisplay, problems);
+  }
+  return new BundleError(ctx.entryDisplay, problems);
+}
+
+function assemble(
+  target: Target,
+  entry: string,
+  root: string,
+  result: BuildResult<{ metafile: true; write: false }>,
+  state: JobPluginState,
+  ctx: MessageContext,
+  started: number,
+): JobBundle {
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
+  if (!js || !map) throw new Error(`esbuild produced no ${js ? 'source map' : 'code'} for ${ctx.entryDisplay}`);
+  const code = js.text;
+  const sourceMap = trimSourceMap(map.text);
+  const sha256 = createHash('sha256').update(code, 'utf8').update('\0').update(sourceMap, 'utf8').digest('hex');
+
+  const natives = [...state.native.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const strip = ({ name, version, reason }: NativeAddon): NativeAddon => ({ name, version, reason });
+  const warnings = result.warnings
+    // Warnings inside dependencies are their authors' business and cannot be acted on here.
+    .filter((w) => !w.location || !isInNodeModules(resolve(root, w.location.file)))
+    .map((w) => formatWarning(w, ctx));
+
+  return {
+    kind: target.kind,
+    entry,
+    exportName: target.exportName,
+    code,
+    sourceMap,
+    sourceRoot: root,
+    sha256,
+    bytes: Buffer.byteLength(code, 'utf8'),
+    packages: packagesFromMetafile(result.metafile, root, root),
+    nativeAddons: natives.filter((n) => !n.optional).map(strip),
+    optionalNativeAddons: natives.filter((n) => n.optional).map(strip),
+    warnings,
+    buildMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Drops `sourcesContent` of files inside node_modules: they are most of a map's size
+ * (every file of a package esbuild looked at, even fully tree-shaken ones), and a
+ * worker needs only positions to map a stack. The user's own sources keep their
+ * content, so error reports can show the offending line.
+ */
+function trimSourceMap(text: string): string {
+  const map = JSON.parse(text) as { sources: string[]; sourcesContent?: (string | null)[] };
+  if (!map.sourcesContent) return text;
+  map.sourcesContent = map.sourcesContent.map((content, i) =>
+    map.sources[i]!.split('/').includes('node_modules') ? null : content,
+  );
+  return JSON.stringify(map);
+}

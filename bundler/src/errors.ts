@@ -1,0 +1,169 @@
+/**
+ * Errors raised by the bundler. All extend `TsapplyError` (so `isTsapplyError(e)`
+ * works across copies of tsapply) and carry typed fields, so a CLI or an editor
+ * integration can render them without parsing the message.
+ */
+import { TsapplyError, registerErrorClass } from '@tsapply/common';
+
+/** What went wrong with one import or one line of the job's code. */
+export type BundleProblemKind =
+  | 'syntax'
+  | 'missing-module'
+  | 'missing-export'
+  | 'disallowed-import'
+  | 'top-level-await'
+  | 'not-found'
+  | 'other';
+
+/** One problem found while bundling, at a position in the ORIGINAL source. */
+export interface BundleProblem {
+  kind: BundleProblemKind;
+  /** Path as displayed: relative to the current directory when inside it. */
+  file?: string;
+  /** 1-based line. */
+  line?: number;
+  /** 1-based column, in UTF-16 code units (what editors show). */
+  column?: number;
+  /** The source line, for the caret display. */
+  lineText?: string;
+  /** The problem, without the location. */
+  text: string;
+  /** For `missing-module` and `disallowed-import`: the import specifier as written. */
+  specifier?: string;
+}
+
+/** Renders `file:line:col: ERROR: text` plus the source line and a caret under the column. */
+export function formatProblem(p: BundleProblem, indent = '  '): string {
+  const where = p.file ? `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ` : '';
+  let out = `${indent}${where}ERROR: ${p.text}`;
+  if (p.lineText !== undefined && p.line !== undefined) {
+    const gutter = String(p.line);
+    const pad = ' '.repeat(gutter.length);
+    const caretAt = Math.max(0, (p.column ?? 1) - 1);
+    // Tabs keep their width in the caret line so the caret lines up under the column.
+    const lead = p.lineText.slice(0, caretAt).replace(/[^\t]/g, ' ');
+    out += `\n${indent}    ${gutter} | ${p.lineText}\n${indent}    ${pad} | ${lead}^`;
+  }
+  return out;
+}
+
+/** The job (or module) could not be bundled. `problems` lists every error esbuild found. */
+export class BundleError extends TsapplyError {
+  /** The entry file as displayed (relative to the current directory when inside it). */
+  readonly entry: string;
+  readonly problems: BundleProblem[];
+
+  constructor(entry: string, problems: BundleProblem[], message?: string, code = 'BUNDLE_FAILED') {
+    super(message ?? `Cannot bundle ${entry}:\n${problems.map((p) => formatProblem(p)).join('\n')}`, code);
+    this.entry = entry;
+    this.problems = problems;
+  }
+}
+
+/** Module specifiers that only make sense on the driver; a job must never import them. */
+export const DISALLOWED_MODULES: readonly string[] = [
+  '@tsapply/bundler',
+  '@tsapply/spark-connect',
+  '@tsapply/spark-local',
+  'esbuild',
+  'piscina',
+  '@grpc/grpc-js',
+];
+
+/**
+ * The job imports driver-only modules (the bundler, the Spark Connect client, the
+ * worker pool…). Like Temporal's `disallowedModules`: every offending import is
+ * listed with its location, in one error.
+ */
+export class DisallowedImportError extends BundleError {
+  constructor(entry: string, problems: BundleProblem[]) {
+    const lines = problems.map((p) => {
+      const where = p.file ? `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ` : '';
+      return `  ${where}import "${p.specifier}"`;
+    });
+    super(
+      entry,
+      problems,
+      `Cannot bundle ${entry}: it imports driver-only modules, which cannot run inside a job:\n` +
+        `${lines.join('\n')}\n` +
+        `A job runs in worker processes (beside Spark executors) that receive only the job bundle. ` +
+        `Inside the job import only 'tsapply' (defineJob and job helpers) and ordinary npm packages; ` +
+        `keep bundling, Spark connections and worker pools in the driver script that runs the job.`,
+      'DISALLOWED_IMPORT',
+    );
+  }
+}
+
+/** One package with a native (.node) addon that the bundle imports. */
+export interface NativeAddon {
+  name: string;
+  version: string;
+  /** Why it was classified as native, e.g. `ships a .node binary`. */
+  reason: string;
+}
+
+/** The job imports packages with native addons and the target cannot load them. */
+export class NativeAddonError extends TsapplyError {
+  readonly addons: NativeAddon[];
+  /** Where the job was going to run, e.g. `Spark executors`. */
+  readonly where: string;
+
+  constructor(addons: NativeAddon[], where: string) {
+    const n = addons.length;
+    const list = addons.map((a) => `${a.name}@${a.version} (${a.reason})`).join(', ');
+    super(
+      `The job imports ${n} package${n === 1 ? '' : 's'} with native addons, which cannot be bundled and shipped to ${where}: ` +
+        `${list}. Use a pure-JavaScript/WebAssembly alternative, or run on the embedded engine where node_modules is available.`,
+      'NATIVE_ADDON',
+    );
+    this.addons = addons;
+    this.where = where;
+  }
+}
+
+/** One TypeScript diagnostic, positions 1-based. */
+export interface Diagnostic {
+  /** Path as displayed (relative to the current directory when inside it); undefined for global diagnostics. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** TypeScript's error number, e.g. 2322. */
+  code: number;
+  category: 'error' | 'warning' | 'suggestion' | 'message';
+  message: string;
+  lineText?: string;
+}
+
+/** Renders `file:line:col: error TS2322: message` plus the source line and a caret. */
+export function formatDiagnostic(d: Diagnostic, indent = '  '): string {
+  const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '';
+  let out = `${indent}${where}${d.category} TS${d.code}: ${d.message.replace(/\n/g, `\n${indent}  `)}`;
+  if (d.lineText !== undefined && d.line !== undefined) {
+    const gutter = String(d.line);
+    const lead = d.lineText.slice(0, Math.max(0, (d.column ?? 1) - 1)).replace(/[^\t]/g, ' ');
+    out += `\n${indent}    ${gutter} | ${d.lineText}\n${indent}    ${' '.repeat(gutter.length)} | ${lead}^`;
+  }
+  return out;
+}
+
+/** The job has type errors. `diagnostics` holds every error (warnings are not fatal). */
+export class TypecheckError extends TsapplyError {
+  readonly entry: string;
+  readonly diagnostics: Diagnostic[];
+
+  constructor(entry: string, diagnostics: Diagnostic[]) {
+    const n = diagnostics.length;
+    super(
+      `${entry} has ${n} type error${n === 1 ? '' : 's'}:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
+      'TYPECHECK_FAILED',
+    );
+    this.entry = entry;
+    this.diagnostics = diagnostics;
+  }
+}
+
+// Rebuild these classes (not plain TsapplyErrors) when they cross a thread or process.
+registerErrorClass('BundleError', (s) => new BundleError(String(s.fields.entry), s.fields.problems as BundleProblem[], s.message, s.code));
+registerErrorClass('DisallowedImportError', (s) => new DisallowedImportError(String(s.fields.entry), s.fields.problems as BundleProblem[]));
+registerErrorClass('NativeAddonError', (s) => new NativeAddonError(s.fields.addons as NativeAddon[], String(s.fields.where)));
+registerErrorClass('TypecheckError', (s) => new TypecheckError(String(s.fields.entry), s.fields.diagnostics as Diagnostic[]));

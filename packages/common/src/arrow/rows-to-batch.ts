@@ -1,3 +1,185 @@
+/**
+ * Rows (`[{ a: 1 }, …]`) or columns (`{ a: [1, …] }`) → one Arrow RecordBatch in a
+ * declared schema. Values are validated per the tsapply type mapping (see
+ * `build-column.ts`); a row key that is not in the schema is an error, a missing key is null.
+ */
 import * as arrow from 'apache-arrow';
-export function rowsToRecordBatch(rows: ReadonlyArray<Record<string, unknown>>, schema: arrow.Schema): arrow.RecordBatch { throw new Error('not implemented'); }
-export function columnsToRecordBatch(columns: Record<string, ArrayLike<unknown>>, schema: arrow.Schema): arrow.RecordBatch { throw new Error('not implemented'); }
+import { SchemaMismatchError } from '../errors.js';
+import { typeToDDL } from '../schema/ddl-format.js';
+import { buildColumn } from './build-column.js';
+import { describeValue } from './describe-value.js';
+
+function schemaColumns(schema: arrow.Schema): string {
+  return schema.fields.map((f) => f.name).join(', ');
+}
+
+function assemble(schema: arrow.Schema, length: number, children: arrow.Data[]): arrow.RecordBatch {
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length,
+    nullCount: 0,
+    children,
+  });
+  return new arrow.RecordBatch(schema, data);
+}
+
+/**
+ * Build a RecordBatch from `rows[start..end)`. `rowBase` is the index of `rows[start]`
+ * in the whole result, so messages name the row the user returned.
+ * @internal used by `applyResultToBatches` to chunk without copying the rows array.
+ */
+export function rowsRangeToRecordBatch(
+  rows: ArrayLike<unknown>,
+  start: number,
+  end: number,
+  schema: arrow.Schema,
+  rowBase = start,
+): arrow.RecordBatch {
+  const fields = schema.fields;
+  const nFields = fields.length;
+  const n = end - start;
+  const index = new Map<string, number>();
+  fields.forEach((f, j) => index.set(f.name, j));
+  const columns = fields.map(() => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const row = rows[start + i];
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new SchemaMismatchError(
+        `Row ${rowBase + i} is ${describeValue(row)}; each row must be an object like { ${fields[0]?.name ?? 'column'}: value }.`,
+        { actual: describeValue(row), rowIndex: rowBase + i },
+      );
+    }
+    const r = row as Record<string, unknown>;
+    let matched = 0;
+    for (let j = 0; j < nFields; j++) {
+      const v = r[fields[j]!.name];
+      columns[j]![i] = v;
+      if (v !== undefined) matched++;
+    }
+    // Cheap common case: as many defined keys as matched columns means no extra keys.
+    // Otherwise look for a key the schema does not have (undefined-valued keys are allowed).
+    if (Object.keys(r).length !== matched) {
+      for (const k of Object.keys(r)) {
+        if (!index.has(k) && r[k] !== undefined) {
+          throw new SchemaMismatchError(
+            `Row ${rowBase + i} has column "${k}", which is not in the schema (columns: ${schemaColumns(schema)}). ` +
+              'Add it to the schema or leave it out of the returned rows.',
+            { column: k, actual: describeValue(r[k]), rowIndex: rowBase + i },
+          );
+        }
+      }
+    }
+  }
+  const children = fields.map((f, j) =>
+    buildColumn(f, columns[j]!, { column: f.name, columnDDL: typeToDDL(f.type), rowBase }),
+  );
+  return assemble(schema, n, children);
+}
+
+/** Build one RecordBatch from row objects. Missing keys are null; keys not in the schema are an error. */
+export function rowsToRecordBatch(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  schema: arrow.Schema,
+): arrow.RecordBatch {
+  return rowsRangeToRecordBatch(rows, 0, rows.length, schema, 0);
+}
+
+function isColumnValues(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/**
+ * Check a `{ column: values }` object against the schema and return its row count.
+ * @internal
+ */
+export function checkColumnsObject(columns: Record<string, unknown>, schema: arrow.Schema): number {
+  const names = new Set(schema.fields.map((f) => f.name));
+  for (const k of Object.keys(columns)) {
+    if (!names.has(k)) {
+      throw new SchemaMismatchError(
+        `Returned columns include "${k}", which is not in the schema (columns: ${schemaColumns(schema)}). ` +
+          'Add it to the schema or leave it out.',
+        { column: k },
+      );
+    }
+  }
+  let length: number | undefined;
+  let first = '';
+  for (const f of schema.fields) {
+    const values = columns[f.name];
+    if (values === undefined || values === null) continue;
+    if (!isColumnValues(values)) {
+      throw new SchemaMismatchError(
+        `Column "${f.name}" in the returned {column: values} object is ${describeValue(values)}; expected an array of values.`,
+        { column: f.name, expected: typeToDDL(f.type), actual: describeValue(values) },
+      );
+    }
+    if (length === undefined) {
+      length = values.length;
+      first = f.name;
+    } else if (values.length !== length) {
+      throw new SchemaMismatchError(
+        `Returned columns have different lengths: "${first}" has ${length} values but "${f.name}" has ${values.length}. ` +
+          'Every column must have one value per row.',
+        { column: f.name },
+      );
+    }
+  }
+  return length ?? 0;
+}
+
+/** Typed arrays that are exactly an Arrow column's value buffer (copied, then used as-is). */
+function directValues(type: arrow.DataType, values: ArrayLike<unknown>): ArrayBufferView | undefined {
+  const T = arrow.Type;
+  if (type.typeId === T.Float) {
+    const p = (type as arrow.Float).precision;
+    if (p === arrow.Precision.DOUBLE && values instanceof Float64Array) return values;
+    if (p === arrow.Precision.SINGLE && values instanceof Float32Array) return values;
+  } else if (type.typeId === T.Int && (type as arrow.Int).isSigned) {
+    const w = (type as arrow.Int).bitWidth;
+    if (w === 64 && values instanceof BigInt64Array) return values;
+    if (w === 32 && values instanceof Int32Array) return values;
+    if (w === 16 && values instanceof Int16Array) return values;
+    if (w === 8 && values instanceof Int8Array) return values;
+  }
+  return undefined;
+}
+
+/**
+ * Columns `[start, end)` of a checked `{ column: values }` object → RecordBatch.
+ * @internal
+ */
+export function columnsRangeToRecordBatch(
+  columns: Record<string, unknown>,
+  start: number,
+  end: number,
+  schema: arrow.Schema,
+): arrow.RecordBatch {
+  const n = end - start;
+  const children = schema.fields.map((f) => {
+    const values = columns[f.name] as ArrayLike<unknown> | null | undefined;
+    if (values === undefined || values === null) {
+      return buildColumn(f, new Array<unknown>(n).fill(null), { column: f.name, columnDDL: typeToDDL(f.type), rowBase: start });
+    }
+    const direct = directValues(f.type, values);
+    if (direct) {
+      // A typed array of exactly the column's type: its bytes are the Arrow values (no nulls).
+      const data = (direct as unknown as { slice(a: number, b: number): ArrayBufferView }).slice(start, end);
+      return arrow.makeData({ type: f.type, length: n, nullCount: 0, data } as never);
+    }
+    const slice = Array.isArray(values)
+      ? values.slice(start, end)
+      : Array.prototype.slice.call(values, start, end);
+    return buildColumn(f, slice, { column: f.name, columnDDL: typeToDDL(f.type), rowBase: start });
+  });
+  return assemble(schema, n, children);
+}
+
+/** Build one RecordBatch from `{ column: values[] }`. All columns must have the same length; absent columns are null. */
+export function columnsToRecordBatch(
+  columns: Record<string, ArrayLike<unknown>>,
+  schema: arrow.Schema,
+): arrow.RecordBatch {
+  const n = checkColumnsObject(columns, schema);
+  return columnsRangeToRecordBatch(columns, 0, n, schema);
+}

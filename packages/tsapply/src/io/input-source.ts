@@ -1,0 +1,27 @@
+/**
+ * What every input reader returns: the input's Arrow schema and a stream of record
+ * batches. Readers stream: at any time they hold at most one batch (plus the
+ * parser's read-ahead), never the whole input. JSON arrays are the one exception
+ * (a JSON document must be parsed whole); use JSON Lines for large inputs.
+ */
+import type * as arrow from 'apache-arrow';
+
+export interface InputSource {
+  /** Schema of every batch in `batches`. */
+  readonly schema: arrow.Schema;
+  /** Record batches of at most `batchSize` rows each, in input order. */
+  readonly batches: AsyncIterable<arrow.RecordBatch>;
+  /**
+   * Number of rows when it is known before the batches are read (range, rows,
+   * parquet and Arrow file metadata, or a CSV/JSON inference pass). Used to cut
+   * contiguous partitions and to size the progress bar.
+   */
+  readonly totalRows: number | undefined;
+  /** Short human description for messages, e.g. `csv data/weather.csv`. */
+  readonly description: string;
+}
+
+export interface ReaderOptions {
+  /** Maximum rows per emitted batch. */
+  readonly batchSize: number;
+}

@@ -1,0 +1,172 @@
+/**
+ * Streaming CSV reader (csv-parse). Without a declared input schema it makes one
+ * inference pass over the whole input first, as Spark's `inferSchema=true` does
+ * (see csv-type-inference.ts), then a second pass that builds record batches.
+ * `options.schema` (Spark DDL) skips inference; `options.inferSchema: false` reads
+ * every column as string. Headerless files get Spark's column names `_c0`, `_c1`, ….
+ */
+import { createReadStream } from 'node:fs';
+import * as arrow from 'apache-arrow';
+import { parse } from 'csv-parse';
+import { columnsToRecordBatch, parseDDL, isTsapplyError } from '@tsapply/common';
+import { InputError } from '../../errors.js';
+import type { InputFile } from '../input-files.js';
+import type { InputSource, ReaderOptions } from '../input-source.js';
+import { finalType, inferField, type CsvType } from './csv-type-inference.js';
+import { isBadValue, textConverter, type TextConverter } from './text-values.js';
+
+export interface CsvReadOptions {
+  /** First line holds column names. @default true */
+  header?: boolean;
+  /** Field delimiter, one character. @default ',' */
+  delimiter?: string;
+  /** Infer column types (Spark's rules) when no `schema` is given. @default true */
+  inferSchema?: boolean;
+  /** Declared input schema as Spark DDL; skips inference. */
+  schema?: string;
+}
+
+const KNOWN_OPTIONS = new Set(['header', 'delimiter', 'inferSchema', 'schema']);
+
+interface Record_ {
+  fields: string[];
+  line: number;
+}
+
+async function* records(file: InputFile, opts: Required<Pick<CsvReadOptions, 'delimiter'>>): AsyncGenerator<Record_> {
+  const parser = createReadStream(file.path).pipe(
+    parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
+  );
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { fields: item.record, line: item.info.lines };
+    }
+  } catch (e) {
+    if (isTsapplyError(e)) throw e;
+    throw new InputError(`Cannot read csv input "${file.path}": ${(e as Error).message}`, { path: file.path, format: 'csv' }, { cause: e });
+  }
+}
+
+function csvTypeToArrow(t: CsvType): arrow.DataType {
+  switch (t.kind) {
+    case 'int':
+      return new arrow.Int32();
+    case 'bigint':
+      return new arrow.Int64();
+    case 'decimal':
+      return new arrow.Decimal(0, t.precision, 128);
+    case 'double':
+      return new arrow.Float64();
+    case 'timestamp':
+      return new arrow.TimestampMicrosecond('UTC');
+    case 'boolean':
+      return new arrow.Bool();
+    default:
+      return new arrow.Utf8();
+  }
+}
+
+function headerNames(first: string[], header: boolean): string[] {
+  return header ? first.map((n, i) => (n.trim() === '' ? `_c${i}` : n)) : first.map((_, i) => `_c${i}`);
+}
+
+/** Opens a CSV input (one file or a directory of part files). */
+export async function readCsv(files: InputFile[], options: Record<string, unknown> | undefined, reader: ReaderOptions): Promise<InputSource> {
+  for (const key of Object.keys(options ?? {})) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new InputError(`Unknown csv input option "${key}". Valid options: ${[...KNOWN_OPTIONS].join(', ')}.`, { format: 'csv' });
+    }
+  }
+  const o = (options ?? {}) as CsvReadOptions;
+  const header = o.header ?? true;
+  const delimiter = o.delimiter ?? ',';
+  const first = files[0]!;
+
+  let schema: arrow.Schema;
+  let totalRows: number | undefined;
+  if (o.schema !== undefined) {
+    schema = parseDDL(o.schema);
+  } else {
+    // Pass 1: column names (and types, unless inferSchema is false) over every file.
+    let names: string[] | undefined;
+    let types: CsvType[] = [];
+    let rows = 0;
+    for (const file of files) {
+      let isFirst = true;
+      for await (const { fields } of records(file, { delimiter })) {
+        if (isFirst) {
+          isFirst = false;
+          if (!names) {
+            names = headerNames(fields, header);
+            types = names.map(() => ({ kind: 'null' }) as CsvType);
+          }
+          if (header) continue;
+        }
+        rows++;
+        if (o.inferSchema === false) continue;
+        for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
+      }
+    }
+    if (!names) {
+      throw new InputError(`Cannot read csv input "${first.path}": the file is empty (no header line).`, { path: first.path, format: 'csv' });
+    }
+    schema = new arrow.Schema(names.map((n, i) => new arrow.Field(n, csvTypeToArrow(finalType(types[i]!)), true)));
+    totalRows = rows;
+  }
+
+  const converters: TextConverter[] = schema.fields.map((f) => {
+    const c = textConverter(f.type);
+    if (!c) {
+      throw new InputError(
+        `Cannot read csv input "${first.path}": column "${f.name}" is declared as ${String(f.type)}, which CSV cannot hold. ` +
+          `Use boolean, int, bigint, float, double, string, date, timestamp or decimal.`,
+        { path: first.path, format: 'csv' },
+      );
+    }
+    return c;
+  });
+
+  async function* batches(): AsyncGenerator<arrow.RecordBatch> {
+    const names = schema.fields.map((f) => f.name);
+    let columns: unknown[][] = names.map(() => []);
+    let n = 0;
+    const flush = () => {
+      const cols: Record<string, unknown[]> = {};
+      names.forEach((name, i) => (cols[name] = columns[i]!));
+      const batch = columnsToRecordBatch(cols, schema);
+      columns = names.map(() => []);
+      n = 0;
+      return batch;
+    };
+    for (const file of files) {
+      let isFirst = header;
+      for await (const { fields, line } of records(file, { delimiter })) {
+        if (isFirst) {
+          isFirst = false;
+          continue;
+        }
+        for (let i = 0; i < names.length; i++) {
+          const text = fields[i];
+          if (text === undefined || text === '') {
+            columns[i]!.push(null);
+            continue;
+          }
+          try {
+            columns[i]!.push(converters[i]!(text));
+          } catch (e) {
+            if (!isBadValue(e)) throw e;
+            throw new InputError(
+              `Cannot read csv input "${file.path}": line ${line}, column "${names[i]}": ${e.message}. ` +
+                `Fix the data or declare the column as string in input.options.schema.`,
+              { path: file.path, format: 'csv' },
+            );
+          }
+        }
+        if (++n >= reader.batchSize) yield flush();
+      }
+    }
+    if (n > 0) yield flush();
+  }
+
+  return { schema, batches: batches(), totalRows, description: `csv ${first.path}` };
+}

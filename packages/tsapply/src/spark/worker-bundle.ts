@@ -1,0 +1,112 @@
+/**
+ * The self-contained Node worker script shipped to Spark executors.
+ *
+ * esbuild bundles `@tsapply/worker-runtime`'s stdio process entry (`process/main`)
+ * with everything it imports — apache-arrow, msgpackr, lz4js, the source-map reader —
+ * into ONE CommonJS file. Nothing from `node_modules` is needed on an executor and
+ * nothing depends on the driver's platform: native accelerators (`lz4-napi`,
+ * `msgpackr-extract`) are left external, and both libraries fall back to pure JS when
+ * `require` cannot find them. So a driver on macOS can run jobs on Linux executors.
+ *
+ * The file is named by its content hash (`tsapply-worker-<16 hex>.cjs`, `.cjs` so
+ * Node runs it as CommonJS wherever it lands) and cached in
+ * `cacheDir()/worker-bundles/`, next to an external source map for our own debugging
+ * (the map is not shipped). Building takes a few hundred milliseconds and happens at
+ * most once per driver process.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { cacheDir } from '@tsapply/common';
+
+export interface WorkerBundle {
+  /** `tsapply-worker-<16 hex>.cjs`: the artifact name under `files/` on Spark. */
+  fileName: string;
+  /** The script itself. */
+  bytes: Uint8Array;
+  /** sha256 hex of `bytes` (the shim verifies it before running the file). */
+  sha256: string;
+  /** Absolute path of the cached copy (runnable with `node <path>`). */
+  path: string;
+  /** Absolute path of its source map (not shipped). */
+  sourceMapPath: string;
+}
+
+export interface WorkerBundleOptions {
+  /** Folder to cache bundles in. @default join(cacheDir(), 'worker-bundles') */
+  cacheDir?: string;
+}
+
+/** Packages with native binaries: never bundled; their users fall back to pure JS without them. */
+const NATIVE_EXTERNALS = ['lz4-napi', '@antoniomuso/lz4-napi-*', 'msgpackr-extract', '@msgpackr-extract/*', '*.node'];
+
+const memo = new Map<string, Promise<WorkerBundle>>();
+
+/** Builds (or reuses) the worker bundle. Rejects with esbuild's messages when bundling fails. */
+export function buildWorkerBundle(options: WorkerBundleOptions = {}): Promise<WorkerBundle> {
+  for (const key of Object.keys(options)) {
+    if (key !== 'cacheDir') return Promise.reject(new TypeError(`Invalid option in buildWorkerBundle(): "${key}". Valid options: cacheDir.`));
+  }
+  const dir = options.cacheDir ?? join(cacheDir(), 'worker-bundles');
+  let pending = memo.get(dir);
+  if (pending === undefined) {
+    pending = build(dir);
+    memo.set(dir, pending);
+    pending.catch(() => memo.delete(dir));
+  }
+  return pending;
+}
+
+/** Absolute path of the compiled stdio entry inside the installed `@tsapply/worker-runtime`. */
+export function workerEntryPath(): string {
+  const require = createRequire(import.meta.url);
+  // The package's exports map hides package.json, so find its folder via the lookup paths.
+  for (const base of require.resolve.paths('@tsapply/worker-runtime') ?? []) {
+    const entry = join(base, '@tsapply', 'worker-runtime', 'dist', 'process', 'main.js');
+    if (existsSync(entry)) return entry;
+  }
+  throw new Error(
+    "Cannot find @tsapply/worker-runtime's dist/process/main.js. Install tsapply's dependencies " +
+      '(npm install) and build it (npm run build) before running on Spark.',
+  );
+}
+
+async function build(dir: string): Promise<WorkerBundle> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [workerEntryPath()],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    sourcemap: 'external',
+    outfile: 'tsapply-worker.cjs',
+    write: false,
+    logLevel: 'silent',
+    external: NATIVE_EXTERNALS,
+    // ESM sources use import.meta.url; in a CommonJS bundle it is the script's own URL.
+    define: { 'import.meta.url': '__tsapplyImportMetaUrl' },
+    banner: { js: 'var __tsapplyImportMetaUrl=require("url").pathToFileURL(__filename).href;' },
+  });
+  const code = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  if (code === undefined || map === undefined) throw new Error('esbuild produced no worker bundle output.');
+  const bytes = code.contents;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const fileName = `tsapply-worker-${sha256.slice(0, 16)}.cjs`;
+  const path = join(dir, fileName);
+  const sourceMapPath = `${path}.map`;
+  if (!existsSync(path)) {
+    await mkdir(dir, { recursive: true });
+    // Write under a temporary name then rename, so a concurrent reader never sees half a file.
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, bytes);
+    await writeFile(sourceMapPath, map.contents);
+    await rename(tmp, path);
+  }
+  return { fileName, bytes, sha256, path, sourceMapPath };
+}

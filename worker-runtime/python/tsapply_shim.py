@@ -1,0 +1,569 @@
+"""tsapply's executor-side shim: forwards Spark's Arrow batches to a Node worker.
+
+Protocol. Spark's Python worker unpickles the UDF command, a hand-built pickle
+equivalent to ``make_command(spec)``, which returns the 2-tuple
+``(function, return_type)`` Spark expects. For eval type 207 (mapInArrow) the
+function takes an iterator of ``pyarrow.RecordBatch`` and yields RecordBatches;
+for 209 (applyInArrow) it is ``f(key, table)`` returning a ``pyarrow.Table``.
+Either way the batches go to ONE long-lived Node process per Python worker
+(kept in a module global, started on first use, restarted if it died) over its
+stdin/stdout, as frames ``u8 type | u32 little-endian body length | body``.
+Shim -> worker: START (JSON: task, partitionIndex, payload, schema, groupColumns),
+BATCH (a complete Arrow IPC stream holding one record batch), END (no more
+input), CANCEL (stop early; results are discarded). Worker -> shim: BATCH (Arrow
+IPC stream), DONE (JSON: rowsIn, rowsOut) or ERROR (JSON: a serialized tsapply
+error). Every task ends with exactly one DONE or ERROR and the worker reads the
+task's input up to END/CANCEL even after an ERROR, so the stream stays in step
+for the next task. A writer thread feeds input while the generator reads
+output, so neither side can block the other on a large partition; the OS pipe
+buffers plus one batch on each side bound the memory. The worker's stderr is
+copied to this process's stderr (the executor log) and the last lines kept for
+error messages. Errors raised here carry a ``tsapply-error: {json}`` marker line
+so the driver can find them inside Spark's traceback text.
+
+Pure Python: stdlib plus pyarrow (imported lazily); pyspark only for the
+``StructType`` return type and ``SparkFiles`` / ``TaskContext`` when present.
+This file is shipped to executors as a ``pyfiles/`` artifact under a content-
+hashed module name (``tsapply_shim_<hash>``), so it must not import itself by name.
+"""
+
+import collections
+import hashlib
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+
+SHIM_PROTOCOL_VERSION = 1
+MIN_NODE_MAJOR = 20
+
+# Frame types. Shim -> worker are 1..15, worker -> shim 16..31, so a stream read
+# in the wrong direction fails loudly instead of being misread.
+FRAME_START = 1
+FRAME_INPUT_BATCH = 2
+FRAME_END = 3
+FRAME_CANCEL = 4
+FRAME_OUTPUT_BATCH = 17
+FRAME_DONE = 18
+FRAME_ERROR = 19
+
+_HEADER = struct.Struct("<BI")
+# Arrow IPC end-of-stream marker: continuation token + zero metadata length.
+_IPC_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
+_STDERR_LINES_KEPT = 200
+_STDERR_LINES_REPORTED = 40
+_MARKER = "tsapply-error: "
+
+
+class TsapplyError(Exception):
+    """Base of the shim's errors. ``str(e)`` is the user-facing message plus a marker line."""
+
+    def __init__(self, message, details):
+        self.user_message = message
+        self.details = details
+        super().__init__(message + "\n" + _MARKER + json.dumps(details, sort_keys=True))
+
+
+class TsapplyUserError(TsapplyError):
+    """The user's TypeScript code (or its result) failed; the message names the original .ts line."""
+
+
+class TsapplyWorkerError(TsapplyError):
+    """The Node worker process died or misbehaved."""
+
+
+class TsapplySetupError(TsapplyError):
+    """The executor lacks something tsapply needs (node, pyarrow, an artifact)."""
+
+
+def _setup_error(message, reason):
+    return TsapplySetupError(message, {"name": "ExecutorSetupError", "code": reason, "message": message})
+
+
+def _import_pyarrow():
+    try:
+        import pyarrow
+        import pyarrow.ipc  # noqa: F401  (ensures the IPC module is loaded)
+    except ImportError as e:
+        raise _setup_error(
+            "tsapply needs pyarrow in the Python of every Spark executor (%s); importing it failed: %s. "
+            "Install it there with `pip install pyarrow`." % (sys.executable, e),
+            "PYARROW_MISSING",
+        ) from None
+    return pyarrow
+
+
+# ---------------------------------------------------------------------------
+# Locating files and node
+
+
+def _resolve_file(name, what):
+    """An absolute path as is; otherwise a Spark ``files/`` artifact in the SparkFiles dir."""
+    if os.path.isabs(name):
+        candidates = [name]
+    else:
+        candidates = []
+        try:
+            from pyspark import SparkFiles
+
+            candidates.append(SparkFiles.get(name))
+        except Exception:  # no pyspark, or no SparkFiles root outside a Spark worker
+            pass
+        candidates.append(os.path.join(os.getcwd(), name))
+    for path in candidates:
+        if os.path.isfile(path):
+            return path
+    raise _setup_error(
+        "tsapply could not find the %s %r on this executor (looked at: %s). "
+        "It is uploaded as a Spark files/ artifact when the job starts; re-run the job, and check "
+        "that the executors can fetch session artifacts." % (what, name, ", ".join(candidates)),
+        "ARTIFACT_MISSING",
+    )
+
+
+def _sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_node_checked = {}
+
+
+def _find_node(node_options):
+    """The node binary: $TSAPPLY_NODE, else node_options['node'], else `node` on PATH; must be >= 20."""
+    explicit = os.environ.get("TSAPPLY_NODE") or (node_options or {}).get("node")
+    path = shutil.which(explicit) if explicit else shutil.which("node")
+    if path is None:
+        if explicit:
+            raise _setup_error(
+                "tsapply needs Node.js >= %d on every Spark executor; the configured node %r "
+                "(TSAPPLY_NODE or the node option) was not found or is not executable. "
+                "Point it at a Node.js %d+ binary." % (MIN_NODE_MAJOR, explicit, MIN_NODE_MAJOR),
+                "NODE_MISSING",
+            )
+        raise _setup_error(
+            "tsapply needs Node.js >= %d on every Spark executor; 'node' was not found on PATH (PATH=%s). "
+            "Install Node.js %d+ on the executors or set TSAPPLY_NODE=/path/to/node"
+            % (MIN_NODE_MAJOR, os.environ.get("PATH", ""), MIN_NODE_MAJOR),
+            "NODE_MISSING",
+        )
+    if path not in _node_checked:
+        try:
+            out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError) as e:
+            out = "(failed to run: %s)" % e
+        try:
+            major = int(out.lstrip("v").split(".")[0])
+        except ValueError:
+            major = -1
+        if major < MIN_NODE_MAJOR:
+            raise _setup_error(
+                "tsapply needs Node.js >= %d on every Spark executor; %s reports version %r. "
+                "Install Node.js %d+ on the executors or set TSAPPLY_NODE=/path/to/node"
+                % (MIN_NODE_MAJOR, path, out, MIN_NODE_MAJOR),
+                "NODE_TOO_OLD",
+            )
+        _node_checked[path] = out
+    return path
+
+
+# ---------------------------------------------------------------------------
+# The Node worker process
+
+
+class _NodeWorker:
+    """One Node child speaking the frame protocol on its stdin/stdout."""
+
+    def __init__(self, node, bundle_path, node_options):
+        args = [node] + list(node_options.get("args") or []) + [bundle_path]
+        env = dict(os.environ)
+        env.update({str(k): str(v) for k, v in (node_options.get("env") or {}).items()})
+        env["TSAPPLY_WORKER_PROTOCOL"] = str(SHIM_PROTOCOL_VERSION)
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            bufsize=1 << 16,
+        )
+        self.pid = self.proc.pid
+        self.bundle_path = bundle_path
+        self.tasks_run = 0
+        self.stderr_tail = collections.deque(maxlen=_STDERR_LINES_KEPT)
+        self._stderr_thread = threading.Thread(
+            target=self._pump_stderr, name="tsapply-node-stderr-%d" % self.pid, daemon=True
+        )
+        self._stderr_thread.start()
+
+    def _pump_stderr(self):
+        prefix = "[tsapply node %d] " % self.pid
+        for raw in iter(self.proc.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            self.stderr_tail.append(line)
+            try:
+                sys.stderr.write(prefix + line + "\n")
+                sys.stderr.flush()
+            except Exception:
+                pass
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def write_frame(self, ftype, *parts):
+        """Write one frame from body parts (bytes-like); blocks while the pipe is full."""
+        length = sum(memoryview(p).nbytes for p in parts)
+        w = self.proc.stdin
+        w.write(_HEADER.pack(ftype, length))
+        for p in parts:
+            w.write(p)
+        w.flush()
+
+    def read_frame(self):
+        """The next (type, body) from the worker; None at end of stream (the worker exited)."""
+        r = self.proc.stdout
+        header = r.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return None
+        ftype, length = _HEADER.unpack(header)
+        body = r.read(length) if length else b""
+        if len(body) < length:
+            return None
+        return ftype, body
+
+    def death_error(self, partition_index, while_doing):
+        """A TsapplyWorkerError describing how the process ended, with its stderr tail."""
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.proc.wait()
+        self._stderr_thread.join(timeout=5)
+        if code < 0:
+            try:
+                signame = signal.Signals(-code).name
+            except ValueError:
+                signame = "signal %d" % -code
+            how = "was killed by %s" % signame
+            exit_code, sig = None, signame
+        else:
+            how = "exited with code %d" % code
+            exit_code, sig = code, None
+        tail = list(self.stderr_tail)[-_STDERR_LINES_REPORTED:]
+        where = " (partition %d)" % partition_index if partition_index is not None else ""
+        message = "tsapply's Node worker (pid %d) %s while %s%s. " % (self.pid, how, while_doing, where)
+        if tail:
+            message += "Last %d lines of its stderr:\n%s" % (len(tail), "\n".join(tail))
+        else:
+            message += "It wrote nothing to stderr."
+        details = {
+            "name": "WorkerCrashError",
+            "code": "WORKER_CRASHED",
+            "message": message,
+            "pid": self.pid,
+            "exitCode": exit_code,
+            "signal": sig,
+            "partition": partition_index,
+            "stderrTail": tail,
+        }
+        return TsapplyWorkerError(message, details)
+
+    def kill(self):
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+
+    def close(self):
+        """Close stdin (the worker exits on EOF) and reap it; kill if it lingers."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.proc.wait()
+
+
+_worker = None
+_worker_lock = threading.Lock()
+_task_counter = 0
+
+
+def _get_worker(spec):
+    """The process-wide worker for this bundle: reused while alive, restarted when it died."""
+    global _worker
+    with _worker_lock:
+        bundle_path = _resolve_file(spec["worker"]["file"], "worker bundle")
+        if _worker is not None and (not _worker.alive() or _worker.bundle_path != bundle_path):
+            _worker.close()
+            _worker = None
+        if _worker is None:
+            expected = spec["worker"].get("sha256")
+            if expected:
+                actual = _sha256_file(bundle_path)
+                if actual != expected:
+                    raise _setup_error(
+                        "tsapply's worker bundle %s is corrupted: sha256 %s, expected %s. "
+                        "Re-run the job so it is uploaded again." % (bundle_path, actual, expected),
+                        "WORKER_BUNDLE_CORRUPT",
+                    )
+            node = _find_node(spec.get("node_options"))
+            _worker = _NodeWorker(node, bundle_path, spec.get("node_options") or {})
+        return _worker
+
+
+def _drop_worker(worker):
+    global _worker
+    with _worker_lock:
+        if _worker is worker:
+            _worker = None
+    worker.kill()
+
+
+def worker_pid():
+    """PID of the live Node worker, or None (for tests and diagnostics)."""
+    w = _worker
+    return w.pid if w is not None and w.alive() else None
+
+
+def shutdown():
+    """Stop the Node worker, if any (tests; Spark simply lets the process exit)."""
+    global _worker
+    with _worker_lock:
+        if _worker is not None:
+            _worker.close()
+            _worker = None
+
+
+# ---------------------------------------------------------------------------
+# Running one task
+
+
+_partition_override = None
+
+
+def _set_partition_for_tests(index):
+    """Outside Spark there is no TaskContext; tests pick the partition index here."""
+    global _partition_override
+    _partition_override = index
+
+
+def _partition_index():
+    if _partition_override is not None:
+        return _partition_override
+    try:
+        from pyspark import TaskContext
+
+        ctx = TaskContext.get()
+        if ctx is not None:
+            return ctx.partitionId()
+    except Exception:
+        pass
+    return 0
+
+
+def _batch_ipc_parts(batch, cache):
+    """The body of an input BATCH frame as parts (schema msg, batch msg, EOS), no concatenation."""
+    schema = batch.schema
+    if cache.get("schema") is None or not cache["schema"].equals(schema):
+        cache["schema"] = schema
+        cache["schema_msg"] = schema.serialize()
+    return (cache["schema_msg"], batch.serialize(), _IPC_EOS)
+
+
+def _run_task(spec, batches, partition_index):
+    """Generator: send ``batches`` through the worker, yield its result batches."""
+    global _task_counter
+    pa = _import_pyarrow()
+    worker = _get_worker(spec)
+    _task_counter += 1
+    start = {
+        "type": "start",
+        "protocol": SHIM_PROTOCOL_VERSION,
+        "task": _task_counter,
+        "partitionIndex": partition_index,
+        "mode": spec["mode"],
+        "payload": {
+            "path": _resolve_file(spec["payload"]["file"], "job payload"),
+            "sha256": spec["payload"]["sha256"],
+        },
+        "schema": spec.get("schema_ddl"),
+        "groupColumns": list(spec.get("group_columns") or []),
+    }
+    stop = threading.Event()
+    feed_error = []
+
+    def feed():
+        cache = {}
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    break
+                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache))
+            worker.write_frame(FRAME_CANCEL if stop.is_set() else FRAME_END)
+        except (BrokenPipeError, ValueError, OSError):
+            pass  # the worker died (or its pipe was closed); the reader reports how
+        except BaseException as e:  # the input iterator itself failed
+            feed_error.append(e)
+            try:
+                worker.write_frame(FRAME_CANCEL)
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+    try:
+        worker.write_frame(FRAME_START, json.dumps(start).encode("utf-8"))
+    except (BrokenPipeError, ValueError, OSError):
+        _drop_worker(worker)
+        raise worker.death_error(partition_index, "starting a task") from None
+
+    writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
+    writer.start()
+    finished = False
+    try:
+        while True:
+            frame = worker.read_frame()
+            if frame is None:
+                stop.set()
+                _drop_worker(worker)
+                raise worker.death_error(partition_index, "running a task") from None
+            ftype, body = frame
+            if ftype == FRAME_OUTPUT_BATCH:
+                reader = pa.ipc.open_stream(pa.py_buffer(body))
+                for out in reader:
+                    yield out
+            elif ftype == FRAME_DONE:
+                finished = True
+                writer.join()
+                if feed_error:
+                    raise feed_error[0]
+                worker.tasks_run += 1
+                return
+            elif ftype == FRAME_ERROR:
+                finished = True
+                stop.set()
+                writer.join()
+                info = json.loads(body.decode("utf-8"))
+                raise _error_from_worker(info, partition_index)
+            else:
+                stop.set()
+                _drop_worker(worker)
+                raise TsapplyWorkerError(
+                    "tsapply's Node worker (pid %d) sent an unknown frame type %d; "
+                    "the worker bundle and the shim do not match. Re-run the job." % (worker.pid, ftype),
+                    {"name": "ProtocolError", "code": "PROTOCOL", "frameType": ftype},
+                )
+    finally:
+        if not finished and worker.alive():
+            # The consumer stopped early (e.g. a limit) or we raised: cancel the task and
+            # drain its results so the worker is in step for the next one.
+            stop.set()
+            try:
+                while True:
+                    frame = worker.read_frame()
+                    if frame is None or frame[0] in (FRAME_DONE, FRAME_ERROR):
+                        break
+            except Exception:
+                _drop_worker(worker)
+            writer.join(timeout=30)
+            if writer.is_alive():
+                _drop_worker(worker)
+
+
+def _error_from_worker(info, partition_index):
+    err = info.get("error") or {}
+    message = err.get("message") or "tsapply's Node worker reported an error without a message"
+    details = {
+        "name": err.get("name", "Error"),
+        "code": err.get("code"),
+        "message": message,
+        "partition": partition_index,
+        "fields": err.get("fields") or {},
+    }
+    if err.get("stack"):
+        details["stack"] = err["stack"]
+    if err.get("tsapply") and err.get("code") not in (None, "USER_CODE", "SCHEMA_MISMATCH"):
+        return TsapplyWorkerError(message, details)
+    return TsapplyUserError(message, details)
+
+
+# ---------------------------------------------------------------------------
+# The command Spark unpickles
+
+
+def _return_type(spec):
+    """A pyspark StructType from the Spark JSON schema, or None where pyspark is absent (tests)."""
+    schema_json = spec.get("schema_json")
+    if schema_json is None:
+        return None
+    try:
+        from pyspark.sql.types import StructType, _parse_datatype_json_string
+    except ImportError:
+        return None
+    dt = _parse_datatype_json_string(schema_json)
+    if not isinstance(dt, StructType):
+        raise _setup_error(
+            "tsapply's output schema must be a struct, got %r" % (schema_json,), "BAD_SCHEMA"
+        )
+    return dt
+
+
+def _check_spec(spec):
+    if not isinstance(spec, dict):
+        raise TypeError("make_command(spec) expects a dict, got %s" % type(spec).__name__)
+    version = spec.get("version")
+    if version != SHIM_PROTOCOL_VERSION:
+        raise _setup_error(
+            "tsapply's driver and shim disagree on the command format: got version %r, this shim "
+            "speaks %d. Use the same tsapply version on the driver." % (version, SHIM_PROTOCOL_VERSION),
+            "SHIM_VERSION",
+        )
+    if spec.get("mode") not in ("map", "grouped"):
+        raise ValueError("spec['mode'] must be 'map' or 'grouped', got %r" % (spec.get("mode"),))
+    for key in ("payload", "worker"):
+        ref = spec.get(key)
+        if not isinstance(ref, dict) or not isinstance(ref.get("file"), str):
+            raise ValueError("spec[%r] must be a dict with 'file' and 'sha256'" % key)
+
+
+def make_command(spec):
+    """Build Spark's ``(function, return_type)`` for a tsapply job.
+
+    ``spec`` keys: ``version`` (1), ``mode`` ('map' for eval type 207, 'grouped' for 209),
+    ``payload`` and ``worker`` ({'file': SparkFiles name or absolute path, 'sha256': hex}),
+    ``schema_ddl`` (output schema as Spark DDL, for the worker), ``schema_json`` (the same
+    as Spark JSON, for the StructType), ``group_columns`` (list of names, grouped mode),
+    ``node_options`` ({'node': path or None, 'args': [...], 'env': {...}}).
+    """
+    _check_spec(spec)
+    return_type = _return_type(spec)
+
+    if spec["mode"] == "map":
+
+        def tsapply_map_in_arrow(batches):
+            return _run_task(spec, batches, _partition_index())
+
+        return tsapply_map_in_arrow, return_type
+
+    def tsapply_apply_in_arrow(key, table):
+        pa = _import_pyarrow()
+        # One group must reach apply() in one call: hand the worker a single batch.
+        batches = table.combine_chunks().to_batches() if table.num_rows else []
+        out = list(_run_task(spec, batches, _partition_index()))
+        if not out:
+            raise TsapplyWorkerError(
+                "tsapply's Node worker returned no schema for a group; the worker bundle and the shim do not match.",
+                {"name": "ProtocolError", "code": "PROTOCOL"},
+            )
+        return pa.Table.from_batches(out)
+
+    return tsapply_apply_in_arrow, return_type

@@ -11,7 +11,7 @@ import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } 
 import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
 import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
 import { displayPath, formatWarning, SYNTHETIC_ENTRY, toProblem, type MessageContext } from './esbuild-messages.js';
-import { jobPlugin, type JobPluginState } from './job-plugin.js';
+import { jobApiExports, jobPlugin, type JobPluginState } from './job-plugin.js';
 import { isFile, isInNodeModules, projectRoot } from './package-info.js';
 
 /** What was bundled: a job file's default export, a named function export, or a serializer module. */
@@ -132,6 +132,7 @@ async function bundleTarget(target: Target, options: BundleOptions | undefined):
     entryDisplay: displayPath(entry, opts.cwd),
     exportName: target.exportName,
     kind: target.kind,
+    jobApiExports: await jobApiExports(),
   };
 
   let forcedNative = new Map<string, string>();

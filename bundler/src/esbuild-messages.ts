@@ -6,7 +6,7 @@
 import { relative, resolve, isAbsolute, sep } from 'node:path';
 import type { Message } from 'esbuild';
 import type { BundleProblem } from './errors.js';
-import type { DisallowedDetail } from './job-plugin.js';
+import { jobApiPath, type DisallowedDetail } from './job-plugin.js';
 import { packageNameOf } from './package-info.js';
 
 /** Source name of the synthetic entry module that re-exports the job's export. */
@@ -29,6 +29,8 @@ export interface MessageContext {
   /** The export the synthetic entry re-exports (`default` for jobs). */
   exportName: string;
   kind: 'job' | 'function' | 'serializer';
+  /** Runtime exports of the job-side API, listed when a job imports something else from 'tsapply'. */
+  jobApiExports: readonly string[];
 }
 
 /** 0-based byte offset within `lineText` → 1-based UTF-16 column. */
@@ -70,6 +72,15 @@ export function toProblem(m: Message, ctx: MessageContext): BundleProblem {
     };
   }
   const noExport = /^No matching export in "(.*)" for import "(.*)"$/.exec(m.text);
+  if (noExport && resolve(ctx.workingDir, noExport[1]!) === jobApiPath()) {
+    return {
+      ...base,
+      kind: 'missing-export',
+      text:
+        `"${noExport[2]}" is not available inside a job: in a job file 'tsapply' is the job-side API ` +
+        `(${ctx.jobApiExports.join(', ')}). Driver features (running jobs, Spark sessions) belong in the script that runs the job.`,
+    };
+  }
   if (noExport && loc?.file === SYNTHETIC_ENTRY) {
     const text =
       ctx.kind === 'job'

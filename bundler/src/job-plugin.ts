@@ -16,6 +16,7 @@ import { DISALLOWED_MODULES } from './errors.js';
 import type { DetectedNativeAddon } from './native-addons.js';
 import { nativeAddonReason } from './native-addons.js';
 import { relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isInNodeModules, owningPackage, packageNameOf } from './package-info.js';
 
 /** Marker passed through `build.resolve` so the plugin does not handle its own lookups. */
@@ -32,6 +33,17 @@ let jobApiFile: string | undefined;
 export function jobApiPath(): string {
   jobApiFile ??= createRequire(import.meta.url).resolve('@tsapply/common/job-api');
   return jobApiFile;
+}
+
+let apiExports: Promise<string[]> | undefined;
+
+/** Names the job-side API exports at run time (types excluded), sorted. */
+export function jobApiExports(): Promise<string[]> {
+  apiExports ??= import(pathToFileURL(jobApiPath()).href).then(
+    (m: Record<string, unknown>) => Object.keys(m).sort(),
+    () => ['defineJob'],
+  );
+  return apiExports;
 }
 
 /** What the plugin learned during one build. */
@@ -118,7 +130,7 @@ export function jobPlugin(options: JobPluginOptions, state: JobPluginState): Plu
         if (resolved.errors.length > 0) return undefined;
         const pkg = owningPackage(args.importer);
         if (pkg && isInNodeModules(pkg.dir) && !state.lateNative.has(pkg.dir)) {
-          state.lateNative.set(pkg.dir, `requires a .node binary (${relative(pkg.dir, resolved.path).split(sep).join('/')})`);
+          state.lateNative.set(pkg.dir, `requires the .node file ${relative(pkg.dir, resolved.path).split(sep).join('/')}`);
         }
         return { path: resolved.path, external: true };
       });

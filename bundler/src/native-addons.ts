@@ -62,27 +62,34 @@ export function nativeAddonReason(pkg: PackageInfo): string | undefined {
 
 function detect(pkg: PackageInfo): string | undefined {
   const { json, dir } = pkg;
-  if (typeof json.main === 'string' && json.main.endsWith('.node')) return `its entry point is a .node binary (${json.main})`;
+  if (typeof json.main === 'string' && json.main.endsWith('.node')) return `its entry point ${json.main} is a .node binary`;
   const shipped = [
     ...nodeFilesIn(dir),
     ...nodeFilesIn(join(dir, 'build', 'Release')).map((f) => `build/Release/${f}`),
   ];
-  if (shipped.length > 0) return `ships a .node binary (${shipped[0]})`;
-  if (isDirectory(join(dir, 'prebuilds'))) return 'ships prebuilt .node binaries (prebuilds/)';
-  if (json.gypfile === true || isFile(join(dir, 'binding.gyp'))) return 'compiles a .node addon with node-gyp (binding.gyp)';
+  if (shipped.length > 0) return `ships the .node binary ${shipped[0]}`;
+  if (isDirectory(join(dir, 'prebuilds'))) return 'ships prebuilt .node binaries in prebuilds/';
+  if (json.gypfile === true || isFile(join(dir, 'binding.gyp'))) return 'builds a .node addon with node-gyp from binding.gyp';
   const deps = { ...json.dependencies, ...json.optionalDependencies };
   const loader = BINARY_LOADERS.find((l) => l in deps);
   if (loader) return `loads a .node binary through ${loader}`;
   const platformPackages = Object.keys(json.optionalDependencies ?? {}).filter(isPlatformPackageName).sort();
-  if (platformPackages.length > 0 || json.napi !== undefined) {
-    // Name the platform package this machine uses when there is one: it is the one a user can look for.
-    const here = platformPackages.find((p) => p.includes(`${process.platform}-${process.arch}`)) ?? platformPackages[0];
-    return here ? `ships a .node binary (per-platform packages such as ${here})` : 'ships a .node binary (napi-rs)';
+  if (platformPackages.length > 0) {
+    // Named by their common prefix, so the text is the same on every OS.
+    const n = platformPackages.length;
+    return `ships a .node binary in ${n} per-platform package${n === 1 ? '' : 's'} ${commonPrefix(platformPackages)}*`;
   }
+  if (json.napi !== undefined) return 'is a napi-rs .node addon';
   if (typeof json.scripts?.install === 'string' && /node-gyp|prebuild|node-pre-gyp/.test(json.scripts.install)) {
-    return `builds a .node binary when installed ("install": "${json.scripts.install}")`;
+    return `builds a .node binary on install: "${json.scripts.install}"`;
   }
   return undefined;
+}
+
+function commonPrefix(names: string[]): string {
+  let prefix = names[0]!;
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /** How a native addon entered the bundle, as recorded while bundling. */

@@ -78,8 +78,10 @@ async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
   }
   // applyBatch already refused a missing schema, so `schema` is defined here.
   const ipc = recordBatchesToIPC(out, schema!);
-  const movable = new MovableOutput({ type: 'batch', ipc, rowsIn: batch.numRows, rowsOut });
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as MovableOutput;
+  const output: BatchTaskOutput = { type: 'batch', ipc, rowsIn: batch.numRows, rowsOut };
+  // Outside a piscina worker (a direct call on the driver) there is no thread to transfer to.
+  if (!Piscina.isWorkerThread) return output;
+  return Piscina.move(new MovableOutput(output) as unknown as Parameters<typeof Piscina.move>[0]) as unknown as MovableOutput;
 }
 
 /**

@@ -69,7 +69,18 @@ export function toUserCodeError(
  * mismatches keep their class and typed fields plus `partition`.
  */
 export function toResultError(e: unknown, partition: number): unknown {
-  if (!isTsapplyError(e) || isUserCodeError(e)) return e;
+  if (isUserCodeError(e)) return e;
+  if (!isTsapplyError(e)) {
+    // Not a validation error but an unexpected failure inside the conversion: keep the
+    // original as `cause`, still say where it happened.
+    const err = new TsapplyError(
+      `Converting the value apply() returned for partition ${partition} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      'RESULT_CONVERSION',
+    );
+    Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
+    Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+    return err;
+  }
   const message = `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
   if (e.code === 'SCHEMA_MISMATCH') {
     const src = e as unknown as SchemaMismatchError;

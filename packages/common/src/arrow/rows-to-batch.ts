@@ -119,7 +119,7 @@ export function checkColumnsObject(columns: Record<string, unknown>, schema: arr
       first = f.name;
     } else if (values.length !== length) {
       throw new SchemaMismatchError(
-        `Returned columns have different lengths: "${first}" has ${length} values but "${f.name}" has ${values.length}. ` +
+        `Returned columns have different lengths: "${first}" has ${length} value${length === 1 ? '' : 's'} but "${f.name}" has ${values.length}. ` +
           'Every column must have one value per row.',
         { column: f.name },
       );

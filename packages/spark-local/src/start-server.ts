@@ -1,0 +1,199 @@
+/**
+ * startSparkConnect(): launches a Spark Connect server from the project-managed
+ * environment and resolves once it answers gRPC.
+ *
+ * The server is `spark-submit --class …SparkConnectServer` from the pyspark install,
+ * spawned detached (it leads its own process group, so stopping it also ends its
+ * executors and Python workers, and nothing else), with stdout+stderr in its own log
+ * file. Its pid and address go to `<stateDir>/server.json` for `stop`/`status`.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PortInUseError, SparkAlreadyRunningError, SparkStartError } from './errors.js';
+import { detectJava } from './java.js';
+import { readLogTail } from './log-tail.js';
+import { findListeningPid, isPortFree, LOOPBACK } from './ports.js';
+import { probeSparkConnect } from './probe.js';
+import { killProcessGroup } from './process-utils.js';
+import { ensurePythonEnv, type PythonEnv } from './python-env.js';
+import { resolveServerOptions, type ResolvedServerOptions, type StartSparkConnectOptions } from './server-options.js';
+import { readServerState, removeServerState, writeServerState, type SparkServerState } from './server-state.js';
+import { isManagedServerAlive, stopSparkConnect } from './stop-server.js';
+
+export const CONNECT_SERVER_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer';
+
+/** Lines of the log quoted in start errors. */
+const LOG_TAIL_LINES = 30;
+
+/** A running managed server. */
+export interface SparkConnectServer {
+  /** Connection string for clients, `sc://localhost:PORT` (plus `/;token=…` with a token). */
+  address: string;
+  port: number;
+  /** Pid of the server JVM (leader of its process group). */
+  pid: number;
+  /** Path of its log file. */
+  log: string;
+  master: string;
+  /** Spark version it runs. */
+  version: string;
+  /** Interpreter of the Python workers (the managed venv's python). */
+  python: string;
+  /** `major.minor` of that interpreter. */
+  pythonVersion: string;
+  /** Ends this server (its whole process group) and removes its state file. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a managed Spark Connect server; creates the Python environment first when
+ * needed (minutes, once). Rejects with SparkLocalOptionError, MissingPrerequisiteError,
+ * PythonEnvError, PortInUseError, SparkAlreadyRunningError or SparkStartError.
+ */
+export async function startSparkConnect(options: StartSparkConnectOptions = {}): Promise<SparkConnectServer> {
+  const o = resolveServerOptions(options);
+  const stateDir = resolve(o.stateDir);
+  const previous = readServerState(stateDir);
+  if (previous) {
+    if (isManagedServerAlive(previous)) {
+      throw new SparkAlreadyRunningError(
+        `A managed Spark Connect server is already running at ${previous.address} (pid ${previous.pid}, state in ${stateDir}). ` +
+          'Use it, stop it first ("tsapply spark stop"), or pass another stateDir.',
+        { pid: previous.pid, address: previous.address },
+      );
+    }
+    removeServerState(stateDir); // left behind by a server that died
+  }
+  const java = await detectJava();
+  const env = await ensurePythonEnv({ sparkVersion: o.sparkVersion, onProgress: o.onProgress });
+  if (!(await isPortFree(o.port))) throw new PortInUseError(o.port, findListeningPid(o.port));
+
+  mkdirSync(stateDir, { recursive: true });
+  const log = join(stateDir, `spark-connect-${o.port}.log`);
+  const logFd = openSync(log, 'w');
+  const address = `sc://localhost:${o.port}${o.token !== undefined ? `/;token=${o.token}` : ''}`;
+  o.onProgress(`[spark-local] Starting Spark Connect ${o.sparkVersion} (${o.master}) on port ${o.port}; log: ${log}`);
+  const started = Date.now();
+  const child = spawn(join(env.sparkHome, 'bin', 'spark-submit'), submitArgs(o, env), {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: serverEnv(o, env, java.javaHome),
+  });
+  closeSync(logFd);
+  let exit: string | undefined;
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnError.catch(() => undefined);
+  child.once('exit', (code, signal) => {
+    exit = signal ?? `code ${code}`;
+  });
+  const pid = child.pid;
+  if (pid === undefined) await spawnError; // spawn failed synchronously: 'error' carries why
+  child.unref();
+
+  const state: SparkServerState = {
+    pid: pid!,
+    port: o.port,
+    address,
+    master: o.master,
+    mode: o.mode,
+    version: o.sparkVersion,
+    log,
+    startedAt: new Date(started).toISOString(),
+    python: env.python,
+  };
+  writeServerState(stateDir, state);
+
+  const deadline = started + o.timeoutMs;
+  for (;;) {
+    if (exit !== undefined) {
+      removeServerState(stateDir);
+      // The JVM may have left workers behind in its group; end them too.
+      await killProcessGroup(state.pid, 2000);
+      throw startError('exited', `The Spark Connect server exited with ${exit} during start.`, log, exit);
+    }
+    if ((await probeSparkConnect(o.port, o.token, 2000)) === 'ready') break;
+    if (Date.now() > deadline) {
+      await killProcessGroup(state.pid);
+      removeServerState(stateDir);
+      throw startError(
+        'timeout',
+        `The Spark Connect server did not answer on port ${o.port} within ${Math.round(o.timeoutMs / 1000)} s; it was stopped.`,
+        log,
+      );
+    }
+    await sleep(500);
+  }
+  o.onProgress(`[spark-local] Spark Connect ready at ${address} (pid ${state.pid}) after ${Math.round((Date.now() - started) / 1000)} s`);
+  return {
+    address,
+    port: o.port,
+    pid: state.pid,
+    log,
+    master: o.master,
+    version: o.sparkVersion,
+    python: env.python,
+    pythonVersion: env.pythonVersion,
+    stop: async () => {
+      await stopSparkConnect({ stateDir, pid: state.pid });
+    },
+  };
+}
+
+function startError(reason: 'exited' | 'timeout', what: string, log: string, exitStatus?: string): SparkStartError {
+  const logTail = readLogTail(log, LOG_TAIL_LINES);
+  return new SparkStartError(`${what} Last lines of ${log}:\n${logTail || '(the log is empty)'}`, { reason, exitStatus, log, logTail });
+}
+
+/** spark-submit arguments: tsapply's small-machine defaults first, the caller's confs last (they win). */
+function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
+  const conf: Record<string, string> = {
+    'spark.app.name': 'tsapply-spark-local',
+    'spark.connect.grpc.binding.port': String(o.port),
+    // Loopback only: without a token anyone who reaches the port can run code.
+    'spark.connect.grpc.binding.address': LOOPBACK,
+    // Fail instead of silently moving to the next port when ours was taken meanwhile.
+    'spark.connect.grpc.port.maxRetries': '0',
+    'spark.driver.host': LOOPBACK,
+    'spark.driver.bindAddress': LOOPBACK,
+    'spark.ui.enabled': 'false',
+    'spark.sql.shuffle.partitions': '4',
+    'spark.python.worker.reuse': 'true',
+    'spark.pyspark.python': env.python,
+    'spark.pyspark.driver.python': env.python,
+  };
+  if (o.mode === 'cluster') {
+    // Fits the 1024 MB each local-cluster worker offers.
+    conf['spark.executor.memory'] = '768m';
+    // Wait (up to 30 s) for every executor before the first job, so work spreads over all of them.
+    conf['spark.scheduler.minRegisteredResourcesRatio'] = '1.0';
+  }
+  Object.assign(conf, o.conf);
+  const args = ['--class', CONNECT_SERVER_CLASS, '--master', o.master, '--driver-memory', o.driverMemory];
+  for (const [k, v] of Object.entries(conf)) args.push('--conf', `${k}=${v}`);
+  // pip's pyspark has carried the Connect server jar since 4.0; fetch it only if absent.
+  if (!env.connectJar) args.push('--packages', `org.apache.spark:spark-connect_2.13:${o.sparkVersion}`);
+  return args;
+}
+
+function serverEnv(o: ResolvedServerOptions, env: PythonEnv, javaHome: string): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    SPARK_HOME: env.sparkHome,
+    JAVA_HOME: javaHome,
+    PYSPARK_PYTHON: env.python,
+    PYSPARK_DRIVER_PYTHON: env.python,
+    SPARK_LOCAL_IP: LOOPBACK,
+  };
+  // spark-submit treats SPARK_REMOTE as "--remote", which conflicts with --master; the
+  // test runner exports it to tests that start servers of their own.
+  delete e.SPARK_REMOTE;
+  delete e.SPARK_CONNECT_MODE_ENABLED;
+  delete e.SPARK_CONF_DIR;
+  delete e.PYSPARK_SUBMIT_ARGS;
+  // Through the environment, not --conf, so the token is not visible in `ps`.
+  if (o.token !== undefined) e.SPARK_CONNECT_AUTHENTICATE_TOKEN = o.token;
+  else delete e.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+  return e;
+}

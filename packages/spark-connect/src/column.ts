@@ -1,0 +1,184 @@
+/**
+ * `Column`: a lazy, unresolved Spark expression. Operators are methods that return new
+ * Columns; nothing is computed in Node — `toProto()` gives the expression Spark evaluates.
+ */
+import { create } from '@bufbuild/protobuf';
+import {
+  ExpressionSchema,
+  Expression_SortOrder_NullOrdering as NullOrdering,
+  Expression_SortOrder_SortDirection as SortDirection,
+  type Expression,
+} from './gen/spark/connect/expressions_pb.js';
+import { toLiteral } from './literal.js';
+
+/** A Column or any value `lit()` accepts. */
+export type ColumnOrValue = Column | unknown;
+/** A Column or a column name. */
+export type ColumnOrName = Column | string;
+
+export class Column {
+  /** The unresolved expression. Prefer `toProto()`. */
+  readonly expr: Expression;
+
+  constructor(expr: Expression) {
+    this.expr = expr;
+  }
+
+  toProto(): Expression {
+    return this.expr;
+  }
+
+  // Arithmetic
+  plus(other: ColumnOrValue): Column { return this.binary('+', other); }
+  minus(other: ColumnOrValue): Column { return this.binary('-', other); }
+  multiply(other: ColumnOrValue): Column { return this.binary('*', other); }
+  divide(other: ColumnOrValue): Column { return this.binary('/', other); }
+  mod(other: ColumnOrValue): Column { return this.binary('%', other); }
+  negate(): Column { return callFunction('negative', [this]); }
+
+  // Comparison
+  eq(other: ColumnOrValue): Column { return this.binary('==', other); }
+  ne(other: ColumnOrValue): Column { return callFunction('not', [this.binary('==', other)]); }
+  lt(other: ColumnOrValue): Column { return this.binary('<', other); }
+  le(other: ColumnOrValue): Column { return this.binary('<=', other); }
+  gt(other: ColumnOrValue): Column { return this.binary('>', other); }
+  ge(other: ColumnOrValue): Column { return this.binary('>=', other); }
+  /** Null-safe equality (`<=>`). */
+  eqNullSafe(other: ColumnOrValue): Column { return this.binary('<=>', other); }
+
+  // Boolean
+  and(other: ColumnOrValue): Column { return this.binary('and', other); }
+  or(other: ColumnOrValue): Column { return this.binary('or', other); }
+  not(): Column { return callFunction('not', [this]); }
+
+  // Predicates
+  isNull(): Column { return callFunction('isnull', [this]); }
+  isNotNull(): Column { return callFunction('isnotnull', [this]); }
+  isNaN(): Column { return callFunction('isnan', [this]); }
+  isin(...values: ColumnOrValue[]): Column {
+    const flat = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
+    return callFunction('in', [this, ...flat.map(toColumn)]);
+  }
+  like(pattern: string): Column { return this.binary('like', pattern); }
+  rlike(pattern: string): Column { return this.binary('rlike', pattern); }
+  ilike(pattern: string): Column { return this.binary('ilike', pattern); }
+  startsWith(prefix: ColumnOrValue): Column { return this.binary('startswith', prefix); }
+  endsWith(suffix: ColumnOrValue): Column { return this.binary('endswith', suffix); }
+  contains(other: ColumnOrValue): Column { return this.binary('contains', other); }
+  /** `lower <= this <= upper`. */
+  between(lower: ColumnOrValue, upper: ColumnOrValue): Column { return this.ge(lower).and(this.le(upper)); }
+
+  /** Renames the column; several names for multi-output expressions. */
+  alias(...names: string[]): Column {
+    return new Column(create(ExpressionSchema, { exprType: { case: 'alias', value: { expr: this.expr, name: names } } }));
+  }
+  /** Same as `alias`. */
+  as(...names: string[]): Column { return this.alias(...names); }
+  name(name: string): Column { return this.alias(name); }
+
+  /** Casts to a Spark DDL type, e.g. `cast('bigint')`, `cast('decimal(10,2)')`. */
+  cast(ddlType: string): Column {
+    return new Column(create(ExpressionSchema, { exprType: { case: 'cast', value: { expr: this.expr, castToType: { case: 'typeStr', value: ddlType } } } }));
+  }
+  astype(ddlType: string): Column { return this.cast(ddlType); }
+
+  // Sort orders (Spark's defaults: nulls first when ascending, last when descending)
+  asc(): Column { return this.sortOrder(SortDirection.ASCENDING, NullOrdering.SORT_NULLS_FIRST); }
+  ascNullsFirst(): Column { return this.sortOrder(SortDirection.ASCENDING, NullOrdering.SORT_NULLS_FIRST); }
+  ascNullsLast(): Column { return this.sortOrder(SortDirection.ASCENDING, NullOrdering.SORT_NULLS_LAST); }
+  desc(): Column { return this.sortOrder(SortDirection.DESCENDING, NullOrdering.SORT_NULLS_LAST); }
+  descNullsFirst(): Column { return this.sortOrder(SortDirection.DESCENDING, NullOrdering.SORT_NULLS_FIRST); }
+  descNullsLast(): Column { return this.sortOrder(SortDirection.DESCENDING, NullOrdering.SORT_NULLS_LAST); }
+
+  /** For a `when(...)` column: adds another branch. */
+  when(condition: Column, value: ColumnOrValue): Column {
+    const f = this.caseWhenArgs('when');
+    return callFunction('when', [...f, condition, toColumn(value)]);
+  }
+  /** For a `when(...)` column: the value when no branch matches. */
+  otherwise(value: ColumnOrValue): Column {
+    const f = this.caseWhenArgs('otherwise');
+    if (f.length % 2 === 1) throw new Error('otherwise() may be called only once on a when() column.');
+    return callFunction('when', [...f, toColumn(value)]);
+  }
+
+  /** Field of a struct, element of an array or value of a map. */
+  getItem(key: ColumnOrValue): Column { return callFunction('element_at', [this, toColumn(key)]); }
+
+  toString(): string {
+    return `Column<${describe(this.expr)}>`;
+  }
+
+  private caseWhenArgs(method: string): Column[] {
+    const e = this.expr.exprType;
+    if (e.case !== 'unresolvedFunction' || e.value.functionName !== 'when') {
+      throw new Error(`${method}() can only be applied to a column built with when(condition, value).`);
+    }
+    return e.value.arguments.map((a) => new Column(a));
+  }
+
+  private binary(op: string, other: ColumnOrValue): Column {
+    return callFunction(op, [this, toColumn(other)]);
+  }
+
+  private sortOrder(direction: SortDirection, nullOrdering: NullOrdering): Column {
+    const child = this.expr.exprType.case === 'sortOrder' ? this.expr.exprType.value.child : this.expr;
+    return new Column(create(ExpressionSchema, { exprType: { case: 'sortOrder', value: { child, direction, nullOrdering } } }));
+  }
+}
+
+/** Builds an unresolved function call (resolved by name on the server). */
+export function callFunction(name: string, args: ColumnOrValue[], isDistinct = false): Column {
+  return new Column(
+    create(ExpressionSchema, {
+      exprType: { case: 'unresolvedFunction', value: { functionName: name, arguments: args.map((a) => toColumn(a).expr), isDistinct } },
+    }),
+  );
+}
+
+/** A Column stays; anything else becomes `lit(value)`. */
+export function toColumn(v: ColumnOrValue): Column {
+  if (isColumn(v)) return v;
+  return new Column(create(ExpressionSchema, { exprType: { case: 'literal', value: toLiteral(v) } }));
+}
+
+/** A Column stays; a string names a column (`col(name)`). */
+export function toColumnFromName(v: ColumnOrName): Column {
+  if (isColumn(v)) return v;
+  if (typeof v !== 'string') throw new TypeError(`Expected a Column or a column name, got ${typeof v}.`);
+  return v === '*'
+    ? new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedStar', value: {} } }))
+    : new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: v } } }));
+}
+
+const COLUMN_BRAND = Symbol.for('tsapply.spark.column');
+Object.defineProperty(Column.prototype, COLUMN_BRAND, { value: true });
+
+/** Brand check that works across copies of this library. */
+export function isColumn(v: unknown): v is Column {
+  return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[COLUMN_BRAND] === true;
+}
+
+function describe(e: Expression): string {
+  const t = e.exprType;
+  switch (t.case) {
+    case 'unresolvedAttribute':
+      return t.value.unparsedIdentifier;
+    case 'literal':
+      return String(t.value.literalType.value);
+    case 'unresolvedFunction':
+      return `${t.value.functionName}(${t.value.arguments.map(describe).join(', ')})`;
+    case 'alias':
+      return `${t.value.expr ? describe(t.value.expr) : '?'} AS ${t.value.name.join(', ')}`;
+    case 'cast':
+      return `CAST(${t.value.expr ? describe(t.value.expr) : '?'} AS ${t.value.castToType.value})`;
+    case 'expressionString':
+      return t.value.expression;
+    case 'unresolvedStar':
+      return '*';
+    case 'sortOrder':
+      return `${t.value.child ? describe(t.value.child) : '?'} ${t.value.direction === SortDirection.DESCENDING ? 'DESC' : 'ASC'}`;
+    default:
+      return t.case ?? '?';
+  }
+}

@@ -1,0 +1,97 @@
+/** `df.write`: saves a DataFrame through a Spark data source (a `WriteOperation` command). */
+import { WriteOperation_SaveMode as SaveMode, WriteOperation_SaveTable_TableSaveMethod as TableSaveMethod } from './gen/spark/connect/commands_pb.js';
+import { SparkUsageError } from './errors.js';
+import type { DataFrame } from './data-frame.js';
+
+/** Save modes (PySpark's spellings). */
+export type SaveModeName = 'append' | 'overwrite' | 'error' | 'errorifexists' | 'ignore';
+
+const MODES: Record<SaveModeName, SaveMode> = {
+  append: SaveMode.APPEND,
+  overwrite: SaveMode.OVERWRITE,
+  error: SaveMode.ERROR_IF_EXISTS,
+  errorifexists: SaveMode.ERROR_IF_EXISTS,
+  ignore: SaveMode.IGNORE,
+};
+
+/** Builder: each setter returns `this` (as PySpark's writer does); `save*` runs the write. */
+export class DataFrameWriter {
+  private readonly df: DataFrame;
+  private source: string | undefined;
+  private saveMode: SaveMode = SaveMode.ERROR_IF_EXISTS;
+  private readonly opts: Record<string, string> = {};
+  private partitioning: string[] = [];
+
+  constructor(df: DataFrame) {
+    this.df = df;
+  }
+
+  format(source: string): this {
+    this.source = source;
+    return this;
+  }
+
+  /** `append`, `overwrite`, `error`/`errorifexists` (default) or `ignore`. */
+  mode(mode: SaveModeName): this {
+    const m = MODES[mode.toLowerCase() as SaveModeName];
+    if (m === undefined) throw new SparkUsageError(`Unknown save mode "${mode}". Valid values: ${Object.keys(MODES).join(', ')}.`);
+    this.saveMode = m;
+    return this;
+  }
+
+  option(key: string, value: string | number | boolean): this {
+    this.opts[key] = String(value);
+    return this;
+  }
+
+  options(options: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(options)) this.option(k, v);
+    return this;
+  }
+
+  partitionBy(...cols: string[]): this {
+    this.partitioning = cols.flat();
+    return this;
+  }
+
+  async save(path?: string): Promise<void> {
+    await this.run(path === undefined ? undefined : { case: 'path', value: path });
+  }
+
+  async parquet(path: string): Promise<void> {
+    await this.format('parquet').save(path);
+  }
+  async csv(path: string, options: Record<string, string | number | boolean> = {}): Promise<void> {
+    await this.format('csv').options(options).save(path);
+  }
+  async json(path: string): Promise<void> {
+    await this.format('json').save(path);
+  }
+  async text(path: string): Promise<void> {
+    await this.format('text').save(path);
+  }
+
+  async saveAsTable(name: string): Promise<void> {
+    await this.run({ case: 'table', value: { tableName: name, saveMethod: TableSaveMethod.SAVE_AS_TABLE } });
+  }
+
+  async insertInto(name: string): Promise<void> {
+    await this.run({ case: 'table', value: { tableName: name, saveMethod: TableSaveMethod.INSERT_INTO } });
+  }
+
+  private async run(saveType: { case: 'path'; value: string } | { case: 'table'; value: { tableName: string; saveMethod: TableSaveMethod } } | undefined): Promise<void> {
+    await this.df.session.executeCommand({
+      commandType: {
+        case: 'writeOperation',
+        value: {
+          input: this.df.relation,
+          ...(this.source !== undefined ? { source: this.source } : {}),
+          ...(saveType ? { saveType } : {}),
+          mode: this.saveMode,
+          partitioningColumns: this.partitioning,
+          options: this.opts,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * `DataFrame`: an immutable, lazy Spark plan. Every transform is synchronous and returns a
+ * new DataFrame wrapping exactly one new relation with a fresh plan id; only actions
+ * (`collect`, `count`, `toArrow`, …) talk to the server and are async.
+ */
+import * as arrow from 'apache-arrow';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { formatTable, parseDDL, recordBatchToRows } from '@tsapply/common';
+import { ExpressionSchema, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
+import { Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
+import { AnalyzePlanRequest_Explain_ExplainMode as ExplainMode, type ExecutePlanResponse } from './gen/spark/connect/base_pb.js';
+import { Column, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
+import { GroupedData } from './grouped-data.js';
+import { DataFrameWriter } from './data-frame-writer.js';
+import { arrowBatches, type SchemaSink } from './arrow-results.js';
+import { structToSchemaDDL } from './data-types.js';
+import { SparkUsageError } from './errors.js';
+import type { ExecuteOptions } from './execute-stream.js';
+import type { SparkSession } from './spark-session.js';
+
+/** The `rel_type` oneof of a Relation: what `withRelation` accepts. */
+export type RelationType = NonNullable<MessageInitShape<typeof RelationSchema>['relType']>;
+
+/** The join types `join()` accepts (PySpark's spellings). */
+export const JOIN_TYPES: Record<string, Join_JoinType> = {
+  inner: Join_JoinType.INNER,
+  cross: Join_JoinType.CROSS,
+  outer: Join_JoinType.FULL_OUTER,
+  full: Join_JoinType.FULL_OUTER,
+  fullouter: Join_JoinType.FULL_OUTER,
+  full_outer: Join_JoinType.FULL_OUTER,
+  left: Join_JoinType.LEFT_OUTER,
+  leftouter: Join_JoinType.LEFT_OUTER,
+  left_outer: Join_JoinType.LEFT_OUTER,
+  right: Join_JoinType.RIGHT_OUTER,
+  rightouter: Join_JoinType.RIGHT_OUTER,
+  right_outer: Join_JoinType.RIGHT_OUTER,
+  semi: Join_JoinType.LEFT_SEMI,
+  leftsemi: Join_JoinType.LEFT_SEMI,
+  left_semi: Join_JoinType.LEFT_SEMI,
+  anti: Join_JoinType.LEFT_ANTI,
+  leftanti: Join_JoinType.LEFT_ANTI,
+  left_anti: Join_JoinType.LEFT_ANTI,
+};
+
+/** The schema of a DataFrame in both spellings. */
+export interface DataFrameSchema {
+  /** Arrow schema following the project's type mapping. */
+  arrow: arrow.Schema;
+  /** Spark DDL, e.g. `id bigint NOT NULL, name string`. */
+  ddl: string;
+}
+
+export type ExplainModeName = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+export class DataFrame {
+  readonly session: SparkSession;
+  /** The root relation of this DataFrame's plan (has `common.planId` set). */
+  readonly relation: Relation;
+
+  /**
+   * Wraps a relation. A relation without a plan id gets a fresh one from the session, so
+   * other modules (mapInArrow) can build relations the client does not know about.
+   */
+  constructor(session: SparkSession, relation: Relation) {
+    this.session = session;
+    if (relation.common?.planId === undefined) {
+      relation = create(RelationSchema, { ...relation, common: create(RelationCommonSchema, { sourceInfo: relation.common?.sourceInfo ?? '', planId: session.nextPlanId() }) });
+    }
+    this.relation = relation;
+  }
+
+  /** This DataFrame's plan id. */
+  get planId(): bigint {
+    return this.relation.common!.planId!;
+  }
+
+  /** A new DataFrame whose root is a new relation of the given type (with a fresh plan id). */
+  withRelation(relType: RelationType): DataFrame {
+    return new DataFrame(this.session, create(RelationSchema, { relType, common: { planId: this.session.nextPlanId() } }));
+  }
+
+  // ---- transforms ---------------------------------------------------------------------
+
+  /** A column of this DataFrame, bound to it by plan id (disambiguates joins). */
+  col(name: string): Column {
+    return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: name, planId: this.planId } } }));
+  }
+
+  select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    const list = cols.flat().map(toColumnFromName);
+    return this.withRelation({ case: 'project', value: { input: this.relation, expressions: list.map((c) => c.toProto()) } });
+  }
+
+  /** SQL expressions: `selectExpr('a + 1 AS b')`. */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.withRelation({
+      case: 'project',
+      value: { input: this.relation, expressions: exprs.map((e) => create(ExpressionSchema, { exprType: { case: 'expressionString', value: { expression: e } } })) },
+    });
+  }
+
+  /** Keeps rows where `condition` (a Column or a SQL string) is true. */
+  filter(condition: Column | string): DataFrame {
+    const expr = typeof condition === 'string' ? create(ExpressionSchema, { exprType: { case: 'expressionString', value: { expression: condition } } }) : condition.toProto();
+    return this.withRelation({ case: 'filter', value: { input: this.relation, condition: expr } });
+  }
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  withColumn(name: string, value: Column): DataFrame {
+    return this.withColumns({ [name]: value });
+  }
+
+  withColumns(columns: Record<string, Column>): DataFrame {
+    const aliases = Object.entries(columns).map(([name, c]) => ({ expr: c.toProto(), name: [name] }));
+    return this.withRelation({ case: 'withColumns', value: { input: this.relation, aliases } });
+  }
+
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    return this.withColumnsRenamed({ [existing]: newName });
+  }
+
+  withColumnsRenamed(renames: Record<string, string>): DataFrame {
+    return this.withRelation({
+      case: 'withColumnsRenamed',
+      value: { input: this.relation, renames: Object.entries(renames).map(([colName, newColName]) => ({ colName, newColName })) },
+    });
+  }
+
+  drop(...cols: ColumnOrName[]): DataFrame {
+    const names = cols.filter((c): c is string => typeof c === 'string');
+    const exprs = cols.filter(isColumn).map((c) => c.toProto());
+    return this.withRelation({ case: 'drop', value: { input: this.relation, columnNames: names, columns: exprs } });
+  }
+
+  groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return new GroupedData(this, cols.flat().map((c) => toColumnFromName(c).toProto()));
+  }
+  groupby(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** Aggregates over the whole DataFrame. */
+  agg(...exprs: Column[]): DataFrame {
+    return this.groupBy().agg(...exprs);
+  }
+
+  /** Sorts globally; strings are ascending column names, Columns may be `.desc()`. */
+  orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.withRelation({ case: 'sort', value: { input: this.relation, order: cols.flat().map(sortOrderOf), isGlobal: true } });
+  }
+  sort(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  limit(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new SparkUsageError(`limit(n) needs an integer from 0 to 2147483647, got ${n}.`);
+    return this.withRelation({ case: 'limit', value: { input: this.relation, limit: n } });
+  }
+
+  distinct(): DataFrame {
+    return this.withRelation({ case: 'deduplicate', value: { input: this.relation, allColumnsAsKeys: true } });
+  }
+
+  dropDuplicates(subset?: string[]): DataFrame {
+    if (!subset) return this.distinct();
+    return this.withRelation({ case: 'deduplicate', value: { input: this.relation, columnNames: subset } });
+  }
+
+  /**
+   * Joins with `other`. `on`: a column name or names (equi-join, one output column each) or a
+   * Column condition. `how`: one of `JOIN_TYPES` (default `inner`).
+   */
+  join(other: DataFrame, on?: string | string[] | Column, how = 'inner'): DataFrame {
+    const joinType = JOIN_TYPES[how.toLowerCase()];
+    if (joinType === undefined) {
+      throw new SparkUsageError(`Unsupported join type "${how}". Valid values: ${Object.keys(JOIN_TYPES).join(', ')}.`);
+    }
+    const value: Record<string, unknown> = { left: this.relation, right: other.relation, joinType };
+    if (typeof on === 'string') value.usingColumns = [on];
+    else if (Array.isArray(on)) value.usingColumns = on;
+    else if (on !== undefined) value.joinCondition = on.toProto();
+    return this.withRelation({ case: 'join', value } as RelationType);
+  }
+
+  crossJoin(other: DataFrame): DataFrame {
+    return this.join(other, undefined, 'cross');
+  }
+
+  /** UNION ALL by position (PySpark's `union`; use `.distinct()` for SQL UNION). */
+  union(other: DataFrame): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.UNION, { isAll: true, byName: false });
+  }
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+  /** UNION ALL by column name; `allowMissingColumns` fills absent columns with null. */
+  unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.UNION, { isAll: true, byName: true, allowMissingColumns });
+  }
+  intersect(other: DataFrame): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.INTERSECT, { isAll: false });
+  }
+  subtract(other: DataFrame): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.EXCEPT, { isAll: false });
+  }
+
+  /** Round-robin into `n` partitions, or hash-partitions by `cols`. */
+  repartition(n?: number, ...cols: ColumnOrName[]): DataFrame {
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new SparkUsageError(`repartition(n) needs a positive integer, got ${n}.`);
+    if (cols.length > 0 || n === undefined) {
+      return this.withRelation({
+        case: 'repartitionByExpression',
+        value: { input: this.relation, partitionExprs: cols.map((c) => toColumnFromName(c).toProto()), ...(n !== undefined ? { numPartitions: n } : {}) },
+      });
+    }
+    return this.withRelation({ case: 'repartition', value: { input: this.relation, numPartitions: n, shuffle: true } });
+  }
+
+  coalesce(n: number): DataFrame {
+    return this.withRelation({ case: 'repartition', value: { input: this.relation, numPartitions: n, shuffle: false } });
+  }
+
+  alias(name: string): DataFrame {
+    return this.withRelation({ case: 'subqueryAlias', value: { input: this.relation, alias: name } });
+  }
+
+  toDF(...names: string[]): DataFrame {
+    return this.withRelation({ case: 'toDf', value: { input: this.relation, columnNames: names } });
+  }
+
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this);
+  }
+
+  // ---- actions ------------------------------------------------------------------------
+
+  /** Raw ExecutePlan responses of this DataFrame's plan (reattachable, released at the end). */
+  executeResponses(options?: ExecuteOptions): AsyncGenerator<ExecutePlanResponse> {
+    return this.session.executePlan({ opType: { case: 'root', value: this.relation } }, options);
+  }
+
+  async schema(): Promise<DataFrameSchema> {
+    const r = await this.session.client.analyzePlan({ analyze: { case: 'schema', value: { plan: { opType: { case: 'root', value: this.relation } } } } });
+    if (r.result.case !== 'schema' || !r.result.value.schema) throw new Error('AnalyzePlan returned no schema.');
+    const ddl = structToSchemaDDL(r.result.value.schema);
+    return { ddl, arrow: parseDDL(ddl) };
+  }
+
+  async columns(): Promise<string[]> {
+    return (await this.schema()).arrow.fields.map((f) => f.name);
+  }
+
+  /** The query plan as text (`mode` as in PySpark; default `simple`). */
+  async explain(mode: ExplainModeName | boolean = 'simple'): Promise<string> {
+    const modes: Record<ExplainModeName, ExplainMode> = {
+      simple: ExplainMode.SIMPLE,
+      extended: ExplainMode.EXTENDED,
+      codegen: ExplainMode.CODEGEN,
+      cost: ExplainMode.COST,
+      formatted: ExplainMode.FORMATTED,
+    };
+    const name: ExplainModeName = mode === true ? 'extended' : mode === false ? 'simple' : mode;
+    const explainMode = modes[name];
+    if (explainMode === undefined) throw new SparkUsageError(`Unknown explain mode "${String(mode)}". Valid values: ${Object.keys(modes).join(', ')}.`);
+    const r = await this.session.client.analyzePlan({ analyze: { case: 'explain', value: { plan: { opType: { case: 'root', value: this.relation } }, explainMode } } });
+    return r.result.case === 'explain' ? r.result.value.explainString : '';
+  }
+
+  /** Number of rows. */
+  async count(): Promise<number> {
+    const rows = await this.groupBy().count().collect();
+    const n = rows[0]?.count;
+    return typeof n === 'bigint' ? Number(n) : Number(n ?? 0);
+  }
+
+  /** Streams the result as Arrow RecordBatches without holding the whole result. */
+  async *toLocalIterator(options?: ExecuteOptions): AsyncGenerator<arrow.RecordBatch> {
+    yield* arrowBatches(this.executeResponses(options));
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<arrow.RecordBatch> {
+    return this.toLocalIterator();
+  }
+
+  /** The whole result as an apache-arrow Table. */
+  async toArrow(options?: ExecuteOptions): Promise<arrow.Table> {
+    const sink: SchemaSink = {};
+    const batches: arrow.RecordBatch[] = [];
+    for await (const b of arrowBatches(this.executeResponses(options), sink)) batches.push(b);
+    if (batches.length > 0) return new arrow.Table(batches);
+    return new arrow.Table(sink.schema ?? (await this.schema()).arrow);
+  }
+
+  /** All rows as plain objects, values per the project's type mapping (bigint for long, …). */
+  async collect(options?: ExecuteOptions): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    for await (const b of arrowBatches(this.executeResponses(options))) {
+      for (const row of recordBatchToRows(b)) rows.push(row);
+    }
+    return rows;
+  }
+
+  /** First `n` rows as objects. */
+  async take(n: number): Promise<Record<string, unknown>[]> {
+    return this.limit(n).collect();
+  }
+  async head(n = 1): Promise<Record<string, unknown>[]> {
+    return this.take(n);
+  }
+
+  /** The first `n` rows formatted as a table (what `show()` prints). */
+  async showString(n = 20, truncate: boolean | number = true): Promise<string> {
+    const table = await this.limit(n + 1).toArrow();
+    const names = table.schema.fields.map((f) => f.name);
+    const rows: unknown[][] = [];
+    for (const batch of table.batches) for (const r of recordBatchToRows(batch)) rows.push(names.map((k) => r[k]));
+    return formatTable(names, rows, { truncate, maxRows: n });
+  }
+
+  /** Prints the first `n` rows (default 20); `truncate` cuts cells at 20 chars (or N). */
+  async show(n = 20, truncate: boolean | number = true): Promise<void> {
+    process.stdout.write((await this.showString(n, truncate)) + '\n');
+  }
+
+  async createOrReplaceTempView(name: string): Promise<void> {
+    await this.session.executeCommand({ commandType: { case: 'createDataframeView', value: { input: this.relation, name, isGlobal: false, replace: true } } });
+  }
+  async createTempView(name: string): Promise<void> {
+    await this.session.executeCommand({ commandType: { case: 'createDataframeView', value: { input: this.relation, name, isGlobal: false, replace: false } } });
+  }
+
+  private setOp(other: DataFrame, setOpType: SetOperation_SetOpType, flags: { isAll: boolean; byName?: boolean; allowMissingColumns?: boolean }): DataFrame {
+    return this.withRelation({ case: 'setOp', value: { leftInput: this.relation, rightInput: other.relation, setOpType, ...flags } });
+  }
+}
+
+function sortOrderOf(c: ColumnOrName): Expression_SortOrder {
+  const e: Expression = toColumnFromName(c).toProto();
+  if (e.exprType.case === 'sortOrder') return e.exprType.value;
+  const asc = new Column(e).asc().toProto();
+  return (asc.exprType as { value: Expression_SortOrder }).value;
+}

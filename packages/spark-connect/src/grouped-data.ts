@@ -1,0 +1,54 @@
+/** `df.groupBy(...)`: aggregations over groups, each returning a new DataFrame. */
+import type { Expression } from './gen/spark/connect/expressions_pb.js';
+import { Aggregate_GroupType } from './gen/spark/connect/relations_pb.js';
+import { Column, callFunction, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
+import type { DataFrame } from './data-frame.js';
+
+export class GroupedData {
+  /** The DataFrame being grouped. */
+  readonly df: DataFrame;
+  /** Grouping expressions. */
+  readonly groupingExpressions: Expression[];
+
+  constructor(df: DataFrame, groupingExpressions: Expression[]) {
+    this.df = df;
+    this.groupingExpressions = groupingExpressions;
+  }
+
+  /** Aggregates: `agg(sum('x').alias('total'), count('*'))`, or `{ x: 'sum', y: 'max' }`. */
+  agg(...exprs: Column[] | [Record<string, string>]): DataFrame {
+    let cols: Column[];
+    if (exprs.length === 1 && !isColumn(exprs[0]) && typeof exprs[0] === 'object' && exprs[0] !== null) {
+      cols = Object.entries(exprs[0] as Record<string, string>).map(([name, fn]) =>
+        callFunction(fn === 'mean' ? 'avg' : fn, [name === '*' ? 1 : toColumnFromName(name)]).alias(`${fn}(${name})`),
+      );
+    } else {
+      cols = exprs as Column[];
+    }
+    if (cols.length === 0) throw new Error('agg() needs at least one aggregate expression.');
+    return this.df.withRelation({
+      case: 'aggregate',
+      value: {
+        input: this.df.relation,
+        groupType: Aggregate_GroupType.GROUPBY,
+        groupingExpressions: this.groupingExpressions,
+        aggregateExpressions: cols.map((c) => c.toProto()),
+      },
+    });
+  }
+
+  /** Rows per group, in a column named `count`. */
+  count(): DataFrame {
+    return this.agg(callFunction('count', [1]).alias('count'));
+  }
+  sum(...cols: string[]): DataFrame { return this.simple('sum', cols); }
+  avg(...cols: string[]): DataFrame { return this.simple('avg', cols); }
+  mean(...cols: string[]): DataFrame { return this.simple('avg', cols); }
+  min(...cols: string[]): DataFrame { return this.simple('min', cols); }
+  max(...cols: string[]): DataFrame { return this.simple('max', cols); }
+
+  private simple(fn: string, cols: ColumnOrName[]): DataFrame {
+    if (cols.length === 0) throw new Error(`${fn}() needs at least one column name (numeric columns are not guessed).`);
+    return this.agg(...cols.map((c) => callFunction(fn, [toColumnFromName(c)]).alias(`${fn}(${String(c)})`)));
+  }
+}

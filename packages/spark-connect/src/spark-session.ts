@@ -1,0 +1,242 @@
+/**
+ * `SparkSession`: one Spark Connect session (one session id, UUID v4) on one server.
+ * Entry point for DataFrames (`sql`, `range`, `read`, `createDataFrame`), configuration,
+ * artifacts and interrupts. Emits `'progress'` events (`ProgressEvent`) for every
+ * ExecutionProgress report of any query it runs.
+ */
+import { EventEmitter } from 'node:events';
+import * as arrow from 'apache-arrow';
+import type { Interceptor } from '@grpc/grpc-js';
+import { create } from '@bufbuild/protobuf';
+import { inferSchema, parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
+import { PlanSchema, InterruptRequest_InterruptType as InterruptType, type ExecutePlanResponse, type Plan } from './gen/spark/connect/base_pb.js';
+import type { Command } from './gen/spark/connect/commands_pb.js';
+import { RelationSchema, type Relation } from './gen/spark/connect/relations_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { CommandSchema } from './gen/spark/connect/commands_pb.js';
+import { parseConnectionString } from './connection-string.js';
+import { SparkConnectClient } from './spark-connect-client.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { executePlanStream, type ExecuteOptions, type ExecuteStats, type ProgressEvent } from './execute-stream.js';
+import { DataFrame } from './data-frame.js';
+import { DataFrameReader } from './data-frame-reader.js';
+import { RuntimeConfig } from './runtime-config.js';
+import { addArtifacts, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
+import { SparkConnectOptionError, SparkUsageError } from './errors.js';
+import { structToSchemaDDL } from './data-types.js';
+
+/** Options of `SparkSession.connect`. */
+export interface ConnectOptions {
+  /** Retries of transient failures (unreachable server, broken stream). @default DEFAULT_RETRY */
+  retry?: RetryOptions;
+  /** grpc-js client interceptors, applied to every call (tracing, custom auth, tests). @default [] */
+  interceptors?: Interceptor[];
+}
+
+const CONNECT_OPTION_KEYS = ['retry', 'interceptors'];
+const RETRY_KEYS = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier'];
+
+function validateOptions(o: ConnectOptions): void {
+  for (const k of Object.keys(o)) {
+    if (!CONNECT_OPTION_KEYS.includes(k)) throw new SparkConnectOptionError(`Invalid option in SparkSession.connect(): "${k}". Valid options: ${CONNECT_OPTION_KEYS.join(', ')}.`);
+  }
+  for (const [k, v] of Object.entries(o.retry ?? {})) {
+    if (!RETRY_KEYS.includes(k)) throw new SparkConnectOptionError(`Invalid option in SparkSession.connect(): "retry.${k}". Valid options: ${RETRY_KEYS.map((r) => 'retry.' + r).join(', ')}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'maxRetries' && !Number.isInteger(v))) {
+      throw new SparkConnectOptionError(`options.retry.${k} must be a non-negative ${k === 'maxRetries' ? 'integer' : 'number'}, got ${String(v)}.`);
+    }
+  }
+}
+
+export class SparkSession extends EventEmitter {
+  readonly client: SparkConnectClient;
+  readonly conf: RuntimeConfig;
+  private planIdCounter = 0n;
+  private readonly sessionTags = new Set<string>();
+  private stopped = false;
+  private versionPromise: Promise<string> | undefined;
+
+  private constructor(client: SparkConnectClient) {
+    super();
+    this.client = client;
+    this.conf = new RuntimeConfig(client);
+  }
+
+  /**
+   * Connects to `url` (`sc://host:port/;…`), or `SPARK_REMOTE`, or `sc://localhost:15002`,
+   * and checks the server answers (asks its version). Rejects with `SparkConnectionError`
+   * when it cannot be reached after the bounded retries.
+   */
+  static async connect(url?: string, options: ConnectOptions = {}): Promise<SparkSession> {
+    validateOptions(options);
+    const params = parseConnectionString(url);
+    const client = new SparkConnectClient(params, { retry: { ...DEFAULT_RETRY, ...options.retry }, interceptors: options.interceptors });
+    const session = new SparkSession(client);
+    try {
+      await session.version;
+    } catch (e) {
+      client.close();
+      throw e;
+    }
+    return session;
+  }
+
+  /** This session's id (UUID v4). */
+  get sessionId(): string {
+    return this.client.sessionId;
+  }
+
+  /** The server's Spark version, e.g. `4.1.1`. */
+  get version(): Promise<string> {
+    this.versionPromise ??= this.client.analyzePlan({ analyze: { case: 'sparkVersion', value: {} } }).then((r) => (r.result.case === 'sparkVersion' ? r.result.value.version : ''));
+    return this.versionPromise;
+  }
+
+  /** Next plan id for a new relation (unique within the session). */
+  nextPlanId(): bigint {
+    return this.planIdCounter++;
+  }
+
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
+  }
+
+  /** Wraps a relation as a DataFrame (assigning a plan id if it has none). */
+  dataFrame(relation: MessageInitShape<typeof RelationSchema> | Relation): DataFrame {
+    return new DataFrame(this, create(RelationSchema, relation as MessageInitShape<typeof RelationSchema>));
+  }
+
+  /**
+   * Runs `query` eagerly like PySpark (DDL/DML statements take effect now) and returns its
+   * result as a DataFrame.
+   */
+  async sql(query: string): Promise<DataFrame> {
+    const responses = await this.executeCommand({ commandType: { case: 'sqlCommand', value: { input: { relType: { case: 'sql', value: { query } } } } } });
+    for (const r of responses) {
+      if (r.responseType.case === 'sqlCommandResult' && r.responseType.value.relation) return new DataFrame(this, r.responseType.value.relation);
+    }
+    return this.dataFrame({ relType: { case: 'sql', value: { query } } });
+  }
+
+  /** `range(end)` or `range(start, end, step = 1, numPartitions?)`: a `id bigint` column. */
+  range(startOrEnd: number | bigint, end?: number | bigint, step: number | bigint = 1, numPartitions?: number): DataFrame {
+    const start = end === undefined ? 0n : toBigInt(startOrEnd, 'start');
+    const stop = end === undefined ? toBigInt(startOrEnd, 'end') : toBigInt(end, 'end');
+    const s = toBigInt(step, 'step');
+    if (s === 0n) throw new SparkUsageError('range(): step must not be 0.');
+    if (numPartitions !== undefined && (!Number.isInteger(numPartitions) || numPartitions < 1)) throw new SparkUsageError(`range(): numPartitions must be a positive integer, got ${numPartitions}.`);
+    return this.dataFrame({ relType: { case: 'range', value: { start, end: stop, step: s, ...(numPartitions !== undefined ? { numPartitions } : {}) } } });
+  }
+
+  /**
+   * A DataFrame from local data: an apache-arrow Table, or row objects with an optional
+   * DDL schema (inferred from all rows when omitted). Sent as Arrow IPC in a LocalRelation.
+   */
+  createDataFrame(data: arrow.Table | readonly Record<string, unknown>[], schema?: string): DataFrame {
+    let table: arrow.Table;
+    if (isArrowTable(data)) {
+      table = data;
+      if (schema !== undefined) {
+        const want = toDDL(parseDDL(schema));
+        const have = toDDL(table.schema);
+        if (want !== have) throw new SparkUsageError(`createDataFrame(): the Arrow table's schema "${have}" differs from the given schema "${want}". Omit the schema or cast the table.`);
+      }
+    } else if (Array.isArray(data)) {
+      const s = schema !== undefined ? parseDDL(schema) : inferSchema(data);
+      table = new arrow.Table([rowsToRecordBatch(data, s)]);
+    } else {
+      throw new SparkUsageError('createDataFrame() needs an array of row objects or an apache-arrow Table.');
+    }
+    const ddl = toDDL(table.schema);
+    return this.dataFrame({ relType: { case: 'localRelation', value: { data: arrow.tableToIPC(table, 'stream'), schema: ddl } } });
+  }
+
+  /** Tags added to every execution of this session (for `interruptTag`). */
+  addTag(tag: string): void {
+    validateTag(tag);
+    this.sessionTags.add(tag);
+  }
+  removeTag(tag: string): void {
+    this.sessionTags.delete(tag);
+  }
+  getTags(): string[] {
+    return [...this.sessionTags];
+  }
+  clearTags(): void {
+    this.sessionTags.clear();
+  }
+
+  /** Interrupts every running execution of this session; resolves with their operation ids. */
+  async interruptAll(): Promise<string[]> {
+    return (await this.client.interrupt({ interruptType: InterruptType.ALL })).interruptedIds;
+  }
+  async interruptTag(tag: string): Promise<string[]> {
+    return (await this.client.interrupt({ interruptType: InterruptType.TAG, interrupt: { case: 'operationTag', value: tag } })).interruptedIds;
+  }
+  async interruptOperation(operationId: string): Promise<string[]> {
+    return (await this.client.interrupt({ interruptType: InterruptType.OPERATION_ID, interrupt: { case: 'operationId', value: operationId } })).interruptedIds;
+  }
+
+  /**
+   * Low-level: runs any plan with reattachable execution and yields its responses (Arrow
+   * batches, command results). Progress goes to `options.onProgress` and `'progress'`.
+   */
+  executePlan(plan: MessageInitShape<typeof PlanSchema> | Plan, options: ExecuteOptions = {}, stats?: ExecuteStats): AsyncGenerator<ExecutePlanResponse> {
+    this.assertOpen();
+    const tags = [...this.sessionTags, ...(options.tags ?? [])];
+    tags.forEach(validateTag);
+    const onProgress = (p: ProgressEvent): void => {
+      options.onProgress?.(p);
+      this.emit('progress', p);
+    };
+    return executePlanStream(this.client, create(PlanSchema, plan as MessageInitShape<typeof PlanSchema>), { tags, onProgress }, stats);
+  }
+
+  /** Runs a command to completion and returns its (non-progress) responses. */
+  async executeCommand(command: MessageInitShape<typeof CommandSchema> | Command, options?: ExecuteOptions): Promise<ExecutePlanResponse[]> {
+    const out: ExecutePlanResponse[] = [];
+    for await (const r of this.executePlan({ opType: { case: 'command', value: command as MessageInitShape<typeof CommandSchema> } }, options)) out.push(r);
+    return out;
+  }
+
+  /** Uploads session artifacts (see `artifacts.ts` for names and chunking). */
+  addArtifacts(artifacts: Artifact[], options?: AddArtifactsOptions): Promise<AddArtifactsResult> {
+    this.assertOpen();
+    return addArtifacts(this.client, artifacts, options);
+  }
+
+  /** Parses a DDL type string on the server; returns Spark's normalised DDL. */
+  async parseDDL(ddl: string): Promise<string> {
+    const r = await this.client.analyzePlan({ analyze: { case: 'ddlParse', value: { ddlString: ddl } } });
+    return r.result.case === 'ddlParse' && r.result.value.parsed ? structToSchemaDDL(r.result.value.parsed) : '';
+  }
+
+  /** Ends the session on the server (ReleaseSession) and closes the channel. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      await this.client.releaseSession();
+    } finally {
+      this.client.close();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.stopped) throw new SparkUsageError('This SparkSession was stopped; create a new one with SparkSession.connect().');
+  }
+}
+
+function toBigInt(v: number | bigint, name: string): bigint {
+  if (typeof v === 'bigint') return v;
+  if (!Number.isSafeInteger(v)) throw new SparkUsageError(`range(): ${name} must be an integer (number or bigint), got ${v}.`);
+  return BigInt(v);
+}
+
+function validateTag(tag: string): void {
+  if (typeof tag !== 'string' || tag === '' || tag.includes(',')) throw new SparkUsageError(`Invalid operation tag "${String(tag)}": tags must be non-empty strings without ",".`);
+}
+
+function isArrowTable(v: unknown): v is arrow.Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'schema' in v && 'batches' in v;
+}

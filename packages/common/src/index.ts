@@ -44,21 +44,26 @@ export {
 export type { SourceLocation, UserCodeErrorFields, SerializedError } from './errors.js';
 
 export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
-export { toDDL, typeToDDL } from './schema/ddl-format.js';
+export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';
 export { inferSchema } from './schema/infer-schema.js';
 
 export { rowsToRecordBatch, columnsToRecordBatch } from './arrow/rows-to-batch.js';
 export { recordBatchToRows, vectorToJS } from './arrow/batch-to-rows.js';
+export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
+export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';
 export { applyResultToBatches } from './arrow/apply-result.js';
 export type { ApplyResultOptions } from './arrow/apply-result.js';
 
 export type { Serializer } from './serializers/serializer.js';
-export { serializers, resolveSerializer, validateSerializer } from './serializers/index.js';
+export { serializers, resolveSerializer, validateSerializer, BUILTIN_SERIALIZER_IDS } from './serializers/index.js';
+export { createCompressedSerializer } from './serializers/compressed.js';
+export type { CompressedSerializerOptions } from './serializers/compressed.js';
 
 export { encodePayload, payloadHash } from './payload/encode.js';
 export { decodePayload, defaultLoadSerializer } from './payload/decode.js';
 export type { DecodePayloadOptions } from './payload/decode.js';
+export { PAYLOAD_FORMAT_VERSION } from './payload/payload-format.js';
 export type { PayloadMeta, PayloadParts, DecodedPayload } from './payload/payload-format.js';
 
 export { findUnserializable, describeUnserializable } from './context/find-unserializable.js';

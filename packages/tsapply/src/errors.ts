@@ -47,3 +47,13 @@ export class JobDefinitionError extends TsapplyError {
     this.jobFile = fields.jobFile;
   }
 }
+
+/** The job's `context` holds a value no serializer can ship (a function, symbol, socket…). */
+export class UnserializableContextError extends TsapplyError {
+  /** Path inside the context, e.g. `context.model.predict`. */
+  readonly path: string;
+  constructor(message: string, fields: { path: string }) {
+    super(message, 'UNSERIALIZABLE_CONTEXT');
+    this.path = fields.path;
+  }
+}

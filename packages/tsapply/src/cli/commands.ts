@@ -1,0 +1,14 @@
+/**
+ * The `tsapply` sub-commands, in the order `tsapply --help` lists them. A new command
+ * is a module exporting a `CommandModule`, added to this list.
+ */
+import type { CommandModule } from './command-module.js';
+import { bundleCommand } from './bundle-command.js';
+import { runCommand } from './run-command.js';
+
+export const COMMANDS: CommandModule[] = [
+  runCommand,
+  bundleCommand,
+  // Spark: `tsapply spark start|stop|status` registers here — add `sparkCommand`
+  // from './spark-command.js' to this list.
+];

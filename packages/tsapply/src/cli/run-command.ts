@@ -1,0 +1,82 @@
+/** `tsapply run <job.ts>`: runs a job on the embedded engine. */
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { runJob } from '../engine/local-engine.js';
+import { OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
+import type { RunOptions } from '../run-options.js';
+import type { CommandModule } from './command-module.js';
+import { nonNegativeInteger, oneOf, positiveInteger } from './parse-options.js';
+import { createProgress } from './progress.js';
+import { reportError } from './report-error.js';
+
+interface RunFlags {
+  workers?: string;
+  serializer?: string;
+  output?: string;
+  format?: string;
+  overwrite?: boolean;
+  show?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  typecheck: boolean;
+}
+
+/** Checks the flags once and maps them to `runJob` options. */
+export function runOptionsFromFlags(flags: RunFlags): RunOptions {
+  const options: RunOptions = { typecheck: flags.typecheck };
+  if (flags.workers !== undefined) options.workers = positiveInteger('--workers', flags.workers);
+  if (flags.serializer !== undefined) options.serializer = flags.serializer;
+  if (flags.output !== undefined) options.output = flags.output;
+  if (flags.format !== undefined) options.format = oneOf('--format', flags.format, OUTPUT_FORMATS);
+  if (flags.overwrite) options.overwrite = true;
+  if (flags.show !== undefined) options.show = nonNegativeInteger('--show', flags.show);
+  if (flags.quiet || flags.json) options.quiet = true;
+  return options;
+}
+
+async function action(job: string, flags: RunFlags): Promise<void> {
+  const progress = createProgress(!flags.quiet && !flags.json);
+  try {
+    const options = runOptionsFromFlags(flags);
+    options.onProgress = (p) => progress.update(p);
+    if (flags.json) {
+      // stdout carries exactly one JSON document; the table (if any) goes to stderr.
+      options.stdout = flags.quiet ? new PassThrough().resume() : process.stderr;
+      if (!flags.quiet) options.quiet = false;
+    }
+    const summary = await runJob(job, options);
+    progress.stop();
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else if (!flags.quiet && summary.output.path !== null) {
+      process.stderr.write(
+        `Wrote ${summary.rowsOut} rows to ${summary.output.path} (${summary.output.format}) in ${(summary.elapsedMs / 1000).toFixed(1)} s.\n`,
+      );
+    }
+  } catch (e) {
+    progress.stop();
+    reportError(e, flags.verbose === true);
+    process.exitCode = 1;
+  }
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command) {
+    program
+      .command('run')
+      .description('Run a job file on the embedded engine (a worker pool on this machine).')
+      .argument('<job>', 'the job file, e.g. examples/weather-stats.ts')
+      .option('--workers <n>', 'worker threads (default: the number of cores)')
+      .option('--serializer <name>', "context serializer: fast, compressed, or a module path (default: fast)")
+      .option('--output <path>', "output directory (overrides the job's output.path)")
+      .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`)
+      .option('--overwrite', 'replace an existing output directory')
+      .option('--show <n>', 'rows shown when the job has no output (default: 20)')
+      .option('--json', 'print one JSON summary on stdout')
+      .option('--quiet', 'print nothing but the result')
+      .option('--verbose', 'show stacks on errors')
+      .option('--no-typecheck', 'skip type-checking the job file')
+      .action(action);
+  },
+};

@@ -1,0 +1,211 @@
+/**
+ * The embedded engine: `runJob(jobPath, options)` runs a job file on this machine.
+ *
+ * 1. type-check and bundle the job (`@tsapply/bundler`), load its definition;
+ * 2. refuse an unshippable context, encode the payload with the chosen serializer and
+ *    store it content-addressed in the cache;
+ * 3. stream the input as Arrow record batches, cut into contiguous partitions (or
+ *    gather whole groups with `groupBy`);
+ * 4. run `apply` on a piscina pool with a bounded number of tasks in flight
+ *    (backpressure: the reader is not pulled while the pool is full), collecting
+ *    results in input order;
+ * 5. write a Spark-style output directory (atomically) or show a table on stdout.
+ *
+ * Without a declared `schema`, the first batch's rows are sampled through the worker
+ * runtime, the schema is inferred from them (`inferSchema`) and printed as DDL so the
+ * user can pin it.
+ */
+import { dirname, extname, resolve } from 'node:path';
+import type * as arrow from 'apache-arrow';
+import { assertTypechecks, bundleJob } from '@tsapply/bundler';
+import { inferSchema, parseDDL, rowsToRecordBatch, SchemaInferenceError, toDDL, type OutputFormat } from '@tsapply/common';
+import { openInput } from '../io/open-input.js';
+import { DatasetWriter } from '../io/writers/dataset-writer.js';
+import { ShowWriter } from '../io/writers/show-writer.js';
+import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from '../run-options.js';
+import { groupBatches } from './group-by.js';
+import { loadJobDefinition } from './load-job.js';
+import { partitionBatches, usedPartitions, type Task } from './partitioner.js';
+import { preparePayload } from './prepare-payload.js';
+import { TaskPool, type TaskResult } from './task-pool.js';
+
+/** What `runJob` resolves to (and `tsapply run --json` prints). */
+export interface RunSummary {
+  engine: 'local';
+  /** Input rows read. */
+  rowsIn: number;
+  /** Rows returned by `apply` in total. */
+  rowsOut: number;
+  /** Tasks run: record batches, or groups with `groupBy`. */
+  batches: number;
+  /** Partitions that received rows. */
+  partitions: number;
+  payload: { hash: string; bytes: number; serializer: string };
+  /** Where results went: a directory (`path`, `format`) or the stdout table (`path: null`). */
+  output: { path: string | null; format: OutputFormat | 'table' };
+  elapsedMs: number;
+  /** Output schema as Spark DDL (declared or inferred). */
+  schema: string;
+  /** True when `schema` was inferred from the first results. */
+  schemaInferred: boolean;
+  /** Native addons the job imports (loaded from node_modules; local engine only). */
+  nativeAddons: { name: string; version: string }[];
+}
+
+const DEFAULT_BATCH_SIZE = 10_000;
+
+function formatFromPath(path: string): OutputFormat | undefined {
+  const ext = extname(path).slice(1).toLowerCase();
+  return (['parquet', 'csv', 'jsonl', 'arrow'] as const).find((f) => f === ext);
+}
+
+/**
+ * Runs a job file on the embedded engine. Rejects with a tsapply error (or the
+ * user's error as a `UserCodeError` with the original .ts location); on failure no
+ * output is left behind.
+ */
+export async function runJob(jobPath: string, options?: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const opts = resolveRunOptions(options);
+  const cwd = process.cwd();
+  const entry = resolve(cwd, jobPath);
+  const note = (text: string) => {
+    if (!opts.quiet) opts.stderr.write(`${text}\n`);
+  };
+
+  if (opts.typecheck) await assertTypechecks(entry, { cwd });
+  const bundle = await bundleJob(entry, { cwd });
+  if (bundle.nativeAddons.length > 0) {
+    note(
+      `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +
+        `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
+    );
+  }
+  const job = loadJobDefinition(bundle, jobPath);
+  const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
+  const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
+
+  // Resolve the output first: an existing path must fail before any work is done.
+  const outPath = opts.output !== undefined ? resolve(cwd, opts.output) : job.output ? resolve(dirname(entry), job.output.path) : undefined;
+  const format: OutputFormat | undefined = outPath
+    ? (opts.format ?? job.output?.format ?? formatFromPath(outPath) ?? 'parquet')
+    : undefined;
+  const mode = opts.overwrite || job.output?.mode === 'overwrite' ? 'overwrite' : 'error';
+  if (outPath) await DatasetWriter.checkTarget({ path: outPath, format: format!, mode });
+
+  const payload = await preparePayload(bundle, job, {
+    serializer: opts.serializer,
+    cwd,
+    schema: declared ? toDDL(declared) : null,
+  });
+  const input = await openInput(job.input, { baseDir: dirname(entry), batchSize });
+  const pool = new TaskPool(opts.workers, payload);
+  let writer: DatasetWriter | undefined;
+  try {
+    const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
+      ? (await groupBatches(input.batches, input.schema, job.groupBy, opts.numPartitions)).tasks
+      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: opts.numPartitions, batchSize });
+    const iterator = (Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : (tasks as Iterable<Task>)[Symbol.iterator]()) as
+      | AsyncIterator<Task>
+      | Iterator<Task>;
+
+    let schema = declared;
+    let schemaInferred = false;
+    let rowsIn = 0;
+    let rowsOut = 0;
+    let done = 0;
+    const partitions = new Set<number>();
+    let show: ShowWriter | undefined;
+
+    const sink = async (partition: number, batch: arrow.RecordBatch) => {
+      if (outPath) {
+        writer ??= await DatasetWriter.open({ path: outPath, format: format!, mode }, schema!);
+        await writer.write(partition, batch);
+      } else {
+        show ??= new ShowWriter(schema!, opts.show);
+        show.write(batch);
+      }
+    };
+    const finished = async (t: Task, r: TaskResult) => {
+      rowsIn += r.rowsIn;
+      rowsOut += r.rowsOut;
+      done++;
+      partitions.add(t.partition);
+      for (const b of r.batches) await sink(t.partition, b);
+      opts.onProgress?.({ rowsIn, rowsOut, batches: done, totalRows: input.totalRows });
+    };
+
+    // Schema inference: sample tasks until one returns rows; their rows are the results.
+    while (!schema) {
+      const next = await iterator.next();
+      if (next.done) {
+        throw new SchemaInferenceError(
+          `Cannot infer the output schema of ${jobPath}: apply() returned no rows for the whole input. Declare schema: '…' in the job.`,
+        );
+      }
+      const sample = await pool.runSample(next.value, input.schema);
+      if (sample.rows.length > 0) {
+        schema = inferSchema(sample.rows);
+        schemaInferred = true;
+        note(`Inferred schema: ${toDDL(schema)}\nAdd schema: '${toDDL(schema)}' to the job to skip inference and pin the types.`);
+      }
+      const batches = sample.rows.length > 0 ? [rowsToRecordBatch(sample.rows, schema!)] : [];
+      await finished(next.value, { batches, rowsIn: sample.rowsIn, rowsOut: sample.rowsOut });
+    }
+    const ddl = toDDL(schema);
+
+    // Ordered, bounded pipeline: at most `maxInFlight` tasks run or wait for the
+    // writer; the oldest is awaited (and written) before the next batch is read.
+    const maxInFlight = opts.workers * 2;
+    const inFlight: { task: Task; result: Promise<TaskResult> }[] = [];
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const task = next.value;
+        const result = pool.runBatch(task, input.schema, ddl, batchSize);
+        result.catch(() => undefined); // awaited in order below
+        inFlight.push({ task, result });
+        if (inFlight.length >= maxInFlight) {
+          const head = inFlight.shift()!;
+          await finished(head.task, await head.result);
+        }
+      }
+      while (inFlight.length > 0) {
+        const head = inFlight.shift()!;
+        await finished(head.task, await head.result);
+      }
+    } finally {
+      // On failure, let running tasks settle before the pool is destroyed.
+      await Promise.allSettled(inFlight.map((f) => f.result));
+    }
+
+    if (outPath) {
+      writer ??= await DatasetWriter.open({ path: outPath, format: format!, mode }, schema);
+      await writer.commit();
+    } else {
+      show ??= new ShowWriter(schema, opts.show);
+      opts.stdout.write(show.render());
+    }
+    return {
+      engine: 'local',
+      rowsIn: job.groupBy ? rowsIn : rowsIn,
+      rowsOut,
+      batches: done,
+      partitions: partitions.size || usedPartitions(input.totalRows, opts.numPartitions),
+      payload: { hash: payload.hash, bytes: payload.bytes, serializer: payload.serializer },
+      output: outPath ? { path: outPath, format: format! } : { path: null, format: 'table' },
+      elapsedMs: Date.now() - started,
+      schema: ddl,
+      schemaInferred,
+      nativeAddons: bundle.nativeAddons.map((a) => ({ name: a.name, version: a.version })),
+    };
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+export type { RunOptions, ResolvedRunOptions };

@@ -1,0 +1,105 @@
+/**
+ * Builds the job's payload on the driver: resolves the serializer (a built-in id, or a
+ * module that is bundled, evaluated and validated here so a bad one fails before any
+ * work), refuses an unshippable context naming the offending path, frames everything
+ * with `encodePayload`, and stores it content-addressed at
+ * `cacheDir()/payloads/<sha256>.tsap` (temp file + rename, so a reader never sees a
+ * half-written payload).
+ */
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { bundleSerializerModule, type JobBundle } from '@tsapply/bundler';
+import {
+  cacheDir,
+  describeUnserializable,
+  encodePayload,
+  payloadHash,
+  resolveSerializer,
+  SerializerError,
+  validateSerializer,
+  type JobDefinition,
+  type PayloadMeta,
+  type Serializer,
+} from '@tsapply/common';
+import { evaluateCommonJs } from '@tsapply/worker-runtime';
+import { UnserializableContextError } from '../errors.js';
+import { TSAPPLY_VERSION } from '../version.js';
+
+export interface PreparedPayload {
+  path: string;
+  hash: string;
+  bytes: number;
+  serializer: string;
+}
+
+const BUILT_IN = ['fast', 'compressed'];
+
+function looksLikePath(s: string): boolean {
+  return s.startsWith('.') || s.startsWith('/') || /\.[cm]?[jt]s$/.test(s);
+}
+
+async function loadSerializer(spec: string, cwd: string): Promise<{ serializer: Serializer; code?: string }> {
+  if (BUILT_IN.includes(spec)) return { serializer: resolveSerializer(spec) };
+  if (!looksLikePath(spec)) {
+    throw new SerializerError(
+      `Unknown serializer "${spec}". Use 'fast', 'compressed', or a path to a module whose default export is { id, serialize, deserialize } (e.g. ./my-serializer.ts).`,
+      { serializerId: spec },
+    );
+  }
+  const path = resolve(cwd, spec);
+  try {
+    await stat(path);
+  } catch {
+    throw new SerializerError(`Serializer module "${spec}" not found (resolved to ${path}).`, { serializerId: spec });
+  }
+  const bundle = await bundleSerializerModule(path, { cwd });
+  const exports = evaluateCommonJs(bundle.code, { filename: `tsapply-serializer:${bundle.sha256.slice(0, 16)}.js`, requireFrom: path }) as {
+    default?: unknown;
+  };
+  const serializer = validateSerializer(exports?.default ?? exports, `serializer module ${spec}`);
+  if (BUILT_IN.includes(serializer.id)) {
+    throw new SerializerError(`The custom serializer in ${spec} uses the reserved id "${serializer.id}"; choose another id.`, { serializerId: serializer.id });
+  }
+  return { serializer, code: bundle.code };
+}
+
+export async function preparePayload(
+  bundle: JobBundle,
+  job: JobDefinition,
+  opts: { serializer: string; cwd: string; schema: string | null },
+): Promise<PreparedPayload> {
+  const bad = describeUnserializable(job.context);
+  if (bad) {
+    throw new UnserializableContextError(
+      `Cannot ship the job's context: ${bad.path} is ${bad.kind}, which cannot be serialized (${bad.reason}). ` +
+        `Keep only data in context; create functions, connections and models in init(context) instead.`,
+      { path: bad.path },
+    );
+  }
+  const { serializer, code } = await loadSerializer(opts.serializer, opts.cwd);
+  const meta: PayloadMeta = {
+    kind: 'job',
+    exportName: 'default',
+    schema: opts.schema,
+    groupBy: job.groupBy ? [...job.groupBy] : null,
+    batchSize: job.batchSize ?? null,
+    sourceFile: bundle.entry,
+    tsapplyVersion: TSAPPLY_VERSION,
+  };
+  const bytes = encodePayload(
+    { meta, bundle: bundle.code, sourceMap: bundle.sourceMap, ...(code !== undefined ? { serializerCode: code } : {}), context: job.context ?? null },
+    serializer,
+  );
+  const hash = payloadHash(bytes);
+  const dir = join(cacheDir(), 'payloads');
+  const path = join(dir, `${hash}.tsap`);
+  await mkdir(dir, { recursive: true });
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.size !== bytes.length) {
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  }
+  return { path, hash, bytes: bytes.length, serializer: serializer.id };
+}

@@ -1,0 +1,73 @@
+/**
+ * The embedded engine's worker pool: piscina threads running
+ * `@tsapply/worker-runtime/piscina-task`. Each thread loads the payload once (by
+ * hash) and runs `init` once. Record batches cross as Arrow IPC bytes, transferred
+ * rather than copied; failures come back as serialized errors and are rebuilt with
+ * their typed fields (`reviveTaskError`).
+ */
+import * as arrow from 'apache-arrow';
+import { Piscina } from 'piscina';
+import {
+  piscinaTaskFilename,
+  recordBatchesToIPC,
+  reviveTaskError,
+  type BatchTaskOutput,
+  type SampleTaskOutput,
+  type TaskInput,
+} from '@tsapply/worker-runtime';
+import type { Task } from './partitioner.js';
+
+export interface TaskResult {
+  batches: arrow.RecordBatch[];
+  rowsIn: number;
+  rowsOut: number;
+}
+
+export class TaskPool {
+  private readonly pool: Piscina;
+
+  constructor(
+    workers: number,
+    private readonly payload: { path: string; hash: string },
+  ) {
+    this.pool = new Piscina({ filename: piscinaTaskFilename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  }
+
+  private async run<T>(task: TaskInput): Promise<T> {
+    try {
+      // Transfer the input bytes instead of copying them, when they own their buffer.
+      const owned = task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
+      return (await this.pool.run(task, owned ? { transferList: [task.ipc.buffer as ArrayBuffer] } : {})) as T;
+    } catch (e) {
+      throw reviveTaskError(e);
+    }
+  }
+
+  private input(type: 'batch' | 'sample', t: Task, schema: arrow.Schema): TaskInput {
+    const base = {
+      payloadPath: this.payload.path,
+      payloadHash: this.payload.hash,
+      partitionIndex: t.partition,
+      ...(t.key !== undefined ? { key: t.key } : {}),
+      ipc: recordBatchesToIPC([t.batch], schema),
+    };
+    return type === 'sample' ? { type, ...base } : { type, ...base };
+  }
+
+  /** Runs `apply` on one batch (or group) and returns the results in the output schema. */
+  async runBatch(t: Task, inputSchema: arrow.Schema, outputDDL: string, maxRowsPerBatch: number): Promise<TaskResult> {
+    const task = { ...this.input('batch', t, inputSchema), schema: outputDDL, maxRowsPerBatch } as TaskInput;
+    const out = await this.run<BatchTaskOutput>(task);
+    const batches = out.rowsOut > 0 ? arrow.tableFromIPC(out.ipc).batches.filter((b) => b.numRows > 0) : [];
+    return { batches, rowsIn: out.rowsIn, rowsOut: out.rowsOut };
+  }
+
+  /** Runs `apply` on one batch and returns its rows as plain objects (for schema inference). */
+  async runSample(t: Task, inputSchema: arrow.Schema): Promise<SampleTaskOutput> {
+    return this.run<SampleTaskOutput>(this.input('sample', t, inputSchema));
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * tsapply: `spark_apply()` for TypeScript. Write a job file, run it over a dataset on
+ * this machine (a worker pool over Arrow record batches) — or on Spark, unchanged.
+ *
+ * @example
+ * ```ts
+ * // examples/weather.ts
+ * import { defineJob } from 'tsapply';
+ * export default defineJob({
+ *   input: { format: 'csv', path: '../data/weather.csv' },
+ *   schema: 'weather string, temp_f double',
+ *   apply(batch) {
+ *     return [...batch].map((r) => ({ weather: r.weather, temp_f: (r.temp_max as number) * 1.8 + 32 }));
+ *   },
+ * });
+ *
+ * // from code (the CLI is `tsapply run examples/weather.ts`)
+ * import { runJob } from 'tsapply';
+ * const summary = await runJob('examples/weather.ts', { workers: 2, output: 'out/weather' });
+ * console.log(summary.rowsOut, summary.payload.hash);
+ * ```
+ */
+
+// The job contract (also what user bundles see: the bundler aliases `tsapply` to it).
+export { defineJob } from '@tsapply/common';
+export type {
+  ApplyContext,
+  ApplyResult,
+  Batch,
+  CsvInputOptions,
+  InputSpec,
+  JobDefinition,
+  OutputFormat,
+  OutputSpec,
+} from '@tsapply/common';
+
+// Serializers.
+export { serializers } from '@tsapply/common';
+export type { Serializer } from '@tsapply/common';
+
+// The embedded engine.
+export { runJob } from './engine/local-engine.js';
+export type { RunSummary } from './engine/local-engine.js';
+export type { RunOptions, RunProgress } from './run-options.js';
+
+// Errors: every class tsapply throws, with `isTsapplyError` as the cross-copy check.
+export {
+  TsapplyError,
+  isTsapplyError,
+  SchemaMismatchError,
+  SchemaInferenceError,
+  DDLParseError,
+  SerializerError,
+  PayloadError,
+  UserCodeError,
+} from '@tsapply/common';
+export { BundleError, NativeAddonError, TypecheckError } from '@tsapply/bundler';
+export { InputError, InvalidOptionError, JobDefinitionError, OutputError, UnserializableContextError } from './errors.js';
+export { TSAPPLY_VERSION as version } from './version.js';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { bundleJob, type JobBundle } from '@tsapply/bundler';
+import { bundleJob, formatBundleReport, formatBytes, type JobBundle } from '@tsapply/bundler';
 import { evaluate, job, repoRoot } from './helpers.js';
 
 describe('bundleJob', () => {
@@ -120,5 +120,31 @@ describe('bundleJob', () => {
       assert.deepEqual(JSON.parse(a.sourceMap).sources, ['__tsapply_entry__.js', 'jobs/helper.ts', 'jobs/standalone.ts']);
       assert.ok(!a.code.includes(a.sourceRoot));
     });
+  });
+});
+
+describe('formatBundleReport', () => {
+  it('prints the hash, sizes, each package with version and size, and native addons', async () => {
+    const b = await bundleJob(job('native-many.ts'));
+    const report = formatBundleReport({ ...b, buildMs: 12 });
+    assert.equal(
+      report,
+      [
+        'Bundle of test/fixtures/bundler/jobs/native-many.ts',
+        `  sha256   ${b.sha256}`,
+        `  size     ${formatBytes(b.bytes)} code + ${formatBytes(Buffer.byteLength(b.sourceMap))} source map, built in 12 ms`,
+        '  packages (2):',
+        `    @tsapply/common  0.1.0  ${formatBytes(b.packages[0]!.bytes).padStart(8)}`,
+        `    msgpackr         2.1.3  ${formatBytes(b.packages[1]!.bytes).padStart(8)}`,
+        '  native addon (kept external, must be installed where the job runs): fake-gyp-addon@1.2.3: builds a .node addon with node-gyp from binding.gyp',
+        '  native addon (kept external, must be installed where the job runs): hidden-native@0.4.0: requires the .node file lib/native/hidden.node',
+        '  native addon (kept external, must be installed where the job runs): lz4-napi@2.10.0: ships a .node binary in 17 per-platform packages @antoniomuso/lz4-napi-*',
+        '  optional native addon (kept external, used when present): msgpackr-extract@3.0.7',
+      ].join('\n'),
+    );
+  });
+
+  it('formats byte sizes in decimal units', () => {
+    assert.deepEqual([formatBytes(999), formatBytes(44731), formatBytes(2_500_000)], ['999 B', '44.7 kB', '2.50 MB']);
   });
 });

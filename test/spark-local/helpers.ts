@@ -1,0 +1,42 @@
+/** Helpers shared by the spark-local tests (Linux /proc based, like the CI machines). */
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+
+/** True when a process with this pid exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** Process group id of `pid` (field 5 of /proc/<pid>/stat). */
+export function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+/** Makes a raw gRPC call to the Connect service's Config method; resolves to the status code. */
+export function configCallStatus(port: number, token?: string): Promise<number> {
+  const client = new grpc.Client(`localhost:${port}`, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+  return new Promise<number>((resolve) => {
+    client.makeUnaryRequest(
+      '/spark.connect.SparkConnectService/Config',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.alloc(0),
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (err) => resolve(err ? err.code : grpc.status.OK),
+    );
+  }).finally(() => client.close());
+}

@@ -19,8 +19,9 @@ export interface BundleOptions {
    */
   external?: readonly string[];
   /**
-   * Folder that file paths in error messages and warnings are shown relative to.
-   * Does not affect the bundle (whose paths are relative to the project root).
+   * Folder a relative entry path is resolved against, and that file paths in error
+   * messages and warnings are shown relative to. Does not affect the bundle's
+   * content (whose paths are relative to the project root).
    * @default process.cwd()
    */
   cwd?: string;

@@ -23,7 +23,9 @@ const packr = new Packr(PACKR_OPTIONS);
 /** msgpackr-encode `value`, as a SerializerError naming `id` on failure. */
 export function msgpackEncode(value: unknown, id: string): Uint8Array {
   try {
-    return packr.pack(value);
+    // msgpackr returns a view into its reusable output buffer (with extra properties);
+    // copy it so callers own plain, stable bytes.
+    return new Uint8Array(packr.pack(value));
   } catch (e) {
     throw new SerializerError(
       `The ${id} serializer could not serialize the value: ${(e as Error).message}. ` +
@@ -37,7 +39,9 @@ export function msgpackEncode(value: unknown, id: string): Uint8Array {
 /** msgpackr-decode `bytes`, as a SerializerError naming `id` on failure. */
 export function msgpackDecode(bytes: Uint8Array, id: string): unknown {
   try {
-    return packr.unpack(bytes);
+    // msgpackr caches a DataView as a property on its input; give it a throwaway view
+    // (zero-copy) so the caller's array is left untouched.
+    return packr.unpack(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     throw new SerializerError(
       `The ${id} serializer could not deserialize ${bytes.byteLength} bytes: ${(e as Error).message}. ` +

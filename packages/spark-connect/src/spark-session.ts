@@ -135,7 +135,7 @@ export class SparkSession extends EventEmitter {
   createDataFrame(data: arrow.Table | readonly Record<string, unknown>[], schema?: string): DataFrame {
     let table: arrow.Table;
     if (isArrowTable(data)) {
-      table = data;
+      table = undictionary(data);
       if (schema !== undefined) {
         const want = toDDL(parseDDL(schema));
         const have = toDDL(table.schema);
@@ -235,6 +235,20 @@ function toBigInt(v: number | bigint, name: string): bigint {
 
 function validateTag(tag: string): void {
   if (typeof tag !== 'string' || tag === '' || tag.includes(',')) throw new SparkUsageError(`Invalid operation tag "${String(tag)}": tags must be non-empty strings without ",".`);
+}
+
+/**
+ * Spark reads LocalRelation data by the schema DDL, which has no dictionary types, so
+ * dictionary-encoded columns (what `tableFromArrays` makes of strings) are decoded first.
+ */
+function undictionary(t: arrow.Table): arrow.Table {
+  if (!t.schema.fields.some((f) => arrow.DataType.isDictionary(f.type))) return t;
+  const cols: Record<string, arrow.Vector> = {};
+  for (const f of t.schema.fields) {
+    const v = t.getChild(f.name)!;
+    cols[f.name] = arrow.DataType.isDictionary(f.type) ? arrow.vectorFromArray(Array.from(v), (f.type as arrow.Dictionary).dictionary) : v;
+  }
+  return new arrow.Table(cols);
 }
 
 function isArrowTable(v: unknown): v is arrow.Table {

@@ -41,11 +41,19 @@ class ArrowBatch implements Batch {
     return this.jsColumns;
   }
 
-  *[Symbol.iterator](): Iterator<Record<string, unknown>> {
+  [Symbol.iterator](): Iterator<Record<string, unknown>> {
     const columns = this.convert();
     const makeRow = rowFactory(this.columns);
     const n = this.arrow.numRows;
-    for (let i = 0; i < n; i++) yield makeRow(columns, i);
+    let i = 0;
+    // A hand-written iterator: about twice as fast per row as a generator function.
+    return {
+      next: (): IteratorResult<Record<string, unknown>> =>
+        i < n ? { value: makeRow(columns, i++), done: false } : { value: undefined, done: true },
+      [Symbol.iterator]() {
+        return this;
+      },
+    } as Iterator<Record<string, unknown>>;
   }
 
   toArray(): Record<string, unknown>[] {

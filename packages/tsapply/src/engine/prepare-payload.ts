@@ -72,8 +72,7 @@ export async function preparePayload(
   const bad = describeUnserializable(job.context);
   if (bad) {
     throw new UnserializableContextError(
-      `Cannot ship the job's context: ${bad.path} is ${bad.kind}, which cannot be serialized (${bad.reason}). ` +
-        `Keep only data in context; create functions, connections and models in init(context) instead.`,
+      `Cannot ship the job's context: ${bad.path} (${bad.kind}) cannot be serialized. ${bad.reason}`,
       { path: bad.path },
     );
   }

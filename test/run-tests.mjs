@@ -49,22 +49,28 @@ if (files.length === 0) {
 }
 console.log(`Running ${files.length} test files: ${files.map((f) => relative(root, f)).join(', ')}`);
 
+let sparkLocal; // the loaded @tsapply/spark-local module, once needed
 let server; // the managed Spark server this run started, if any
 let stateDir;
 let child;
 
-async function stopSpark() {
+/** Stops the test server — also one still starting (found through its state file). */
+async function stopSpark({ keepLog = false } = {}) {
   const s = server;
   server = undefined;
-  if (s) {
-    console.log(`[run-tests] Stopping the test Spark Connect server (pid ${s.pid})`);
-    try {
+  try {
+    if (s) {
+      console.log(`[run-tests] Stopping the test Spark Connect server (pid ${s.pid})`);
       await s.stop();
-    } catch (e) {
-      console.error(`[run-tests] Could not stop the Spark server: ${e.message}`);
+    } else if (sparkLocal && stateDir) {
+      await sparkLocal.stopSparkConnect({ stateDir });
     }
+  } catch (e) {
+    console.error(`[run-tests] Could not stop the Spark server: ${e.message}`);
   }
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  if (!stateDir) return;
+  if (keepLog) console.log(`[run-tests] The Spark server's log is kept in ${stateDir}`);
+  else rmSync(stateDir, { recursive: true, force: true });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -76,7 +82,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 async function startSpark() {
-  let sparkLocal;
   try {
     sparkLocal = await import('@tsapply/spark-local');
   } catch (e) {
@@ -124,6 +129,7 @@ try {
   console.error(`[run-tests] ${e.message}`);
   exitCode = 1;
 } finally {
-  await stopSpark();
+  // A failed run keeps the server's log for the CI artifacts / the developer.
+  await stopSpark({ keepLog: exitCode !== 0 });
 }
 process.exit(exitCode);

@@ -24,8 +24,8 @@ export function processGroup(pid: number): number {
 }
 
 /** Makes a raw gRPC call to the Connect service's Config method; resolves to the status code. */
-export function configCallStatus(port: number, token?: string): Promise<number> {
-  const client = new grpc.Client(`localhost:${port}`, grpc.credentials.createInsecure());
+export function configCallStatus(port: number, token?: string, host = 'localhost'): Promise<number> {
+  const client = new grpc.Client(`${host}:${port}`, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
   return new Promise<number>((resolve) => {

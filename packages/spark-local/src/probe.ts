@@ -2,8 +2,9 @@
  * Is a Spark Connect server answering on this port? A TCP connect only proves that
  * something listens; this makes a real gRPC call to the Connect service
  * (`SparkConnectService/Config` with an empty request) and accepts any answer FROM the
- * service — an empty request is refused with a Spark error (no session id), which is
- * exactly the proof we want. UNAVAILABLE / DEADLINE_EXCEEDED mean "not up yet";
+ * service — an empty request is refused by Spark itself (4.1: INTERNAL
+ * `[INVALID_HANDLE.FORMAT] The handle  is invalid…`; UNAUTHENTICATED when a token is
+ * required and not sent), which is exactly the proof we want. UNAVAILABLE / DEADLINE_EXCEEDED mean "not up yet";
  * UNIMPLEMENTED means a gRPC server without Spark Connect.
  */
 import * as grpc from '@grpc/grpc-js';

@@ -92,8 +92,12 @@ export interface TestImage {
   /** File name inside the test folder. */
   name: string;
   bytes: Buffer;
-  /** What Spark (and the embedded reader) must produce; undefined for an invalid image. */
-  expected: ExpectedImage | undefined;
+  /**
+   * What Spark (and the embedded reader) produce: the image; `'invalid'` for Spark's
+   * invalid-image row (height = width = nChannels = mode = -1, empty data; dropped with
+   * `dropInvalid`); `'no-row'` for a 0-byte file, which Spark never opens.
+   */
+  expected: ExpectedImage | 'invalid' | 'no-row';
 }
 
 const W = 3;
@@ -105,66 +109,105 @@ const RGB = [
 ] as const;
 const ALPHA = [255, 0, 128, 1, 254, 77] as const;
 const GREY = [0, 17, 128, 200, 254, 255] as const;
+const GREY16 = [0, 300, 32768, 65535, 258, 1000] as const;
 
 const bgr = (alpha: boolean): number[] =>
   RGB.flatMap(([r, g, b], i) => (alpha ? [b, g, r, ALPHA[i]!] : [b, g, r]));
+const grey3 = (values: readonly number[]): number[] => values.flatMap((v) => [v, v, v]);
+
+/** A 64×64 RGB pattern, for the damaged-file cases. */
+function pattern64(): { png: Buffer; bgr: number[] } {
+  const samples = Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251);
+  const bgrData: number[] = [];
+  for (let i = 0; i < samples.length; i += 3) bgrData.push(samples[i + 2]!, samples[i + 1]!, samples[i]!);
+  return { png: encodePng({ width: 64, height: 64, colorType: 2, bitDepth: 8, samples }), bgr: bgrData };
+}
 
 /**
- * The PNG cases whose Spark semantics are fixed: 8-bit grey (1 channel, mode 0), RGB
- * (3, mode 16), RGBA (4, mode 24), grey+alpha (alpha dropped: 1 channel), palette
- * without / with tRNS (3 / 4 channels), 16-bit RGB (scaled to 8 bits), an empty-looking
- * 1×1, plus a corrupt PNG, a non-image file and an empty file (invalid images).
+ * PNG cases with the ImageSchema values Spark 4.1.1 produced for them (checked with
+ * `spark.read.format('image')`), covering every PNG colour type and bit depth and the
+ * damaged files: Java ignores chunk CRCs and a missing IEND, a PNG cut inside its data
+ * or header is invalid, text is invalid, an empty file gives no row.
  */
 export function testImages(): TestImage[] {
   const palette = RGB.map(([r, g, b]) => [r, g, b] as const);
   const indices = [0, 1, 2, 3, 4, 5];
   const rgb8 = encodePng({ width: W, height: H, colorType: 2, bitDepth: 8, samples: RGB.flat() });
+  const big = pattern64();
+  const badCrc = Buffer.from(big.png);
+  badCrc[badCrc.length - 13]! ^= 0xff; // last CRC byte of the IDAT chunk
+  const img = (nChannels: 1 | 3 | 4, data: number[], height = H, width = W): ExpectedImage => ({
+    height,
+    width,
+    nChannels,
+    mode: nChannels === 1 ? 0 : nChannels === 3 ? 16 : 24,
+    data,
+  });
   return [
+    { name: 'grey8.png', bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 8, samples: GREY }), expected: img(1, [...GREY]) },
+    // 16-bit grey: Spark keeps the LOW byte of each sample (raster sample cast to byte).
+    { name: 'grey16.png', bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 16, samples: GREY16 }), expected: img(1, GREY16.map((v) => v & 0xff)) },
+    // 1- and 4-bit grey: Java gives them an RGB model, so 3 channels of the scaled value.
+    { name: 'grey1.png', bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 1, samples: [0, 1, 0, 1, 1, 0] }), expected: img(3, grey3([0, 255, 0, 255, 255, 0])) },
+    { name: 'grey4.png', bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 4, samples: [0, 5, 15, 7, 8, 1] }), expected: img(3, grey3([0, 85, 255, 119, 136, 17])) },
+    { name: 'grey-trns.png', bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 8, samples: GREY, trns: [128] }), expected: img(1, [...GREY]) },
+    { name: 'grey-alpha8.png', bytes: encodePng({ width: W, height: H, colorType: 4, bitDepth: 8, samples: GREY.flatMap((g, i) => [g, ALPHA[i]!]) }), expected: img(1, [...GREY]) },
     {
-      name: 'grey8.png',
-      bytes: encodePng({ width: W, height: H, colorType: 0, bitDepth: 8, samples: GREY }),
-      expected: { height: H, width: W, nChannels: 1, mode: 0, data: [...GREY] },
+      name: 'grey-alpha16.png',
+      bytes: encodePng({ width: W, height: H, colorType: 4, bitDepth: 16, samples: GREY16.flatMap((g, i) => [g, ALPHA[i]! * 257]) }),
+      expected: img(1, GREY16.map((v) => v & 0xff)),
     },
-    {
-      name: 'rgb8.png',
-      bytes: rgb8,
-      expected: { height: H, width: W, nChannels: 3, mode: 16, data: bgr(false) },
-    },
+    { name: 'rgb8.png', bytes: rgb8, expected: img(3, bgr(false)) },
     {
       name: 'rgba8.png',
+      bytes: encodePng({ width: W, height: H, colorType: 6, bitDepth: 8, samples: RGB.flatMap(([r, g, b], i) => [r, g, b, ALPHA[i]!]) }),
+      expected: img(4, bgr(true)),
+    },
+    // RGB + tRNS: 4 channels, alpha 0 only on the transparent colour, whose RGB is kept.
+    {
+      name: 'rgb-trns.png',
+      bytes: encodePng({ width: W, height: H, colorType: 2, bitDepth: 8, samples: RGB.flat(), trns: [0, 255, 0] }),
+      expected: img(4, RGB.flatMap(([r, g, b], i) => [b, g, r, i === 1 ? 0 : 255])),
+    },
+    // v * 257 is the exact 16-bit form of an 8-bit value.
+    { name: 'rgb16.png', bytes: encodePng({ width: W, height: H, colorType: 2, bitDepth: 16, samples: RGB.flat().map((v) => v * 257) }), expected: img(3, bgr(false)) },
+    // 16-bit colour is scaled with rounding: round(v * 255 / 65535).
+    {
+      name: 'rgb16-rounding.png',
       bytes: encodePng({
-        width: W, height: H, colorType: 6, bitDepth: 8,
-        samples: RGB.flatMap(([r, g, b], i) => [r, g, b, ALPHA[i]!]),
+        width: W, height: H, colorType: 2, bitDepth: 16,
+        samples: [1, 127, 128, 129, 255, 256, 32767, 32768, 65534, 65535, 383, 384, 385, 640, 641, 642, 12345, 54321],
       }),
-      expected: { height: H, width: W, nChannels: 4, mode: 24, data: bgr(true) },
+      expected: img(3, [0, 0, 0, 1, 1, 1, 255, 128, 127, 1, 1, 255, 2, 2, 1, 211, 48, 2]),
     },
     {
-      name: 'grey-alpha8.png',
-      bytes: encodePng({ width: W, height: H, colorType: 4, bitDepth: 8, samples: GREY.flatMap((g, i) => [g, ALPHA[i]!]) }),
-      expected: { height: H, width: W, nChannels: 1, mode: 0, data: [...GREY] },
+      name: 'rgba16.png',
+      bytes: encodePng({ width: W, height: H, colorType: 6, bitDepth: 16, samples: RGB.flatMap(([r, g, b], i) => [r, g, b, ALPHA[i]!].map((v) => v * 257)) }),
+      expected: img(4, bgr(true)),
     },
-    {
-      name: 'palette.png',
-      bytes: encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: indices, palette }),
-      expected: { height: H, width: W, nChannels: 3, mode: 16, data: bgr(false) },
-    },
+    { name: 'palette.png', bytes: encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: indices, palette }), expected: img(3, bgr(false)) },
     {
       name: 'palette-trns.png',
       bytes: encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: indices, palette, trns: [...ALPHA] }),
-      expected: { height: H, width: W, nChannels: 4, mode: 24, data: bgr(true) },
+      expected: img(4, bgr(true)),
     },
     {
-      name: 'rgb16.png',
-      bytes: encodePng({
-        width: W, height: H, colorType: 2, bitDepth: 16,
-        // v * 257 is the exact 16-bit form of an 8-bit value, so any sane scaling gives v back.
-        samples: RGB.flat().map((v) => v * 257),
-      }),
-      expected: { height: H, width: W, nChannels: 3, mode: 16, data: bgr(false) },
+      name: 'palette2.png',
+      bytes: encodePng({ width: W, height: H, colorType: 3, bitDepth: 2, samples: [0, 1, 2, 3, 0, 1], palette: [[255, 0, 0], [0, 255, 0], [0, 0, 255], [9, 9, 9]] }),
+      expected: img(3, [0, 0, 255, 0, 255, 0, 255, 0, 0, 9, 9, 9, 0, 0, 255, 0, 255, 0]),
     },
-    { name: 'corrupt.png', bytes: rgb8.subarray(0, 40), expected: undefined },
-    { name: 'not-an-image.png', bytes: Buffer.from('this is text, not a PNG\n'), expected: undefined },
-    { name: 'empty.png', bytes: Buffer.alloc(0), expected: undefined },
+    // A palette of greys is still a colour image to Java: 3 channels.
+    {
+      name: 'palette-grey.png',
+      bytes: encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: [0, 1, 2, 0, 1, 2], palette: [[0, 0, 0], [128, 128, 128], [255, 255, 255]] }),
+      expected: img(3, grey3([0, 128, 255, 0, 128, 255])),
+    },
+    { name: 'bad-crc.png', bytes: badCrc, expected: img(3, big.bgr, 64, 64) },
+    { name: 'no-iend.png', bytes: big.png.subarray(0, big.png.length - 12), expected: img(3, big.bgr, 64, 64) },
+    { name: 'cut-in-data.png', bytes: big.png.subarray(0, Math.floor(big.png.length * 0.6)), expected: 'invalid' },
+    { name: 'cut-in-header.png', bytes: rgb8.subarray(0, 40), expected: 'invalid' },
+    { name: 'not-an-image.png', bytes: Buffer.from('this is text, not a PNG\n'), expected: 'invalid' },
+    { name: 'empty.png', bytes: Buffer.alloc(0), expected: 'no-row' },
   ];
 }
 

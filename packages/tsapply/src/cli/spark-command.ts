@@ -20,6 +20,8 @@ import {
   stopSparkConnect,
   type StartSparkConnectOptions,
 } from '@tsapply/spark-local';
+import type { CommandModule } from './command-module.js';
+import { reportError } from './report-error.js';
 
 function parseInteger(name: string) {
   return (value: string): number => {
@@ -42,13 +44,13 @@ export function formatUptime(ms: number): string {
   return first === -1 ? '0s' : parts.slice(first).map(([n, u]) => `${n}${u}`).join(' ');
 }
 
-/** Runs an action; a failure prints its message (no stack for expected errors) and sets exit code 1. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
+/** Runs an action; a failure prints one message (a stack only with --verbose) and sets exit code 1. */
+function action<F extends { verbose?: boolean }>(fn: (flags: F) => Promise<void>): (flags: F) => Promise<void> {
+  return async (flags: F) => {
     try {
-      await fn(...args);
+      await fn(flags);
     } catch (e) {
-      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      reportError(e, flags.verbose === true);
       process.exitCode = 1;
     }
   };
@@ -65,6 +67,7 @@ interface StartFlags {
   timeout?: number;
   stateDir?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** Adds the `spark` command group to the tsapply program. */
@@ -84,6 +87,7 @@ export function registerSparkCommand(program: Command): Command {
     .option('--timeout <seconds>', 'give up if the server does not answer in time (default 180)', parseInteger('--timeout'))
     .addOption(new Option('--state-dir <dir>', 'where the state file and log live').hideHelp())
     .option('--json', 'print the result as JSON')
+    .option('--verbose', 'show stacks on errors')
     .action(
       action(async (flags: StartFlags) => {
         const options: StartSparkConnectOptions = { port: flags.port };
@@ -113,8 +117,9 @@ export function registerSparkCommand(program: Command): Command {
     .command('stop')
     .description('Stop the managed Spark Connect server (only that server and its executors)')
     .addOption(new Option('--state-dir <dir>').hideHelp())
+    .option('--verbose', 'show stacks on errors')
     .action(
-      action(async (flags: { stateDir?: string }) => {
+      action(async (flags: { stateDir?: string; verbose?: boolean }) => {
         const result = await stopSparkConnect(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {});
         if (result.stopped && result.server) {
           process.stdout.write(`Stopped the Spark Connect server at ${result.server.address} (pid ${result.server.pid}).\n`);
@@ -129,8 +134,9 @@ export function registerSparkCommand(program: Command): Command {
     .description('Show whether the managed Spark Connect server runs: address, pid, uptime, log')
     .addOption(new Option('--state-dir <dir>').hideHelp())
     .option('--json', 'print the status as JSON')
+    .option('--verbose', 'show stacks on errors')
     .action(
-      action(async (flags: { stateDir?: string; json?: boolean }) => {
+      action(async (flags: { stateDir?: string; json?: boolean; verbose?: boolean }) => {
         const status = await statusSparkConnect(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {});
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
@@ -155,3 +161,10 @@ export function registerSparkCommand(program: Command): Command {
     );
   return spark;
 }
+
+/** The `spark` command group as a CLI command module (listed in `commands.ts`). */
+export const sparkCommand: CommandModule = {
+  register(program: Command) {
+    registerSparkCommand(program);
+  },
+};

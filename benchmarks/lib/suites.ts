@@ -1,0 +1,20 @@
+/**
+ * The suite registry. Each entry loads its suite lazily, so `bench serializers` never
+ * imports the Spark client. A suite that is not written yet is `undefined` and is
+ * reported as skipped (with `all`) or refused (when asked for by name).
+ *
+ * To add a suite: create `benchmarks/<name>/suite.ts` exporting `suite: BenchmarkSuite`
+ * and point its entry here.
+ */
+import type { BenchmarkSuite } from './suite.js';
+
+export const SUITE_NAMES = ['serializers', 'local', 'spark'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) | undefined>> = {
+  serializers: async () => (await import('../serializers/suite.js')).suite,
+  // Embedded engine: rows/s vs workers, peak memory vs input size (issue 5, "Engines").
+  local: undefined,
+  // Spark mapInArrow vs PySpark and Spark SQL; job start-up vs context size (issue 5).
+  spark: undefined,
+};

@@ -11,7 +11,7 @@
  *   input: { format: 'image', path: 'data/shapes/train', options: { recursiveFileLookup: true, dropInvalid: true } },
  *   schema: 'origin string, meanRed double',
  *   apply(batch) {
- *     return batch.rows().map((row) => {
+ *     return batch.toArray().map((row) => {
  *       const img = image.toRGB(image.resize(image.imageFromRow(row), { width: 32, height: 32 }));
  *       let sum = 0;
  *       for (let i = 0; i < img.data.length; i += 3) sum += img.data[i]!;

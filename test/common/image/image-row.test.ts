@@ -129,6 +129,9 @@ describe('imageFromRow', () => {
     const invalid = { origin: 'file:///data/bad.png', height: -1, width: -1, nChannels: -1, mode: -1, data: new Uint8Array(0) };
     assert.equal(isInvalidImageRow(invalid), true);
     assert.equal(isInvalidImageRow(bgrRow()), false);
+    assert.equal(isInvalidImageRow({ image: invalid }), true);
+    assert.equal(isInvalidImageRow({ image: bgrRow() }), false);
+    assert.equal(isInvalidImageRow({ image: null }), true);
     throwsImageError(
       () => imageFromRow(invalid),
       'Image of "file:///data/bad.png" is Spark\'s marker for a file that could not be decoded (height = width = -1). ' +

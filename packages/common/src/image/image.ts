@@ -93,9 +93,15 @@ function channelsOfMode(mode: unknown, origin: string | null | undefined): 1 | 3
   return channels;
 }
 
-/** True for Spark's marker row of a file it could not decode (`dropInvalid` false). */
-export function isInvalidImageRow(row: Pick<ImageRow, 'height' | 'width'> | null | undefined): boolean {
-  return row == null || (row.height === -1 && row.width === -1);
+/**
+ * True for Spark's marker row of a file it could not decode (`dropInvalid` false): height
+ * and width -1. Accepts the struct or a whole row with an `image` column; null → true.
+ */
+export function isInvalidImageRow(row: unknown): boolean {
+  if (row === null || typeof row !== 'object') return true;
+  const r = row as Record<string, unknown>;
+  const img = !('data' in r) && r.image !== undefined ? (r.image as Record<string, unknown> | null) : r;
+  return img === null || typeof img !== 'object' || (img.height === -1 && img.width === -1);
 }
 
 function unwrap(row: unknown): Record<string, unknown> {

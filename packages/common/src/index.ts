@@ -73,3 +73,7 @@ export { formatTable, formatCell } from './format-table.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir } from './cache-dir.js';
+
+export * as image from './image/index.js';
+export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';
+export type { Image, ImageRow, ChannelOrder, BinaryFileRow } from './image/index.js';

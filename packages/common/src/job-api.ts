@@ -4,6 +4,8 @@
  * so it must never import apache-arrow, msgpackr or lz4 at run time (types only).
  */
 export { defineJob } from './job-definition.js';
+// Pixel helpers for image rows (pure JS, safe inside workers).
+export * as image from './image/index.js';
 export type {
   ApplyContext,
   ApplyResult,

@@ -24,6 +24,8 @@ export interface CsvInputOptions {
   delimiter?: string;
   /** Parse numbers and booleans when no schema is declared. @default true */
   inferSchema?: boolean;
+  /** The input's schema as Spark DDL; skips inference (like Spark's `.schema(ddl)`). */
+  schema?: string;
 }
 
 export type OutputFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';

@@ -34,6 +34,9 @@ export type {
   OutputSpec,
 } from '@tsapply/common';
 
+// Pixel helpers for image rows (`input: { format: 'image', … }`).
+export { image } from '@tsapply/common';
+
 // Serializers.
 export { serializers } from '@tsapply/common';
 export type { Serializer } from '@tsapply/common';

@@ -13,8 +13,10 @@ import { readJson } from './readers/json-reader.js';
 import { readParquet } from './readers/parquet-reader.js';
 import { readRange } from './readers/range-reader.js';
 import { readRows } from './readers/rows-reader.js';
+import { readImage } from './readers/image-reader.js';
+import { readBinaryFile } from './readers/binary-file-reader.js';
 
-export const INPUT_FORMATS = ['csv', 'jsonl', 'json', 'parquet', 'arrow'] as const;
+export const INPUT_FORMATS = ['csv', 'jsonl', 'json', 'parquet', 'arrow', 'image', 'binaryFile'] as const;
 
 export interface OpenInputOptions extends ReaderOptions {
   /** Folder relative input paths are resolved against (the job file's folder). */
@@ -41,8 +43,11 @@ export async function openInput(spec: InputSpec, options: OpenInputOptions): Pro
     throw new InputError(`input.path must be a non-empty string for format "${format}".`, { format });
   }
   const abs = resolve(options.baseDir, path);
-  const files = await listInputFiles(abs, format);
   const opts = (spec as { options?: Record<string, unknown> }).options;
+  // Image and binary-file inputs list files by Spark's own rules (globs, recursion, hidden names).
+  if (format === 'image') return readImage(abs, opts, options);
+  if (format === 'binaryFile') return readBinaryFile(abs, opts, options);
+  const files = await listInputFiles(abs, format);
   switch (format) {
     case 'csv':
       return readCsv(files, opts, options);

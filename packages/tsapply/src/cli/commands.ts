@@ -5,10 +5,10 @@
 import type { CommandModule } from './command-module.js';
 import { bundleCommand } from './bundle-command.js';
 import { runCommand } from './run-command.js';
+import { sparkCommand } from './spark-command.js';
 
 export const COMMANDS: CommandModule[] = [
   runCommand,
   bundleCommand,
-  // Spark: `tsapply spark start|stop|status` registers here — add `sparkCommand`
-  // from './spark-command.js' to this list.
+  sparkCommand,
 ];

@@ -40,7 +40,7 @@ export function frameHeader(type: number, bodyLength: number): Buffer {
 /** Thrown when the stream ends inside a frame. */
 export class TruncatedFrameError extends Error {
   constructor(expected: number, got: number) {
-    super(`Input stream ended inside a frame: expected ${expected} more bytes but only ${got} arrived.`);
+    super(`Input stream ended inside a frame: expected ${expected} bytes but only ${got} arrived.`);
   }
 }
 

@@ -82,6 +82,8 @@ async function build(dir: string): Promise<WorkerBundle> {
     format: 'cjs',
     target: 'node20',
     minify: true,
+    // Error classes name themselves from the constructor (`new.target.name`): keep names.
+    keepNames: true,
     legalComments: 'none',
     sourcemap: 'external',
     outfile: 'tsapply-worker.cjs',

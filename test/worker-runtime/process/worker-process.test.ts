@@ -1,0 +1,167 @@
+// The Node worker process speaking the frame protocol, driven directly from Node (no
+// Python): the exact frames it answers with, for success, cancel, errors and protocol
+// violations. The worker is the real self-contained bundle, run with plain `node`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { RecordBatchReader, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
+import { parseDDL, recordBatchToRows, rowsToRecordBatch } from '@tsapply/common';
+import { frameHeader, readFrames } from '../../../worker-runtime/dist/process/frames.js';
+import { ShimWorkspace, type JobFiles } from './shim-harness.js';
+
+const T = { start: 1, batch: 2, end: 3, cancel: 4, outBatch: 17, done: 18, error: 19 };
+
+interface Frame {
+  type: number;
+  json?: Record<string, unknown>;
+  rows?: Record<string, unknown>[];
+}
+
+/** A worker child plus a frame reader over its stdout. */
+class WorkerClient {
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly frames: AsyncGenerator<{ type: number; body: Uint8Array }>;
+  stderr = '';
+
+  constructor(bundlePath: string, cwd: string) {
+    this.child = spawn(process.execPath, [bundlePath], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
+    this.frames = readFrames(this.child.stdout);
+  }
+
+  send(type: number, body: Uint8Array = new Uint8Array(0)): void {
+    this.child.stdin.write(frameHeader(type, body.byteLength));
+    this.child.stdin.write(body);
+  }
+
+  start(payload: JobFiles, dir: string, partitionIndex: number, extra: Record<string, unknown> = {}): void {
+    const msg = {
+      type: 'start',
+      protocol: 1,
+      task: 1,
+      partitionIndex,
+      mode: 'map',
+      payload: { path: `${dir}/${payload.payloadFile}`, sha256: payload.payloadHash },
+      schema: null,
+      groupColumns: [],
+      ...extra,
+    };
+    this.send(T.start, Buffer.from(JSON.stringify(msg)));
+  }
+
+  batch(b: RecordBatch): void {
+    this.send(T.batch, RecordBatchStreamWriter.writeAll([b]).toUint8Array(true));
+  }
+
+  /** Reads frames up to and including the next DONE or ERROR. */
+  async untilTerminal(): Promise<Frame[]> {
+    const out: Frame[] = [];
+    for (;;) {
+      const next = await this.frames.next();
+      if (next.done) throw new Error(`worker stdout ended; stderr:\n${this.stderr}`);
+      const { type, body } = next.value;
+      if (type === T.outBatch) {
+        out.push({ type, rows: RecordBatchReader.from(body).readAll().flatMap((b) => recordBatchToRows(b)) });
+      } else {
+        out.push({ type, json: JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown> });
+        if (type === T.done || type === T.error) return out;
+      }
+    }
+  }
+
+  async exit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return { code: this.child.exitCode, signal: this.child.signalCode };
+    return new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+}
+
+const idBatch = (ids: number[]): RecordBatch =>
+  rowsToRecordBatch(ids.map((id) => ({ id: BigInt(id), x: id / 2 })), parseDDL('id bigint, x double'));
+
+describe('Node worker process protocol', () => {
+  let ws: ShimWorkspace;
+  let identity: JobFiles;
+  let throws: JobFiles;
+
+  before(async () => {
+    ws = await new ShimWorkspace().init();
+    identity = await ws.addJob('identity.ts', 'id bigint, x double');
+    throws = await ws.addJob('throws.ts', 'id bigint');
+  });
+  after(() => ws?.cleanup());
+
+  it('streams result batches then done with counts; cancel ends a task early', async () => {
+    const w = new WorkerClient(ws.worker!.file, ws.dir);
+    w.start(identity, ws.dir, 0);
+    w.batch(idBatch([1, 2]));
+    w.batch(idBatch([3]));
+    w.send(T.end);
+    assert.deepEqual(await w.untilTerminal(), [
+      { type: T.outBatch, rows: [{ id: 1n, x: 0.5 }, { id: 2n, x: 1 }] },
+      { type: T.outBatch, rows: [{ id: 3n, x: 1.5 }] },
+      { type: T.done, json: { type: 'done', rowsIn: 3, rowsOut: 3, batchesIn: 2, batchesOut: 2, cancelled: false } },
+    ]);
+    w.start(identity, ws.dir, 1);
+    w.batch(idBatch([4]));
+    w.send(T.cancel);
+    assert.deepEqual(await w.untilTerminal(), [
+      { type: T.outBatch, rows: [{ id: 4n, x: 2 }] },
+      { type: T.done, json: { type: 'done', rowsIn: 1, rowsOut: 1, batchesIn: 1, batchesOut: 1, cancelled: true } },
+    ]);
+    w.child.stdin.end();
+    assert.deepEqual(await w.exit(), { code: 0, signal: null });
+  });
+
+  it('answers a failing batch with one error, drops the rest of the task, and serves the next one', async () => {
+    const w = new WorkerClient(ws.worker!.file, ws.dir);
+    w.start(throws, ws.dir, 3);
+    w.batch(idBatch([1, 2]));
+    w.batch(idBatch([3]));
+    w.send(T.end);
+    const frames = await w.untilTerminal();
+    assert.equal(frames.length, 1);
+    const error = frames[0].json!.error as Record<string, unknown>;
+    assert.equal(error.name, 'UserCodeError');
+    assert.equal(error.message, 'Error in apply() at test/fixtures/process/throws.ts:10:13 (partition 3): boom on 2 rows');
+    w.start(throws, ws.dir, 0);
+    w.batch(idBatch([5]));
+    w.send(T.end);
+    assert.deepEqual(await w.untilTerminal(), [
+      { type: T.outBatch, rows: [{ id: 5n }] },
+      { type: T.done, json: { type: 'done', rowsIn: 1, rowsOut: 1, batchesIn: 1, batchesOut: 1, cancelled: false } },
+    ]);
+    w.child.stdin.end();
+    assert.deepEqual(await w.exit(), { code: 0, signal: null });
+  });
+
+  it('reports a payload it cannot read, or one whose hash does not match', async () => {
+    const w = new WorkerClient(ws.worker!.file, ws.dir);
+    w.start({ ...identity, payloadFile: 'missing.bin' }, ws.dir, 0);
+    w.send(T.end);
+    const [missing] = await w.untilTerminal();
+    const e1 = missing.json!.error as Record<string, unknown>;
+    assert.equal(e1.name, 'PayloadError');
+    assert.equal(e1.message, `Cannot read payload file ${ws.dir}/missing.bin: ENOENT: no such file or directory, open '${ws.dir}/missing.bin'`);
+    w.start({ ...identity, payloadHash: 'f'.repeat(64) }, ws.dir, 0);
+    w.send(T.end);
+    const [mismatch] = await w.untilTerminal();
+    const e2 = mismatch.json!.error as Record<string, unknown>;
+    assert.equal(e2.code, 'PAYLOAD_HASH_MISMATCH');
+    w.child.stdin.end();
+    assert.deepEqual(await w.exit(), { code: 0, signal: null });
+  });
+
+  it('exits with code 70 and a message on a protocol violation', async () => {
+    const w = new WorkerClient(ws.worker!.file, ws.dir);
+    w.start(identity, ws.dir, 0, { protocol: 2 });
+    assert.deepEqual(await w.exit(), { code: 70, signal: null });
+    assert.match(
+      w.stderr,
+      /^tsapply worker: fatal protocol error: ProtocolError: The shim speaks protocol 2 but this worker speaks 1; the shim and the worker bundle come from different tsapply versions\./,
+    );
+    const w2 = new WorkerClient(ws.worker!.file, ws.dir);
+    w2.send(9);
+    assert.deepEqual(await w2.exit(), { code: 70, signal: null });
+    assert.match(w2.stderr, /Unknown frame type 9 from the shim \(valid: 1, 2, 3, 4\)/);
+  });
+});

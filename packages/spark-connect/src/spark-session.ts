@@ -189,8 +189,16 @@ export class SparkSession extends EventEmitter {
       options.onProgress?.(p);
       this.emit('progress', p);
     };
-    return executePlanStream(this.client, create(PlanSchema, plan as MessageInitShape<typeof PlanSchema>), { tags, onProgress }, stats);
+    const stream = executePlanStream(this.client, create(PlanSchema, plan as MessageInitShape<typeof PlanSchema>), { tags, onProgress }, stats);
+    return SparkSession.errorHooks.length === 0 ? stream : withErrorHooks(stream);
   }
+
+  /**
+   * Functions that may replace an error a query raised (each gets the previous one's
+   * result). `tsapply` registers one that turns a failed Python UDF task into the user's
+   * TypeScript error. Applied by every `executePlan` (so every DataFrame action).
+   */
+  static readonly errorHooks: ((e: unknown) => unknown)[] = [];
 
   /** Runs a command to completion and returns its (non-progress) responses. */
   async executeCommand(command: MessageInitShape<typeof CommandSchema> | Command, options?: ExecuteOptions): Promise<ExecutePlanResponse[]> {
@@ -224,6 +232,16 @@ export class SparkSession extends EventEmitter {
 
   private assertOpen(): void {
     if (this.stopped) throw new SparkUsageError('This SparkSession was stopped; create a new one with SparkSession.connect().');
+  }
+}
+
+async function* withErrorHooks(stream: AsyncGenerator<ExecutePlanResponse>): AsyncGenerator<ExecutePlanResponse> {
+  try {
+    yield* stream;
+  } catch (e) {
+    let err: unknown = e;
+    for (const hook of SparkSession.errorHooks) err = hook(err);
+    throw err;
   }
 }
 

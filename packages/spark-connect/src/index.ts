@@ -26,6 +26,7 @@ export { RuntimeConfig } from './runtime-config.js';
 export { Column, isColumn } from './column.js';
 export type { ColumnOrName, ColumnOrValue } from './column.js';
 export * as functions from './functions/index.js';
+export * as ml from './ml/index.js';
 export { col, lit, expr, when, call } from './functions/index.js';
 export { parseConnectionString, DEFAULT_PORT } from './connection-string.js';
 export type { ConnectionParams } from './connection-string.js';

@@ -1,0 +1,141 @@
+/**
+ * The Spark Connect ML protocol (Spark 4.0+), as used by the estimator/model/evaluator
+ * classes. Everything ML is either
+ *
+ * - an `MlCommand` run through ExecutePlan, answered by one `MlCommandResult`:
+ *   `Fit` (estimator class name + uid + params + training relation → `operator_info` with
+ *   an `ObjectRef` naming the fitted model in the session's server-side ML cache),
+ *   `Fetch` (a method chain on a cached object, e.g. `<model>.summary().r2()` → a `param`
+ *   literal), `Evaluate` (evaluator + params + relation → the metric as a `param`
+ *   literal) and `Delete` (drop cached models); or
+ * - an `MlRelation` inside a query plan: `Transform` (a cached model or a transformer that
+ *   needs no fitting, like VectorAssembler, applied to an input relation) and `Fetch` for
+ *   attributes that are DataFrames (`summary.predictions`, `summary.roc`).
+ *
+ * Operators are named by their JVM class (`org.apache.spark.ml.regression.LinearRegression`);
+ * params travel as `MlParams` (JVM param name → literal). A chained object id such as
+ * `<id>.summary` is split into the ObjectRef and leading Fetch methods, as PySpark does.
+ */
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import type { Relation } from '../gen/spark/connect/relations_pb.js';
+import { FetchSchema, Fetch_MethodSchema, type Fetch_Method } from '../gen/spark/connect/relations_pb.js';
+import { MlOperator_OperatorType, type MlParams } from '../gen/spark/connect/ml_common_pb.js';
+import type { MlCommandResult, MlCommandSchema } from '../gen/spark/connect/ml_pb.js';
+import type { DataFrame } from '../data-frame.js';
+import type { SparkSession } from '../spark-session.js';
+import { SparkUsageError } from '../errors.js';
+import { argLiteral, fromLiteral } from './params.js';
+
+export { MlOperator_OperatorType as OperatorType };
+
+/** One call in a Fetch chain: a method name and its arguments (literals or DataFrames). */
+export interface MethodCall {
+  method: string;
+  args?: readonly unknown[];
+}
+
+/** Builds Fetch methods; a DataFrame argument is sent as its relation. */
+export function fetchMethods(calls: readonly MethodCall[]): Fetch_Method[] {
+  return calls.map((c) =>
+    create(Fetch_MethodSchema, {
+      method: c.method,
+      args: (c.args ?? []).map((a) => (isDataFrame(a) ? { argsType: { case: 'input' as const, value: a.relation } } : { argsType: { case: 'param' as const, value: argLiteral(a) } })),
+    }),
+  );
+}
+
+function isDataFrame(v: unknown): v is DataFrame {
+  return typeof v === 'object' && v !== null && 'relation' in v && 'session' in v;
+}
+
+/** Runs one MlCommand and returns its MlCommandResult. */
+export async function runMlCommand(session: SparkSession, command: MessageInitShape<typeof MlCommandSchema>): Promise<MlCommandResult> {
+  const responses = await session.executeCommand({ commandType: { case: 'mlCommand', value: command } });
+  for (const r of responses) if (r.responseType.case === 'mlCommandResult') return r.responseType.value;
+  throw new SparkUsageError(`The Spark server sent no ML result for the "${command.command?.case ?? '?'}" command. Spark Connect ML needs Spark 4.0 or newer (check spark.version).`);
+}
+
+/** Result of `fitEstimator`. */
+export interface FitResult {
+  /** Id of the fitted model in the server's ML cache. */
+  refId: string;
+  /** A warning the server attached (e.g. the model is too large to keep in memory). */
+  warning?: string;
+}
+
+/** `MlCommand.Fit`: fits the estimator `className` on `dataset`. */
+export async function fitEstimator(dataset: DataFrame, className: string, uid: string, params: MlParams): Promise<FitResult> {
+  const r = await runMlCommand(dataset.session, {
+    command: { case: 'fit', value: { estimator: { name: className, uid, type: MlOperator_OperatorType.ESTIMATOR }, params, dataset: dataset.relation } },
+  });
+  const info = r.resultType.case === 'operatorInfo' ? r.resultType.value : undefined;
+  if (info?.type.case !== 'objRef') {
+    throw new SparkUsageError(`Fitting ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a model reference.`);
+  }
+  return { refId: info.type.value.id, ...(info.warningMessage ? { warning: info.warningMessage } : {}) };
+}
+
+/** `MlCommand.Evaluate`: the evaluator's metric on `dataset`. */
+export async function evaluate(dataset: DataFrame, className: string, uid: string, params: MlParams): Promise<number> {
+  const r = await runMlCommand(dataset.session, {
+    command: { case: 'evaluate', value: { evaluator: { name: className, uid, type: MlOperator_OperatorType.EVALUATOR }, params, dataset: dataset.relation } },
+  });
+  if (r.resultType.case !== 'param') throw new SparkUsageError(`Evaluating ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a metric.`);
+  return Number(fromLiteral(r.resultType.value));
+}
+
+/** Splits `<id>.summary` into the object id and the leading method chain. */
+export function splitObjectId(id: string): { refId: string; chain: MethodCall[] } {
+  const [refId, ...methods] = id.split('.');
+  return { refId: refId!, chain: methods.map((method) => ({ method })) };
+}
+
+/** `MlCommand.Fetch`: calls `calls` in a chain on cached object `refId`; the decoded result. */
+export async function fetchAttribute(session: SparkSession, refId: string, calls: readonly MethodCall[]): Promise<unknown> {
+  const r = await runMlCommand(session, { command: { case: 'fetch', value: create(FetchSchema, { objRef: { id: refId }, methods: fetchMethods(calls) }) } });
+  switch (r.resultType.case) {
+    case 'param':
+      return fromLiteral(r.resultType.value);
+    case 'summary':
+      return r.resultType.value;
+    case 'operatorInfo':
+      return r.resultType.value.type.case === 'objRef' ? r.resultType.value.type.value.id : r.resultType.value.type.value;
+    default:
+      return undefined;
+  }
+}
+
+/** `MlCommand.Delete`: drops cached objects; resolves once the server confirmed. */
+export async function deleteObjects(session: SparkSession, refIds: readonly string[]): Promise<void> {
+  if (refIds.length === 0) return;
+  await runMlCommand(session, { command: { case: 'delete', value: { objRefs: refIds.map((id) => ({ id })) } } });
+}
+
+/** `MlRelation.Transform` applying cached model `refId` to `input`. */
+export function transformWithModel(input: DataFrame, refId: string, params: MlParams): DataFrame {
+  return input.session.dataFrame({ relType: { case: 'mlRelation', value: { mlType: { case: 'transform', value: { operator: { case: 'objRef', value: { id: refId } }, input: input.relation, params } } } } });
+}
+
+/** `MlRelation.Transform` applying a transformer that needs no fitting (e.g. VectorAssembler). */
+export function transformWithOperator(input: DataFrame, className: string, uid: string, params: MlParams): DataFrame {
+  return input.session.dataFrame({
+    relType: {
+      case: 'mlRelation',
+      value: { mlType: { case: 'transform', value: { operator: { case: 'transformer', value: { name: className, uid, type: MlOperator_OperatorType.TRANSFORMER } }, input: input.relation, params } } },
+    },
+  });
+}
+
+/**
+ * `MlRelation.Fetch`: a DataFrame-valued attribute, e.g. `summary.predictions`. For a
+ * summary attribute, `summaryDataset` (the training data) lets the server rebuild a
+ * summary it dropped.
+ */
+export function attributeRelation(session: SparkSession, refId: string, calls: readonly MethodCall[], summaryDataset?: Relation): DataFrame {
+  return session.dataFrame({
+    relType: {
+      case: 'mlRelation',
+      value: { mlType: { case: 'fetch', value: { objRef: { id: refId }, methods: fetchMethods(calls) } }, ...(summaryDataset ? { modelSummaryDataset: summaryDataset } : {}) },
+    },
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * `Pipeline` / `PipelineModel`. As in PySpark's Connect client, the pipeline runs on the
+ * client: `fit` walks the stages, fitting each estimator on the data transformed by the
+ * stages before it (one `MlCommand.Fit` per estimator); the fitted PipelineModel's
+ * `transform` chains every stage's (lazy) transform into one plan.
+ */
+import { randomUid } from './base.js';
+import type { DataFrame } from '../data-frame.js';
+import { SparkUsageError } from '../errors.js';
+import { Estimator, Model, Transformer, type FitOptions } from './base.js';
+
+export type PipelineStage = Estimator | Transformer;
+
+/** Options of `Pipeline`. */
+export interface PipelineOptions {
+  /** The stages, run in order. @default [] */
+  stages?: PipelineStage[];
+}
+
+function checkStages(where: string, stages: unknown): PipelineStage[] {
+  if (!Array.isArray(stages)) throw new SparkUsageError(`${where}: stages must be an array of estimators and transformers, got ${typeof stages}.`);
+  stages.forEach((s, i) => {
+    if (!(s instanceof Estimator) && !(s instanceof Transformer)) {
+      throw new SparkUsageError(`${where}: stage ${i} is not an Estimator or Transformer from tsapply's ml module (got ${s === null ? 'null' : (s?.constructor?.name ?? typeof s)}).`);
+    }
+  });
+  return [...stages];
+}
+
+export class Pipeline {
+  readonly uid: string;
+  private stages: PipelineStage[];
+
+  constructor(options: PipelineOptions = {}) {
+    for (const k of Object.keys(options)) if (k !== 'stages') throw new SparkUsageError(`Invalid option in new Pipeline(): "${k}". Valid options: stages.`);
+    this.uid = randomUid('Pipeline');
+    this.stages = checkStages('new Pipeline()', options.stages ?? []);
+  }
+
+  getStages(): PipelineStage[] {
+    return [...this.stages];
+  }
+
+  setStages(stages: PipelineStage[]): this {
+    this.stages = checkStages('Pipeline.setStages()', stages);
+    return this;
+  }
+
+  /**
+   * Fits every estimator in order. On failure, models fitted so far are released and the
+   * error (e.g. Spark's) is rethrown.
+   */
+  async fit(dataset: DataFrame, options?: FitOptions): Promise<PipelineModel> {
+    const lastEstimator = this.stages.reduce((last, s, i) => (s instanceof Estimator ? i : last), -1);
+    const fitted: Transformer[] = [];
+    let data = dataset;
+    try {
+      for (const [i, stage] of this.stages.entries()) {
+        if (i > lastEstimator) {
+          fitted.push(stage as Transformer);
+          continue;
+        }
+        const t = stage instanceof Estimator ? await stage.fit(data, options) : stage;
+        fitted.push(t);
+        if (i < lastEstimator) data = t.transform(data);
+      }
+    } catch (e) {
+      await Promise.all(fitted.map((t) => (t instanceof Model ? t.release().catch(() => undefined) : undefined)));
+      throw e;
+    }
+    return new PipelineModel(fitted, this.uid);
+  }
+}
+
+/** The fitted pipeline: a chain of transformers (fitted models and plain transformers). */
+export class PipelineModel extends Transformer {
+  readonly stages: readonly Transformer[];
+
+  constructor(stages: Transformer[], uid?: string) {
+    super('PipelineModel', undefined, {}, uid ?? randomUid('PipelineModel'));
+    this.stages = Object.freeze(checkStages('new PipelineModel()', stages) as Transformer[]);
+  }
+  get paramSpecs() {
+    return {};
+  }
+
+  transform(dataset: DataFrame): DataFrame {
+    return this.stages.reduce((df, s) => s.transform(df), dataset);
+  }
+
+  /** Releases every fitted model of the pipeline on the server. */
+  async release(): Promise<void> {
+    await Promise.all(this.stages.map((s) => (s instanceof Model ? s.release() : undefined)));
+  }
+
+  override toString(): string {
+    return `PipelineModel: uid=${this.uid}, numStages=${this.stages.length}`;
+  }
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleJob } from '@tsapply/bundler';
 import { encodePayload, parseDDL, payloadHash, serializers } from '@tsapply/common';
-import type { PayloadMeta } from '@tsapply/common';
+import type { PayloadMeta, Serializer } from '@tsapply/common';
 import { ensurePythonEnv } from '@tsapply/spark-local';
 import { buildShimCommand, shimModule, sparkSchemaJson } from '../../../packages/tsapply/dist/spark/pickle-command.js';
 import type { ShimCommandSpec } from '../../../packages/tsapply/dist/spark/pickle-command.js';
@@ -65,7 +65,7 @@ export class ShimWorkspace {
   async addJob(
     fixture: string,
     schema: string,
-    opts: { mode?: 'map' | 'grouped'; groupColumns?: string[]; relativeNames?: boolean; workerSha256?: string; nodeOptions?: ShimCommandSpec['nodeOptions'] } = {},
+    opts: { mode?: 'map' | 'grouped'; groupColumns?: string[]; relativeNames?: boolean; workerSha256?: string; serializer?: Serializer; context?: unknown; nodeOptions?: ShimCommandSpec['nodeOptions'] } = {},
   ): Promise<JobFiles> {
     const bundle = await bundleJob(join(FIXTURES, fixture));
     const meta: PayloadMeta = {
@@ -77,7 +77,10 @@ export class ShimWorkspace {
       sourceFile: bundle.entry,
       tsapplyVersion: '0.1.0',
     };
-    const bytes = encodePayload({ meta, bundle: bundle.code, sourceMap: bundle.sourceMap, context: null }, serializers.fast);
+    const bytes = encodePayload(
+      { meta, bundle: bundle.code, sourceMap: bundle.sourceMap, context: opts.context ?? null },
+      opts.serializer ?? serializers.fast,
+    );
     const hash = payloadHash(bytes);
     const payloadFile = `tsapply-payload-${hash.slice(0, 16)}.bin`;
     writeFileSync(join(this.dir, payloadFile), bytes);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { RecordBatchReader, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
-import { parseDDL, recordBatchToRows, rowsToRecordBatch } from '@tsapply/common';
+import { parseDDL, recordBatchToRows, rowsToRecordBatch, serializers } from '@tsapply/common';
 import { frameHeader, readFrames } from '../../../worker-runtime/dist/process/frames.js';
 import { ShimWorkspace, type JobFiles } from './shim-harness.js';
 
@@ -107,6 +107,24 @@ describe('Node worker process protocol', () => {
     assert.deepEqual(await w.untilTerminal(), [
       { type: T.outBatch, rows: [{ id: 4n, x: 2 }] },
       { type: T.done, json: { type: 'done', rowsIn: 1, rowsOut: 1, batchesIn: 1, batchesOut: 1, cancelled: true } },
+    ]);
+    w.child.stdin.end();
+    assert.deepEqual(await w.exit(), { code: 0, signal: null });
+  });
+
+  it('decodes a payload of the compressed serializer without lz4-napi (pure-JS LZ4 inside the bundle)', async () => {
+    const compressed = await ws.addJob('context-sum.ts', 'id bigint, total double', {
+      serializer: serializers.compressed,
+      context: { weights: Array.from({ length: 5000 }, (_, i) => i % 7) },
+    });
+    const w = new WorkerClient(ws.worker!.file, ws.dir);
+    w.start(compressed, ws.dir, 0);
+    w.batch(idBatch([1]));
+    w.send(T.end);
+    const weightsSum = Array.from({ length: 5000 }, (_, i) => i % 7).reduce((a, b) => a + b, 0);
+    assert.deepEqual(await w.untilTerminal(), [
+      { type: T.outBatch, rows: [{ id: 1n, total: weightsSum }] },
+      { type: T.done, json: { type: 'done', rowsIn: 1, rowsOut: 1, batchesIn: 1, batchesOut: 1, cancelled: false } },
     ]);
     w.child.stdin.end();
     assert.deepEqual(await w.exit(), { code: 0, signal: null });

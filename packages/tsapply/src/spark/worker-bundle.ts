@@ -18,7 +18,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { cacheDir } from '@tsapply/common';
 
 export interface WorkerBundle {
@@ -41,6 +42,13 @@ export interface WorkerBundleOptions {
 
 /** Packages with native binaries: never bundled; their users fall back to pure JS without them. */
 const NATIVE_EXTERNALS = ['lz4-napi', '@antoniomuso/lz4-napi-*', 'msgpackr-extract', '@msgpackr-extract/*', '*.node'];
+
+/**
+ * Pure-JS packages that `@tsapply/common` loads lazily through `createRequire(import.meta.url)`
+ * (the LZ4 and zstd fallbacks). esbuild cannot see through `createRequire`, so without
+ * help they would be missing on executors; `lazyRequirePlugin` bundles them.
+ */
+const LAZY_PURE_JS = ['lz4js', 'fzstd'];
 
 const memo = new Map<string, Promise<WorkerBundle>>();
 
@@ -90,6 +98,7 @@ async function build(dir: string): Promise<WorkerBundle> {
     write: false,
     logLevel: 'silent',
     external: NATIVE_EXTERNALS,
+    plugins: [lazyRequirePlugin()],
     // ESM sources use import.meta.url; in a CommonJS bundle it is the script's own URL.
     define: { 'import.meta.url': '__tsapplyImportMetaUrl' },
     banner: { js: 'var __tsapplyImportMetaUrl=require("url").pathToFileURL(__filename).href;' },
@@ -111,4 +120,51 @@ async function build(dir: string): Promise<WorkerBundle> {
     await rename(tmp, path);
   }
   return { fileName, bytes, sha256, path, sourceMapPath };
+}
+
+/**
+ * Gives `@tsapply/common`'s modules a `node:module` whose `createRequire()` returns a
+ * require that serves `LAZY_PURE_JS` packages from the bundle (statically required here,
+ * so esbuild includes them) and defers everything else — native addons, optional
+ * packages — to Node's real resolution at run time, where their absence is handled.
+ */
+function lazyRequirePlugin(): Plugin {
+  const NAMESPACE = 'tsapply-lazy-require';
+  const isCommon = (path: string): boolean => /[\\/](?:@tsapply[\\/]common|packages[\\/]common)[\\/]/.test(path);
+  return {
+    name: 'tsapply-lazy-require',
+    setup(build) {
+      build.onResolve({ filter: /^(?:node:)?module$/ }, (args) => {
+        if (args.namespace === NAMESPACE || !isCommon(args.importer)) return undefined;
+        return { path: 'node:module', namespace: NAMESPACE, pluginData: { resolveDir: dirname(args.importer) } };
+      });
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const resolveDir = (args.pluginData as { resolveDir: string }).resolveDir;
+        const fromCommon = createRequire(join(resolveDir, 'index.js'));
+        const available = LAZY_PURE_JS.filter((name) => {
+          try {
+            fromCommon.resolve(name);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        const table = available.map((n) => `${JSON.stringify(n)}: () => require(${JSON.stringify(n)})`).join(',\n  ');
+        const contents = `const real = require('node:module');
+const bundled = {
+  ${table}
+};
+function createRequire(from) {
+  const req = real.createRequire(from);
+  const wrapped = (id) => (Object.prototype.hasOwnProperty.call(bundled, id) ? bundled[id]() : req(id));
+  wrapped.resolve = req.resolve;
+  wrapped.cache = req.cache;
+  return wrapped;
+}
+module.exports = { ...real, createRequire };
+`;
+        return { contents, loader: 'js', resolveDir };
+      });
+    },
+  };
 }

@@ -10,7 +10,8 @@
 // end, also on failure or Ctrl-C. The first run creates the Python environment with
 // pyspark (a few minutes; progress is printed). Set SPARK_REMOTE to use a server of your
 // own instead; TSAPPLY_SPARK_VERSION picks another Spark version, TSAPPLY_TEST_SPARK_MASTER
-// another master for the test server (default local[2]).
+// another master for the test server (default local[2,2]: two cores, and a failed task gets one
+// retry as on a real cluster, which the transient-failure tests of the Spark path rely on).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -95,8 +96,8 @@ async function startSpark() {
   server = await sparkLocal.startSparkConnect({
     port,
     stateDir,
-    // e.g. TSAPPLY_TEST_SPARK_MASTER='local[2,2]' gives failed tasks one retry (plain local[N] never retries).
-    ...(process.env.TSAPPLY_TEST_SPARK_MASTER ? { master: process.env.TSAPPLY_TEST_SPARK_MASTER } : {}),
+    // Plain local[N] never retries a failed task; local[N,F] allows F attempts.
+    master: process.env.TSAPPLY_TEST_SPARK_MASTER ?? 'local[2,2]',
     onProgress: (line) => console.log(line),
   });
   console.log(`[run-tests] Spark ${server.version} ready at ${server.address} after ${Math.round((Date.now() - started) / 1000)} s; log: ${server.log}`);

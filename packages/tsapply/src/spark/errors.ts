@@ -1,0 +1,62 @@
+/** Errors raised while planning or running a job on Spark. */
+import { TsapplyError } from '@tsapply/common';
+
+/** The function given to mapInArrow/applyInArrow/parallelize cannot be located or shipped. */
+export class FunctionLocationError extends TsapplyError {
+  constructor(message: string) {
+    super(`Cannot ship the function to Spark: ${message}`, 'FUNCTION_LOCATION');
+  }
+}
+
+/**
+ * An executor lacks something tsapply needs: Node.js >= 20, pyarrow, a Python whose
+ * version the driver could determine, or a shipped artifact. `reason` is the shim's
+ * code: `NODE_MISSING`, `NODE_TOO_OLD`, `PYARROW_MISSING`, `ARTIFACT_MISSING`,
+ * `PYTHON_VER_UNKNOWN`, `PYTHON_VER_INVALID`, ….
+ */
+export class ExecutorSetupError extends TsapplyError {
+  readonly reason: string;
+
+  constructor(message: string, reason: string) {
+    super(message, 'EXECUTOR_SETUP');
+    this.reason = reason;
+  }
+}
+
+/** Fields of a `WorkerCrashError`. */
+export interface WorkerCrashFields {
+  /** Process id of the Node worker on its executor. */
+  pid: number | undefined;
+  /** Exit code, or null when a signal ended it. */
+  exitCode: number | null;
+  /** Signal name (`SIGKILL`), or null after a normal exit. */
+  signal: string | null;
+  /** Spark partition whose task was running. */
+  partition: number | undefined;
+  /** Last lines the worker wrote to stderr. */
+  stderrTail: string[];
+}
+
+/**
+ * The Node worker beside an executor died while running a task (exit, OOM, a crashing
+ * native addon) and Spark's retries were exhausted. The message holds the exit status
+ * and the tail of the worker's stderr.
+ */
+export class WorkerCrashError extends TsapplyError {
+  readonly pid: number | undefined;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly partition: number | undefined;
+  readonly stderrTail: string[];
+
+  constructor(message: string, fields: WorkerCrashFields) {
+    super(message, 'WORKER_CRASHED');
+    this.pid = fields.pid;
+    this.exitCode = fields.exitCode;
+    this.signal = fields.signal;
+    this.partition = fields.partition;
+    this.stderrTail = fields.stderrTail;
+  }
+}
+
+/** An option of the Spark API (mapInArrow, applyInArrow, parallelize, runJobOnSpark) is invalid. */

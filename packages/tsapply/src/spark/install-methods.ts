@@ -1,0 +1,58 @@
+/**
+ * Adds tsapply's methods to `@tsapply/spark-connect`'s classes when `tsapply` is
+ * imported: `DataFrame.mapInArrow`, `GroupedData.applyInArrow`,
+ * `SparkSession.parallelize`. Types come from declaration merging (the
+ * `declare module` block below), the methods from prototype installation, so users
+ * keep one SparkSession/DataFrame type whether they import it from `tsapply` or from
+ * `@tsapply/spark-connect`.
+ */
+import { DataFrame, GroupedData, SparkSession } from '@tsapply/spark-connect';
+import { applyInArrow, mapInArrow, type SparkApplyOptions } from './map-in-arrow.js';
+import { parallelize, type ParallelCollection } from './parallelize.js';
+import { translateSparkError } from './translate-error.js';
+
+declare module '@tsapply/spark-connect' {
+  interface DataFrame {
+    /**
+     * Runs `fn` — a function EXPORTED from one of your modules, called as
+     * `fn(batch, ctx)` like a job's `apply` — on every partition, on the executors.
+     * Async: bundles and ships `fn` (once per session) and infers the schema when it
+     * is not given; resolves to a lazy DataFrame.
+     */
+    mapInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context>): Promise<DataFrame>;
+  }
+  interface GroupedData {
+    /** Runs exported `fn(batch, ctx)` once per whole group (`ctx.key` holds the key) on the executors. */
+    applyInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context>): Promise<DataFrame>;
+  }
+  interface SparkSession {
+    /** A list of work items spread over `numSlices` tasks; `.map(fn)` runs an exported `fn(item, ctx)` per item. */
+    parallelize<Item>(items: readonly Item[], numSlices?: number): ParallelCollection<Item>;
+  }
+}
+
+function define(target: object, name: string, value: Function): void {
+  if (Object.prototype.hasOwnProperty.call(target, name)) return;
+  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** Installs the methods (idempotent). Called when `tsapply` is imported. */
+export function installSparkMethods(): void {
+  define(DataFrame.prototype, 'mapInArrow', function mapInArrowMethod(this: DataFrame, fn: unknown, options?: SparkApplyOptions) {
+    return mapInArrow(this, fn, options);
+  });
+  define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions) {
+    return applyInArrow(this, fn, options);
+  });
+  define(SparkSession.prototype, 'parallelize', function parallelizeMethod(this: SparkSession, items: unknown[], numSlices?: number) {
+    return parallelize(this, items, numSlices);
+  });
+  if (!SparkSession.errorHooks.includes(translateHook)) SparkSession.errorHooks.push(translateHook);
+}
+
+/** Every DataFrame action: a failed tsapply task becomes the user's error (UserCodeError …). */
+function translateHook(e: unknown): unknown {
+  return translateSparkError(e);
+}
+
+installSparkMethods();

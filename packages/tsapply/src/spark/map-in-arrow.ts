@@ -1,0 +1,169 @@
+/**
+ * `df.mapInArrow(fn, options)` and `df.groupBy(...).applyInArrow(fn, options)`: run an
+ * exported TypeScript function on Spark's executors.
+ *
+ * Both are async (unlike Spark's lazy transforms) because they do real work once, up
+ * front: locate and bundle `fn`, build and upload the payload (once per session),
+ * find the executors' Python version, and — without `schema` — run `fn` on a sample
+ * of the input on the driver to infer the output schema. They resolve to an ordinary
+ * lazy DataFrame over a MapPartitions / GroupMap relation; nothing runs on the
+ * cluster until an action (`collect`, `show`, `write…`).
+ */
+import { parseDDL, toDDL } from '@tsapply/common';
+import type { DataFrame, GroupedData } from '@tsapply/spark-connect';
+import { InvalidOptionError } from '../errors.js';
+import { buildFunctionPayload, type FunctionPayload } from './function-payload.js';
+import { inferOutputSchema, inferredSchemaNote } from './infer-output-schema.js';
+import { shipPayload } from './ship-payload.js';
+import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
+
+/** Options of `mapInArrow` / `applyInArrow`. */
+export interface SparkApplyOptions<Context = unknown> {
+  /** Output schema as Spark DDL (`'id bigint, name string'`). @default inferred from a sample run on the driver */
+  schema?: string;
+  /** Handed to the function as `ctx.context`; serialized and shipped once per job. @default undefined */
+  context?: Context;
+  /** Context serializer: `'fast'`, `'compressed'` or a serializer module path. @default 'fast' */
+  serializer?: string;
+  /**
+   * Runs once per worker process before the first batch; its result is `ctx.state`.
+   * A function exported from the SAME module as `fn`, or the name of that export.
+   * @default undefined
+   */
+  init?: ((context: Context) => unknown) | string;
+  /** mapInArrow only: run the stage in barrier mode (all tasks start together). @default false */
+  barrier?: boolean;
+  /** Executors' Python `major.minor`. @default $TSAPPLY_PYTHON_VER, else detected once per server */
+  pythonVer?: string;
+  /** Input rows sampled for schema inference. @default 1000 */
+  sampleRows?: number;
+  /** Do not print the inferred schema note. @default false */
+  quiet?: boolean;
+}
+
+/** What the last mapInArrow/applyInArrow shipped (for `--json`, tests, diagnostics). */
+export interface ShipReport {
+  payloadHash: string;
+  payloadBytes: number;
+  /** Artifacts uploaded by this call (0 when the session already had them). */
+  uploads: number;
+  uploadedBytes: number;
+  schema: string;
+  schemaInferred: boolean;
+  pythonVer: string;
+}
+
+const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'];
+const GROUP_KEYS = MAP_KEYS.filter((k) => k !== 'barrier');
+
+const reports = new WeakMap<DataFrame, ShipReport>();
+
+/** What shipping the function behind `df` did, when `df` came from mapInArrow/applyInArrow. */
+export function shipReport(df: DataFrame): ShipReport | undefined {
+  return reports.get(df);
+}
+
+function validate(options: SparkApplyOptions | undefined, keys: string[], fn: string): SparkApplyOptions {
+  const o = options ?? {};
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InvalidOptionError(`Invalid options in ${fn}(): expected an object.`, { option: 'options' });
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new InvalidOptionError(`Invalid option in ${fn}(): "${k}". Valid options: ${keys.join(', ')}.`, { option: k });
+  }
+  if (o.schema !== undefined && (typeof o.schema !== 'string' || o.schema.trim() === '')) {
+    throw new InvalidOptionError(`options.schema must be a Spark DDL string such as 'id bigint, name string', got ${typeof o.schema}.`, { option: 'schema' });
+  }
+  if (o.barrier !== undefined && typeof o.barrier !== 'boolean') throw new InvalidOptionError(`options.barrier must be a boolean, got ${typeof o.barrier}.`, { option: 'barrier' });
+  if (o.quiet !== undefined && typeof o.quiet !== 'boolean') throw new InvalidOptionError(`options.quiet must be a boolean, got ${typeof o.quiet}.`, { option: 'quiet' });
+  if (o.sampleRows !== undefined && (!Number.isInteger(o.sampleRows) || o.sampleRows < 1)) {
+    throw new InvalidOptionError(`options.sampleRows must be a positive integer, got ${String(o.sampleRows)}.`, { option: 'sampleRows' });
+  }
+  if (o.init !== undefined && typeof o.init !== 'function' && typeof o.init !== 'string') {
+    throw new InvalidOptionError(`options.init must be an exported function or its export name, got ${typeof o.init}.`, { option: 'init' });
+  }
+  return o;
+}
+
+/** Normalised DDL of a declared schema (a DDLParseError names the position when it is wrong). */
+function declaredDDL(schema: string | undefined): string | null {
+  return schema === undefined ? null : toDDL(parseDDL(schema));
+}
+
+interface Planned {
+  fp: FunctionPayload;
+  ddl: string;
+  inferred: boolean;
+}
+
+async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, groupColumns: string[] | undefined, what: string): Promise<Planned> {
+  const declared = declaredDDL(o.schema);
+  const fp = await buildFunctionPayload(fn, {
+    context: o.context,
+    ...(o.serializer !== undefined ? { serializer: o.serializer } : {}),
+    ...(o.init !== undefined ? { init: o.init as never } : {}),
+    schema: declared,
+  });
+  if (declared !== null) return { fp, ddl: declared, inferred: false };
+  const schema = await inferOutputSchema(input, {
+    payloadPath: fp.payload.path,
+    ...(groupColumns ? { groupColumns } : {}),
+    ...(o.sampleRows !== undefined ? { sampleRows: o.sampleRows } : {}),
+    what: `${what}(${fp.exportName})`,
+  });
+  if (!o.quiet) process.stderr.write(`${inferredSchemaNote(schema, `schema: '%s' to ${what}()`)}\n`);
+  return { fp, ddl: toDDL(schema), inferred: true };
+}
+
+/** Implementation of `DataFrame.prototype.mapInArrow`. */
+export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
+  const o = validate(options, MAP_KEYS, 'mapInArrow');
+  const { fp, ddl, inferred } = await prepare(fn, df, o, undefined, 'mapInArrow');
+  const shipped = await shipPayload(df.session, fp.payload, {
+    mode: 'map',
+    schemaDDL: ddl,
+    functionName: fp.exportName,
+    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+  });
+  const out = mapPartitionsPlan(df, { ...shipped.plan, barrier: o.barrier ?? false });
+  reports.set(out, report(fp, shipped, ddl, inferred));
+  return out;
+}
+
+/** Column names of plain column grouping expressions (what `ctx.key` is keyed by). */
+export function groupColumnNames(grouped: GroupedData, fn = 'applyInArrow'): string[] {
+  return grouped.groupingExpressions.map((e) => {
+    if (e.exprType.case === 'unresolvedAttribute') return e.exprType.value.unparsedIdentifier;
+    throw new InvalidOptionError(`${fn}() needs groupBy() on column names (e.g. df.groupBy('k')), not computed expressions; add the key as a column first (withColumn).`, {
+      option: 'groupBy',
+    });
+  });
+}
+
+/** Implementation of `GroupedData.prototype.applyInArrow`. */
+export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
+  const o = validate(options, GROUP_KEYS, 'applyInArrow');
+  const groupColumns = groupColumnNames(grouped);
+  if (groupColumns.length === 0) throw new InvalidOptionError('applyInArrow() needs at least one grouping column: df.groupBy(\'k\').applyInArrow(fn).', { option: 'groupBy' });
+  const { fp, ddl, inferred } = await prepare(fn, grouped.df, o, groupColumns, 'applyInArrow');
+  const shipped = await shipPayload(grouped.df.session, fp.payload, {
+    mode: 'grouped',
+    schemaDDL: ddl,
+    groupColumns,
+    functionName: fp.exportName,
+    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+  });
+  const out = groupMapPlan(grouped.df, grouped.groupingExpressions, shipped.plan);
+  reports.set(out, report(fp, shipped, ddl, inferred));
+  return out;
+}
+
+function report(fp: FunctionPayload, shipped: Awaited<ReturnType<typeof shipPayload>>, ddl: string, inferred: boolean): ShipReport {
+  return {
+    payloadHash: fp.payload.hash,
+    payloadBytes: fp.payload.bytes,
+    uploads: shipped.uploaded.length,
+    uploadedBytes: shipped.uploadedBytes,
+    schema: ddl,
+    schemaInferred: inferred,
+    pythonVer: shipped.plan.pythonVer,
+  };
+}

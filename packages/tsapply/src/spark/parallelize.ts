@@ -1,0 +1,149 @@
+/**
+ * `spark.parallelize(items, numSlices).map(fn, options)`: spread a plain list of work
+ * items over the cluster and call `fn(item, ctx)` once per item (sparklyr's
+ * doSpark/foreach use of spark_apply).
+ *
+ * The items travel in the payload's context (serialized once, uploaded once, loaded
+ * once per Node worker); the DataFrame Spark sees is just `range(0, n, 1, numSlices)`
+ * of item indices, mapped through a generated wrapper that looks each index up and
+ * calls `fn`. Results come back as rows `(index bigint, value <T>)` and `collect()`
+ * returns the values in item order. `T` is `options.schema` (a Spark DDL type such as
+ * `double` or `struct<a: int>`) or inferred by calling `fn` on the first items on the
+ * driver.
+ */
+import { inferSchema, parseDDL, toDDL } from '@tsapply/common';
+import type { DataFrame, SparkSession } from '@tsapply/spark-connect';
+import { readFile } from 'node:fs/promises';
+import { JobRunner } from '@tsapply/worker-runtime';
+import { InvalidOptionError } from '../errors.js';
+import { buildFunctionPayload } from './function-payload.js';
+import { shipPayload } from './ship-payload.js';
+import { mapPartitionsPlan } from './udf-plan.js';
+
+export interface ParallelMapOptions<Context = unknown> {
+  /** Spark DDL type of one result (`double`, `string`, `struct<…>`). @default inferred from the first items */
+  schema?: string;
+  /** Handed to `fn` as `ctx.context`. @default undefined */
+  context?: Context;
+  /** `'fast'`, `'compressed'` or a serializer module path. @default 'fast' */
+  serializer?: string;
+  /** Export of fn's module (function or name) run once per worker; its result is `ctx.state`. */
+  init?: ((context: Context) => unknown) | string;
+  /** Executors' Python `major.minor`. @default detected */
+  pythonVer?: string;
+  /** Do not print the inferred type note. @default false */
+  quiet?: boolean;
+}
+
+/** What `fn` receives besides the item. */
+export interface ParallelItemContext<Context = unknown, State = unknown> {
+  /** Position of the item in the list. */
+  readonly index: number;
+  readonly partitionIndex: number;
+  readonly context: Context;
+  readonly state: State;
+}
+
+const KEYS = ['schema', 'context', 'serializer', 'init', 'pythonVer', 'quiet'];
+const SAMPLE_ITEMS = 20;
+
+/** The result of `.map(fn)`: run it with `collect()` or get the DataFrame. */
+export class ParallelMapped<T = unknown> {
+  private planned: Promise<DataFrame> | undefined;
+
+  constructor(
+    private readonly spark: SparkSession,
+    private readonly items: readonly unknown[],
+    private readonly numSlices: number,
+    private readonly fn: unknown,
+    private readonly options: ParallelMapOptions,
+  ) {}
+
+  /** The DataFrame `(index bigint, value <T>)`, one row per item. */
+  toDataFrame(): Promise<DataFrame> {
+    this.planned ??= this.plan();
+    return this.planned;
+  }
+
+  /** Every result, in the order of the items. */
+  async collect(): Promise<T[]> {
+    const rows = await (await this.toDataFrame()).collect();
+    const out = new Array<T>(this.items.length);
+    for (const r of rows) out[Number(r.index as bigint)] = r.value as T;
+    return out;
+  }
+
+  private async plan(): Promise<DataFrame> {
+    const o = this.options;
+    const declared = o.schema !== undefined ? toDDL(parseDDL(`value ${o.schema}`)) : null;
+    const fp = await buildFunctionPayload(this.fn, {
+      context: { items: this.items, context: o.context },
+      ...(o.serializer !== undefined ? { serializer: o.serializer } : {}),
+      ...(o.init !== undefined ? { init: o.init as never } : {}),
+      schema: declared === null ? null : `index bigint, ${declared}`,
+      wrap: (apply, init) =>
+        'export default {\n' +
+        (init ? `  init: (c) => ${init}(c.context),\n` : '') +
+        '  async apply(batch, ctx) {\n' +
+        '    const items = ctx.context.items;\n' +
+        "    const ids = batch.column('id').toArray();\n" +
+        '    const out = [];\n' +
+        '    for (let j = 0; j < ids.length; j++) {\n' +
+        '      const index = Number(ids[j]);\n' +
+        `      const value = await ${apply}(items[index], { index, partitionIndex: ctx.partitionIndex, context: ctx.context.context, state: ctx.state });\n` +
+        '      out.push({ index: BigInt(index), value });\n' +
+        '    }\n' +
+        '    return out;\n' +
+        '  },\n};\n',
+    });
+    const input = this.spark.range(0, this.items.length, 1, this.numSlices);
+    let ddl = declared === null ? null : `index bigint, ${declared}`;
+    if (ddl === null) {
+      const runner = JobRunner.fromBytes(await readFile(fp.payload.path));
+      const sample = await this.spark.range(0, Math.min(SAMPLE_ITEMS, this.items.length), 1, 1).toArrow();
+      const rows: Record<string, unknown>[] = [];
+      for (const b of sample.batches) rows.push(...(await runner.applyBatchRows(b, { partitionIndex: 0 })));
+      ddl = toDDL(inferSchema(rows));
+      if (!o.quiet) {
+        const valueType = ddl.replace(/^index bigint, value /, '');
+        process.stderr.write(`Inferred result type: ${valueType}\nAdd schema: '${valueType}' to map() to skip inference and pin the type.\n`);
+      }
+    }
+    const shipped = await shipPayload(this.spark, fp.payload, {
+      mode: 'map',
+      schemaDDL: ddl,
+      functionName: fp.exportName,
+      ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+    });
+    return mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
+  }
+}
+
+/** `spark.parallelize(items, numSlices)`: a list of work items to `map` over. */
+export class ParallelCollection<Item = unknown> {
+  constructor(
+    readonly spark: SparkSession,
+    readonly items: readonly Item[],
+    /** Partitions (tasks) the items are spread over. */
+    readonly numSlices: number,
+  ) {}
+
+  /** Calls `fn(item, ctx)` for every item on the executors; `fn` must be an exported function. */
+  map<T = unknown>(fn: (item: Item, ctx: ParallelItemContext) => T | Promise<T>, options?: ParallelMapOptions): ParallelMapped<Awaited<T>> {
+    const o = options ?? {};
+    for (const k of Object.keys(o)) {
+      if (!KEYS.includes(k)) throw new InvalidOptionError(`Invalid option in map(): "${k}". Valid options: ${KEYS.join(', ')}.`, { option: k });
+    }
+    return new ParallelMapped<Awaited<T>>(this.spark, this.items, this.numSlices, fn, o);
+  }
+}
+
+/** Default slices: one task per item, up to 64. */
+export function parallelize<Item>(spark: SparkSession, items: readonly Item[], numSlices?: number): ParallelCollection<Item> {
+  if (!Array.isArray(items)) throw new InvalidOptionError(`parallelize() needs an array of items, got ${typeof items}.`, { option: 'items' });
+  if (items.length === 0) throw new InvalidOptionError('parallelize() needs at least one item.', { option: 'items' });
+  if (numSlices !== undefined && (!Number.isInteger(numSlices) || numSlices < 1)) {
+    throw new InvalidOptionError(`numSlices must be a positive integer, got ${String(numSlices)}.`, { option: 'numSlices' });
+  }
+  return new ParallelCollection(spark, items, numSlices ?? Math.min(items.length, 64));
+}

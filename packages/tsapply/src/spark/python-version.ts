@@ -1,0 +1,120 @@
+/**
+ * Finds the executors' Python `major.minor`, which every Python UDF must carry in
+ * `python_ver`: Spark's Python worker compares it with its own version and fails the
+ * task with `[PYTHON_VERSION_MISMATCH]` when they differ (the server never checks).
+ *
+ * How: a probe job — `spark.range(1)` through a mapInArrow whose command is the
+ * identity (`builtins.iter`, so no artifact, shim or Node is involved) — sent with a
+ * guess. If the guess is right the probe returns its one row; if not, the worker's
+ * error names its version (`… different version (3, 11) than that in driver 3.12 …`),
+ * which is cached and returned. One probe per server per driver process (~1 s).
+ * `TSAPPLY_PYTHON_VER` (or the `pythonVer` option) skips the probe.
+ */
+import { create } from '@bufbuild/protobuf';
+import { CommonInlineUserDefinedFunctionSchema, unparsedType } from '@tsapply/spark-connect/internal';
+import type { SparkSession } from '@tsapply/spark-connect';
+import { EVAL_TYPE_MAP_ARROW_ITER } from './udf-plan.js';
+import { ExecutorSetupError } from './errors.js';
+import { executorSetupProblem } from './translate-error.js';
+
+/** Environment variable that pins the executors' Python version (`3.11`). */
+export const PYTHON_VER_ENV = 'TSAPPLY_PYTHON_VER';
+
+/** First guess: the Python of pyspark 4.1's managed venvs and most current clusters. */
+const FIRST_GUESS = '3.11';
+
+const cache = new Map<string, Promise<string>>();
+
+/** Checks a `major.minor` string (`3.11`). */
+export function checkPythonVer(value: string, where: string): string {
+  if (!/^\d+\.\d+$/.test(value)) {
+    throw new ExecutorSetupError(`${where} must be a Python version "major.minor" such as 3.11, got ${JSON.stringify(value)}.`, 'PYTHON_VER_INVALID');
+  }
+  return value;
+}
+
+/**
+ * The executors' Python version: `override`, else `$TSAPPLY_PYTHON_VER`, else probed
+ * once per server address (cached for the process).
+ */
+export function executorPythonVersion(spark: SparkSession, override?: string): Promise<string> {
+  if (override !== undefined) return Promise.resolve(checkPythonVer(override, 'options.pythonVer'));
+  const env = process.env[PYTHON_VER_ENV];
+  if (env) return Promise.resolve(checkPythonVer(env, PYTHON_VER_ENV));
+  const key = spark.client.address;
+  let pending = cache.get(key);
+  if (pending === undefined) {
+    pending = probe(spark);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+/** Parses the worker's version out of a `[PYTHON_VERSION_MISMATCH]` message. */
+export function workerVersionFromMismatch(message: string): string | undefined {
+  const m = /worker has different version:?\s*\(?(\d+),\s*(\d+)\)?/.exec(message) ?? /worker has different version:?\s*(\d+)\.(\d+)/.exec(message);
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+async function probe(spark: SparkSession): Promise<string> {
+  let guess = FIRST_GUESS;
+  const tried: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    tried.push(guess);
+    try {
+      await probePlan(spark, guess).collect();
+      return guess;
+    } catch (e) {
+      const message = String((e as { serverMessage?: string }).serverMessage ?? (e as Error)?.message ?? e);
+      const setup = executorSetupProblem(message);
+      if (setup) throw setup;
+      const found = message.includes('PYTHON_VERSION_MISMATCH') ? workerVersionFromMismatch(message) : undefined;
+      if (found === undefined) throw e;
+      guess = found;
+    }
+  }
+  throw new ExecutorSetupError(
+    `Could not determine the Python version of the Spark executors (tried ${tried.join(', ')}). Set ${PYTHON_VER_ENV}=<major.minor> to the executors' Python version.`,
+    'PYTHON_VER_UNKNOWN',
+  );
+}
+
+function probePlan(spark: SparkSession, pythonVer: string) {
+  const input = spark.range(0, 1, 1, 1);
+  return input.withRelation({
+    case: 'mapPartitions',
+    value: {
+      input: input.relation,
+      func: create(CommonInlineUserDefinedFunctionSchema, {
+        functionName: 'tsapply_python_probe',
+        deterministic: true,
+        arguments: [],
+        function: {
+          case: 'pythonUdf',
+          value: { outputType: unparsedType('struct<id: bigint>'), evalType: EVAL_TYPE_MAP_ARROW_ITER, command: identityCommand(), pythonVer, additionalIncludes: [] },
+        },
+      }),
+    },
+  });
+}
+
+/**
+ * Pickle of `(builtins.iter, pyspark.sql.types._parse_datatype_json_string('{…id long…}'))`:
+ * the identity over the input batches, with a real StructType as Spark 4 requires.
+ */
+function identityCommand(): Uint8Array {
+  const json = JSON.stringify({ type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] });
+  const text = Buffer.from(json, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(text.length);
+  return Buffer.concat([
+    Buffer.from([0x80, 3]), // PROTO 3
+    Buffer.from('cbuiltins\niter\n', 'latin1'), // GLOBAL builtins.iter
+    Buffer.from('cpyspark.sql.types\n_parse_datatype_json_string\n', 'latin1'), // GLOBAL
+    Buffer.from([0x58]), // BINUNICODE
+    len,
+    text,
+    Buffer.from([0x85, 0x52, 0x86, 0x2e]), // TUPLE1, REDUCE, TUPLE2, STOP
+  ]);
+}

@@ -1,0 +1,76 @@
+/**
+ * The relations tsapply sends to Spark: `MapPartitions` (eval type 207, Spark's
+ * mapInArrow) and `GroupMap` (209, applyInArrow), each carrying a
+ * `CommonInlineUserDefinedFunction` whose `python_udf.command` is the hand-built
+ * pickle from `pickle-command.ts`. The command holds only names and hashes of the
+ * shipped artifacts, never the payload itself, so a plan stays a few KB whatever the
+ * size of the job's context.
+ *
+ * `output_type` is sent as `DataType.Unparsed` with the schema in Spark's
+ * `struct<…>` DDL spelling: Spark 4.x's planner parses it into a StructType (checked
+ * against Spark 4.1.1), so tsapply needs no second type mapping for the proto form.
+ */
+import { create } from '@bufbuild/protobuf';
+import {
+  CommonInlineUserDefinedFunctionSchema,
+  type CommonInlineUserDefinedFunction,
+  type DataFrame,
+  type Expression,
+  unparsedType,
+} from '@tsapply/spark-connect/internal';
+import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
+
+/** Spark's `PythonEvalType.SQL_MAP_ARROW_ITER_UDF` (mapInArrow). */
+export const EVAL_TYPE_MAP_ARROW_ITER = 207;
+/** Spark's `PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF` (applyInArrow). */
+export const EVAL_TYPE_GROUPED_MAP_ARROW = 209;
+
+export interface UdfPlanOptions {
+  /** The shim's spec: payload/worker artifacts, schema, mode, group columns. */
+  spec: ShimCommandSpec;
+  /** Importable name of the shim module (`tsapply_shim_<hash>`). */
+  shimModuleName: string;
+  /** The executors' Python `major.minor`, e.g. `3.11`. */
+  pythonVer: string;
+  /** Shown in Spark's UI and plans. */
+  functionName: string;
+}
+
+/** Spark's DDL type for a top-level schema: `struct<a: bigint, b: string>`. */
+export function structTypeDDL(schemaDDL: string): string {
+  return `struct<${schemaDDL}>`;
+}
+
+function udf(options: UdfPlanOptions, evalType: number): CommonInlineUserDefinedFunction {
+  return create(CommonInlineUserDefinedFunctionSchema, {
+    functionName: options.functionName,
+    deterministic: true,
+    arguments: [],
+    function: {
+      case: 'pythonUdf',
+      value: {
+        outputType: unparsedType(structTypeDDL(options.spec.schemaDDL)),
+        evalType,
+        command: buildShimCommand(options.spec, options.shimModuleName),
+        pythonVer: options.pythonVer,
+        additionalIncludes: [],
+      },
+    },
+  });
+}
+
+/** `df` mapped partition by partition through the shim (mapInArrow). */
+export function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }): DataFrame {
+  return df.withRelation({
+    case: 'mapPartitions',
+    value: { input: df.relation, func: udf(options, EVAL_TYPE_MAP_ARROW_ITER), ...(options.barrier ? { isBarrier: true } : {}) },
+  });
+}
+
+/** `df` grouped by `grouping` with each whole group handed to the shim (applyInArrow). */
+export function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): DataFrame {
+  return df.withRelation({
+    case: 'groupMap',
+    value: { input: df.relation, groupingExpressions: grouping, func: udf(options, EVAL_TYPE_GROUPED_MAP_ARROW), sortingExpressions: [], initialGroupingExpressions: [] },
+  });
+}

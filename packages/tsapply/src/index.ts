@@ -60,3 +60,25 @@ export {
 export { BundleError, NativeAddonError, TypecheckError } from '@tsapply/bundler';
 export { InputError, InvalidOptionError, JobDefinitionError, OutputError, UnserializableContextError } from './errors.js';
 export { TSAPPLY_VERSION as version } from './version.js';
+
+// Spark (issue 4): importing this installs DataFrame.mapInArrow, GroupedData.applyInArrow
+// and SparkSession.parallelize on @tsapply/spark-connect's classes.
+export {
+  runJobOnSpark,
+  SparkSession,
+  DataFrame,
+  GroupedData,
+  SparkError,
+  col,
+  lit,
+  expr,
+  functions,
+  ParallelCollection,
+  ParallelMapped,
+  sessionUploads,
+  shipReport,
+  ExecutorSetupError,
+  WorkerCrashError,
+  FunctionLocationError,
+} from './spark/index.js';
+export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

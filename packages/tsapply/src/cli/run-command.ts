@@ -20,6 +20,9 @@ interface RunFlags {
   quiet?: boolean;
   verbose?: boolean;
   typecheck: boolean;
+  /** `--remote [url]`: run on Spark (URL, or true → $SPARK_REMOTE). */
+  remote?: string | boolean;
+  pythonVer?: string;
 }
 
 /** Checks the flags once and maps them to `runJob` options. */
@@ -36,6 +39,7 @@ export function runOptionsFromFlags(flags: RunFlags): RunOptions {
 }
 
 async function action(job: string, flags: RunFlags): Promise<void> {
+  if (flags.remote !== undefined) return (await import('../spark/cli-run.js')).runOnSparkFromCli(job, flags, reportError);
   const progress = createProgress(!flags.quiet && !flags.json);
   try {
     const options = runOptionsFromFlags(flags);
@@ -77,6 +81,8 @@ export const runCommand: CommandModule = {
       .option('--quiet', 'print nothing but the result')
       .option('--verbose', 'show stacks on errors')
       .option('--no-typecheck', 'skip type-checking the job file')
+      .option('--remote [url]', 'run on Spark through Spark Connect (sc://host:port; without a URL: $SPARK_REMOTE)')
+      .option('--python-ver <major.minor>', "the Spark executors' Python version (default: detected)")
       .action(action);
   },
 };

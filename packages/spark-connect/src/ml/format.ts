@@ -1,8 +1,9 @@
-/** Printing ML values: numbers like Spark (`5.0`), vectors and matrices by their toString. */
-import { formatDouble } from './linalg.js';
-
+/**
+ * Printing ML values: plain numbers as JS prints them (an int metric such as
+ * `totalIterations` stays `0`), vectors and matrices by their Spark-style toString.
+ */
 export function formatValue(v: unknown): string {
-  if (typeof v === 'number') return formatDouble(v);
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'bigint') return String(v);
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;

@@ -2,7 +2,8 @@ import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDDL, toDDL, serializers } from '@tsapply/common';
 import { clearRunnerCache, getRunner, JobRunner } from '@tsapply/worker-runtime';
-import { collectRows, fixturePayload, rejection, xBatch } from './payload-helpers.js';
+import { join } from 'node:path';
+import { collectRows, fixturePayload, handPayload, rejection, ROOT, xBatch } from './payload-helpers.js';
 
 const LABELLED = 'x double, label string';
 
@@ -110,15 +111,27 @@ describe('JobRunner: init, context, key', () => {
 });
 
 describe('JobRunner: function payloads and inference mode', () => {
-  it('runs a named export with a named init export (kind "function")', async () => {
-    const p = await fixturePayload('scale.ts', {
+  it('runs a named export (kind "function", bundled with bundleModuleFunction)', async () => {
+    const p = await fixturePayload('scale.ts', { kind: 'function', exportName: 'scale', context: { offset: 100 } });
+    const runner = JobRunner.fromBytes(p.bytes);
+    assert.deepEqual(await collectRows(runner.applyBatch(xBatch([1, 2]), { partitionIndex: 0 })), [{ x: 1 }, { x: 2 }]);
+  });
+
+  it('runs a named init export once when meta.initExportName is set', async () => {
+    const code = [
+      'let calls = 0;',
+      'exports.setup = (context) => ({ offset: context.offset, calls: ++calls });',
+      'exports.scale = (batch, ctx) => batch.toArray().map((r) => ({ x: r.x + ctx.state.offset + ctx.state.calls }));',
+    ].join('\n');
+    const p = handPayload(code, join(ROOT, 'examples', 'scale.js'), {
       kind: 'function',
       exportName: 'scale',
       initExportName: 'setup',
       context: { offset: 100 },
     });
     const runner = JobRunner.fromBytes(p.bytes);
-    assert.deepEqual(await collectRows(runner.applyBatch(xBatch([1, 2]), { partitionIndex: 0 })), [{ x: 101 }, { x: 102 }]);
+    assert.deepEqual(await collectRows(runner.applyBatch(xBatch([1, 2]), { partitionIndex: 0 })), [{ x: 102 }, { x: 103 }]);
+    assert.deepEqual(await collectRows(runner.applyBatch(xBatch([3]), { partitionIndex: 1 })), [{ x: 104 }]);
   });
 
   it('returns rows for a schema-less payload, then converts with a schema given later', async () => {

@@ -98,9 +98,10 @@ describe('results that do not fit', () => {
     const err = await rejection(collectRows(runner.applyBatch(xBatch([1]), { partitionIndex: 4 })));
     assert.ok(isTsapplyError(err));
     assert.equal(err.partition, 4);
-    assert.ok(
-      err.message.startsWith('The value apply() returned for partition 4 does not fit the output schema: '),
+    assert.equal(err.actual, 'number 42');
+    assert.equal(
       err.message,
+      'Wrong result from apply() (partition 4): apply() returned a number; expected an array of rows, a {column: values} object, an Arrow RecordBatch/Table, or an (async) iterable of rows',
     );
   });
 
@@ -113,9 +114,9 @@ describe('results that do not fit', () => {
     assert.equal(err.expected, 'double');
     assert.equal(err.rowIndex, 0);
     assert.equal((err as SchemaMismatchError & { partition: number }).partition, 6);
-    assert.ok(
-      err.message.startsWith('The value apply() returned for partition 6 does not fit the output schema: Column "x" expects double but row 0 has string'),
+    assert.equal(
       err.message,
+      'The value apply() returned for partition 6 does not fit the output schema: Column "x" expects double but row 0 has string "not a number 1". Return a value of that type or change the schema.',
     );
   });
 });
@@ -159,9 +160,15 @@ describe('bad jobs and bad payloads', () => {
     bad[bad.length - 20] ^= 0xff;
     assert.throws(() => JobRunner.fromBytes(bad), (e: unknown) => {
       assert.ok(e instanceof PayloadError, String(e));
+      assert.equal(e.code, 'PAYLOAD_CHECKSUM');
+      assert.match(e.message, /^Payload checksum mismatch \(corrupted in transit or on disk\): expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}\.$/);
       return true;
     });
-    assert.throws(() => JobRunner.fromBytes(bad.subarray(0, 10)), PayloadError);
+    assert.throws(() => JobRunner.fromBytes(bad.subarray(0, 10)), {
+      name: 'PayloadError',
+      code: 'PAYLOAD_TRUNCATED',
+      message: 'Payload truncated: expected 32 bytes, got 10.',
+    });
   });
 
   it('a hash mismatch names both hashes', async () => {

@@ -81,7 +81,12 @@ export function toResultError(e: unknown, partition: number): unknown {
     Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
     return err;
   }
-  const message = `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
+  // Without a column the problem is the shape of the whole value, not one cell.
+  const column = (e as { column?: unknown }).column;
+  const message =
+    column === undefined
+      ? `Wrong result from apply() (partition ${partition}): ${e.message}`
+      : `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
   if (e.code === 'SCHEMA_MISMATCH') {
     const src = e as unknown as SchemaMismatchError;
     const fields = { column: src.column, expected: src.expected, actual: src.actual, rowIndex: src.rowIndex, partition };

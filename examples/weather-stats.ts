@@ -17,12 +17,13 @@ export default defineJob({
   schema: 'weather string, days bigint, mean_temp_max double, median_precipitation double, max_wind double',
   apply(batch, ctx) {
     const col = (name: string) => Array.from(batch.column(name).toArray() as Float64Array);
+    const round2 = (x: number) => Math.round(x * 100) / 100;
     return [
       {
         weather: ctx.key!.weather as string,
         days: BigInt(batch.numRows),
-        mean_temp_max: Math.round(mean(col('temp_max')) * 100) / 100,
-        median_precipitation: median(col('precipitation')),
+        mean_temp_max: round2(mean(col('temp_max'))),
+        median_precipitation: round2(median(col('precipitation'))),
         max_wind: max(col('wind')),
       },
     ];

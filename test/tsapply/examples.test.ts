@@ -110,7 +110,7 @@ describe('examples', () => {
         weather,
         days: ws.length,
         mean_temp_max: Math.round((ws.reduce((s, w) => s + w.temp_max, 0) / ws.length) * 100) / 100,
-        median_precipitation: median(ws.map((w) => w.precipitation)),
+        median_precipitation: Math.round(median(ws.map((w) => w.precipitation)) * 100) / 100,
         max_wind: Math.max(...ws.map((w) => w.wind)),
       };
     });

@@ -2,7 +2,7 @@
  * Param specs shared by several operators (PySpark's `pyspark.ml.param.shared`), with
  * Spark's defaults and docs. JVM param names, so they go to the server unchanged.
  */
-import { nonNegative, positive, unitInterval, type ParamSpec } from './params.js';
+import { nonNegative, unitInterval, type ParamSpec } from './params.js';
 
 const s = (doc: string, d?: string, oneOf?: readonly string[]): ParamSpec => ({ type: 'string', doc, ...(d !== undefined ? { default: d } : {}), ...(oneOf ? { oneOf } : {}) });
 
@@ -33,4 +33,3 @@ export const thresholds = { type: 'double[]', doc: 'thresholds in multi-class cl
 export const seed = { type: 'long', doc: 'random seed' } as const satisfies ParamSpec;
 export const checkpointInterval = { type: 'int', doc: 'checkpoint interval (>= 1) or -1 to disable checkpointing', default: 10 } as const satisfies ParamSpec;
 export const handleInvalid = (doc: string, d: string, oneOf: readonly string[]): ParamSpec => s(doc, d, oneOf);
-export { positive };

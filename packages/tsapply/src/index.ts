@@ -80,5 +80,6 @@ export {
   ExecutorSetupError,
   WorkerCrashError,
   FunctionLocationError,
+  translateSparkError,
 } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

@@ -15,6 +15,8 @@
  *    or stream the results to the driver and show a table.
  * Errors from the executors come back as the user's error (see translate-error.ts).
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { assertNoNativeAddons, assertTypechecks, bundleJob } from '@tsapply/bundler';
 import { parseDDL, toDDL, type OutputFormat } from '@tsapply/common';
@@ -120,6 +122,9 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
   const format: OutputFormat | undefined = outPath ? (options.format ?? job.output?.format ?? formatFromPath(outPath) ?? 'parquet') : undefined;
   const mode = options.overwrite || job.output?.mode === 'overwrite' ? 'overwrite' : 'error';
   if (outPath) await DatasetWriter.checkTarget({ path: outPath, format: format!, mode });
+  // A failed Spark write leaves its directory (with _temporary/) behind; remove it when
+  // this job created it, so a failed run leaves nothing, as on the embedded engine.
+  const createdOutput = outPath !== undefined && !existsSync(outPath);
 
   const payload = await preparePayload(bundle, job, { serializer: options.serializer ?? 'fast', cwd, schema: declared });
   const spark = options.spark ?? (await SparkSession.connect(options.remote ?? process.env.SPARK_REMOTE));
@@ -191,6 +196,7 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
       pythonVer,
     };
   } catch (e) {
+    if (createdOutput && format !== 'arrow') await rm(outPath!, { recursive: true, force: true }).catch(() => undefined);
     throw translateSparkError(e, { sourceRoot: bundle.sourceRoot, cwd }, pythonVer);
   } finally {
     spark.off('progress', onProgress);

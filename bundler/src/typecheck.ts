@@ -17,6 +17,7 @@ import { TypecheckError, type Diagnostic } from './errors.js';
 import { displayPath } from './esbuild-messages.js';
 import { jobApiPath } from './job-plugin.js';
 import { isFile, isInNodeModules } from './package-info.js';
+import { recordTypecheckSuccess, typecheckIsCached } from './typecheck-cache.js';
 
 export interface TypecheckOptions {
   /**
@@ -24,7 +25,15 @@ export interface TypecheckOptions {
    * @default process.cwd()
    */
   cwd?: string;
+  /**
+   * Skip the compiler when this entry type-checked before and no file that check read
+   * has changed since (see `typecheck-cache.ts`); record successes for next time.
+   * @default false
+   */
+  cache?: boolean;
 }
+
+const TYPECHECK_OPTION_KEYS = ['cwd', 'cache'];
 
 /** Declaration files parsed in earlier calls, by path; reused while their mtime is unchanged. */
 const declarationCache = new Map<string, { mtimeMs: number; file: ts.SourceFile }>();
@@ -97,13 +106,16 @@ function toDiagnostic(d: ts.Diagnostic, cwd: string): Diagnostic {
  */
 export async function typecheckJob(entry: string, options: TypecheckOptions = {}): Promise<Diagnostic[]> {
   for (const key of Object.keys(options)) {
-    if (key !== 'cwd') throw new TsapplyError(`Invalid option in typecheckJob(): "${key}". Valid options: cwd.`, 'INVALID_OPTION');
+    if (!TYPECHECK_OPTION_KEYS.includes(key)) {
+      throw new TsapplyError(`Invalid option in typecheckJob(): "${key}". Valid options: ${TYPECHECK_OPTION_KEYS.join(', ')}.`, 'INVALID_OPTION');
+    }
   }
   const cwd = options.cwd ?? process.cwd();
   const file = resolve(cwd, entry);
   if (!isFile(file)) {
     throw new TsapplyError(`Cannot type-check ${displayPath(file, cwd)}: file not found (resolved to ${file}).`, 'NOT_FOUND');
   }
+  if (options.cache && typecheckIsCached(file)) return [];
   const opts = compilerOptions();
   const host = ts.createCompilerHost(opts, true);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -120,10 +132,16 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
   const nodeTypes = nodeTypesEntry(file);
   if (nodeTypes) roots.push(nodeTypes);
   const program = ts.createProgram({ rootNames: roots, options: opts, host });
-  return ts
+  const diagnostics = ts
     .getPreEmitDiagnostics(program)
     .filter((d) => !d.file || (!d.file.isDeclarationFile && !isInNodeModules(d.file.fileName)))
     .map((d) => toDiagnostic(d, cwd));
+  if (options.cache && !diagnostics.some((d) => d.category === 'error')) {
+    // Lib files live inside the typescript package, whose version is part of the record.
+    const read = program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf)).map((sf) => sf.fileName);
+    recordTypecheckSuccess(file, read);
+  }
+  return diagnostics;
 }
 
 /** Rejects with a `TypecheckError` listing every type error of the job (`file:line:col: error TSxxxx: …`). */

@@ -73,8 +73,9 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     if (!opts.quiet) opts.stderr.write(`${text}\n`);
   };
 
-  if (opts.typecheck) await assertTypechecks(entry, { cwd });
+  // Bundle first: esbuild reports syntax errors precisely, before the type-checker would.
   const bundle = await bundleJob(entry, { cwd });
+  if (opts.typecheck) await assertTypechecks(entry, { cwd, cache: true });
   if (bundle.nativeAddons.length > 0) {
     note(
       `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +

@@ -88,7 +88,7 @@ describe('bundle errors', () => {
     await assert.rejects(bundleJob(job('driver-api.ts')), {
       message: [
         'Cannot bundle test/fixtures/bundler/jobs/driver-api.ts:',
-        "  test/fixtures/bundler/jobs/driver-api.ts:1:21: ERROR: \"runJob\" is not available inside a job: in a job file 'tsapply' is the job-side API (defineJob). Driver features (running jobs, Spark sessions) belong in the script that runs the job.",
+        "  test/fixtures/bundler/jobs/driver-api.ts:1:21: ERROR: \"runJob\" is not available inside a job: in a job file 'tsapply' is the job-side API (defineJob, image). Driver features (running jobs, Spark sessions) belong in the script that runs the job.",
         "      1 | import { defineJob, runJob } from 'tsapply';",
         '        |                     ^',
       ].join('\n'),

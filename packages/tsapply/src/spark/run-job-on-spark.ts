@@ -110,8 +110,9 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
     if (!options.quiet) stderr.write(`${text}\n`);
   };
 
-  if (options.typecheck ?? true) await assertTypechecks(entry, { cwd });
+  // Bundle first: esbuild reports syntax errors precisely, before the type-checker would.
   const bundle = await bundleJob(entry, { cwd });
+  if (options.typecheck ?? true) await assertTypechecks(entry, { cwd, cache: true });
   assertNoNativeAddons(bundle, 'Spark executors');
   registerSourceRoot(bundle.sourceRoot);
   const job = loadJobDefinition(bundle, jobPath);

@@ -48,7 +48,8 @@ export function groupedBarChart(rows: readonly Record<string, unknown>[], o: Gro
   const xOffset = { field: o.series, type: 'nominal' as const, sort: o.seriesOrder ? [...o.seriesOrder] : null };
   const y = { field: o.value, type: 'quantitative' as const, title: o.valueTitle,
     scale: log ? { type: 'log' as const } : { type: 'linear' as const, zero: true },
-    axis: { grid: true, format: '~s' } };
+    // No stacking: a stacked bar starts at 0, which a log scale cannot show.
+    stack: null, axis: { grid: true, format: '~s' } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: o.title, fontSize: 15, anchor: 'start' },
@@ -83,6 +84,8 @@ export interface LineChartOptions {
   yTitle: string;
   series: string;
   seriesOrder?: readonly string[];
+  /** Optional second grouping drawn as the line's dash pattern (e.g. encode vs decode). */
+  dash?: string;
   logX?: boolean;
   logY?: boolean;
 }
@@ -103,6 +106,7 @@ export function lineChart(rows: readonly Record<string, unknown>[], o: LineChart
       y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: { type: o.logY ? 'log' : 'linear' }, axis: { grid: true, format: '~s' } },
       color: { field: o.series, type: 'nominal', sort: o.seriesOrder ? [...o.seriesOrder] : null, scale: { scheme: 'tableau10' },
         legend: { title: null, orient: 'top' } },
+      ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal', legend: { title: null, orient: 'top', symbolType: 'stroke', symbolSize: 500, symbolStrokeWidth: 2 } } } : {}),
     },
     config: { view: { stroke: null } },
   } as ChartSpec;

@@ -24,7 +24,10 @@ function preview(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`;
-  if (typeof v === 'object' && v !== null) return kind(v);
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (ArrayBuffer.isView(v)) return `${kind(v)}(${(v as unknown as ArrayLike<unknown>).length ?? v.byteLength})`;
+  if (v instanceof Map || v instanceof Set) return `${kind(v)}(${v.size})`;
+  if (typeof v === 'object' && v !== null) return `${kind(v)} with ${Object.keys(v).length} keys`;
   return String(v);
 }
 
@@ -32,7 +35,7 @@ function preview(v: unknown): string {
 export function findDifference(expected: unknown, actual: unknown, path = 'value'): string | undefined {
   const ke = kind(expected);
   const ka = kind(actual);
-  if (ke !== ka) return `${path}: expected ${ke} ${preview(expected)}, got ${ka} ${preview(actual)}`;
+  if (ke !== ka) return `${path}: expected ${preview(expected)}, got ${preview(actual)}`;
   if (typeof expected !== 'object' || expected === null) {
     return Object.is(expected, actual) ? undefined : `${path}: expected ${preview(expected)}, got ${preview(actual)}`;
   }

@@ -66,7 +66,7 @@ const v8: Serializer = {
   deserialize: (b) => v8Deserialize(b),
 };
 
-const JSON_LOSES = 'typed arrays→objects, Map/Set→{}, Date→string, bigint throws';
+export const JSON_LOSES = 'typed arrays→objects, Map/Set→{}, Date→string, bigint throws';
 
 /** The candidates in report order: built-ins first, then the baselines and the custom module. */
 export async function candidates(): Promise<Candidate[]> {
@@ -90,8 +90,8 @@ export async function variants(): Promise<Candidate[]> {
   const exact = (label: string, serializer: Serializer): Candidate => ({ label, serializer, oracle: 'exact', loses: 'nothing', builtin: true });
   return [
     exact('compressed, lz4js decoder', common.createCompressedSerializer({ lz4: 'js' })),
-    exact('zstd-3', createZstdSerializer({ level: 3 })),
-    exact('zstd-9 (default)', createZstdSerializer({ level: 9 })),
+    exact('zstd-3 (default)', createZstdSerializer({ level: 3 })),
+    exact('zstd-9', createZstdSerializer({ level: 9 })),
     exact('zstd-15', createZstdSerializer({ level: 15 })),
     exact('zstd, fzstd decoder', createZstdSerializer({ decoder: 'js' })),
   ];

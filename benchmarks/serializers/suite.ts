@@ -9,7 +9,7 @@ import { groupedBarChart, lineChart } from '../lib/charts.js';
 import { findDifference, jsonProjection } from '../lib/deep-compare.js';
 import { measureSync, mbPerSecond, ratio, verify, type Measurement, type MeasureProfile } from '../lib/measure.js';
 import type { BenchmarkSuite, ReportSection, SuiteContext, SuiteResult } from '../lib/suite.js';
-import { candidates, variants, zstdFactory, type Candidate } from './candidates.js';
+import { candidates, JSON_LOSES, variants, zstdFactory, type Candidate } from './candidates.js';
 import { buildPayloads, gaussian, type Payload } from './payloads.js';
 
 interface SerializerFigure {
@@ -46,7 +46,8 @@ function checkRoundTrip(c: Candidate, p: Payload, bench: string): Uint8Array {
   return bytes;
 }
 
-function measurePair(c: Candidate, p: Payload, profile: MeasureProfile, log: (m: string) => void): SerializerFigure {
+/** Check one candidate's round trip of one payload, then time encode and decode. */
+export function measureCandidate(c: Candidate, p: Payload, profile: MeasureProfile, log: (m: string) => void): SerializerFigure {
   const bench = `serializers/${c.label}/${p.name}`;
   const bytes = checkRoundTrip(c, p, bench);
   const encode = measureSync(() => c.serializer.serialize(p.value), profile);
@@ -125,10 +126,10 @@ function serializerSections(figures: SerializerFigure[], cands: Candidate[], pay
           title: 'Serializers',
           columns: ['payload', 'serializer', 'encode MB/s', 'decode MB/s', 'bytes', 'bytes/natural', 'encode vs fast', 'decode vs fast', 'bytes vs fast'],
           rows,
-          note: cands
-            .filter((c) => c.oracle === 'json')
-            .map((c) => `\`${c.label}\` is checked against the JSON projection of each payload (${c.loses}); every other serializer must give back the exact value, types included.`)
-            .join(' '),
+          note:
+            `${cands.filter((c) => c.oracle === 'json').map((c) => `\`${c.label}\``).join(' and ')} are checked against the JSON projection of each payload ` +
+            `(${JSON_LOSES}); every other serializer must give back the exact value, types included. ` +
+            '`v8` decodes typed arrays as views of its input (no copy), hence its decode figures on numeric data.',
         },
         { title: 'Spread (ms per call: median, min–max)', columns: ['payload', 'serializer', 'encode ms', 'encode min–max', 'decode ms', 'decode min–max', 'runs'], rows: spreadRows },
       ],
@@ -144,8 +145,8 @@ function serializerSections(figures: SerializerFigure[], cands: Candidate[], pay
 function framingSection(figures: FramingFigure[]): ReportSection {
   const rows = figures.map((f) => [f.serializer, fmt(f.contextMB), fmt(f.payloadBytes), fmt(f.encode.medianMs, 1), spread(f.encode), fmt(f.decode.medianMs, 1), spread(f.decode)]);
   const chartRows = figures.flatMap((f) => [
-    { serializer: `${f.serializer} encode`, contextMB: f.contextMB, ms: f.encode.medianMs },
-    { serializer: `${f.serializer} decode`, contextMB: f.contextMB, ms: f.decode.medianMs },
+    { serializer: f.serializer, operation: 'encodePayload', contextMB: f.contextMB, ms: f.encode.medianMs },
+    { serializer: f.serializer, operation: 'decodePayload', contextMB: f.contextMB, ms: f.decode.medianMs },
   ]);
   return {
     heading: 'Payload framing end to end',
@@ -158,7 +159,7 @@ function framingSection(figures: FramingFigure[]): ReportSection {
       {
         name: 'framing',
         caption: 'encodePayload / decodePayload time vs context size (log–log)',
-        spec: lineChart(chartRows, { title: 'Payload encode/decode time vs context size', x: 'contextMB', xTitle: 'context MB', y: 'ms', yTitle: 'ms (lower is better)', series: 'serializer', logX: true, logY: true }),
+        spec: lineChart(chartRows, { title: 'Payload encode/decode time vs context size', x: 'contextMB', xTitle: 'context MB', y: 'ms', yTitle: 'ms (lower is better)', series: 'serializer', dash: 'operation', logX: true, logY: true }),
       },
     ],
   };
@@ -172,7 +173,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const figures: SerializerFigure[] = [];
   for (const p of payloads) {
     log(`serializers: ${p.name} (${fmt(p.naturalBytes / 1e6, 2)} MB natural)`);
-    for (const c of cands) figures.push(measurePair(c, p, profile, log));
+    for (const c of cands) figures.push(measureCandidate(c, p, profile, log));
   }
   const sections = serializerSections(figures, cands, payloads);
 
@@ -180,7 +181,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   if (!quick) {
     log('serializers: variants (zstd levels, pure-JS decoders)');
     const vs = await variants();
-    for (const p of payloads) for (const v of vs) variantFigures.push(measurePair(v, p, profile, log));
+    for (const p of payloads) for (const v of vs) variantFigures.push(measureCandidate(v, p, profile, log));
     sections.push({
       heading: 'Variants: zstd levels and executor fallback decoders',
       text: 'Measured to choose defaults. The pure-JS decoders are what a worker uses where a native or WebAssembly decoder is unavailable.',

@@ -84,8 +84,6 @@ export interface LineChartOptions {
   yTitle: string;
   series: string;
   seriesOrder?: readonly string[];
-  /** Optional second grouping drawn as the line's dash pattern (e.g. encode vs decode). */
-  dash?: string;
   logX?: boolean;
   logY?: boolean;
 }
@@ -106,7 +104,6 @@ export function lineChart(rows: readonly Record<string, unknown>[], o: LineChart
       y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: { type: o.logY ? 'log' : 'linear' }, axis: { grid: true, format: '~s' } },
       color: { field: o.series, type: 'nominal', sort: o.seriesOrder ? [...o.seriesOrder] : null, scale: { scheme: 'tableau10' },
         legend: { title: null, orient: 'top' } },
-      ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal', legend: { title: null, orient: 'top', symbolType: 'stroke', symbolSize: 500, symbolStrokeWidth: 2 } } } : {}),
     },
     config: { view: { stroke: null } },
   } as ChartSpec;

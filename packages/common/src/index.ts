@@ -58,6 +58,8 @@ export type { ApplyResultOptions } from './arrow/apply-result.js';
 export type { Serializer } from './serializers/serializer.js';
 export { serializers, resolveSerializer, validateSerializer, BUILTIN_SERIALIZER_IDS } from './serializers/index.js';
 export { createCompressedSerializer } from './serializers/compressed.js';
+export { createZstdSerializer, ZSTD_DEFAULT_LEVEL } from './serializers/zstd.js';
+export type { ZstdSerializerOptions } from './serializers/zstd.js';
 export type { CompressedSerializerOptions } from './serializers/compressed.js';
 
 export { encodePayload, payloadHash } from './payload/encode.js';

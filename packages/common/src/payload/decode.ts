@@ -21,7 +21,7 @@ import {
 export interface DecodePayloadOptions {
   /**
    * Turn a serializer id (and, for custom serializers, the bundled serializer module code
-   * carried in the payload) into a Serializer. @default defaultLoadSerializer (fast, compressed)
+   * carried in the payload) into a Serializer. @default defaultLoadSerializer (the built-ins)
    */
   loadSerializer?: (id: string, serializerCode: string | undefined) => Serializer;
 }

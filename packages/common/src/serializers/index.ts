@@ -6,10 +6,17 @@ import { SerializerError } from '../errors.js';
 import { compressedSerializer } from './compressed.js';
 import { fastSerializer } from './fast.js';
 import type { Serializer } from './serializer.js';
+import { zstdSerializer } from './zstd.js';
 
-export const serializers: { readonly fast: Serializer; readonly compressed: Serializer } = Object.freeze({
+/**
+ * `fast` (msgpackr; the default), `compressed` (msgpackr + LZ4: cheap compression) and
+ * `zstd` (msgpackr + Zstandard: the smallest payloads for text- and record-heavy
+ * contexts). Every one decodes in pure JS/WASM, so workers on any platform read them.
+ */
+export const serializers: { readonly fast: Serializer; readonly compressed: Serializer; readonly zstd: Serializer } = Object.freeze({
   fast: fastSerializer,
   compressed: compressedSerializer,
+  zstd: zstdSerializer,
 });
 
 /** Ids of the built-in serializers. */
@@ -17,7 +24,7 @@ export const BUILTIN_SERIALIZER_IDS: readonly string[] = Object.freeze(Object.ke
 
 /** The built-in serializer with this id; throws a SerializerError listing the known ids otherwise. */
 export function resolveSerializer(id: string): Serializer {
-  if (id === 'fast' || id === 'compressed') return serializers[id];
+  if (Object.hasOwn(serializers, id)) return serializers[id as keyof typeof serializers];
   throw new SerializerError(
     `Unknown serializer "${id}". Known serializers: ${BUILTIN_SERIALIZER_IDS.join(', ')}. ` +
       'For a custom serializer pass the path of a module whose default export is { id, serialize, deserialize } (e.g. --serializer ./my-serializer.ts).',

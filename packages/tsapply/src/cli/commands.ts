@@ -3,6 +3,7 @@
  * is a module exporting a `CommandModule`, added to this list.
  */
 import type { CommandModule } from './command-module.js';
+import { benchCommand } from './bench-command.js';
 import { bundleCommand } from './bundle-command.js';
 import { runCommand } from './run-command.js';
 import { sparkCommand } from './spark-command.js';
@@ -11,4 +12,5 @@ export const COMMANDS: CommandModule[] = [
   runCommand,
   bundleCommand,
   sparkCommand,
+  benchCommand,
 ];

@@ -72,7 +72,7 @@ export const runCommand: CommandModule = {
       .description('Run a job file on the embedded engine (a worker pool on this machine).')
       .argument('<job>', 'the job file, e.g. examples/weather-stats.ts')
       .option('--workers <n>', 'worker threads (default: the number of cores)')
-      .option('--serializer <name>', "context serializer: fast, compressed, or a module path (default: fast)")
+      .option('--serializer <name>', "context serializer: fast, compressed, zstd, or a module path (default: fast)")
       .option('--output <path>', "output directory (overrides the job's output.path)")
       .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`)
       .option('--overwrite', 'replace an existing output directory')

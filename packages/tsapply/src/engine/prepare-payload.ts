@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { bundleSerializerModule, type JobBundle } from '@tsapply/bundler';
 import {
+  BUILTIN_SERIALIZER_IDS,
   cacheDir,
   describeUnserializable,
   encodePayload,
@@ -33,7 +34,7 @@ export interface PreparedPayload {
   serializer: string;
 }
 
-const BUILT_IN = ['fast', 'compressed'];
+const BUILT_IN: readonly string[] = BUILTIN_SERIALIZER_IDS;
 
 function looksLikePath(s: string): boolean {
   return s.startsWith('.') || s.startsWith('/') || /\.[cm]?[jt]s$/.test(s);
@@ -43,7 +44,7 @@ async function loadSerializer(spec: string, cwd: string): Promise<{ serializer: 
   if (BUILT_IN.includes(spec)) return { serializer: resolveSerializer(spec) };
   if (!looksLikePath(spec)) {
     throw new SerializerError(
-      `Unknown serializer "${spec}". Use 'fast', 'compressed', or a path to a module whose default export is { id, serialize, deserialize } (e.g. ./my-serializer.ts).`,
+      `Unknown serializer "${spec}". Use ${BUILT_IN.map((id) => `'${id}'`).join(', ')}, or a path to a module whose default export is { id, serialize, deserialize } (e.g. ./my-serializer.ts).`,
       { serializerId: spec },
     );
   }

@@ -87,11 +87,11 @@ describe('payload framing', () => {
     }, './json.ts');
     const withoutCode = encodePayload({ ...parts, context: { a: 1 } }, custom);
     expectPayloadError(withoutCode,
-      'Payload uses serializer "json", which is not available here. Known serializers: fast, compressed. The payload does not carry the serializer\'s code; rebuild it with the custom serializer module.',
+      'Payload uses serializer "json", which is not available here. Known serializers: fast, compressed, zstd. The payload does not carry the serializer\'s code; rebuild it with the custom serializer module.',
       'PAYLOAD_UNKNOWN_SERIALIZER');
     const withCode = encodePayload({ ...parts, context: { a: 1 }, serializerCode: 'export default {…}' }, custom);
     expectPayloadError(withCode,
-      'Payload uses serializer "json", which is not available here. Known serializers: fast, compressed. The payload carries the custom serializer\'s code; decode it with a loadSerializer that evaluates that code (the worker runtime does).');
+      'Payload uses serializer "json", which is not available here. Known serializers: fast, compressed, zstd. The payload carries the custom serializer\'s code; decode it with a loadSerializer that evaluates that code (the worker runtime does).');
     const seen: unknown[] = [];
     const decoded = decodePayload(withCode, {
       loadSerializer: (id, code) => {

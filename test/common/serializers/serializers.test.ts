@@ -123,9 +123,10 @@ describe('serializers', () => {
   it('resolveSerializer knows the built-ins and lists them otherwise', () => {
     assert.equal(resolveSerializer('fast'), serializers.fast);
     assert.equal(resolveSerializer('compressed'), serializers.compressed);
-    assert.throws(() => resolveSerializer('zstd'), {
+    assert.equal(resolveSerializer('zstd'), serializers.zstd);
+    assert.throws(() => resolveSerializer('toString'), {
       name: 'SerializerError',
-      message: 'Unknown serializer "zstd". Known serializers: fast, compressed. For a custom serializer pass the path of a module whose default export is { id, serialize, deserialize } (e.g. --serializer ./my-serializer.ts).',
+      message: 'Unknown serializer "toString". Known serializers: fast, compressed, zstd. For a custom serializer pass the path of a module whose default export is { id, serialize, deserialize } (e.g. --serializer ./my-serializer.ts).',
     });
   });
 

@@ -99,7 +99,7 @@ describe('bad input gives one clear error and no output', () => {
   it('unknown serializer', () => {
     assert.equal(
       fails('apply-throws', ['--no-typecheck', '--serializer', 'xml']),
-      `tsapply: Unknown serializer "xml". Use 'fast', 'compressed', or a path to a module whose default export is { id, serialize, deserialize } (e.g. ./my-serializer.ts).\n`,
+      `tsapply: Unknown serializer "xml". Use 'fast', 'compressed', 'zstd', or a path to a module whose default export is { id, serialize, deserialize } (e.g. ./my-serializer.ts).\n`,
     );
   });
 

@@ -99,7 +99,7 @@ export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'
   }
   const workers = o.workers === undefined ? availableParallelism() : positiveInt('workers', o.workers);
   const serializer = o.serializer ?? 'fast';
-  if (typeof serializer !== 'string' || serializer === '') fail('serializer', `options.serializer must be 'fast', 'compressed' or a module path, got ${String(serializer)}.`);
+  if (typeof serializer !== 'string' || serializer === '') fail('serializer', `options.serializer must be 'fast', 'compressed', 'zstd' or a module path, got ${String(serializer)}.`);
   if (o.output !== undefined && (typeof o.output !== 'string' || o.output === '')) fail('output', 'options.output must be a non-empty path.');
   if (o.format !== undefined && !OUTPUT_FORMATS.includes(o.format)) {
     fail('format', `options.format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(o.format)}.`);

@@ -39,7 +39,7 @@ function check(out: unknown): void {
 }
 
 describe('serializers', () => {
-  for (const name of ['fast', 'compressed'] as const) {
+  for (const name of ['fast', 'compressed', 'zstd'] as const) {
     it(`${name} round-trips bigint, Date, Map, Set, typed arrays and nested objects exactly`, () => {
       const s = serializers[name];
       assert.equal(s.id, name);

@@ -8,7 +8,7 @@
  */
 import type { BenchmarkSuite } from './suite.js';
 
-export const SUITE_NAMES = ['serializers', 'local', 'spark'] as const;
+export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) | undefined>> = {
@@ -17,4 +17,5 @@ export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) 
   local: undefined,
   // Spark mapInArrow vs PySpark and Spark SQL; job start-up vs context size (issue 5).
   spark: undefined,
+  'spark-client': async () => (await import('../spark-client/suite.js')).suite,
 };

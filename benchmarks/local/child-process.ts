@@ -1,0 +1,61 @@
+/**
+ * Starts `child.ts` measurements. The child runs as plain JavaScript (transpiled once
+ * per suite run with esbuild into `node_modules/.cache/tsapply-bench-local/`, where
+ * `tsapply` resolves) rather than under `--import tsx`: tsx's loader hooks add about
+ * 150 MB of resident memory to the process and its worker threads, which would swamp
+ * the peak-memory figures.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { ChildReport, ChildRequest } from './child.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(HERE, '../..');
+
+let compiled: Promise<string> | undefined;
+
+/** Transpile `child.ts` to `node_modules/.cache/tsapply-bench-local/child.mjs` (once). */
+function childScript(): Promise<string> {
+  compiled ??= (async () => {
+    const outDir = join(REPO_ROOT, 'node_modules/.cache/tsapply-bench-local');
+    mkdirSync(outDir, { recursive: true });
+    const outfile = join(outDir, 'child.mjs');
+    await build({ entryPoints: [join(HERE, 'child.ts')], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+    return outfile;
+  })();
+  return compiled;
+}
+
+export interface ChildRun extends ChildRequest {
+  /** Absolute path of the job's input Parquet file. */
+  input: string;
+  /** Extra node flags, e.g. `--heap-prof` when investigating memory. */
+  nodeArgs?: string[];
+}
+
+/** Run one measurement in a fresh `node` process, from the repository root. */
+export async function runChild(run: ChildRun): Promise<ChildReport> {
+  const script = await childScript();
+  const request: ChildRequest = { job: run.job, workers: run.workers, out: run.out };
+  const child = spawn(process.execPath, [...(run.nodeArgs ?? []), script, JSON.stringify(request)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TSAPPLY_BENCH_INPUT: run.input },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', done);
+  });
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{')) {
+    throw new Error(`The measurement of ${run.job} (${run.workers} workers, input ${run.input}) failed with exit code ${code}:\n${stderr.trim() || stdout.trim()}`);
+  }
+  return JSON.parse(line) as ChildReport;
+}

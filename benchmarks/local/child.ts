@@ -1,0 +1,80 @@
+/**
+ * One measurement in a fresh process: runs a job once with `runJob` and prints one
+ * JSON line (`ChildReport`) on stdout. A fresh process per measurement makes peak
+ * memory meaningful — `process.resourceUsage().maxRSS` is the high-water mark of the
+ * whole process, driver and worker threads together, since it started — and keeps
+ * one run's JIT state and heap from helping the next.
+ *
+ * Started by `child-process.ts` (as plain JavaScript, see there).
+ *
+ * The job's input comes from `$TSAPPLY_BENCH_INPUT` (see `jobs/lib/bench-input.ts`).
+ * Output goes to an Arrow directory, which the suite reads back to check the result.
+ */
+import { performance } from 'node:perf_hooks';
+import { runJob } from 'tsapply';
+
+export interface ChildRequest {
+  job: string;
+  workers: number;
+  /** Output directory (replaced if it exists). */
+  out: string;
+}
+
+export interface ChildReport {
+  rowsIn: number;
+  rowsOut: number;
+  batches: number;
+  /** Wall time of `runJob` (bundle, payload, pool start-up, read, apply, write), ms. */
+  elapsedMs: number;
+  /** From calling `runJob` to its first finished task, ms: the fixed start-up cost. */
+  firstTaskMs: number;
+  /** Input rows done when the first task finished (rows/s after start-up excludes them). */
+  firstTaskRows: number;
+  /** Peak resident set of the process (driver + worker threads), bytes. */
+  maxRssBytes: number;
+  /** Highest RSS seen by sampling every 25 ms, bytes (cross-checks maxRSS). */
+  sampledPeakRssBytes: number;
+  /** The driver thread's V8 heap and off-heap buffers at the end, bytes. */
+  driverHeapUsedBytes: number;
+  driverArrayBuffersBytes: number;
+}
+
+const request = JSON.parse(process.argv[2] ?? '{}') as ChildRequest;
+let sampledPeak = 0;
+const sample = (): void => void (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss()));
+const timer = setInterval(sample, 25);
+let firstTaskMs: number | undefined;
+let firstTaskRows = 0;
+const start = performance.now();
+const summary = await runJob(request.job, {
+  workers: request.workers,
+  output: request.out,
+  format: 'arrow',
+  overwrite: true,
+  // The type-check is a one-off cost per job edit (and is cached); it is not engine speed.
+  typecheck: false,
+  quiet: true,
+  onProgress: (p) => {
+    if (firstTaskMs !== undefined) return;
+    firstTaskMs = performance.now() - start;
+    firstTaskRows = p.rowsIn;
+  },
+});
+const elapsedMs = performance.now() - start;
+clearInterval(timer);
+sample();
+const mem = process.memoryUsage();
+const report: ChildReport = {
+  rowsIn: summary.rowsIn,
+  rowsOut: summary.rowsOut,
+  batches: summary.batches,
+  elapsedMs,
+  firstTaskMs: firstTaskMs ?? elapsedMs,
+  firstTaskRows,
+  // Linux and macOS report maxRSS in kilobytes.
+  maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  sampledPeakRssBytes: sampledPeak,
+  driverHeapUsedBytes: mem.heapUsed,
+  driverArrayBuffersBytes: mem.arrayBuffers,
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);

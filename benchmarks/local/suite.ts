@@ -1,0 +1,284 @@
+/**
+ * Local suite: the embedded engine, measured with the real thing — `runJob` from
+ * `tsapply` on the job files in `jobs/`, over real data (prefixes of vega-datasets'
+ * 3-million-row `flights-3m.parquet`, see `datasets.ts`).
+ *
+ * 1. Rows/s vs workers (1, 2) on a CPU-bound and an I/O-bound job, at one input size;
+ *    runs alternate 1 → 2 and 2 → 1 workers so a change in machine load hits both.
+ * 2. Peak memory vs input size: the same jobs over 1× and 10× the rows.
+ *
+ * Every measurement is a fresh process (`child.ts`); its output directory is read back
+ * and checksummed against values computed from the input outside the engine before
+ * its figures are kept (`checksum.ts`): a wrong result fails the suite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { groupedBarChart, lineChart } from '../lib/charts.js';
+import { median, verify } from '../lib/measure.js';
+import type { BenchmarkSuite, ReportSection, SuiteContext, SuiteResult } from '../lib/suite.js';
+import { checksumProblem, outputChecksum, type Checksum } from './checksum.js';
+import type { ChildReport } from './child.js';
+import { REPO_ROOT, runChild } from './child-process.js';
+import { expectedChecksums, flightsInput, FLIGHTS_ROWS } from './datasets.js';
+import { LOOKUP_LATENCY_MS, TRACK_STEPS } from './jobs/lib/settings.js';
+
+interface BenchJob {
+  name: 'cpu-bound' | 'io-bound';
+  file: string;
+  withTrack: boolean;
+  what: string;
+}
+
+const JOBS: readonly BenchJob[] = [
+  {
+    name: 'cpu-bound',
+    file: 'benchmarks/local/jobs/cpu-great-circle.ts',
+    withTrack: true,
+    what: `airport lookup + haversine + great-circle track in ${TRACK_STEPS} legs per flight, over typed arrays`,
+  },
+  {
+    name: 'io-bound',
+    file: 'benchmarks/local/jobs/io-remote-lookup.ts',
+    withTrack: false,
+    what: `one simulated remote lookup per batch (${LOOKUP_LATENCY_MS} ms timer wait), then one haversine per flight`,
+  },
+];
+const WORKERS = [1, 2] as const;
+
+interface Sizes {
+  /** Input rows of the rows/s runs. */
+  throughputRows: number;
+  /** 1× and 10× input rows of the memory runs. */
+  memoryRows: [number, number];
+  /** Timed runs per configuration, after `warmup` discarded (but checked) runs. */
+  runs: number;
+  warmup: number;
+  memoryRuns: number;
+  /** Jobs measured for memory (quick mode: one, to stay short). */
+  memoryJobs: string[];
+}
+
+function sizesFor(ctx: SuiteContext): Sizes {
+  const s = (n: number): number => Math.max(1000, Math.round(n * ctx.scale));
+  return ctx.quick
+    ? { throughputRows: s(50_000), memoryRows: [s(20_000), s(200_000)], runs: 1, warmup: 0, memoryRuns: 1, memoryJobs: ['cpu-bound'] }
+    : { throughputRows: s(1_000_000), memoryRows: [s(300_000), s(FLIGHTS_ROWS)], runs: 3, warmup: 1, memoryRuns: 3, memoryJobs: JOBS.map((j) => j.name) };
+}
+
+/** One checked measurement. */
+interface RunFigure {
+  job: string;
+  workers: number;
+  inputRows: number;
+  report: ChildReport;
+  /** End to end: input rows / `runJob` wall time. */
+  rowsPerS: number;
+  /** After start-up: rows after the first task / time after the first task. */
+  steadyRowsPerS: number;
+}
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+const stat = (values: number[]): Stat => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmtRate = (n: number): string => fmt(Math.round(n / 1000) * 1000);
+const fmtSpread = (s: Stat, f: (n: number) => string): string => `${f(s.min)}–${f(s.max)}`;
+const mb = (bytes: number): number => bytes / 2 ** 20;
+
+async function measure(
+  job: BenchJob,
+  workers: number,
+  inputRows: number,
+  input: string,
+  expected: Checksum,
+  outDir: string,
+  log: (m: string) => void,
+): Promise<RunFigure> {
+  const out = join(outDir, `${job.name}-${workers}w-${inputRows}`);
+  const report = await runChild({ job: job.file, workers, out, input });
+  const bench = `local/${job.name}/${workers}w/${inputRows}rows`;
+  verify(bench, report.rowsIn === inputRows ? undefined : `runJob read ${report.rowsIn} rows, the input has ${inputRows}`);
+  verify(bench, checksumProblem(expected, await outputChecksum(out, job.withTrack)));
+  rmSync(out, { recursive: true, force: true });
+  const rowsPerS = inputRows / (report.elapsedMs / 1000);
+  const steadyMs = report.elapsedMs - report.firstTaskMs;
+  const steadyRowsPerS = steadyMs > 0 ? (inputRows - report.firstTaskRows) / (steadyMs / 1000) : rowsPerS;
+  log(
+    `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, ${fmtRate(steadyRowsPerS)} after start-up ` +
+      `(${fmt(report.firstTaskMs)} ms), peak RSS ${fmt(mb(report.maxRssBytes))} MB — output checked`,
+  );
+  return { job: job.name, workers, inputRows, report, rowsPerS, steadyRowsPerS };
+}
+
+/** Expected checksum of `job` over the first `rows` flights. */
+function expectedFor(all: Map<number, Checksum>, rows: number, job: BenchJob): Checksum {
+  const c = all.get(rows)!;
+  return job.withTrack ? c : { ...c, trackSum: undefined };
+}
+
+function throughputSection(figures: RunFigure[], sizes: Sizes): ReportSection {
+  const rows: (string | number)[][] = [];
+  const speedups: (string | number)[][] = [];
+  const chartRows: Record<string, unknown>[] = [];
+  for (const job of JOBS) {
+    const per = new Map<number, { e2e: Stat; steady: Stat; startup: Stat; n: number }>();
+    for (const w of WORKERS) {
+      const fs = figures.filter((f) => f.job === job.name && f.workers === w);
+      const s = { e2e: stat(fs.map((f) => f.rowsPerS)), steady: stat(fs.map((f) => f.steadyRowsPerS)), startup: stat(fs.map((f) => f.report.firstTaskMs)), n: fs.length };
+      per.set(w, s);
+      rows.push([job.name, w, fmtRate(s.steady.median), fmtSpread(s.steady, fmtRate), fmtRate(s.e2e.median), fmtSpread(s.e2e, fmtRate), fmt(s.startup.median), s.n]);
+      chartRows.push({ job: job.name, workers: w === 1 ? '1 worker' : `${w} workers`, rowsPerS: s.steady.median });
+    }
+    const one = per.get(1)!;
+    const two = per.get(2)!;
+    speedups.push([job.name, fmtRate(one.steady.median), fmtRate(two.steady.median), `${fmt(two.steady.median / one.steady.median, 2)}×`, `${fmt(two.e2e.median / one.e2e.median, 2)}×`]);
+  }
+  return {
+    heading: 'Rows per second vs workers',
+    text:
+      `${fmt(sizes.throughputRows)} flights per run; ${sizes.runs} timed run(s) per configuration after ${sizes.warmup} warm-up run(s), ` +
+      'each in a fresh process, alternating the worker count between runs. "After start-up" counts rows and time from the first ' +
+      'finished task to the end (reading, apply, writing); "end to end" is the whole `runJob` call, which also bundles the job, ' +
+      'encodes the payload and starts the worker threads (the start-up column). The speedup is the ratio of medians from this run.',
+    tables: [
+      {
+        title: 'Rows/s (median, min–max)',
+        columns: ['job', 'workers', 'rows/s after start-up', 'min–max', 'rows/s end to end', 'min–max', 'start-up ms', 'runs'],
+        rows,
+      },
+      { title: 'Speedup, 2 vs 1 workers', columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup after start-up', 'speedup end to end'], rows: speedups },
+    ],
+    charts: [
+      {
+        name: 'rows-per-second',
+        caption: 'Rows/s after start-up per job and worker count (median)',
+        spec: groupedBarChart(chartRows, { title: 'Embedded engine: rows/s by workers (higher is better)', group: 'job', series: 'workers', value: 'rowsPerS', valueTitle: 'rows/s after start-up', log: false, groupOrder: JOBS.map((j) => j.name) }),
+      },
+    ],
+  };
+}
+
+function memorySection(figures: RunFigure[], sizes: Sizes, baselineBytes: Stat | undefined): { section: ReportSection; ratios: Map<string, { small: Stat; large: Stat; ratio: number }> } {
+  const rows: (string | number)[][] = [];
+  const chartRows: Record<string, unknown>[] = [];
+  const ratios = new Map<string, { small: Stat; large: Stat; ratio: number }>();
+  for (const job of JOBS) {
+    const [small, large] = sizes.memoryRows.map((n) => stat(figures.filter((f) => f.job === job.name && f.inputRows === n).map((f) => mb(f.report.maxRssBytes))));
+    if (!small || !large) continue;
+    ratios.set(job.name, { small, large, ratio: large.median / small.median });
+    rows.push([job.name, fmt(sizes.memoryRows[0]), `${fmt(small.median)} (${fmtSpread(small, fmt)})`, fmt(sizes.memoryRows[1]), `${fmt(large.median)} (${fmtSpread(large, fmt)})`, `${fmt(large.median / small.median, 2)}×`]);
+    for (const [n, s] of [[sizes.memoryRows[0], small], [sizes.memoryRows[1], large]] as const) chartRows.push({ job: job.name, rows: n, rssMB: s.median });
+  }
+  const base = baselineBytes ? ` A process that only loads \`tsapply\` peaks at ${fmt(mb(baselineBytes.median))} MB.` : '';
+  return {
+    ratios,
+    section: {
+      heading: 'Peak memory vs input size',
+      text:
+        'Peak resident set (`process.resourceUsage().maxRSS`) of a fresh process running the job with 2 workers: the driver and both ' +
+        `worker threads share the process, so this is everything the engine holds. ${sizes.memoryRuns} run(s) per size; median (min–max).${base} ` +
+        'The engine streams: the input is read in record batches, at most 2 tasks per worker are in flight and each part file is ' +
+        'written as results arrive, so the peak should not follow the input size.',
+      tables: [{ title: 'Peak RSS (MB)', columns: ['job', '1× rows', 'peak RSS MB at 1×', '10× rows', 'peak RSS MB at 10×', '10× / 1×'], rows }],
+      charts: [
+        {
+          name: 'memory',
+          caption: 'Peak RSS vs input rows (log x)',
+          spec: lineChart(chartRows, { title: 'Embedded engine: peak RSS vs input size (flat is good)', x: 'rows', xTitle: 'input rows (log)', y: 'rssMB', yTitle: 'peak RSS MB', series: 'job', logX: true }),
+        },
+      ],
+    },
+  };
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const { log } = ctx;
+  const sizes = sizesFor(ctx);
+  const tmp = mkdtempSync(join(tmpdir(), 'tsapply-bench-local-'));
+  try {
+    const allSizes = [...new Set([sizes.throughputRows, ...sizes.memoryRows])].sort((a, b) => a - b);
+    log(`local: preparing flights inputs of ${allSizes.map((n) => fmt(n)).join(', ')} rows`);
+    const inputs = new Map(allSizes.map((n) => [n, flightsInput(n, tmp)]));
+    log('local: expected checksums, computed from the input outside the engine');
+    const expected = expectedChecksums(allSizes, { trackSteps: TRACK_STEPS });
+
+    const throughput: RunFigure[] = [];
+    for (const job of JOBS) {
+      log(`local: ${job.name} rows/s (${job.file})`);
+      const n = sizes.throughputRows;
+      for (let r = 0; r < sizes.warmup + sizes.runs; r++) {
+        const order = r % 2 === 0 ? WORKERS : [...WORKERS].reverse();
+        for (const w of order) {
+          const f = await measure(job, w, n, inputs.get(n)!, expectedFor(expected, n, job), tmp, log);
+          if (r >= sizes.warmup) throughput.push(f);
+        }
+      }
+    }
+
+    const memory: RunFigure[] = [];
+    for (const job of JOBS.filter((j) => sizes.memoryJobs.includes(j.name))) {
+      log(`local: ${job.name} peak memory at ${sizes.memoryRows.map((n) => fmt(n)).join(' and ')} rows`);
+      for (let r = 0; r < sizes.memoryRuns; r++) {
+        for (const n of sizes.memoryRows) memory.push(await measure(job, 2, n, inputs.get(n)!, expectedFor(expected, n, job), tmp, log));
+      }
+    }
+
+    const tp = throughputSection(throughput, sizes);
+    const mem = memorySection(memory, sizes, undefined);
+    const headline = JOBS.map((job) => {
+      const steady = (w: number) => stat(throughput.filter((f) => f.job === job.name && f.workers === w).map((f) => f.steadyRowsPerS));
+      const one = steady(1);
+      const two = steady(2);
+      const m = mem.ratios.get(job.name);
+      return [
+        job.name,
+        `${fmtRate(one.median)} (${fmtSpread(one, fmtRate)})`,
+        `${fmtRate(two.median)} (${fmtSpread(two, fmtRate)})`,
+        `${fmt(two.median / one.median, 2)}×`,
+        m ? fmt(m.small.median) : '–',
+        m ? fmt(m.large.median) : '–',
+        m ? `${fmt(m.ratio, 2)}×` : '–',
+      ];
+    });
+    const jobsTable = JOBS.map((j) => [j.name, j.file, j.what]);
+    const sections: ReportSection[] = [
+      {
+        heading: 'Headline',
+        text: 'Rows/s after start-up, median (min–max); peak RSS median, MB, with 2 workers at 1× and 10× the input rows.',
+        tables: [
+          {
+            title: 'Embedded engine',
+            columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup', 'peak RSS 1× MB', 'peak RSS 10× MB', '10×/1×'],
+            rows: headline,
+          },
+          { title: 'Jobs', columns: ['job', 'file', 'per batch'], rows: jobsTable },
+        ],
+        charts: [],
+      },
+      tp,
+      mem.section,
+    ];
+    return {
+      suite: 'local',
+      title: 'Embedded engine benchmarks',
+      intro:
+        'The embedded engine (`runJob`, a piscina pool over Arrow record batches) on real data: vega-datasets\' US flights, ' +
+        'read from Parquet. Each measurement runs in a fresh process and its output is read back and checksummed against ' +
+        'values computed from the input without the engine (row count, a position-weighted sum of a passed-through column, ' +
+        'sums of the computed columns) before any figure is kept. Worker threads compete with the driver (which reads Parquet, ' +
+        'frames Arrow IPC and writes the output) for the same cores, so on a 2-core machine 2 workers cannot reach 2× on ' +
+        'CPU-bound work; the I/O-bound job waits rather than computes, so it can.',
+      sections,
+      raw: { sizes, repo: REPO_ROOT, throughput, memory },
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export const suite: BenchmarkSuite = { name: 'local', title: 'Embedded engine benchmarks', run };

@@ -14,7 +14,7 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
 export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) | undefined>> = {
   serializers: async () => (await import('../serializers/suite.js')).suite,
   // Embedded engine: rows/s vs workers, peak memory vs input size (issue 5, "Engines").
-  local: undefined,
+  local: async () => (await import('../local/suite.js')).suite,
   // Spark mapInArrow vs PySpark and Spark SQL; job start-up vs context size (issue 5).
   spark: undefined,
   'spark-client': async () => (await import('../spark-client/suite.js')).suite,

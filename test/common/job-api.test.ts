@@ -10,8 +10,9 @@ import { cacheDir, defineJob } from '@tsapply/common';
 const require = createRequire(import.meta.url);
 
 describe('@tsapply/common/job-api', () => {
-  it('exports defineJob only, as an identity function', () => {
-    assert.deepEqual(Object.keys(jobApi), ['defineJob']);
+  it('exports defineJob (an identity function) and the image helpers only', () => {
+    assert.deepEqual(Object.keys(jobApi).sort(), ['defineJob', 'image']);
+    assert.equal(typeof jobApi.image.imageFromRow, 'function');
     const job = { input: { rows: [] }, apply: () => [] };
     assert.equal(jobApi.defineJob(job), job);
     assert.equal(defineJob(job), job);

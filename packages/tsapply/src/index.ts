@@ -44,7 +44,7 @@ export type { Serializer } from '@tsapply/common';
 // The embedded engine.
 export { runJob } from './engine/local-engine.js';
 export type { RunSummary } from './engine/local-engine.js';
-export type { RunOptions, RunProgress } from './run-options.js';
+export type { JobRunOptions, RunOptions, RunProgress } from './run-options.js';
 
 // Errors: every class tsapply throws, with `isTsapplyError` as the cross-copy check.
 export {

@@ -20,13 +20,12 @@ export interface RunProgress {
   totalRows: number | undefined;
 }
 
-export interface RunOptions {
-  /** Worker threads in the pool. @default os.availableParallelism() */
-  workers?: number;
+/** Options every engine takes: what to do with the job's context, output and notes. */
+export interface JobRunOptions {
   /**
-   * Context serializer: `'fast'` (msgpackr), `'compressed'` (msgpackr + LZ4), or a path
-   * to a module whose default export is a `Serializer` (bundled and shipped with the
-   * payload). @default 'fast'
+   * Context serializer: `'fast'` (msgpackr), `'compressed'` (msgpackr + LZ4), `'zstd'`
+   * (msgpackr + Zstandard), or a path to a module whose default export is a
+   * `Serializer` (bundled and shipped with the payload). @default 'fast'
    */
   serializer?: string;
   /** Output directory; overrides the job's `output.path` (relative to the current folder). */
@@ -41,12 +40,18 @@ export interface RunOptions {
   typecheck?: boolean;
   /** Print nothing but the result (no inferred-schema notes). @default false */
   quiet?: boolean;
-  /** Partitions the input is cut into (contiguous chunks; hash buckets with groupBy). @default workers */
-  numPartitions?: number;
   /** Where the result table goes when the job has no output. @default process.stdout */
   stdout?: NodeJS.WritableStream;
   /** Where notes (inferred schema, native addons) go. @default process.stderr */
   stderr?: NodeJS.WritableStream;
+}
+
+/** Options of the embedded engine's `runJob()`. */
+export interface RunOptions extends JobRunOptions {
+  /** Worker threads in the pool. @default os.availableParallelism() */
+  workers?: number;
+  /** Partitions the input is cut into (contiguous chunks; hash buckets with groupBy). @default workers */
+  numPartitions?: number;
   /** Called after each finished task. */
   onProgress?: (progress: RunProgress) => void;
 }

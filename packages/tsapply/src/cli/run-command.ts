@@ -1,9 +1,9 @@
 /** `tsapply run <job.ts>`: runs a job on the embedded engine. */
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
-import { runJob } from '../engine/local-engine.js';
+import { runJob, type RunSummary } from '../engine/local-engine.js';
 import { OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
-import type { RunOptions } from '../run-options.js';
+import type { JobRunOptions, RunOptions } from '../run-options.js';
 import type { CommandModule } from './command-module.js';
 import { nonNegativeInteger, oneOf, positiveInteger } from './parse-options.js';
 import { createProgress } from './progress.js';
@@ -25,41 +25,52 @@ interface RunFlags {
   pythonVer?: string;
 }
 
-/** Checks the flags once and maps them to `runJob` options. */
-export function runOptionsFromFlags(flags: RunFlags): RunOptions {
-  const options: RunOptions = { typecheck: flags.typecheck };
-  if (flags.workers !== undefined) options.workers = positiveInteger('--workers', flags.workers);
+/** Checks the flags both engines share, once, and maps them to options. */
+export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions {
+  const options: JobRunOptions = { typecheck: flags.typecheck };
   if (flags.serializer !== undefined) options.serializer = flags.serializer;
   if (flags.output !== undefined) options.output = flags.output;
   if (flags.format !== undefined) options.format = oneOf('--format', flags.format, OUTPUT_FORMATS);
   if (flags.overwrite) options.overwrite = true;
   if (flags.show !== undefined) options.show = nonNegativeInteger('--show', flags.show);
   if (flags.quiet || flags.json) options.quiet = true;
+  if (flags.json) {
+    // stdout carries exactly one JSON document; the table (if any) goes to stderr.
+    options.stdout = flags.quiet ? new PassThrough().resume() : process.stderr;
+    if (!flags.quiet) options.quiet = false;
+  }
   return options;
 }
 
-async function action(job: string, flags: RunFlags): Promise<void> {
-  if (flags.remote !== undefined) return (await import('../spark/cli-run.js')).runOnSparkFromCli(job, flags, reportError);
-  const progress = createProgress(!flags.quiet && !flags.json);
+async function runLocally(job: string, shared: JobRunOptions, flags: RunFlags, showProgress: boolean): Promise<RunSummary> {
+  const progress = createProgress(showProgress);
   try {
-    const options = runOptionsFromFlags(flags);
-    options.onProgress = (p) => progress.update(p);
-    if (flags.json) {
-      // stdout carries exactly one JSON document; the table (if any) goes to stderr.
-      options.stdout = flags.quiet ? new PassThrough().resume() : process.stderr;
-      if (!flags.quiet) options.quiet = false;
-    }
-    const summary = await runJob(job, options);
+    const options: RunOptions = { ...shared, onProgress: (p) => progress.update(p) };
+    if (flags.workers !== undefined) options.workers = positiveInteger('--workers', flags.workers);
+    return await runJob(job, options);
+  } finally {
     progress.stop();
+  }
+}
+
+async function action(job: string, flags: RunFlags): Promise<void> {
+  try {
+    const shared = sharedOptionsFromFlags(flags);
+    const showProgress = !flags.quiet && !flags.json;
+    // The Spark client is loaded only when a run goes to Spark.
+    const summary =
+      flags.remote !== undefined
+        ? await (await import('../spark/cli-run.js')).runOnSparkFromCli(job, shared, flags, showProgress)
+        : await runLocally(job, shared, flags, showProgress);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else if (!flags.quiet && summary.output.path !== null) {
+      const where = summary.engine === 'spark' ? ` on Spark ${summary.sparkVersion}` : '';
       process.stderr.write(
-        `Wrote ${summary.rowsOut} rows to ${summary.output.path} (${summary.output.format}) in ${(summary.elapsedMs / 1000).toFixed(1)} s.\n`,
+        `Wrote ${summary.rowsOut} rows to ${summary.output.path} (${summary.output.format})${where} in ${(summary.elapsedMs / 1000).toFixed(1)} s.\n`,
       );
     }
   } catch (e) {
-    progress.stop();
     reportError(e, flags.verbose === true);
     process.exitCode = 1;
   }

@@ -27,36 +27,20 @@ import { InvalidOptionError } from '../errors.js';
 import { DatasetWriter, OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema, inferredSchemaNote } from './infer-output-schema.js';
+import type { JobRunOptions } from '../run-options.js';
 import { shipPayload } from './ship-payload.js';
 import { summarizeProgress, type SparkRunProgress } from './spark-progress.js';
 import { registerSourceRoot, translateSparkError } from './translate-error.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
 
-export interface SparkRunOptions {
+/** Options of `runJobOnSpark()`: the engine-independent ones plus where Spark is. */
+export interface SparkRunOptions extends JobRunOptions {
   /** Spark Connect URL (`sc://host:port/;token=…`). @default $SPARK_REMOTE */
   remote?: string;
   /** An open session to run in (then `remote` is ignored and the session is left open). */
   spark?: SparkSession;
-  /** Context serializer: `'fast'`, `'compressed'` or a module path. @default 'fast' */
-  serializer?: string;
-  /** Output directory; overrides the job's `output.path` (relative to the current folder). */
-  output?: string;
-  /** Output format; overrides the job's. @default the job's, else 'parquet' */
-  format?: OutputFormat;
-  /** Replace an existing output. @default false */
-  overwrite?: boolean;
-  /** Rows shown when the job has no output. @default 20 */
-  show?: number;
-  /** Type-check the job file first. @default true */
-  typecheck?: boolean;
-  /** Print nothing but the result. @default false */
-  quiet?: boolean;
   /** Executors' Python `major.minor`. @default $TSAPPLY_PYTHON_VER, else detected */
   pythonVer?: string;
-  /** Where the table goes when the job has no output. @default process.stdout */
-  stdout?: NodeJS.WritableStream;
-  /** Where notes go. @default process.stderr */
-  stderr?: NodeJS.WritableStream;
   /** Called with every ExecutionProgress report (tasks done / total). */
   onProgress?: (progress: SparkRunProgress) => void;
 }

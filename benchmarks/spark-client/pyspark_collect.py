@@ -8,7 +8,8 @@ grpcio, zstandard...), against the same server and the same plan as the tsapply 
 
 For each mode, one warm-up call whose result is checked in full (checksums of every
 column, matching benchmarks/spark-client/query.ts), then --runs timed calls, each checked
-for its row count only. Prints one JSON object on stdout (the ClientReport shape of
+for its row count only, and records wall time and this process's CPU time (all threads).
+Prints one JSON object on stdout (the ClientReport shape of
 ts-client.ts); progress goes to stderr.
 
 Modes:
@@ -95,17 +96,21 @@ def main():
         batches = len(warm.to_batches())
         del warm
         samples = []
+        cpu_samples = []
         for r in range(args.runs):
             gc.collect()  # outside the timing, like ts-client's gc()
+            cpu = time.process_time()  # CPU of this process, all threads (gRPC's C core included)
             t = time.perf_counter()
             table = df.toArrow()
             ms = (time.perf_counter() - t) * 1000
+            cpu_ms = (time.process_time() - cpu) * 1000
             if table.num_rows != args.rows:
                 raise SystemExit(f"toArrow run {r + 1} returned {table.num_rows} rows, expected {args.rows}")
             del table
             samples.append(ms)
-            log(f"toArrow run {r + 1}/{args.runs}: {ms:.0f} ms")
-        report["modes"]["toArrow"] = {"checksums": sums, "samplesMs": samples, "batches": batches}
+            cpu_samples.append(cpu_ms)
+            log(f"toArrow run {r + 1}/{args.runs}: {ms:.0f} ms (client CPU {cpu_ms:.0f} ms)")
+        report["modes"]["toArrow"] = {"checksums": sums, "samplesMs": samples, "cpuMs": cpu_samples, "batches": batches}
         print(json.dumps(report), flush=True)
     finally:
         spark.stop()

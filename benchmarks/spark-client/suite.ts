@@ -45,6 +45,11 @@ interface PathFigure {
   mbPerS: number;
   /** PySpark toArrow median / this median (>1 = this path is faster). */
   vsPyspark: number;
+  /** Client process CPU time per call (user + system, all threads), ms. */
+  cpuMs: number[];
+  medianCpuMs: number;
+  /** PySpark's median client CPU / this one (>1 = this client spends less CPU). */
+  cpuVsPyspark: number;
 }
 
 interface SparkTarget {
@@ -156,10 +161,12 @@ export const suite: BenchmarkSuite = {
 
     const bytes = ts1.arrowBytes;
     const pyMedian = median(py.modes.toArrow!.samplesMs);
+    const pyCpuMedian = median(py.modes.toArrow!.cpuMs);
     const figures: PathFigure[] = [];
     for (const [report, mode] of [[ts1, 'toArrow'], [ts2, 'stream'], [ts2, 'collect'], [py, 'toArrow']] as const) {
-      const samplesMs = report.modes[mode]!.samplesMs;
+      const { samplesMs, cpuMs } = report.modes[mode]!;
       const medianMs = median(samplesMs);
+      const medianCpuMs = median(cpuMs);
       figures.push({
         path: PATH_LABELS[`${report.client}/${mode}`]!,
         client: report.client as 'tsapply' | 'pyspark',
@@ -171,18 +178,32 @@ export const suite: BenchmarkSuite = {
         rowsPerS: rows / (medianMs / 1000),
         mbPerS: mbPerSecond(bytes, medianMs),
         vsPyspark: pyMedian / medianMs,
+        cpuMs,
+        medianCpuMs,
+        cpuVsPyspark: pyCpuMedian / medianCpuMs,
       });
     }
 
     const throughput: ReportTable = {
       title: `Fetching ${fmt(rows)} rows (${fmt(bytes / 1e6, 1)} MB of Arrow buffers)`,
-      columns: ['path', 'rows/s', 'MB/s', 'median s', 'min–max s', 'vs PySpark toArrow'],
-      rows: figures.map((f) => [f.path, fmt(f.rowsPerS), fmt(f.mbPerS, 1), fmt(f.medianMs / 1000, 2), `${fmt(f.minMs / 1000, 2)}–${fmt(f.maxMs / 1000, 2)}`, fmtRatio(f.vsPyspark)]),
+      columns: ['path', 'rows/s', 'MB/s', 'median s', 'min–max s', 'vs PySpark toArrow', 'client CPU s', 'CPU vs PySpark'],
+      rows: figures.map((f) => [
+        f.path,
+        fmt(f.rowsPerS),
+        fmt(f.mbPerS, 1),
+        fmt(f.medianMs / 1000, 2),
+        `${fmt(f.minMs / 1000, 2)}–${fmt(f.maxMs / 1000, 2)}`,
+        fmtRatio(f.vsPyspark),
+        fmt(f.medianCpuMs / 1000, 2),
+        fmtRatio(f.cpuVsPyspark),
+      ]),
       note:
         'Median of the timed calls (each a complete fetch: plan, execution on the server, transfer, decoding). ' +
         'MB/s counts the Arrow buffer bytes of the result (the same figure for every path). ' +
         '"vs PySpark toArrow" is PySpark\'s median time divided by this path\'s (>1× = faster than PySpark), both from this run. ' +
-        'Server and clients share the machine\'s cores, so the server\'s own work is part of every figure.',
+        'Server and clients share the machine\'s cores, so the server\'s own work is part of every figure. ' +
+        '"client CPU s" is the median CPU time (user + system, all threads) of the client process per call — the client\'s own cost, ' +
+        'much less sensitive than wall time to a busy machine; "CPU vs PySpark" is PySpark\'s divided by this path\'s (>1× = cheaper than PySpark).',
     };
     const correctness: ReportTable = {
       title: 'Correctness (checked on each path\'s warm-up result before timing)',

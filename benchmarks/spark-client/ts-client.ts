@@ -8,7 +8,10 @@
  * Add `--cpu-prof` before `--import` to profile it. For every mode it makes one warm-up
  * call whose result is checked in full (checksums of every column, see `query.ts`), then
  * `--runs` timed calls (each checked for its row count only, so checking costs nothing in
- * the timings). Prints one JSON object (`ClientReport`) on stdout; progress on stderr.
+ * the timings). Each timed call records wall time and this process's CPU time (user +
+ * system, all threads): on a shared machine the wall time includes waiting for the
+ * server and for other processes, the CPU time is the client's own cost. Prints one JSON
+ * object (`ClientReport`) on stdout; progress on stderr.
  *
  * Modes:
  * - `toArrow`: `await df.toArrow()` — the whole result as an apache-arrow Table.
@@ -35,7 +38,7 @@ export interface ClientReport {
   /** Arrow buffer bytes of the result (Σ of every column's value/offset/validity buffers). */
   arrowBytes: number;
   /** Per mode: checksums of the checked warm-up call, and the timed calls in ms. */
-  modes: Record<string, { checksums: Checksums; samplesMs: number[]; batches?: number }>;
+  modes: Record<string, { checksums: Checksums; samplesMs: number[]; cpuMs: number[]; batches?: number }>;
 }
 
 /** Version of an installed npm package (read from its package.json next to its entry). */
@@ -219,17 +222,22 @@ async function main(): Promise<void> {
       const warm = await runMode(df, mode, true);
       if (warm.bytes !== undefined) report.arrowBytes = warm.bytes;
       const samplesMs: number[] = [];
+      const cpuMs: number[] = [];
       for (let r = 0; r < runs; r++) {
         // Collect garbage from the previous call outside the timing, when exposed.
         (globalThis as { gc?: () => void }).gc?.();
+        const cpu = process.cpuUsage();
         const t = performance.now();
         const got = await runMode(df, mode, false);
         const ms = performance.now() - t;
+        const used = process.cpuUsage(cpu);
         if (got.rows !== rows) throw new Error(`${mode} run ${r + 1} returned ${got.rows} rows, expected ${rows}`);
         samplesMs.push(ms);
-        log(`${mode} run ${r + 1}/${runs}: ${ms.toFixed(0)} ms`);
+        // CPU time of this process (all its threads: JS, GC, libuv) during the call.
+        cpuMs.push((used.user + used.system) / 1000);
+        log(`${mode} run ${r + 1}/${runs}: ${ms.toFixed(0)} ms (client CPU ${cpuMs.at(-1)!.toFixed(0)} ms)`);
       }
-      report.modes[mode] = { checksums: warm.checksums!, samplesMs, batches: warm.batches };
+      report.modes[mode] = { checksums: warm.checksums!, samplesMs, cpuMs, batches: warm.batches };
     }
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

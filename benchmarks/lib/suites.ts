@@ -16,6 +16,6 @@ export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) 
   // Embedded engine: rows/s vs workers, peak memory vs input size (issue 5, "Engines").
   local: async () => (await import('../local/suite.js')).suite,
   // Spark mapInArrow vs PySpark and Spark SQL; job start-up vs context size (issue 5).
-  spark: undefined,
+  spark: async () => (await import('../spark/suite.js')).suite,
   'spark-client': async () => (await import('../spark-client/suite.js')).suite,
 };

@@ -1,0 +1,115 @@
+/**
+ * The Spark server the suite measures on, and the PySpark process that shares it.
+ *
+ * The server is `SPARK_REMOTE` when set, else one managed `local[2]` Spark Connect
+ * server from `@tsapply/spark-local` on a free port with its own state directory,
+ * stopped at the end. The PySpark side is one long-lived Python process
+ * (`pyspark_variants.py`) answering one JSON command per line, so its runs interleave
+ * with tsapply's in the same run.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { SuiteContext } from '../lib/suite.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Driver heap of the managed server (the 500 MB context passes through it as an artifact). */
+export const DRIVER_MEMORY = '4g';
+
+export interface SparkTarget {
+  remote: string;
+  python: string;
+  description: string;
+  stop(): Promise<void>;
+}
+
+export async function sparkTarget(ctx: SuiteContext): Promise<SparkTarget> {
+  const local = await import('@tsapply/spark-local');
+  const remote = process.env.SPARK_REMOTE;
+  if (remote) {
+    const env = await local.ensurePythonEnv({ onProgress: ctx.log });
+    return { remote, python: env.python, description: `the server at SPARK_REMOTE (${remote})`, stop: async () => undefined };
+  }
+  const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-bench-spark-'));
+  const server = await local.startSparkConnect({
+    port: await local.findFreePort(),
+    master: 'local[2]',
+    driverMemory: DRIVER_MEMORY,
+    stateDir,
+    onProgress: ctx.log,
+  });
+  return {
+    remote: server.address,
+    python: server.python,
+    description: `a managed Spark ${server.version} Connect server (${server.master}, driver memory ${DRIVER_MEMORY}) started by the benchmark`,
+    stop: async () => {
+      await server.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A command for `pyspark_variants.py` (see its docstring). */
+export interface PySparkCommand {
+  op: 'check' | 'time';
+  workload: string;
+  variant: 'vectorised' | 'loop';
+  rows: number;
+  partitions: number;
+  input: string[];
+  schema: string;
+  checksum: string[];
+}
+
+export interface PySparkAnswer {
+  ms: number;
+  checksums?: Record<string, string>;
+}
+
+/** The long-lived PySpark process. */
+export class PySparkProcess {
+  versions: Record<string, string> = {};
+  private readonly lines: AsyncIterator<string>;
+  private stderrTail = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderrTail = (this.stderrTail + d).slice(-4000)));
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+
+  static async start(python: string, remote: string): Promise<PySparkProcess> {
+    const child = spawn(python, [join(HERE, 'pyspark_variants.py'), '--remote', remote], { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const p = new PySparkProcess(child);
+    const hello = JSON.parse(await p.nextLine()) as { versions: Record<string, string> };
+    p.versions = hello.versions;
+    return p;
+  }
+
+  private async nextLine(): Promise<string> {
+    const next = await this.lines.next();
+    if (next.done) throw new Error(`pyspark_variants.py exited. Last output:\n${this.stderrTail}`);
+    return next.value;
+  }
+
+  /** Runs one command; rejects with the Python error when it failed. */
+  async run(cmd: PySparkCommand): Promise<PySparkAnswer> {
+    this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
+    const answer = JSON.parse(await this.nextLine()) as PySparkAnswer & { ok: boolean; error?: string };
+    if (!answer.ok) throw new Error(`PySpark ${cmd.workload}/${cmd.variant} failed: ${answer.error}`);
+    return answer;
+  }
+
+  /** Closes stdin (the script stops its session and exits); kills it if it lingers. */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

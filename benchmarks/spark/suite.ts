@@ -30,6 +30,26 @@ const VARIANT_LABELS: Record<VariantName, string> = {
   'pyspark-vectorised': 'PySpark mapInArrow (pyarrow.compute)',
   'pyspark-loop': 'PySpark mapInArrow (Python row loop)',
 };
+/**
+ * `SPARK_BENCH_ROWS=5000000[,10000000]` and `SPARK_BENCH_RUNS=3` override the input sizes
+ * and timed runs (a reduced full run on a busy machine); unset, the mode decides.
+ */
+function envRows(): number[] | undefined {
+  const v = process.env.SPARK_BENCH_ROWS;
+  if (!v) return undefined;
+  const rows = v.split(',').map(Number);
+  if (!rows.every((n) => Number.isSafeInteger(n) && n > 0)) throw new Error(`SPARK_BENCH_ROWS must be positive integers separated by commas, got "${v}".`);
+  return rows;
+}
+
+function envRuns(): number | undefined {
+  const v = process.env.SPARK_BENCH_RUNS;
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`SPARK_BENCH_RUNS must be a positive integer, got "${v}".`);
+  return n;
+}
+
 /** Input partitions: two per core of local[2], so one slow task does not decide a run. */
 const PARTITIONS = 4;
 
@@ -200,8 +220,8 @@ function breakdownSection(all: Record<WorkloadName, Workload>, figures: Throughp
       fmt(nsPerRow(name, 'pyspark-vectorised')),
       fmt(nsPerRow(name, 'tsapply')),
       fmt(nsPerRow(name, 'tsapply') - nsPerRow(name, 'pyspark-vectorised')),
-      fmt(node[name].userNsPerRow),
-      fmt(node[name].workerNsPerRow),
+      fmt(node[name].userNsPerRow, node[name].userNsPerRow < 10 ? 1 : 0),
+      fmt(node[name].workerNsPerRow, node[name].workerNsPerRow < 10 ? 1 : 0),
     ]),
     note:
       '"Node-only" runs the same function over the same rows in this process, in Arrow batches of 10,000 rows: *user code* is the function alone; ' +
@@ -264,14 +284,17 @@ export const suite: BenchmarkSuite = {
   title: 'Spark benchmarks: tsapply vs PySpark vs Spark SQL',
   async run(ctx: SuiteContext): Promise<SuiteResult> {
     const scaled = (n: number) => Math.max(10_000, Math.round(n * ctx.scale));
-    const sizes = ctx.quick ? [scaled(500_000)] : [scaled(5_000_000), scaled(10_000_000)];
-    const runs = ctx.quick ? 1 : 3;
-    const mb = (n: number) => Math.max(1024, Math.round(n * 1e6 * ctx.scale));
+    const sizes = envRows() ?? (ctx.quick ? [scaled(500_000)] : [scaled(5_000_000), scaled(10_000_000)]);
+    const runs = envRuns() ?? (ctx.quick ? 1 : 3);
+    const context = (mb: number, serializer: 'fast' | 'zstd'): ContextCase => {
+      const bytes = Math.max(1024, Math.round(mb * 1e6 * ctx.scale));
+      return { label: bytes >= 1e6 ? `${fmt(bytes / 1e6)} MB` : `${fmt(bytes / 1e3)} kB`, bytes, serializer };
+    };
     const contextCases: ContextCase[] = [
-      { label: '1 MB', bytes: mb(1), serializer: 'fast' },
-      { label: '50 MB', bytes: mb(50), serializer: 'fast' },
-      { label: '50 MB', bytes: mb(50), serializer: 'zstd' },
-      ...(ctx.quick ? [] : [{ label: '500 MB', bytes: mb(500), serializer: 'fast' as const }]),
+      context(1, 'fast'),
+      context(50, 'fast'),
+      context(50, 'zstd'),
+      ...(ctx.quick ? [] : [context(500, 'fast')]),
     ];
     const titles = movieTitles();
     const all = workloads(titles);
@@ -279,7 +302,7 @@ export const suite: BenchmarkSuite = {
     let figures: ThroughputFigure[] = [];
     let node: Record<WorkloadName, NodeOnlyFigures>;
     let startup: CliStartupFigures;
-    let context: ContextStartupFigures[];
+    let contextFigures: ContextStartupFigures[];
     let pyVersions: Record<string, string> = {};
     try {
       ctx.log(`spark: ${sizes.map(fmtRows).join(' and ')} rows, ${runs} timed run(s) per variant, against ${target.remote}`);
@@ -295,7 +318,7 @@ export const suite: BenchmarkSuite = {
       node = {} as Record<WorkloadName, NodeOnlyFigures>;
       for (const name of WORKLOAD_NAMES) node[name] = await nodeOnly(all[name], titles, ctx.quick ? 5 : 20, { warmup: 1, runs: ctx.quick ? 3 : 5, minSampleMs: 0 });
       startup = await cliStartup(ctx, target.remote, target.python, runs);
-      context = await contextStartup(ctx, target.remote, contextCases, runs);
+      contextFigures = await contextStartup(ctx, target.remote, contextCases, runs);
     } finally {
       await target.stop();
     }
@@ -326,12 +349,12 @@ export const suite: BenchmarkSuite = {
             name: 'context-startup',
             caption: 'Start-up (ship + first batch) vs context size and serializer',
             spec: groupedBarChart(
-              context.map((c) => ({ context: c.label, serializer: c.serializer, seconds: median(c.totalMs) / 1000 })),
+              contextFigures.map((c) => ({ context: c.label, serializer: c.serializer, seconds: median(c.totalMs) / 1000 })),
               { title: 'mapInArrow start-up vs context size', group: 'context', series: 'serializer', value: 'seconds', valueTitle: 'seconds to first result (lower is better)', labelFormat: '.2f' },
             ),
           },
         ],
-        tables: [startupTable(startup), contextTable(context)],
+        tables: [startupTable(startup), contextTable(contextFigures)],
       },
       {
         heading: 'Correctness and versions',
@@ -355,7 +378,7 @@ export const suite: BenchmarkSuite = {
         'The server, its Python workers, tsapply\'s Node workers and the clients all share the machine\'s cores, so absolute figures are low and noisy; ' +
         'the ratios between variants, measured back to back, are the result.',
       sections,
-      raw: { sizes, runs, partitions: PARTITIONS, remote: target.remote, figures, nodeOnly: node, startup, context, pyVersions },
+      raw: { sizes, runs, partitions: PARTITIONS, remote: target.remote, figures, nodeOnly: node, startup, context: contextFigures, pyVersions },
     };
   },
 };

@@ -68,13 +68,21 @@ async function sparkTarget(ctx: SuiteContext): Promise<SparkTarget> {
     return { remote, python: env.python, description: `the server at SPARK_REMOTE (${remote})`, stop: async () => undefined };
   }
   const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-bench-spark-'));
-  const server = await local.startSparkConnect({
-    port: await local.findFreePort(),
-    master: 'local[2]',
-    driverMemory: DRIVER_MEMORY,
-    stateDir,
-    onProgress: ctx.log,
-  });
+  let server: Awaited<ReturnType<typeof local.startSparkConnect>>;
+  try {
+    server = await local.startSparkConnect({
+      port: await local.findFreePort(),
+      master: 'local[2]',
+      driverMemory: DRIVER_MEMORY,
+      stateDir,
+      // A JVM starts slowly on a busy 2-core machine; the default 3 minutes is not always enough.
+      timeoutMs: 600_000,
+      onProgress: ctx.log,
+    });
+  } catch (e) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     remote: server.address,
     python: server.python,

@@ -86,12 +86,14 @@ class ArrowChecksum {
     this.rows += batch.numRows;
     const [id, x, s, b, ts] = COLUMNS.map((name) => batch.getChild(name)!.data[0]!);
     for (const d of [id, x, s, b, ts]) this.nulls += d!.nullCount;
+    // arrow-js slices fixed-width values and offsets with the Data (index from 0), but not
+    // a Bool's bitmap (index from data.offset, in bits).
     const ids = id!.values as BigInt64Array;
     const xs = x!.values as Float64Array;
     const tss = ts!.values as BigInt64Array;
     const bits = b!.values as Uint8Array;
     const offs = s!.valueOffsets as Int32Array;
-    this.sumLenS += offs[s!.offset + s!.length]! - offs[s!.offset]!;
+    this.sumLenS += offs[s!.length]! - offs[0]!;
     // Sum ids and timestamp offsets as doubles over blocks of 1024 values (exact: a block's
     // sum stays below 2^53 for ids < 2^33), then carry each block's sum as a bigint.
     for (let start = 0; start < id!.length; start += 1024) {
@@ -99,13 +101,13 @@ class ArrowChecksum {
       let sid = 0;
       let sts = 0;
       for (let i = start; i < end; i++) {
-        sid += Number(ids[id!.offset + i]!);
-        sts += Number(tss[ts!.offset + i]! - TS_BASE_MICROS);
+        sid += Number(ids[i]!);
+        sts += Number(tss[i]! - TS_BASE_MICROS);
       }
       this.sumId += BigInt(sid);
       this.sumTs += BigInt(sts);
     }
-    for (let i = x!.offset, end = x!.offset + x!.length; i < end; i++) this.sumX += xs[i]!;
+    for (let i = 0; i < x!.length; i++) this.sumX += xs[i]!;
     for (let i = 0; i < b!.length; i++) {
       const p = b!.offset + i;
       this.countB += (bits[p >> 3]! >> (p & 7)) & 1;

@@ -40,6 +40,8 @@ export async function sparkTarget(ctx: SuiteContext): Promise<SparkTarget> {
     master: 'local[2]',
     driverMemory: DRIVER_MEMORY,
     stateDir,
+    // On a loaded shared machine the JVM can take minutes to come up; 180 s is not enough.
+    timeoutMs: 600_000,
     onProgress: ctx.log,
   });
   return {

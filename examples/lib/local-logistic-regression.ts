@@ -79,9 +79,11 @@ export function fitLogisticRegression(
   // Standardise: x' = (x - mean) / sd, column by column, into one row-major typed array.
   const mean = new Float64Array(d);
   const sd = new Float64Array(d);
-  for (const f of features) for (let j = 0; j < d; j++) mean[j]! += f[j]! / n;
-  for (const f of features) for (let j = 0; j < d; j++) sd[j]! += (f[j]! - mean[j]!) ** 2 / Math.max(1, n - 1);
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]!);
+  // Sum first, divide once: a constant column then gets its exact value as mean and sd 0.
+  for (const f of features) for (let j = 0; j < d; j++) mean[j]! += f[j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (const f of features) for (let j = 0; j < d; j++) sd[j]! += (f[j]! - mean[j]!) ** 2;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]! / Math.max(1, n - 1));
   const x = new Float64Array(n * d);
   features.forEach((f, i) => {
     for (let j = 0; j < d; j++) x[i * d + j] = sd[j]! > 0 ? (f[j]! - mean[j]!) / sd[j]! : 0;

@@ -28,8 +28,8 @@ describe('bad input gives one clear error and no output', () => {
   it('syntax error', () => {
     assert.equal(
       fails('syntax-error'),
-      `tsapply: ${job('syntax-error')} has 1 type error:\n` +
-        `  ${job('syntax-error')}:5:49: error TS1005: ')' expected.\n` +
+      `tsapply: Cannot bundle ${job('syntax-error')}:\n` +
+        `  ${job('syntax-error')}:5:49: ERROR: Expected ")" but found ";"\n` +
         `      5 |     return [...batch].map((r) => ({ id: r.id }) ;\n` +
         `        |                                                 ^\n`,
     );

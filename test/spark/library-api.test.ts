@@ -42,6 +42,14 @@ describe('mapInArrow', () => {
     }
   });
 
+  it('keeps every row under a projection or an aggregate (the UDF declares its input columns)', async () => {
+    const out = await spark.range(0, 10, 1, 3).mapInArrow(double, { schema: 'id bigint, twice bigint' });
+    assert.equal(await out.count(), 10);
+    assert.deepEqual((await out.select('twice').collect()).map((r) => r.twice), [0n, 2n, 4n, 6n, 8n, 10n, 12n, 14n, 16n, 18n]);
+    const grouped = await spark.range(0, 6, 1, 2).withColumn('k', col('id').mod(2)).groupBy('k').applyInArrow(countGroup, { schema: 'k bigint, n bigint' });
+    assert.equal(await grouped.count(), 2);
+  });
+
   it('chains: the output of one mapInArrow feeds the next', async () => {
     const once = await spark.range(0, 4, 1, 2).mapInArrow(addOffset, { schema: 'id bigint', context: { offset: 10n } });
     const twice = await once.mapInArrow(double, { schema: 'id bigint, twice bigint' });

@@ -123,7 +123,7 @@ export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkAppl
     functionName: fp.exportName,
     ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
   });
-  const out = mapPartitionsPlan(df, { ...shipped.plan, barrier: o.barrier ?? false });
+  const out = await mapPartitionsPlan(df, { ...shipped.plan, barrier: o.barrier ?? false });
   reports.set(out, report(fp, shipped, ddl, inferred));
   return out;
 }
@@ -151,7 +151,7 @@ export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: 
     functionName: fp.exportName,
     ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
   });
-  const out = groupMapPlan(grouped.df, grouped.groupingExpressions, shipped.plan);
+  const out = await groupMapPlan(grouped.df, grouped.groupingExpressions, shipped.plan);
   reports.set(out, report(fp, shipped, ddl, inferred));
   return out;
 }

@@ -137,8 +137,8 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
     });
     pythonVer = shipped.plan.pythonVer;
     const result: DataFrame = groupColumns
-      ? groupMapPlan(input, groupColumns.map((c) => col(c).toProto()), shipped.plan)
-      : mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
+      ? await groupMapPlan(input, groupColumns.map((c) => col(c).toProto()), shipped.plan)
+      : await mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
 
     let rowsOut: number;
     if (outPath && format !== 'arrow') {

@@ -41,11 +41,21 @@ export function structTypeDDL(schemaDDL: string): string {
   return `struct<${schemaDDL}>`;
 }
 
-function udf(options: UdfPlanOptions, evalType: number): CommonInlineUserDefinedFunction {
+/**
+ * The UDF's arguments are every column of its input, as PySpark sends them: they tell
+ * Spark's optimizer that the function reads all of them. With no arguments, a
+ * projection or aggregate over the result (`select`, `count()`, an ML stage) prunes the
+ * input to zero columns and the function is fed empty batches.
+ */
+async function inputColumns(df: DataFrame): Promise<Expression[]> {
+  return (await df.columns()).map((name) => df.col(name).toProto());
+}
+
+function udf(options: UdfPlanOptions, evalType: number, args: Expression[]): CommonInlineUserDefinedFunction {
   return create(CommonInlineUserDefinedFunctionSchema, {
     functionName: options.functionName,
     deterministic: true,
-    arguments: [],
+    arguments: args,
     function: {
       case: 'pythonUdf',
       value: {
@@ -59,18 +69,20 @@ function udf(options: UdfPlanOptions, evalType: number): CommonInlineUserDefined
   });
 }
 
-/** `df` mapped partition by partition through the shim (mapInArrow). */
-export function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }): DataFrame {
+/** `df` mapped partition by partition through the shim (mapInArrow). Async: reads `df`'s columns. */
+export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }): Promise<DataFrame> {
+  const func = udf(options, EVAL_TYPE_MAP_ARROW_ITER, await inputColumns(df));
   return df.withRelation({
     case: 'mapPartitions',
-    value: { input: df.relation, func: udf(options, EVAL_TYPE_MAP_ARROW_ITER), ...(options.barrier ? { isBarrier: true } : {}) },
+    value: { input: df.relation, func, ...(options.barrier ? { isBarrier: true } : {}) },
   });
 }
 
-/** `df` grouped by `grouping` with each whole group handed to the shim (applyInArrow). */
-export function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): DataFrame {
+/** `df` grouped by `grouping` with each whole group handed to the shim (applyInArrow). Async: reads `df`'s columns. */
+export async function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): Promise<DataFrame> {
+  const func = udf(options, EVAL_TYPE_GROUPED_MAP_ARROW, await inputColumns(df));
   return df.withRelation({
     case: 'groupMap',
-    value: { input: df.relation, groupingExpressions: grouping, func: udf(options, EVAL_TYPE_GROUPED_MAP_ARROW), sortingExpressions: [], initialGroupingExpressions: [] },
+    value: { input: df.relation, groupingExpressions: grouping, func, sortingExpressions: [], initialGroupingExpressions: [] },
   });
 }

@@ -175,7 +175,7 @@ describe('readers', () => {
     await assert.rejects(readAll({ format: 'parquet', path: 'junk.parquet' }), (e: Error) =>
       e.message.startsWith(`Cannot read parquet input "${join(dir, 'junk.parquet')}": not a valid Parquet file (`),
     );
-    await assert.rejects(readAll({ format: 'xml', path: 'x' } as never), { message: 'Unknown input format "xml". Valid formats: csv, jsonl, json, parquet, arrow.' });
+    await assert.rejects(readAll({ format: 'xml', path: 'x' } as never), { message: 'Unknown input format "xml". Valid formats: csv, jsonl, json, parquet, arrow, image, binaryFile.' });
   });
 });
 

@@ -12,7 +12,8 @@
  * The server is a managed one from `@tsapply/spark-local` (local[2], its own port and
  * state directory, stopped at the end) unless `SPARK_REMOTE` names one. Set
  * `SPARK_CLIENT_BENCH_CPU_PROF=<dir>` to write a V8 CPU profile of the tsapply process
- * there (read it with `profile-summary.ts`).
+ * there (read it with `profile-summary.ts`); set `SPARK_CLIENT_BENCH_MODULE=<path to another
+ * build's dist/index.js>` to measure that build of the tsapply client instead.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import * as arrow from 'apache-arrow';
-import { SparkSession, CLIENT_VERSION, type DataFrame } from '@tsapply/spark-connect';
+import type { DataFrame } from '@tsapply/spark-connect';
 import { COLUMNS, SELECT_EXPRS, TS_BASE_MICROS, formatDouble, type Checksums } from './query.js';
 
 export const TS_MODES = ['toArrow', 'stream', 'collect'] as const;
@@ -56,6 +56,14 @@ function packageVersion(name: string): string {
     dir = up;
   }
 }
+
+/**
+ * The client under test: `@tsapply/spark-connect`, or another build of it named by
+ * `SPARK_CLIENT_BENCH_MODULE` (a path to its `dist/index.js`), to measure a change
+ * before/after against the same server.
+ */
+const clientModule = process.env.SPARK_CLIENT_BENCH_MODULE ?? '@tsapply/spark-connect';
+const { SparkSession, CLIENT_VERSION } = (await import(clientModule)) as typeof import('@tsapply/spark-connect');
 
 const log = (m: string): void => void process.stderr.write(`[ts-client] ${m}\n`);
 
@@ -214,7 +222,7 @@ async function main(): Promise<void> {
     const df = spark.range(rows).selectExpr(...SELECT_EXPRS);
     const report: ClientReport = {
       client: 'tsapply',
-      versions: { node: process.version, '@tsapply/spark-connect': CLIENT_VERSION, 'apache-arrow': packageVersion('apache-arrow'), spark: await spark.version },
+      versions: { node: process.version, '@tsapply/spark-connect': clientModule === '@tsapply/spark-connect' ? CLIENT_VERSION : `${CLIENT_VERSION} (${clientModule})`, 'apache-arrow': packageVersion('apache-arrow'), spark: await spark.version },
       rows,
       arrowBytes: 0,
       modes: {},

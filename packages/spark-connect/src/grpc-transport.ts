@@ -11,6 +11,18 @@ import { isLocalHost, type ConnectionParams } from './connection-string.js';
 /** Spark's clients allow 128 MiB messages; large Arrow batches need it. */
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
+/**
+ * HTTP/2 flow-control window we grant the server, per stream and per connection, in bytes.
+ * grpc-js otherwise keeps HTTP/2's initial 64 KiB and never grows it (gRPC's C core, under
+ * PySpark, grows its window by bandwidth probing). With 64 KiB the server must stop after
+ * every 64 KiB of a result and wait until this process has run, read the data and sent a
+ * WINDOW_UPDATE: one event-loop round trip per 64 KiB, i.e. ~6 per 4 MiB Arrow batch
+ * (Spark's `spark.connect.grpc.arrow.maxBatchSize`), each as slow as a busy machine makes
+ * scheduling us. 16 MiB lets the server stream several batches ahead; it is also the most
+ * a stalled reader (e.g. a paused `toLocalIterator()`) can have buffered per connection.
+ */
+const FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+
 function serviceDefinition(): ServiceDefinition {
   const def: Record<string, ServiceDefinition[string]> = {};
   for (const method of SparkConnectService.methods) {
@@ -54,6 +66,7 @@ export function createGrpcClient(p: ConnectionParams, o: TransportOptions): Clie
     'grpc.primary_user_agent': o.userAgent,
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 20_000,
     interceptors: o.interceptors ?? [],

@@ -36,7 +36,12 @@ export interface StartSparkConnectOptions {
   stateDir?: string;
   /** JVM heap of the server (driver). @default '1g' */
   driverMemory?: string;
-  /** Give up when the server has not answered after this long. @default 180_000 */
+  /**
+   * Give up when the server has not answered after this long. A JVM start takes
+   * 7–40 s on two cores, but several minutes when the machine is busy (CI running
+   * other JVMs, a shared laptop): the default waits five.
+   * @default 300_000
+   */
   timeoutMs?: number;
   /** Progress lines (environment creation, start). @default writes to stderr */
   onProgress?: (line: string) => void;
@@ -115,7 +120,7 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '' || /[\s;]/.test(options.token))) {
     throw new SparkLocalOptionError('options.token must be a non-empty string without spaces or ";".', 'token');
   }
-  const timeoutMs = options.timeoutMs ?? 180_000;
+  const timeoutMs = options.timeoutMs ?? 300_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new SparkLocalOptionError(`options.timeoutMs must be a positive number of milliseconds, got ${JSON.stringify(timeoutMs)}.`, 'timeoutMs');
   }

@@ -84,7 +84,7 @@ export function registerSparkCommand(program: Command): Command {
     .option('--executors <n>', 'executor processes with --cluster (default 2)', parseInteger('--executors'))
     .option('--conf <key=value>', 'Spark conf, repeatable', collectConf)
     .option('--token <token>', 'require clients to authenticate with this bearer token')
-    .option('--timeout <seconds>', 'give up if the server does not answer in time (default 180)', parseInteger('--timeout'))
+    .option('--timeout <seconds>', 'give up if the server does not answer in time (default 300)', parseInteger('--timeout'))
     .addOption(new Option('--state-dir <dir>', 'where the state file and log live').hideHelp())
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show stacks on errors')

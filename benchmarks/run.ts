@@ -2,7 +2,7 @@
  * The benchmark runner: `npm run bench` (builds first) and `tsapply bench` both run this
  * file with `node --import tsx`.
  *
- *   node --import tsx benchmarks/run.ts [serializers|local|spark|all] [--quick] [--out DIR] [--scale X]
+ *   node --import tsx benchmarks/run.ts [serializers|local|spark|spark-client|all] [--quick] [--out DIR] [--scale X]
  *
  * Tables go to stdout, progress to stderr, reports to `DIR` (default
  * `benchmarks/results/`): `<suite>.md` with SVG charts, and `latest.json`. Exit code 1

@@ -16,11 +16,10 @@
  * build's dist/index.js>` to measure that build of the tsapply client instead.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { groupedBarChart } from '../lib/charts.js';
+import { sparkTarget } from '../lib/spark-target.js';
 import { median, mbPerSecond, verify } from '../lib/measure.js';
 import type { BenchmarkSuite, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
 import { checksumProblem, expectedChecksums, SELECT_EXPRS, type Checksums } from './query.js';
@@ -30,8 +29,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Heap for the tsapply process: `collect()` of 10 M rows holds ~2 GB of row objects. */
 const TS_HEAP_MB = 8192;
-/** Driver heap of the managed server: it buffers Arrow batches of the 10 M-row result. */
-const DRIVER_MEMORY = '4g';
 
 interface PathFigure {
   /** Row label, e.g. `tsapply toArrow()`. */
@@ -51,48 +48,6 @@ interface PathFigure {
   medianCpuMs: number;
   /** PySpark's median client CPU / this one (>1 = this client spends less CPU). */
   cpuVsPyspark: number;
-}
-
-interface SparkTarget {
-  remote: string;
-  python: string;
-  description: string;
-  stop(): Promise<void>;
-}
-
-/** The server to use: SPARK_REMOTE, or a managed local[2] server on a free port. */
-async function sparkTarget(ctx: SuiteContext): Promise<SparkTarget> {
-  const local = await import('@tsapply/spark-local');
-  const remote = process.env.SPARK_REMOTE;
-  if (remote) {
-    const env = await local.ensurePythonEnv({ onProgress: ctx.log });
-    return { remote, python: env.python, description: `the server at SPARK_REMOTE (${remote})`, stop: async () => undefined };
-  }
-  const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-bench-spark-'));
-  let server: Awaited<ReturnType<typeof local.startSparkConnect>>;
-  try {
-    server = await local.startSparkConnect({
-      port: await local.findFreePort(),
-      master: 'local[2]',
-      driverMemory: DRIVER_MEMORY,
-      stateDir,
-      // A JVM starts slowly on a busy 2-core machine; the default 3 minutes is not always enough.
-      timeoutMs: 600_000,
-      onProgress: ctx.log,
-    });
-  } catch (e) {
-    rmSync(stateDir, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    remote: server.address,
-    python: server.python,
-    description: `a managed Spark ${server.version} Connect server (${server.master}, driver memory ${DRIVER_MEMORY}) started by the benchmark`,
-    stop: async () => {
-      await server.stop();
-      rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Runs a client script; resolves to the JSON it prints. Its stderr lines go to the log. */

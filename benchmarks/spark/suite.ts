@@ -18,7 +18,8 @@ import type { BenchmarkSuite, ReportSection, ReportTable, SuiteContext, SuiteRes
 import type { DataFrame } from 'tsapply';
 import * as fns from './fns.js';
 import { nodeOnly, type NodeOnlyFigures } from './node-only.js';
-import { PySparkProcess, sparkTarget } from './spark-target.js';
+import { sparkTarget } from '../lib/spark-target.js';
+import { PySparkProcess } from './pyspark-process.js';
 import { cliStartup, contextStartup, type CliStartupFigures, type ContextCase, type ContextStartupFigures } from './startup.js';
 import { checksumProblem, identityChecksums, movieTitles, workloads, WORKLOAD_NAMES, type Checksums, type Workload, type WorkloadName } from './workloads.js';
 

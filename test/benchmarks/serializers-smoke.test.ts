@@ -131,7 +131,7 @@ describe('benchmarks: measuring core and arguments', () => {
 
   it('parses suite names and rejects unknown ones with the valid list', () => {
     assert.deepEqual(parseBenchArgs(['serializers', '--quick', '--out', '/tmp/x']), { suites: ['serializers'], quick: true, outDir: '/tmp/x', scale: 1 });
-    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark']);
-    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, all\./);
+    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark', 'spark-client']);
+    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, spark-client, all\./);
   });
 });

@@ -1,59 +1,15 @@
 /**
- * The Spark server the suite measures on, and the PySpark process that shares it.
- *
- * The server is `SPARK_REMOTE` when set, else one managed `local[2]` Spark Connect
- * server from `@tsapply/spark-local` on a free port with its own state directory,
- * stopped at the end. The PySpark side is one long-lived Python process
+ * The PySpark process that shares the suite's Spark server (`../lib/spark-target.ts`):
+ * one long-lived Python process
  * (`pyspark_variants.py`) answering one JSON command per line, so its runs interleave
  * with tsapply's in the same run.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SuiteContext } from '../lib/suite.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-
-/** Driver heap of the managed server (the 500 MB context passes through it as an artifact). */
-export const DRIVER_MEMORY = '4g';
-
-export interface SparkTarget {
-  remote: string;
-  python: string;
-  description: string;
-  stop(): Promise<void>;
-}
-
-export async function sparkTarget(ctx: SuiteContext): Promise<SparkTarget> {
-  const local = await import('@tsapply/spark-local');
-  const remote = process.env.SPARK_REMOTE;
-  if (remote) {
-    const env = await local.ensurePythonEnv({ onProgress: ctx.log });
-    return { remote, python: env.python, description: `the server at SPARK_REMOTE (${remote})`, stop: async () => undefined };
-  }
-  const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-bench-spark-'));
-  const server = await local.startSparkConnect({
-    port: await local.findFreePort(),
-    master: 'local[2]',
-    driverMemory: DRIVER_MEMORY,
-    stateDir,
-    // On a loaded shared machine the JVM can take minutes to come up; 180 s is not enough.
-    timeoutMs: 600_000,
-    onProgress: ctx.log,
-  });
-  return {
-    remote: server.address,
-    python: server.python,
-    description: `a managed Spark ${server.version} Connect server (${server.master}, driver memory ${DRIVER_MEMORY}) started by the benchmark`,
-    stop: async () => {
-      await server.stop();
-      rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A command for `pyspark_variants.py` (see its docstring). */
 export interface PySparkCommand {

@@ -25,7 +25,12 @@ export async function runOnSparkFromCli(
 ): Promise<SparkRunSummary> {
   const bar = createSparkProgressBar(showProgress);
   try {
-    const options = { ...shared, remote: remoteFromFlag(flags.remote), onProgress: (p: Parameters<typeof bar.update>[0]) => bar.update(p) };
+    const options = {
+      ...shared,
+      remote: remoteFromFlag(flags.remote),
+      interruptOnSigint: true,
+      onProgress: (p: Parameters<typeof bar.update>[0]) => bar.update(p),
+    };
     return await runJobOnSpark(job, flags.pythonVer === undefined ? options : { ...options, pythonVer: flags.pythonVer });
   } finally {
     bar.stop();

@@ -20,7 +20,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { assertNoNativeAddons, assertTypechecks, bundleJob } from '@tsapply/bundler';
 import { parseDDL, toDDL, type OutputFormat } from '@tsapply/common';
-import { col, SparkSession, type DataFrame, type ProgressEvent } from '@tsapply/spark-connect';
+import { col, interruptOnSigint, SparkSession, type DataFrame, type ProgressEvent } from '@tsapply/spark-connect';
 import { loadJobDefinition } from '../engine/load-job.js';
 import { preparePayload } from '../engine/prepare-payload.js';
 import { InvalidOptionError } from '../errors.js';
@@ -43,6 +43,11 @@ export interface SparkRunOptions extends JobRunOptions {
   pythonVer?: string;
   /** Called with every ExecutionProgress report (tasks done / total). */
   onProgress?: (progress: SparkRunProgress) => void;
+  /**
+   * Ctrl-C interrupts the job on the cluster (Spark's `Interrupt`), not only this
+   * process; a second Ctrl-C exits at once. For CLIs. @default false
+   */
+  interruptOnSigint?: boolean;
 }
 
 /** What `runJobOnSpark` resolves to (and `tsapply run --remote --json` prints). */
@@ -64,7 +69,7 @@ export interface SparkRunSummary {
   pythonVer: string;
 }
 
-const KEYS = ['remote', 'spark', 'serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'quiet', 'pythonVer', 'stdout', 'stderr', 'onProgress'];
+const KEYS = ['remote', 'spark', 'serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'quiet', 'pythonVer', 'stdout', 'stderr', 'onProgress', 'interruptOnSigint'];
 const DEFAULT_BATCH_SIZE = 10_000;
 const SPARK_FORMAT: Record<OutputFormat, string | undefined> = { parquet: 'parquet', csv: 'csv', jsonl: 'json', arrow: undefined };
 
@@ -115,6 +120,9 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
   const spark = options.spark ?? (await SparkSession.connect(options.remote ?? process.env.SPARK_REMOTE));
   const onProgress = (p: ProgressEvent) => options.onProgress?.(summarizeProgress(p));
   spark.on('progress', onProgress);
+  const releaseSigint = options.interruptOnSigint
+    ? interruptOnSigint(spark, () => stderr.write('\nInterrupting the job on Spark… (Ctrl-C again to exit at once)\n'))
+    : undefined;
   let pythonVer: string | undefined;
   try {
     await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', String(batchSize));
@@ -184,6 +192,7 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
     if (createdOutput && format !== 'arrow') await rm(outPath!, { recursive: true, force: true }).catch(() => undefined);
     throw translateSparkError(e, { sourceRoot: bundle.sourceRoot, cwd }, pythonVer);
   } finally {
+    releaseSigint?.();
     spark.off('progress', onProgress);
     if (options.spark === undefined) await spark.stop().catch(() => undefined);
   }

@@ -65,60 +65,26 @@ abstract class ClassificationModel extends Model {
 }
 
 /** Options of `LogisticRegression` (PySpark's keyword arguments; Spark's defaults). */
-export interface LogisticRegressionOptions {
-  /** @default 'features' */
-  featuresCol?: string;
-  /** @default 'label' */
-  labelCol?: string;
-  /** @default 'prediction' */
-  predictionCol?: string;
+export interface LogisticRegressionOptions extends P.LinearModelOptions {
   /** @default 'probability' */
   probabilityCol?: string;
   /** @default 'rawPrediction' */
   rawPredictionCol?: string;
-  /** @default 100 */
-  maxIter?: number;
-  /** @default 0 */
-  regParam?: number;
-  /** @default 0 */
-  elasticNetParam?: number;
-  /** @default 1e-6 */
-  tol?: number;
-  /** @default true */
-  fitIntercept?: boolean;
-  /** @default true */
-  standardization?: boolean;
   /** Binary decision threshold on P(label = 1). @default 0.5 */
   threshold?: number;
   /** Per-class thresholds (multiclass). */
   thresholds?: number[];
-  weightCol?: string;
-  /** @default 2 */
-  aggregationDepth?: number;
   /** @default 'auto' */
   family?: 'auto' | 'binomial' | 'multinomial';
-  /** @default 0 (automatic) */
-  maxBlockSizeInMB?: number;
 }
 
 const LR_SPECS: ParamSpecs = {
-  featuresCol: P.featuresCol,
-  labelCol: P.labelCol,
-  predictionCol: P.predictionCol,
+  ...P.LINEAR_MODEL_SPECS,
   probabilityCol: P.probabilityCol,
   rawPredictionCol: P.rawPredictionCol,
-  maxIter: P.maxIter,
-  regParam: P.regParam,
-  elasticNetParam: P.elasticNetParam,
-  tol: P.tol,
-  fitIntercept: P.fitIntercept,
-  standardization: P.standardization,
   threshold: P.threshold,
   thresholds: P.thresholds,
-  weightCol: P.weightCol,
-  aggregationDepth: P.aggregationDepth,
   family: { type: 'string', doc: "the name of family, a description of the label distribution: 'auto', 'binomial' or 'multinomial'", default: 'auto', oneOf: ['auto', 'binomial', 'multinomial'] },
-  maxBlockSizeInMB: P.maxBlockSizeInMB,
 };
 
 const LR_MODEL_SPECS: ParamSpecs = { ...CLASSIFIER_MODEL_SPECS, threshold: P.threshold };

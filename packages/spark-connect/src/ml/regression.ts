@@ -11,57 +11,22 @@ import * as P from './shared-params.js';
 import { TrainingSummary } from './summary.js';
 
 /** Options of `LinearRegression` (PySpark's keyword arguments; Spark's defaults). */
-export interface LinearRegressionOptions {
-  /** @default 'features' */
-  featuresCol?: string;
-  /** @default 'label' */
-  labelCol?: string;
-  /** @default 'prediction' */
-  predictionCol?: string;
-  /** @default 100 */
-  maxIter?: number;
-  /** @default 0 */
-  regParam?: number;
-  /** 0 = ridge (L2), 1 = lasso (L1). @default 0 */
-  elasticNetParam?: number;
-  /** @default 1e-6 */
-  tol?: number;
-  /** @default true */
-  fitIntercept?: boolean;
-  /** @default true */
-  standardization?: boolean;
+export interface LinearRegressionOptions extends P.LinearModelOptions {
   /** 'normal' (exact, with statistics), 'l-bfgs', or 'auto'. @default 'auto' */
   solver?: 'auto' | 'normal' | 'l-bfgs';
-  /** Instance weights column; unset = all 1. */
-  weightCol?: string;
-  /** @default 2 */
-  aggregationDepth?: number;
   /** 'squaredError' or 'huber' (robust). @default 'squaredError' */
   loss?: 'squaredError' | 'huber';
   /** Huber's shape parameter (> 1). @default 1.35 */
   epsilon?: number;
-  /** @default 0 (automatic) */
-  maxBlockSizeInMB?: number;
 }
 
 const MODEL_SPECS: ParamSpecs = { featuresCol: P.featuresCol, predictionCol: P.predictionCol };
 
 const SPECS: ParamSpecs = {
-  featuresCol: P.featuresCol,
-  labelCol: P.labelCol,
-  predictionCol: P.predictionCol,
-  maxIter: P.maxIter,
-  regParam: P.regParam,
-  elasticNetParam: P.elasticNetParam,
-  tol: P.tol,
-  fitIntercept: P.fitIntercept,
-  standardization: P.standardization,
+  ...P.LINEAR_MODEL_SPECS,
   solver: { type: 'string', doc: "the solver algorithm for optimization: 'auto', 'normal' or 'l-bfgs'", default: 'auto', oneOf: ['auto', 'normal', 'l-bfgs'] },
-  weightCol: P.weightCol,
-  aggregationDepth: P.aggregationDepth,
   loss: { type: 'string', doc: "the loss function to be optimized: 'squaredError' or 'huber'", default: 'squaredError', oneOf: ['squaredError', 'huber'] },
   epsilon: { type: 'double', doc: "the shape parameter to control the amount of robustness (> 1.0), only for loss 'huber'", default: 1.35, check: (v) => (v > 1 ? undefined : 'must be > 1.0') },
-  maxBlockSizeInMB: P.maxBlockSizeInMB,
 };
 
 /**

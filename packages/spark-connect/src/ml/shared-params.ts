@@ -33,3 +33,47 @@ export const thresholds = { type: 'double[]', doc: 'thresholds in multi-class cl
 export const seed = { type: 'long', doc: 'random seed' } as const satisfies ParamSpec;
 export const checkpointInterval = { type: 'int', doc: 'checkpoint interval (>= 1) or -1 to disable checkpointing', default: 10 } as const satisfies ParamSpec;
 export const handleInvalid = (doc: string, d: string, oneOf: readonly string[]): ParamSpec => s(doc, d, oneOf);
+
+/** The param specs behind `LinearModelOptions`. */
+export const LINEAR_MODEL_SPECS = {
+  featuresCol,
+  labelCol,
+  predictionCol,
+  maxIter,
+  regParam,
+  elasticNetParam,
+  tol,
+  fitIntercept,
+  standardization,
+  weightCol,
+  aggregationDepth,
+  maxBlockSizeInMB,
+} as const satisfies Record<string, ParamSpec>;
+
+/** Options every regularised linear model takes (LinearRegression, LogisticRegression). */
+export interface LinearModelOptions {
+  /** @default 'features' */
+  featuresCol?: string;
+  /** @default 'label' */
+  labelCol?: string;
+  /** @default 'prediction' */
+  predictionCol?: string;
+  /** @default 100 */
+  maxIter?: number;
+  /** @default 0 */
+  regParam?: number;
+  /** ElasticNet mixing: 0 = ridge (L2), 1 = lasso (L1). @default 0 */
+  elasticNetParam?: number;
+  /** @default 1e-6 */
+  tol?: number;
+  /** @default true */
+  fitIntercept?: boolean;
+  /** @default true */
+  standardization?: boolean;
+  /** Instance weights column; unset = all 1. */
+  weightCol?: string;
+  /** @default 2 */
+  aggregationDepth?: number;
+  /** @default 0 (automatic) */
+  maxBlockSizeInMB?: number;
+}

@@ -79,12 +79,23 @@ export interface LogisticRegressionOptions extends P.LinearModelOptions {
 }
 
 const LR_SPECS: ParamSpecs = {
-  ...P.LINEAR_MODEL_SPECS,
+  featuresCol: P.featuresCol,
+  labelCol: P.labelCol,
+  predictionCol: P.predictionCol,
   probabilityCol: P.probabilityCol,
   rawPredictionCol: P.rawPredictionCol,
+  maxIter: P.maxIter,
+  regParam: P.regParam,
+  elasticNetParam: P.elasticNetParam,
+  tol: P.tol,
+  fitIntercept: P.fitIntercept,
+  standardization: P.standardization,
   threshold: P.threshold,
   thresholds: P.thresholds,
+  weightCol: P.weightCol,
+  aggregationDepth: P.aggregationDepth,
   family: { type: 'string', doc: "the name of family, a description of the label distribution: 'auto', 'binomial' or 'multinomial'", default: 'auto', oneOf: ['auto', 'binomial', 'multinomial'] },
+  maxBlockSizeInMB: P.maxBlockSizeInMB,
 };
 
 const LR_MODEL_SPECS: ParamSpecs = { ...CLASSIFIER_MODEL_SPECS, threshold: P.threshold };

@@ -23,10 +23,21 @@ export interface LinearRegressionOptions extends P.LinearModelOptions {
 const MODEL_SPECS: ParamSpecs = { featuresCol: P.featuresCol, predictionCol: P.predictionCol };
 
 const SPECS: ParamSpecs = {
-  ...P.LINEAR_MODEL_SPECS,
+  featuresCol: P.featuresCol,
+  labelCol: P.labelCol,
+  predictionCol: P.predictionCol,
+  maxIter: P.maxIter,
+  regParam: P.regParam,
+  elasticNetParam: P.elasticNetParam,
+  tol: P.tol,
+  fitIntercept: P.fitIntercept,
+  standardization: P.standardization,
   solver: { type: 'string', doc: "the solver algorithm for optimization: 'auto', 'normal' or 'l-bfgs'", default: 'auto', oneOf: ['auto', 'normal', 'l-bfgs'] },
+  weightCol: P.weightCol,
+  aggregationDepth: P.aggregationDepth,
   loss: { type: 'string', doc: "the loss function to be optimized: 'squaredError' or 'huber'", default: 'squaredError', oneOf: ['squaredError', 'huber'] },
   epsilon: { type: 'double', doc: "the shape parameter to control the amount of robustness (> 1.0), only for loss 'huber'", default: 1.35, check: (v) => (v > 1 ? undefined : 'must be > 1.0') },
+  maxBlockSizeInMB: P.maxBlockSizeInMB,
 };
 
 /**

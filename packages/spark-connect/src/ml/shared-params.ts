@@ -34,22 +34,6 @@ export const seed = { type: 'long', doc: 'random seed' } as const satisfies Para
 export const checkpointInterval = { type: 'int', doc: 'checkpoint interval (>= 1) or -1 to disable checkpointing', default: 10 } as const satisfies ParamSpec;
 export const handleInvalid = (doc: string, d: string, oneOf: readonly string[]): ParamSpec => s(doc, d, oneOf);
 
-/** The param specs behind `LinearModelOptions`. */
-export const LINEAR_MODEL_SPECS = {
-  featuresCol,
-  labelCol,
-  predictionCol,
-  maxIter,
-  regParam,
-  elasticNetParam,
-  tol,
-  fitIntercept,
-  standardization,
-  weightCol,
-  aggregationDepth,
-  maxBlockSizeInMB,
-} as const satisfies Record<string, ParamSpec>;
-
 /** Options every regularised linear model takes (LinearRegression, LogisticRegression). */
 export interface LinearModelOptions {
   /** @default 'features' */

@@ -77,6 +77,8 @@ interface Target {
   entry: string;
   exportName: string;
   fn: string;
+  /** Source of the synthetic entry, given the module's import specifier; default: re-export `exportName`. */
+  entrySource?: (specifier: string) => string;
 }
 
 /**
@@ -96,6 +98,21 @@ export async function bundleJob(entry: string, options?: BundleOptions): Promise
  */
 export async function bundleModuleFunction(modulePath: string, exportName: string, options?: BundleOptions): Promise<JobBundle> {
   return bundleTarget({ kind: 'function', entry: modulePath, exportName, fn: 'bundleModuleFunction' }, options);
+}
+
+/**
+ * Bundle a module through an entry written by the caller, e.g. one that imports two
+ * exports of `modulePath` and default-exports a job made of them. `entrySource` gets
+ * the import specifier of `modulePath` and returns JavaScript; the entry exists only
+ * in memory, so nothing is written beside the user's module. The bundle's export is
+ * the entry's default export.
+ */
+export async function bundleGeneratedEntry(
+  modulePath: string,
+  entrySource: (specifier: string) => string,
+  options?: BundleOptions,
+): Promise<JobBundle> {
+  return bundleTarget({ kind: 'job', entry: modulePath, exportName: 'default', fn: 'bundleGeneratedEntry', entrySource }, options);
 }
 
 /**
@@ -166,7 +183,9 @@ async function runEsbuild(
   try {
     return await build({
       stdin: {
-        contents: `export { ${target.exportName} } from ${JSON.stringify(`./${rel}`)};\n`,
+        contents: target.entrySource
+          ? target.entrySource(JSON.stringify(`./${rel}`))
+          : `export { ${target.exportName} } from ${JSON.stringify(`./${rel}`)};\n`,
         resolveDir: root,
         sourcefile: SYNTHETIC_ENTRY,
         loader: 'js',

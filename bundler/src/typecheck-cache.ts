@@ -12,9 +12,19 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { cacheDir } from '@tsapply/common';
+
+/**
+ * The installed compiler's version, read from its package.json: importing `typescript`
+ * itself costs about 0.5 s, which a cache hit exists to avoid.
+ */
+let compilerVersion: string | undefined;
+function typescriptVersion(): string {
+  compilerVersion ??= (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
+  return compilerVersion;
+}
 
 interface FileStamp {
   path: string;
@@ -50,7 +60,7 @@ export function typecheckIsCached(entry: string): boolean {
   } catch {
     return false;
   }
-  if (record.compiler !== ts.version || record.entry !== entry || !Array.isArray(record.files)) return false;
+  if (record.compiler !== typescriptVersion() || record.entry !== entry || !Array.isArray(record.files)) return false;
   return record.files.every((f) => {
     const now = stamp(f.path);
     return now !== undefined && now.size === f.size && now.mtimeMs === f.mtimeMs;
@@ -61,7 +71,7 @@ export function typecheckIsCached(entry: string): boolean {
 export function recordTypecheckSuccess(entry: string, files: readonly string[]): void {
   const stamps = files.map(stamp);
   if (stamps.some((s) => s === undefined)) return; // a file vanished meanwhile: don't trust this run
-  const record: TypecheckRecord = { compiler: ts.version, entry, files: stamps as FileStamp[] };
+  const record: TypecheckRecord = { compiler: typescriptVersion(), entry, files: stamps as FileStamp[] };
   const path = recordPath(entry);
   try {
     mkdirSync(join(cacheDir(), 'typecheck'), { recursive: true });

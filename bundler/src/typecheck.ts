@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
 import { TsapplyError } from '@tsapply/common';
 import { TypecheckError, type Diagnostic } from './errors.js';
 import { displayPath } from './esbuild-messages.js';
@@ -34,6 +34,8 @@ export interface TypecheckOptions {
 }
 
 const TYPECHECK_OPTION_KEYS = ['cwd', 'cache'];
+
+type TypeScript = typeof ts;
 
 /** Declaration files parsed in earlier calls, by path; reused while their mtime is unchanged. */
 const declarationCache = new Map<string, { mtimeMs: number; file: ts.SourceFile }>();
@@ -59,7 +61,7 @@ function nodeTypesEntry(entry: string): string | undefined {
   return undefined;
 }
 
-function compilerOptions(): ts.CompilerOptions {
+function compilerOptions(ts: TypeScript): ts.CompilerOptions {
   const api = jobApiPath().replace(/\.js$/, '.d.ts');
   return {
     strict: true,
@@ -79,7 +81,7 @@ function compilerOptions(): ts.CompilerOptions {
   };
 }
 
-function toDiagnostic(d: ts.Diagnostic, cwd: string): Diagnostic {
+function toDiagnostic(ts: TypeScript, d: ts.Diagnostic, cwd: string): Diagnostic {
   const category =
     d.category === ts.DiagnosticCategory.Error
       ? 'error'
@@ -116,7 +118,10 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
     throw new TsapplyError(`Cannot type-check ${displayPath(file, cwd)}: file not found (resolved to ${file}).`, 'NOT_FOUND');
   }
   if (options.cache && typecheckIsCached(file)) return [];
-  const opts = compilerOptions();
+  // Loaded here, not at the top: the compiler takes about 0.5 s to import, which every
+  // `tsapply run` paid even when the cache above answered.
+  const ts = (await import('typescript')).default;
+  const opts = compilerOptions(ts);
   const host = ts.createCompilerHost(opts, true);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
@@ -135,7 +140,7 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
   const diagnostics = ts
     .getPreEmitDiagnostics(program)
     .filter((d) => !d.file || (!d.file.isDeclarationFile && !isInNodeModules(d.file.fileName)))
-    .map((d) => toDiagnostic(d, cwd));
+    .map((d) => toDiagnostic(ts, d, cwd));
   if (options.cache && !diagnostics.some((d) => d.category === 'error')) {
     // Lib files live inside the typescript package, whose version is part of the record.
     const read = program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf)).map((sf) => sf.fileName);

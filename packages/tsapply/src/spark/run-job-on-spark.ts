@@ -27,6 +27,7 @@ import { InvalidOptionError } from '../errors.js';
 import { DatasetWriter, OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema, inferredSchemaNote } from './infer-output-schema.js';
+import { executorPythonVersion } from './python-version.js';
 import type { JobRunOptions } from '../run-options.js';
 import { shipPayload } from './ship-payload.js';
 import { summarizeProgress, type SparkRunProgress } from './spark-progress.js';
@@ -125,6 +126,10 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
     : undefined;
   let pythonVer: string | undefined;
   try {
+    // Finding the executors' Python version runs a small Spark job; start it now so it
+    // overlaps the input plan, schema inference and the uploads (shipPayload awaits it).
+    const pythonVerProbe = executorPythonVersion(spark, options.pythonVer);
+    pythonVerProbe.catch(() => undefined); // reported where shipPayload awaits it, not as unhandled
     await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', String(batchSize));
     const { sparkInput } = await import('./spark-input.js');
     const input = await sparkInput(spark, job.input, dirname(entry));
@@ -141,7 +146,7 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
       schemaDDL: ddl,
       ...(groupColumns ? { groupColumns } : {}),
       functionName: `tsapply:${jobPath}`,
-      ...(options.pythonVer !== undefined ? { pythonVer: options.pythonVer } : {}),
+      pythonVer: pythonVerProbe,
     });
     pythonVer = shipped.plan.pythonVer;
     const result: DataFrame = groupColumns

@@ -24,8 +24,11 @@ export interface ShipOptions {
   /** Output schema as Spark DDL. */
   schemaDDL: string;
   groupColumns?: string[];
-  /** Pins the executors' Python `major.minor` (else $TSAPPLY_PYTHON_VER, else probed). */
-  pythonVer?: string;
+  /**
+   * Pins the executors' Python `major.minor` (else $TSAPPLY_PYTHON_VER, else probed), or
+   * a probe the caller started earlier with `executorPythonVersion`.
+   */
+  pythonVer?: string | Promise<string>;
   functionName: string;
 }
 
@@ -41,12 +44,17 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
   const shim = shimModule();
   const worker = await buildWorkerBundle();
   const payloadName = payloadFileName(payload.hash);
-  const { uploaded, uploadedBytes } = await ensureArtifacts(spark, [
-    { name: `pyfiles/${shim.fileName}`, data: Buffer.from(shim.source, 'utf8') },
-    { name: `files/${worker.fileName}`, data: worker.bytes },
-    { name: `files/${payloadName}`, data: () => readFile(payload.path) },
+  // The probe is a Spark job (about 1 s, mostly the session's first Python worker, which
+  // the real job then reuses) and the uploads are plain transfers: run them side by side.
+  const probe = options.pythonVer instanceof Promise ? options.pythonVer : executorPythonVersion(spark, options.pythonVer);
+  const [{ uploaded, uploadedBytes }, pythonVer] = await Promise.all([
+    ensureArtifacts(spark, [
+      { name: `pyfiles/${shim.fileName}`, data: Buffer.from(shim.source, 'utf8') },
+      { name: `files/${worker.fileName}`, data: worker.bytes },
+      { name: `files/${payloadName}`, data: () => readFile(payload.path) },
+    ]),
+    probe,
   ]);
-  const pythonVer = await executorPythonVersion(spark, options.pythonVer);
   const spec: ShimCommandSpec = {
     mode: options.mode,
     payload: { file: payloadName, sha256: payload.hash },

@@ -11,7 +11,7 @@ import * as arrow from 'apache-arrow';
 
 export interface Checksum {
   rows: number;
-  /** Σ ((row mod 1000) + 1) × distance, exact (stays below 2^53 for 3 M rows). */
+  /** Σ ((row mod 1000) + 1) × distance, exact (stays below 2^53 up to ~10^10 rows). */
   distanceWeighted: number;
   /** Σ gc_mi over rows with a known route, and the number of rows without one (NaN). */
   gcSum: number;

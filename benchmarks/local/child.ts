@@ -34,6 +34,8 @@ export interface ChildReport {
   maxRssBytes: number;
   /** Highest RSS seen by sampling every 25 ms, bytes (cross-checks maxRSS). */
   sampledPeakRssBytes: number;
+  /** RSS every 250 ms from the start of `runJob`: [ms, bytes] (shows whether memory settles). */
+  rssSeries: [number, number][];
   /** The driver thread's V8 heap and off-heap buffers at the end, bytes. */
   driverHeapUsedBytes: number;
   driverArrayBuffersBytes: number;
@@ -41,11 +43,17 @@ export interface ChildReport {
 
 const request = JSON.parse(process.argv[2] ?? '{}') as ChildRequest;
 let sampledPeak = 0;
-const sample = (): void => void (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss()));
+const rssSeries: [number, number][] = [];
+let ticks = 0;
+const start = performance.now();
+const sample = (): void => {
+  const rss = process.memoryUsage.rss();
+  sampledPeak = Math.max(sampledPeak, rss);
+  if (ticks++ % 10 === 0) rssSeries.push([Math.round(performance.now() - start), rss]);
+};
 const timer = setInterval(sample, 25);
 let firstTaskMs: number | undefined;
 let firstTaskRows = 0;
-const start = performance.now();
 const summary = await runJob(request.job, {
   workers: request.workers,
   output: request.out,
@@ -74,6 +82,7 @@ const report: ChildReport = {
   // Linux and macOS report maxRSS in kilobytes.
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
   sampledPeakRssBytes: sampledPeak,
+  rssSeries,
   driverHeapUsedBytes: mem.heapUsed,
   driverArrayBuffersBytes: mem.arrayBuffers,
 };

@@ -86,6 +86,16 @@ export interface LineChartOptions {
   seriesOrder?: readonly string[];
   logX?: boolean;
   logY?: boolean;
+  /** Mark each value with a point (default true; off for dense time series). */
+  points?: boolean;
+  /** Number format of the x axis (default `~s`, SI prefixes). */
+  xFormat?: string;
+}
+
+/** Long series names get a two-column legend, so none is cut short or runs off the chart. */
+function legendColumns(rows: readonly Record<string, unknown>[], series: string): { columns?: number } {
+  const longest = Math.max(0, ...rows.map((r) => String(r[series]).length));
+  return longest > 20 ? { columns: 2 } : {};
 }
 
 /** Lines with points, one per series (e.g. time vs context size per serializer). */
@@ -98,12 +108,12 @@ export function lineChart(rows: readonly Record<string, unknown>[], o: LineChart
     background: 'white',
     padding: 12,
     data: { values: rows.map((r) => ({ ...r })) },
-    mark: { type: 'line', point: { size: 60 }, tooltip: true },
+    mark: { type: 'line', point: o.points === false ? false : { size: 60 }, tooltip: true },
     encoding: {
-      x: { field: o.x, type: 'quantitative', title: o.xTitle, scale: { type: o.logX ? 'log' : 'linear' }, axis: { format: '~s' } },
+      x: { field: o.x, type: 'quantitative', title: o.xTitle, scale: { type: o.logX ? 'log' : 'linear' }, axis: { format: o.xFormat ?? '~s' } },
       y: { field: o.y, type: 'quantitative', title: o.yTitle, scale: { type: o.logY ? 'log' : 'linear' }, axis: { grid: true, format: '~s' } },
       color: { field: o.series, type: 'nominal', sort: o.seriesOrder ? [...o.seriesOrder] : null, scale: { scheme: 'tableau10' },
-        legend: { title: null, orient: 'top' } },
+        legend: { title: null, orient: 'top', labelLimit: 0, ...legendColumns(rows, o.series) } },
     },
     config: { view: { stroke: null } },
   } as ChartSpec;

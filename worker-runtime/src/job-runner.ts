@@ -67,10 +67,14 @@ export class JobRunner {
   private initPromise: Promise<unknown> | undefined;
   private initCount = 0;
 
-  private constructor(hash: string, bytes: Uint8Array) {
+  /** `verified`: `hash` was checked against the content address the caller expected. */
+  private constructor(hash: string, bytes: Uint8Array, verified: boolean) {
     this.hash = hash;
     this.bundleFilename = `tsapply-bundle:${hash.slice(0, 16)}.js`;
-    const decoded = decodePayload(bytes, { loadSerializer: (id, code) => loadSerializer(id, code, hash) });
+    const decoded = decodePayload(bytes, {
+      loadSerializer: (id, code) => loadSerializer(id, code, hash),
+      ...(verified ? { verifiedHash: hash } : {}),
+    });
     this.meta = decoded.meta;
     this.context = decoded.context;
     this.mapper = new BundleSourceMapper(this.bundleFilename, decoded.sourceMap);
@@ -94,7 +98,7 @@ export class JobRunner {
         'PAYLOAD_HASH_MISMATCH',
       );
     }
-    return new JobRunner(hash, bytes);
+    return new JobRunner(hash, bytes, options.expectedHash !== undefined);
   }
 
   /** Reads a payload file and loads it, verifying it hashes to `expectedHash`. */

@@ -112,7 +112,25 @@ describe('payload framing', () => {
       code: 'PAYLOAD_CONTEXT',
     });
     assert.throws(() => decodePayload(bytes, { loadSerialiser: () => null } as never), {
-      message: 'Invalid option in decodePayload(): "loadSerialiser". Valid options: loadSerializer.',
+      message: 'Invalid option in decodePayload(): "loadSerialiser". Valid options: loadSerializer, verifiedHash.',
+    });
+  });
+
+  it('with a verifiedHash, returns it as the hash and does not recompute the frame checksum', () => {
+    const bytes = encodePayload(parts, serializers.fast);
+    const hash = payloadHash(bytes);
+    assert.deepEqual(decodePayload(bytes, { verifiedHash: hash }), decodePayload(bytes));
+    // Proof that the frame checksum is skipped: zero the checksum field (32 bytes after the
+    // 32-byte header of a 4-byte id such as "fast"). Unverified, that is an error; with the
+    // hash of these very bytes, vouched for by the caller, it decodes.
+    const noChecksum = bytes.slice();
+    noChecksum.fill(0, 32 + 4, 32 + 4 + 32);
+    assert.throws(() => decodePayload(noChecksum), { name: 'PayloadError', code: 'PAYLOAD_CHECKSUM' });
+    assert.equal(decodePayload(noChecksum, { verifiedHash: payloadHash(noChecksum) }).hash, payloadHash(noChecksum));
+    assert.throws(() => decodePayload(bytes, { verifiedHash: 'ABC' }), {
+      name: 'PayloadError',
+      message: 'decodePayload() option verifiedHash must be a sha256 hex string (64 lower-case hex digits), got "ABC".',
+      code: 'INVALID_OPTION',
     });
   });
 });

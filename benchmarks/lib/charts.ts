@@ -43,17 +43,20 @@ export function groupedBarChart(rows: readonly Record<string, unknown>[], o: Gro
   const log = o.log ?? spansOrdersOfMagnitude(values);
   const seriesCount = new Set(rows.map((r) => r[o.series])).size;
   const groupCount = new Set(rows.map((r) => r[o.group])).size;
+  const width = Math.max(360, groupCount * (seriesCount * 20 + 30));
+  // A group's label may use its group's whole width.
   const x = { field: o.group, type: 'nominal' as const, sort: o.groupOrder ? [...o.groupOrder] : null, title: null,
-    axis: { labelAngle: 0, labelFontSize: 12, labelLimit: 160 } };
+    axis: { labelAngle: 0, labelFontSize: 12, labelLimit: Math.floor(width / groupCount) } };
   const xOffset = { field: o.series, type: 'nominal' as const, sort: o.seriesOrder ? [...o.seriesOrder] : null };
   const y = { field: o.value, type: 'quantitative' as const, title: o.valueTitle,
-    scale: log ? { type: 'log' as const } : { type: 'linear' as const, zero: true },
+    // Linear: headroom above the tallest bar for its rotated value label.
+    scale: log ? { type: 'log' as const } : { type: 'linear' as const, zero: true, domainMax: Math.max(...values) * 1.15 },
     // No stacking: a stacked bar starts at 0, which a log scale cannot show.
     stack: null, axis: { grid: true, format: '~s' } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: o.title, fontSize: 15, anchor: 'start' },
-    width: Math.max(360, groupCount * (seriesCount * 20 + 30)),
+    width,
     height: 300,
     background: 'white',
     padding: 12,
@@ -64,7 +67,7 @@ export function groupedBarChart(rows: readonly Record<string, unknown>[], o: Gro
         mark: { type: 'bar', tooltip: true },
         encoding: {
           color: { field: o.series, type: 'nominal', sort: o.seriesOrder ? [...o.seriesOrder] : null,
-            scale: { scheme: 'tableau10' }, legend: { title: null, orient: 'top', labelFontSize: 12, columns: Math.min(seriesCount, 8) } },
+            scale: { scheme: 'tableau10' }, legend: { title: null, orient: 'top', labelFontSize: 12, labelLimit: 0, columns: legendColumns(rows, o.series).columns ?? Math.min(seriesCount, 8) } },
         },
       },
       {

@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { groupedBarChart } from '../lib/charts.js';
+import { groupedBarChart, type ChartSpec } from '../lib/charts.js';
 import { sparkTarget } from '../lib/spark-target.js';
 import { median, mbPerSecond, verify } from '../lib/measure.js';
 import type { BenchmarkSuite, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
@@ -97,6 +97,14 @@ function checkClient(report: ClientReport, expected: Checksums): void {
   for (const [mode, m] of Object.entries(report.modes)) {
     verify(`spark-client/${report.client}/${mode}`, checksumProblem(expected, m.checksums));
   }
+}
+
+/** The rows/s bar chart (exported to redraw a report from its latest.json). */
+export function throughputChart(figures: readonly { path: string; rowsPerS: number }[], rows: number): ChartSpec {
+  return groupedBarChart(
+    figures.map((f) => ({ result: `${fmt(rows / 1e6)}M rows × 5 columns`, path: f.path, rowsPerS: Math.round(f.rowsPerS) })),
+    { title: 'Spark Connect result throughput', group: 'result', series: 'path', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', log: false },
+  );
 }
 
 export const suite: BenchmarkSuite = {
@@ -198,10 +206,7 @@ export const suite: BenchmarkSuite = {
             {
               name: 'throughput',
               caption: `Rows per second fetching ${fmt(rows)} rows (higher is better)`,
-              spec: groupedBarChart(
-                figures.map((f) => ({ result: `${fmt(rows / 1e6)}M rows × 5 columns`, path: f.path, rowsPerS: Math.round(f.rowsPerS) })),
-                { title: 'Spark Connect result throughput', group: 'result', series: 'path', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', log: false },
-              ),
+              spec: throughputChart(figures, rows),
             },
           ],
           tables: [throughput],

@@ -12,7 +12,7 @@
  * Figures are medians over the runs with min and max.
  */
 import { performance } from 'node:perf_hooks';
-import { groupedBarChart } from '../lib/charts.js';
+import { groupedBarChart, type ChartSpec } from '../lib/charts.js';
 import { median, verify } from '../lib/measure.js';
 import type { BenchmarkSuite, ReportSection, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
 import type { DataFrame } from 'tsapply';
@@ -62,7 +62,7 @@ function envRuns(): number | undefined {
 /** Input partitions: two per core of local[2], so one slow task does not decide a run. */
 const PARTITIONS = 4;
 
-interface ThroughputFigure {
+export interface ThroughputFigure {
   workload: WorkloadName;
   variant: VariantName;
   rows: number;
@@ -288,6 +288,14 @@ function contextTable(figs: ContextStartupFigures[]): ReportTable {
   };
 }
 
+/** The rows/s bar chart at one input size (exported to redraw a report from its latest.json). */
+export function throughputChart(figures: readonly ThroughputFigure[], rows: number): ChartSpec {
+  return groupedBarChart(
+    figures.filter((f) => f.rows === rows).map((f) => ({ workload: WORKLOAD_SHORT[f.workload], variant: VARIANT_SHORT[f.variant], rowsPerS: Math.round(f.rowsPerS) })),
+    { title: `Spark mapInArrow throughput, ${fmtRows(rows)} rows`, group: 'workload', series: 'variant', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', seriesOrder: VARIANTS.map((v) => VARIANT_SHORT[v]), log: true },
+  );
+}
+
 export const suite: BenchmarkSuite = {
   name: 'spark',
   title: 'Spark benchmarks: tsapply vs PySpark vs Spark SQL',
@@ -343,10 +351,7 @@ export const suite: BenchmarkSuite = {
         charts: sizes.map((rows) => ({
           name: `throughput-${fmtRows(rows).toLowerCase()}`,
           caption: `Rows per second at ${fmtRows(rows)} rows (higher is better, log scale)`,
-          spec: groupedBarChart(
-            figures.filter((f) => f.rows === rows).map((f) => ({ workload: WORKLOAD_SHORT[f.workload], variant: VARIANT_SHORT[f.variant], rowsPerS: Math.round(f.rowsPerS) })),
-            { title: `Spark mapInArrow throughput, ${fmtRows(rows)} rows`, group: 'workload', series: 'variant', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', seriesOrder: VARIANTS.map((v) => VARIANT_SHORT[v]), log: true },
-          ),
+          spec: throughputChart(figures, rows),
         })),
         tables: [...sizes.map((rows) => throughputTable(all, figures, rows)), ...(sizes.length > 1 ? [growthTable(all, figures, sizes)] : [])],
       },

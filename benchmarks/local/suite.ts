@@ -131,7 +131,8 @@ async function measure(
   rmSync(out, { recursive: true, force: true });
   const rowsPerS = inputRows / (report.elapsedMs / 1000);
   const steadyMs = report.elapsedMs - report.firstTaskMs;
-  const steadyRowsPerS = steadyMs > 0 ? (inputRows - report.firstTaskRows) / (steadyMs / 1000) : rowsPerS;
+  // A small input can be done by the first task; then there is no "after start-up" to measure.
+  const steadyRowsPerS = steadyMs > 0 && inputRows > report.firstTaskRows ? (inputRows - report.firstTaskRows) / (steadyMs / 1000) : rowsPerS;
   log(
     `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, ${fmtRate(steadyRowsPerS)} after start-up ` +
       `(${fmt(report.firstTaskMs)} ms), peak RSS ${fmt(mb(report.maxRssBytes))} MB — output checked`,
@@ -219,7 +220,8 @@ function memorySection(figures: RunFigure[], sizes: Sizes): { section: ReportSec
       heading: 'Peak memory vs input size',
       text:
         `Peak resident set (\`process.resourceUsage().maxRSS\`) of a fresh process running the job with 2 workers over ${fmt(oneX)} and ${fmt(tenX)} flights: ` +
-        'the driver and both worker threads share the process, so this is everything the engine holds. ' +
+        'the driver and both worker threads share the process, so this is everything the engine holds. It is the kernel\'s ' +
+        'high-water mark, which also catches spikes too brief for the RSS-over-time samples, so that chart can stay below the table. ' +
         `${sizes.memoryRuns} run(s) per size and flag setting; median (min–max). ` +
         'The engine streams: the input is read in record batches, at most 2 tasks per worker are in flight and each part file is ' +
         'written as results arrive, so the peak does not follow the input size. What it does follow is time: for the first seconds ' +

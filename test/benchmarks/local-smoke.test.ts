@@ -1,0 +1,74 @@
+/**
+ * Smoke test of the embedded-engine benchmark: the quick suite runs the real jobs on
+ * small prefixes of the flights file in fresh processes, checks their outputs and writes
+ * its report with every chart. Never asserts on timings; memory figures are only checked
+ * to be present and plausible (a process has some RSS), not compared.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checksumProblem, type Checksum } from '../../benchmarks/local/checksum.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('benchmarks: quick embedded-engine suite on small inputs', () => {
+  let out: string;
+  let run: ReturnType<typeof spawnSync>;
+
+  before(() => {
+    out = mkdtempSync(join(tmpdir(), 'tsapply-bench-local-'));
+    run = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/run.ts', 'local', '--quick', '--scale', '0.2', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('exits 0 after checking every output', () => {
+    assert.equal(run.status, 0, `stderr:\n${run.stderr}`);
+    // The progress log (stderr) has one line per measurement, written after its output was checked.
+    const checked = String(run.stderr).match(/— output checked$/gm) ?? [];
+    // quick: 2 jobs × 2 worker counts × 1 run, then the CPU job at 2 sizes for memory
+    assert.equal(checked.length, 6, String(run.stderr));
+    assert.doesNotMatch(String(run.stdout), /\|0 \(0–0\)|∞×/, 'a rate of 0 rows/s or an infinite speedup in the tables');
+  });
+
+  it('writes the report with its tables and every chart it links', () => {
+    const md = readFileSync(join(out, 'local.md'), 'utf8');
+    for (const heading of ['## Headline', '## Rows per second vs workers', '## Peak memory vs input size']) assert.ok(md.includes(heading), `missing ${heading}`);
+    const charts = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]);
+    assert.deepEqual(charts, ['local-rows-per-second.svg', 'local-memory.svg', 'local-memory-over-time.svg']);
+    for (const c of charts) assert.match(readFileSync(join(out, c!), 'utf8'), /^<\?xml[^>]*>\s*<svg [\s\S]*<\/svg>\s*$/);
+  });
+
+  it('keeps an RSS series for every memory run in latest.json', () => {
+    const latest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    const memory = latest.suites.local.memory as { job: string; flags: string; inputRows: number; report: { maxRssBytes: number; rssSeries: [number, number][] } }[];
+    assert.deepEqual(memory.map((m) => `${m.job}/${m.flags}/${m.inputRows}`), ['cpu-bound/default/4000', 'cpu-bound/default/40000']);
+    for (const m of memory) {
+      assert.ok(m.report.rssSeries.length >= 1);
+      assert.ok(m.report.rssSeries.every(([ms, bytes]) => ms >= 0 && bytes > 0 && bytes <= m.report.maxRssBytes));
+    }
+  });
+});
+
+describe('benchmarks: the embedded-engine correctness gate', () => {
+  const expected: Checksum = { rows: 3000, distanceWeighted: 123456, gcSum: 1000.5, gcNaN: 2, trackSum: 1100.25 };
+
+  it('accepts an equal checksum and sums of doubles within rounding', () => {
+    assert.equal(checksumProblem(expected, { ...expected }), undefined);
+    assert.equal(checksumProblem(expected, { ...expected, gcSum: 1000.5 * (1 + 1e-12) }), undefined);
+  });
+
+  it('names a lost row, a reordering and a wrong computed column', () => {
+    assert.equal(checksumProblem(expected, { ...expected, rows: 2999 }), 'expected 3000 output rows, got 2999');
+    assert.match(checksumProblem(expected, { ...expected, distanceWeighted: 123457 })!, /rows lost, duplicated or out of order$/);
+    assert.equal(checksumProblem(expected, { ...expected, gcNaN: 3 }), 'expected 2 rows with an unknown airport, got 3');
+    assert.equal(checksumProblem(expected, { ...expected, gcSum: 1001 }), 'sum of gc_mi expected 1000.5, got 1001');
+    assert.equal(checksumProblem(expected, { ...expected, trackSum: 1 }), 'sum of track_mi expected 1100.25, got 1');
+  });
+});

@@ -4,49 +4,35 @@
  * its report with every chart. Never asserts on timings; memory figures are only checked
  * to be present and plausible (a process has some RSS), not compared.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumProblem, type Checksum } from '../../benchmarks/local/checksum.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { quickSuiteRun } from './quick-suite.js';
 
 describe('benchmarks: quick embedded-engine suite on small inputs', () => {
-  let out: string;
-  let run: ReturnType<typeof spawnSync>;
-
-  before(() => {
-    out = mkdtempSync(join(tmpdir(), 'tsapply-bench-local-'));
-    run = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/run.ts', 'local', '--quick', '--scale', '0.2', '--out', out], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-  });
-  after(() => rmSync(out, { recursive: true, force: true }));
+  const suite = quickSuiteRun('local', 0.2);
 
   it('exits 0 after checking every output', () => {
-    assert.equal(run.status, 0, `stderr:\n${run.stderr}`);
+    assert.equal(suite.run.status, 0, `stderr:\n${suite.run.stderr}`);
     // The progress log (stderr) has one line per measurement, written after its output was checked.
-    const checked = String(run.stderr).match(/— output checked$/gm) ?? [];
+    const checked = String(suite.run.stderr).match(/— output checked$/gm) ?? [];
     // quick: 2 jobs × 2 worker counts × 1 run, then the CPU job at 2 sizes for memory
-    assert.equal(checked.length, 6, String(run.stderr));
-    assert.doesNotMatch(String(run.stdout), /\|0 \(0–0\)|∞×/, 'a rate of 0 rows/s or an infinite speedup in the tables');
+    assert.equal(checked.length, 6, String(suite.run.stderr));
+    assert.doesNotMatch(String(suite.run.stdout), /\|0 \(0–0\)|∞×/, 'a rate of 0 rows/s or an infinite speedup in the tables');
   });
 
   it('writes the report with its tables and every chart it links', () => {
-    const md = readFileSync(join(out, 'local.md'), 'utf8');
+    const md = readFileSync(join(suite.out, 'local.md'), 'utf8');
     for (const heading of ['## Headline', '## Rows per second vs workers', '## Peak memory vs input size']) assert.ok(md.includes(heading), `missing ${heading}`);
     const charts = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]);
     assert.deepEqual(charts, ['local-rows-per-second.svg', 'local-memory.svg', 'local-memory-over-time.svg']);
-    for (const c of charts) assert.match(readFileSync(join(out, c!), 'utf8'), /^<\?xml[^>]*>\s*<svg [\s\S]*<\/svg>\s*$/);
+    for (const c of charts) assert.match(readFileSync(join(suite.out, c!), 'utf8'), /^<\?xml[^>]*>\s*<svg [\s\S]*<\/svg>\s*$/);
   });
 
   it('keeps an RSS series for every memory run in latest.json', () => {
-    const latest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    const latest = JSON.parse(readFileSync(join(suite.out, 'latest.json'), 'utf8'));
     const memory = latest.suites.local.memory as { job: string; flags: string; inputRows: number; report: { maxRssBytes: number; rssSeries: [number, number][] } }[];
     assert.deepEqual(memory.map((m) => `${m.job}/${m.flags}/${m.inputRows}`), ['cpu-bound/default/4000', 'cpu-bound/default/40000']);
     for (const m of memory) {

@@ -3,11 +3,9 @@
  * inputs and writes its report, and the correctness gate refuses a wrong answer. Never
  * asserts on timings.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializers, type Serializer } from '@tsapply/common';
 import { BenchmarkCorrectnessError, PROFILES, median } from '../../benchmarks/lib/measure.js';
@@ -15,47 +13,36 @@ import { findDifference, jsonProjection } from '../../benchmarks/lib/deep-compar
 import { measureCandidate } from '../../benchmarks/serializers/suite.js';
 import { naturalBytes, numericModel } from '../../benchmarks/serializers/payloads.js';
 import { parseBenchArgs } from '../../benchmarks/run.js';
+import { quickSuiteRun } from './quick-suite.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const LABELS = ['fast', 'compressed', 'zstd', 'json', 'v8', 'custom json-gzip'];
 const PAYLOADS = ['numeric-model', 'text-lookup', 'nested-records', 'bundles'];
 
 describe('benchmarks: quick serializer suite on tiny inputs', () => {
-  let out: string;
-  let run: ReturnType<typeof spawnSync>;
-
-  before(() => {
-    out = mkdtempSync(join(tmpdir(), 'tsapply-bench-'));
-    run = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/run.ts', 'serializers', '--quick', '--scale', '0.01', '--out', out], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-  });
-  after(() => rmSync(out, { recursive: true, force: true }));
+  const suite = quickSuiteRun('serializers', 0.01);
 
   it('exits 0 and prints the tables', () => {
-    assert.equal(run.status, 0, `stderr:\n${run.stderr}`);
-    assert.match(String(run.stdout), /== Serializer benchmarks ==/);
-    assert.match(String(run.stdout), /\|payload +\|serializer +\|encode MB\/s/);
+    assert.equal(suite.run.status, 0, `stderr:\n${suite.run.stderr}`);
+    assert.match(String(suite.run.stdout), /== Serializer benchmarks ==/);
+    assert.match(String(suite.run.stdout), /\|payload +\|serializer +\|encode MB\/s/);
   });
 
   it('writes the markdown report with every chart it links', () => {
-    const md = readFileSync(join(out, 'serializers.md'), 'utf8');
+    const md = readFileSync(join(suite.out, 'serializers.md'), 'utf8');
     for (const heading of ['# Serializer benchmarks', '## Encode, decode and size', '## Payload framing end to end']) {
       assert.ok(md.includes(heading), `missing ${heading}`);
     }
     const charts = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]);
     assert.deepEqual(charts, ['serializers-encode.svg', 'serializers-decode.svg', 'serializers-bytes.svg', 'serializers-framing.svg']);
     for (const c of charts) {
-      const svg = readFileSync(join(out, c!), 'utf8');
+      const svg = readFileSync(join(suite.out, c!), 'utf8');
       assert.match(svg, /^<\?xml[^>]*>\s*<svg /);
       assert.ok(svg.includes('</svg>'));
     }
   });
 
   it('writes latest.json with a figure for every serializer × payload', () => {
-    const latest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    const latest = JSON.parse(readFileSync(join(suite.out, 'latest.json'), 'utf8'));
     assert.equal(latest.settings.mode, 'quick');
     const figures = latest.suites.serializers.figures as { serializer: string; payload: string; encodedBytes: number; encode: { samplesMs: number[] } }[];
     assert.deepEqual(

@@ -1,8 +1,8 @@
 /** `tsapply run <job.ts>`: runs a job on the embedded engine. */
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
-import { runJob, type RunSummary } from '../engine/local-engine.js';
-import { OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
+import type { RunSummary } from '../engine/local-engine.js';
+import { OUTPUT_FORMATS } from '../io/output-formats.js';
 import type { JobRunOptions, RunOptions } from '../run-options.js';
 import type { CommandModule } from './command-module.js';
 import { nonNegativeInteger, oneOf, positiveInteger } from './parse-options.js';
@@ -47,6 +47,8 @@ async function runLocally(job: string, shared: JobRunOptions, flags: RunFlags, s
   try {
     const options: RunOptions = { ...shared, onProgress: (p) => progress.update(p) };
     if (flags.workers !== undefined) options.workers = positiveInteger('--workers', flags.workers);
+    // Loaded on use: `--remote` runs never need the embedded engine (piscina, parquet-wasm).
+    const { runJob } = await import('../engine/local-engine.js');
     return await runJob(job, options);
   } finally {
     progress.stop();

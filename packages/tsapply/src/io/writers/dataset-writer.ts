@@ -21,7 +21,7 @@ import { createJsonlPartWriter } from './jsonl-writer.js';
 import { createParquetPartWriter } from './parquet-writer.js';
 import type { PartWriter, PartWriterFactory } from './part-writer.js';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['parquet', 'csv', 'jsonl', 'arrow'];
+export { OUTPUT_FORMATS } from '../output-formats.js';
 
 const FACTORIES: Record<OutputFormat, { ext: string; create: PartWriterFactory }> = {
   parquet: { ext: 'parquet', create: createParquetPartWriter },

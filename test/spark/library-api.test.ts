@@ -17,6 +17,15 @@ after(async () => {
   await spark?.stop();
 });
 
+describe('the executors\' Python version', () => {
+  it('is found from a wrong first guess with tsapply\'s error hook installed (the hook must not hide the mismatch)', async () => {
+    const { probeExecutorPythonVersion } = await import('../../packages/tsapply/dist/spark/python-version.js');
+    const right = await probeExecutorPythonVersion(spark);
+    const wrong = right === '3.10' ? '3.12' : '3.10';
+    assert.equal(await probeExecutorPythonVersion(spark, wrong), right);
+  });
+});
+
 describe('mapInArrow', () => {
   it('runs an exported function on every partition with a declared schema', async () => {
     const out = await spark.range(0, 10, 1, 3).mapInArrow(double, { schema: 'id bigint, twice bigint' });

@@ -16,10 +16,13 @@ export class FunctionLocationError extends TsapplyError {
  */
 export class ExecutorSetupError extends TsapplyError {
   readonly reason: string;
+  /** For `PYTHON_VERSION_MISMATCH`: the executors' Python `major.minor`, when Spark named it. */
+  readonly workerPythonVersion: string | undefined;
 
-  constructor(message: string, reason: string) {
+  constructor(message: string, reason: string, workerPythonVersion?: string) {
     super(message, 'EXECUTOR_SETUP');
     this.reason = reason;
+    this.workerPythonVersion = workerPythonVersion;
   }
 }
 

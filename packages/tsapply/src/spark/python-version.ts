@@ -15,7 +15,7 @@ import { CommonInlineUserDefinedFunctionSchema, unparsedType } from '@tsapply/sp
 import type { SparkSession } from '@tsapply/spark-connect';
 import { EVAL_TYPE_MAP_ARROW_ITER } from './udf-plan.js';
 import { ExecutorSetupError } from './errors.js';
-import { executorSetupProblem } from './translate-error.js';
+import { executorSetupProblem, workerVersionFromMismatch } from './translate-error.js';
 
 /** Environment variable that pins the executors' Python version (`3.11`). */
 export const PYTHON_VER_ENV = 'TSAPPLY_PYTHON_VER';
@@ -44,21 +44,19 @@ export function executorPythonVersion(spark: SparkSession, override?: string): P
   const key = spark.client.address;
   let pending = cache.get(key);
   if (pending === undefined) {
-    pending = probe(spark);
+    pending = probeExecutorPythonVersion(spark);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
   return pending;
 }
 
-/** Parses the worker's version out of a `[PYTHON_VERSION_MISMATCH]` message. */
-export function workerVersionFromMismatch(message: string): string | undefined {
-  const m = /worker has different version:?\s*\(?(\d+),\s*(\d+)\)?/.exec(message) ?? /worker has different version:?\s*(\d+)\.(\d+)/.exec(message);
-  return m ? `${m[1]}.${m[2]}` : undefined;
-}
-
-async function probe(spark: SparkSession): Promise<string> {
-  let guess = FIRST_GUESS;
+/**
+ * Runs the probe from `firstGuess` (exported for tests: the test server's Python is the
+ * usual first guess, so only a wrong one exercises the retry).
+ */
+export async function probeExecutorPythonVersion(spark: SparkSession, firstGuess = FIRST_GUESS): Promise<string> {
+  let guess = firstGuess;
   const tried: string[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     tried.push(guess);
@@ -66,10 +64,11 @@ async function probe(spark: SparkSession): Promise<string> {
       await probePlan(spark, guess).collect();
       return guess;
     } catch (e) {
-      const message = String((e as { serverMessage?: string }).serverMessage ?? (e as Error)?.message ?? e);
-      const setup = executorSetupProblem(message);
-      if (setup) throw setup;
-      const found = message.includes('PYTHON_VERSION_MISMATCH') ? workerVersionFromMismatch(message) : undefined;
+      // With `tsapply` imported, SparkSession's error hook has already turned Spark's error
+      // into an ExecutorSetupError (carrying the worker's version); without it, the raw text.
+      if (e instanceof ExecutorSetupError && e.reason !== 'PYTHON_VERSION_MISMATCH') throw e;
+      const found =
+        e instanceof ExecutorSetupError ? e.workerPythonVersion : mismatchVersionIn(String((e as { serverMessage?: string }).serverMessage ?? (e as Error)?.message ?? e));
       if (found === undefined) throw e;
       guess = found;
     }
@@ -78,6 +77,13 @@ async function probe(spark: SparkSession): Promise<string> {
     `Could not determine the Python version of the Spark executors (tried ${tried.join(', ')}). Set ${PYTHON_VER_ENV}=<major.minor> to the executors' Python version.`,
     'PYTHON_VER_UNKNOWN',
   );
+}
+
+/** The worker's version in a raw `[PYTHON_VERSION_MISMATCH]` text; throws other executor-setup problems. */
+function mismatchVersionIn(message: string): string | undefined {
+  const setup = executorSetupProblem(message);
+  if (setup) throw setup;
+  return message.includes('PYTHON_VERSION_MISMATCH') ? workerVersionFromMismatch(message) : undefined;
 }
 
 function probePlan(spark: SparkSession, pythonVer: string) {

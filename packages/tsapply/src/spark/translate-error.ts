@@ -79,13 +79,20 @@ export function executorSetupProblem(text: string): ExecutorSetupError | undefin
 /** `PYTHON_VERSION_MISMATCH` after the probe (e.g. a wrong TSAPPLY_PYTHON_VER). */
 function pythonMismatch(text: string, pythonVer: string | undefined): ExecutorSetupError | undefined {
   if (!text.includes('PYTHON_VERSION_MISMATCH')) return undefined;
-  const m = /worker has different version:?\s*\(?(\d+),\s*(\d+)\)?/.exec(text);
-  const worker = m ? `${m[1]}.${m[2]}` : 'another version';
+  const found = workerVersionFromMismatch(text);
+  const worker = found ?? 'another version';
   return new ExecutorSetupError(
     `The Spark executors run Python ${worker}, but the job was planned for Python ${pythonVer ?? '(unknown)'}. ` +
       `Unset TSAPPLY_PYTHON_VER to let tsapply detect the version, or set it to ${worker}.`,
     'PYTHON_VERSION_MISMATCH',
+    found,
   );
+}
+
+/** Parses the worker's version out of a `[PYTHON_VERSION_MISMATCH]` message. */
+export function workerVersionFromMismatch(message: string): string | undefined {
+  const m = /worker has different version:?\s*\(?(\d+),\s*(\d+)\)?/.exec(message) ?? /worker has different version:?\s*(\d+)\.(\d+)/.exec(message);
+  return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
 /** Source roots of bundles shipped by this process, newest last (for errors met in plain DataFrame actions). */

@@ -8,7 +8,7 @@
  * to stderr, which the shim copies to the executor log and keeps the tail of for
  * crash reports. The process exits when stdin closes (the Python worker exited).
  */
-import { JobRunner } from '../job-runner.js';
+import { getRunnerFromFile } from '../runner-cache.js';
 import { runTaskServer } from './task-server.js';
 
 function main(): void {
@@ -28,7 +28,8 @@ function main(): void {
     input: process.stdin,
     output: out,
     write,
-    loadRunner: (path, sha256) => JobRunner.fromFile(path, sha256),
+    // The shared LRU cache: a long-lived executor worker serves job after job.
+    loadRunner: getRunnerFromFile,
   }).then(
     () => process.exit(0),
     (e: unknown) => {

@@ -31,7 +31,10 @@ export interface TaskServerOptions {
   output: Writable;
   /** The output stream's original write function (see `WorkerMessageWriter`). */
   write?: (chunk: Uint8Array) => boolean;
-  /** Loads (and verifies) a payload; called once per distinct sha256. */
+  /**
+   * Loads (and verifies) a payload. Called for every task: the loader caches (the worker
+   * process passes `getRunnerFromFile`, which keeps the few most recent payloads).
+   */
   loadRunner: (path: string, sha256: string) => Promise<TaskRunner>;
 }
 
@@ -51,20 +54,8 @@ interface TaskState {
 /** Runs until the input ends. Rejects only on protocol violations or a broken output. */
 export async function runTaskServer(options: TaskServerOptions): Promise<void> {
   const writer = new WorkerMessageWriter(options.output, options.write);
-  const runners = new Map<string, Promise<TaskRunner>>();
   const schemas = new Map<string, Schema>();
   let task: TaskState | undefined;
-
-  const getRunner = (start: StartMessage): Promise<TaskRunner> => {
-    let runner = runners.get(start.payload.sha256);
-    if (runner === undefined) {
-      runner = options.loadRunner(start.payload.path, start.payload.sha256);
-      runners.set(start.payload.sha256, runner);
-      // A payload that failed to load may succeed later (e.g. the file arrives): retry next time.
-      runner.catch(() => runners.delete(start.payload.sha256));
-    }
-    return runner;
-  };
 
   const fail = async (t: TaskState, e: unknown): Promise<void> => {
     t.failed = true;
@@ -88,7 +79,7 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           key: undefined,
         };
         try {
-          task.runner = await getRunner(message);
+          task.runner = await options.loadRunner(message.payload.path, message.payload.sha256);
           if (message.schema !== null) {
             let schema = schemas.get(message.schema);
             if (schema === undefined) schemas.set(message.schema, (schema = parseDDL(message.schema)));

@@ -19,13 +19,7 @@ export function isSerializedError(e: unknown): e is SerializedError {
  */
 export function reviveTaskError(e: unknown): Error {
   if (isSerializedError(e)) {
-    const err = deserializeError(e);
-    // Fields a class's constructor does not know (e.g. `partition` on a schema
-    // mismatch) are restored too, so nothing set in the worker is lost.
-    for (const [k, v] of Object.entries(e.fields)) {
-      if (!(k in err)) Object.defineProperty(err, k, { value: v, enumerable: true, configurable: true, writable: true });
-    }
-    return err;
+    return deserializeError(e);
   }
   return e instanceof Error ? e : new Error(String(e));
 }

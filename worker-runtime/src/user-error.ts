@@ -90,9 +90,7 @@ export function toResultError(e: unknown, partition: number): unknown {
   if (e.code === 'SCHEMA_MISMATCH') {
     const src = e as unknown as SchemaMismatchError;
     const fields = { column: src.column, expected: src.expected, actual: src.actual, rowIndex: src.rowIndex, partition };
-    const err = new SchemaMismatchError(message, fields);
-    if (!('partition' in err)) Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
-    return err;
+    return new SchemaMismatchError(message, fields);
   }
   const err = new TsapplyError(message, e.code);
   Object.defineProperty(err, 'partition', { value: partition, enumerable: true });

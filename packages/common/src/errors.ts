@@ -36,16 +36,19 @@ export class SchemaMismatchError extends TsapplyError {
   readonly actual: string | undefined;
   /** 0-based row index within the returned result, when known. */
   readonly rowIndex: number | undefined;
+  /** The partition whose result did not fit, when the error comes from a task. */
+  readonly partition: number | undefined;
 
   constructor(
     message: string,
-    fields: { column?: string; expected?: string; actual?: string; rowIndex?: number } = {},
+    fields: { column?: string; expected?: string; actual?: string; rowIndex?: number; partition?: number } = {},
   ) {
     super(message, 'SCHEMA_MISMATCH');
     this.column = fields.column;
     this.expected = fields.expected;
     this.actual = fields.actual;
     this.rowIndex = fields.rowIndex;
+    this.partition = fields.partition;
   }
 }
 
@@ -226,6 +229,11 @@ export function deserializeError(obj: unknown): Error {
     err = factory(s);
     // The message may have been built with context the constructor cannot recompute.
     if (err.message !== s.message) Object.defineProperty(err, 'message', { value: s.message, configurable: true, writable: true });
+    // Fields the constructor does not take (e.g. `partition` on a schema mismatch) are
+    // restored too, so nothing set where the error was thrown is lost on the way.
+    for (const [k, v] of Object.entries(s.fields)) {
+      if (!(k in err)) Object.defineProperty(err, k, { value: v, enumerable: true, configurable: true, writable: true });
+    }
   } else {
     // An unregistered tsapply error class (kept branded, with its code) or a foreign error.
     err = s.tsapply ? new TsapplyError(s.message, s.code) : new Error(s.message);

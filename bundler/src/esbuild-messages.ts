@@ -82,12 +82,15 @@ export function toProblem(m: Message, ctx: MessageContext): BundleProblem {
     };
   }
   if (noExport && loc?.file === SYNTHETIC_ENTRY) {
+    // The import that failed names what is missing: a generated entry (mapInArrow) may
+    // import a named function or `init` export, not only the default.
+    const missing = noExport[2]!;
     const text =
-      ctx.kind === 'job'
-        ? 'No default export. A job file must `export default defineJob({ ... })`.'
-        : ctx.kind === 'serializer'
-          ? 'No default export. A serializer module must `export default { id, serialize, deserialize }`.'
-          : `No export named "${ctx.exportName}".`;
+      missing !== 'default' || ctx.kind === 'function'
+        ? `No export named "${missing}".`
+        : ctx.kind === 'job'
+          ? 'No default export. A job file must `export default defineJob({ ... })`.'
+          : 'No default export. A serializer module must `export default { id, serialize, deserialize }`.';
     return { kind: 'missing-export', file: ctx.entryDisplay, text };
   }
   if (/^(Expected|Unexpected|Unterminated|Syntax error|Invalid|The constant|Cannot use|Multiple exports|The symbol)/.test(m.text)) {

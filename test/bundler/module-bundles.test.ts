@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bundleModuleFunction, bundleSerializerModule } from '@tsapply/bundler';
+import { bundleGeneratedEntry, bundleModuleFunction, bundleSerializerModule } from '@tsapply/bundler';
 import { evaluate } from './helpers.js';
 
 const transforms = 'test/fixtures/bundler/lib/transforms.ts';
@@ -22,6 +22,14 @@ describe('bundleModuleFunction', () => {
     const b = await bundleModuleFunction(transforms, 'medianOf');
     assert.deepEqual(b.packages.map((p) => p.name), ['simple-statistics']);
     assert.deepEqual((evaluate(b) as (rows: { x: number }[]) => unknown)([{ x: 1 }, { x: 5 }, { x: 3 }]), { median: 3 });
+  });
+
+  it('names the missing export of a generated entry (not "No default export")', async () => {
+    const entry = (spec: string) => `import { addOne, missingInit } from ${spec};\nexport default { apply: addOne, init: missingInit };\n`;
+    await assert.rejects(bundleGeneratedEntry(transforms, entry), {
+      name: 'BundleError',
+      message: `Cannot bundle ${transforms}:\n  ${transforms}: ERROR: No export named "missingInit".`,
+    });
   });
 
   it('rejects an export the module does not have, and names that are not identifiers', async () => {

@@ -4,12 +4,10 @@
  * `json` — the JSON projection of the value (`jsonProjection`), for serializers built on
  * JSON, which cannot carry those types (the report says so next to their figures).
  */
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
-import * as common from '@tsapply/common';
-import { serializers, validateSerializer, type Serializer } from '@tsapply/common';
+import { createCompressedSerializer, createZstdSerializer, serializers, validateSerializer, type Serializer } from '@tsapply/common';
 import { bundleSerializerModule } from '@tsapply/bundler';
 import { evaluateCommonJs } from '@tsapply/worker-runtime';
 
@@ -28,22 +26,6 @@ export interface Candidate {
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(HERE, '..', '..');
 export const CUSTOM_SERIALIZER_PATH = join(HERE, 'custom-json-gzip.ts');
-
-interface ZstdFactory {
-  createZstdSerializer(options?: { level?: number; decoder?: 'auto' | 'wasm' | 'js' }): Serializer;
-}
-
-/**
- * `createZstdSerializer` from `@tsapply/common` once it is exported there; until then
- * from common's built `dist/` file directly (the package's exports map hides it).
- */
-export async function zstdFactory(): Promise<ZstdFactory> {
-  const fromIndex = (common as unknown as Partial<ZstdFactory>).createZstdSerializer;
-  if (typeof fromIndex === 'function') return { createZstdSerializer: fromIndex };
-  const require = createRequire(import.meta.url);
-  const dist = join(dirname(require.resolve('@tsapply/common')), 'serializers', 'zstd.js');
-  return (await import(pathToFileURL(dist).href)) as ZstdFactory;
-}
 
 /** A custom serializer loaded exactly as `tsapply run --serializer <module>` loads one: bundled, evaluated, validated. */
 export async function loadCustomSerializer(path: string): Promise<Serializer> {
@@ -70,7 +52,6 @@ export const JSON_LOSES = 'typed arrays→objects, Map/Set→{}, Date→string, 
 
 /** The candidates in report order: built-ins first, then the baselines and the custom module. */
 export async function candidates(): Promise<Candidate[]> {
-  const { createZstdSerializer } = await zstdFactory();
   return [
     { label: 'fast', serializer: serializers.fast, oracle: 'exact', loses: 'nothing', builtin: true },
     { label: 'compressed', serializer: serializers.compressed, oracle: 'exact', loses: 'nothing', builtin: true },
@@ -86,10 +67,9 @@ export async function candidates(): Promise<Candidate[]> {
  * pure-JS decoders that executors fall back to (lz4js for `compressed`, fzstd for `zstd`).
  */
 export async function variants(): Promise<Candidate[]> {
-  const { createZstdSerializer } = await zstdFactory();
   const exact = (label: string, serializer: Serializer): Candidate => ({ label, serializer, oracle: 'exact', loses: 'nothing', builtin: true });
   return [
-    exact('compressed, lz4js decoder', common.createCompressedSerializer({ lz4: 'js' })),
+    exact('compressed, lz4js decoder', createCompressedSerializer({ lz4: 'js' })),
     exact('zstd-3 (default)', createZstdSerializer({ level: 3 })),
     exact('zstd-9', createZstdSerializer({ level: 9 })),
     exact('zstd-15', createZstdSerializer({ level: 15 })),

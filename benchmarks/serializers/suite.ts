@@ -4,12 +4,12 @@
  * encoded bytes; then payload framing end to end (`encodePayload` / `decodePayload`) at
  * growing context sizes. Ratios vs `fast` are medians from this same run.
  */
-import { decodePayload, encodePayload, resolveSerializer, type PayloadParts, type Serializer } from '@tsapply/common';
+import { createZstdSerializer, decodePayload, encodePayload, resolveSerializer, type PayloadParts, type Serializer } from '@tsapply/common';
 import { groupedBarChart, lineChart } from '../lib/charts.js';
 import { findDifference, jsonProjection } from '../lib/deep-compare.js';
 import { measureSync, mbPerSecond, ratio, verify, type Measurement, type MeasureProfile } from '../lib/measure.js';
 import type { BenchmarkSuite, ReportSection, SuiteContext, SuiteResult } from '../lib/suite.js';
-import { candidates, JSON_LOSES, variants, zstdFactory, type Candidate } from './candidates.js';
+import { candidates, JSON_LOSES, variants, type Candidate } from './candidates.js';
 import { buildPayloads, gaussian, type Payload } from './payloads.js';
 
 interface SerializerFigure {
@@ -195,7 +195,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   }
 
   const sizesMB = ctx.scale < 1 ? [1] : quick ? [1, 50] : [1, 50, 500];
-  const { createZstdSerializer } = await zstdFactory();
   const framingSerializers: Serializer[] = [resolveSerializer('fast'), resolveSerializer('compressed'), createZstdSerializer()];
   const framing: FramingFigure[] = [];
   for (const mb of sizesMB) {

@@ -58,16 +58,7 @@ export async function runBenchmarks(args: BenchArgs): Promise<number> {
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
   const results: SuiteResult[] = [];
   for (const name of args.suites) {
-    const load = SUITES[name];
-    if (!load) {
-      if (args.suites.length === 1) {
-        log(`The "${name}" benchmark suite is not available yet. Available: ${SUITE_NAMES.filter((n) => SUITES[n]).join(', ')}.`);
-        return 2;
-      }
-      log(`skipping "${name}": not available yet`);
-      continue;
-    }
-    const suite = await load();
+    const suite = await SUITES[name]();
     try {
       const result = await suite.run({ quick: args.quick, scale: args.scale, profile, log });
       results.push(result);

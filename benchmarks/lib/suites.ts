@@ -11,7 +11,7 @@ import type { BenchmarkSuite } from './suite.js';
 export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
-export const SUITES: Readonly<Record<SuiteName, (() => Promise<BenchmarkSuite>) | undefined>> = {
+export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> = {
   serializers: async () => (await import('../serializers/suite.js')).suite,
   // Embedded engine: rows/s vs workers, peak memory vs input size (issue 5, "Engines").
   local: async () => (await import('../local/suite.js')).suite,

@@ -48,7 +48,8 @@ export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';
 export { inferSchema } from './schema/infer-schema.js';
 
 export { rowsToRecordBatch, columnsToRecordBatch } from './arrow/rows-to-batch.js';
-export { recordBatchToRows, vectorToJS } from './arrow/batch-to-rows.js';
+export { recordBatchToRows } from './arrow/batch-to-rows.js';
+export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
 export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';

@@ -2,15 +2,6 @@
 import type * as arrow from 'apache-arrow';
 import { rowFactory, vectorToJS } from './data-to-js.js';
 
-export { vectorToJS } from './data-to-js.js';
-
-/** Every column of `batch` converted once to a JS array, in schema order. */
-export function batchColumnsToJS(batch: arrow.RecordBatch): unknown[][] {
-  const out: unknown[][] = [];
-  for (let j = 0; j < batch.numCols; j++) out.push(vectorToJS(batch.getChildAt(j)!));
-  return out;
-}
-
 /** All rows of a RecordBatch (or Table) as plain objects, converted column by column. */
 export function recordBatchToRows(batch: arrow.RecordBatch | arrow.Table): Record<string, unknown>[] {
   const names = batch.schema.fields.map((f) => f.name);

@@ -43,11 +43,6 @@ function loadJsLz4(): JsLz4 {
   return js;
 }
 
-/** Which implementation `auto` resolves to in this process. */
-export function lz4Implementation(): Lz4Implementation {
-  return loadNativeLz4() ? 'native' : 'js';
-}
-
 /** Largest uncompressed size LZ4 can encode in `n` compressed bytes (max ratio ≈ 255:1). */
 function maxDecompressed(compressedBlockBytes: number): number {
   return compressedBlockBytes * 255 + 16;

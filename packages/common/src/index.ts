@@ -16,17 +16,8 @@
  * recordBatchToRows(batch); // [{ name: 'a', n: 1n }]
  * ```
  */
-export { defineJob } from './job-definition.js';
-export type {
-  ApplyContext,
-  ApplyResult,
-  Batch,
-  CsvInputOptions,
-  InputSpec,
-  JobDefinition,
-  OutputFormat,
-  OutputSpec,
-} from './job-definition.js';
+// The job-side API (defineJob, the job types, `image`), listed once in job-api.ts.
+export * from './job-api.js';
 
 export {
   TsapplyError,
@@ -77,6 +68,5 @@ export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir } from './cache-dir.js';
 
-export * as image from './image/index.js';
 export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';
 export type { Image, ImageRow, ChannelOrder, BinaryFileRow } from './image/index.js';

@@ -21,21 +21,9 @@
  * ```
  */
 
-// The job contract (also what user bundles see: the bundler aliases `tsapply` to it).
-export { defineJob } from '@tsapply/common';
-export type {
-  ApplyContext,
-  ApplyResult,
-  Batch,
-  CsvInputOptions,
-  InputSpec,
-  JobDefinition,
-  OutputFormat,
-  OutputSpec,
-} from '@tsapply/common';
-
-// Pixel helpers for image rows (`input: { format: 'image', … }`).
-export { image } from '@tsapply/common';
+// The job contract: defineJob, the job types and the `image` pixel helpers. The same
+// module is what user bundles see (the bundler aliases `tsapply` to it).
+export * from '@tsapply/common/job-api';
 
 // Serializers.
 export { serializers } from '@tsapply/common';

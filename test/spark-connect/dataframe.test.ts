@@ -112,6 +112,13 @@ describe('DataFrame transforms (exact results)', () => {
     ]);
   });
 
+  it('refuses when() after otherwise() and a second otherwise(), instead of building a wrong CASE', () => {
+    const done = when(col('n').lt(3), 'low').otherwise('high');
+    assert.throws(() => done.when(col('n').lt(7), 'mid'), { name: 'SparkUsageError', message: 'when() cannot be applied once otherwise() is applied.' });
+    assert.throws(() => done.otherwise('other'), { name: 'SparkUsageError', message: 'otherwise() may be called only once on a when() column.' });
+    assert.throws(() => col('n').otherwise('x'), { name: 'SparkUsageError', message: 'otherwise() can only be applied to a column built with when(condition, value).' });
+  });
+
   it('orderBy, limit, distinct, union, unionByName, repartition', async () => {
     const a = spark.createDataFrame([{ k: 3, v: 'c' }, { k: 1, v: 'a' }, { k: 2, v: 'b' }, { k: 1, v: 'a' }], 'k int, v string');
     assert.deepEqual(await a.orderBy(col('k').desc(), 'v').limit(2).collect(), [{ k: 3, v: 'c' }, { k: 2, v: 'b' }]);

@@ -9,6 +9,7 @@ import {
   Expression_SortOrder_SortDirection as SortDirection,
   type Expression,
 } from './gen/spark/connect/expressions_pb.js';
+import { SparkUsageError } from './errors.js';
 import { toLiteral } from './literal.js';
 
 /** A Column or any value `lit()` accepts. */
@@ -93,12 +94,14 @@ export class Column {
   /** For a `when(...)` column: adds another branch. */
   when(condition: Column, value: ColumnOrValue): Column {
     const f = this.caseWhenArgs('when');
+    // An odd argument count means the last one is the otherwise value; appending would misplace it.
+    if (f.length % 2 === 1) throw new SparkUsageError('when() cannot be applied once otherwise() is applied.');
     return callFunction('when', [...f, condition, toColumn(value)]);
   }
   /** For a `when(...)` column: the value when no branch matches. */
   otherwise(value: ColumnOrValue): Column {
     const f = this.caseWhenArgs('otherwise');
-    if (f.length % 2 === 1) throw new Error('otherwise() may be called only once on a when() column.');
+    if (f.length % 2 === 1) throw new SparkUsageError('otherwise() may be called only once on a when() column.');
     return callFunction('when', [...f, toColumn(value)]);
   }
 
@@ -112,7 +115,7 @@ export class Column {
   private caseWhenArgs(method: string): Column[] {
     const e = this.expr.exprType;
     if (e.case !== 'unresolvedFunction' || e.value.functionName !== 'when') {
-      throw new Error(`${method}() can only be applied to a column built with when(condition, value).`);
+      throw new SparkUsageError(`${method}() can only be applied to a column built with when(condition, value).`);
     }
     return e.value.arguments.map((a) => new Column(a));
   }
@@ -145,7 +148,7 @@ export function toColumn(v: ColumnOrValue): Column {
 /** A Column stays; a string names a column (`col(name)`). */
 export function toColumnFromName(v: ColumnOrName): Column {
   if (isColumn(v)) return v;
-  if (typeof v !== 'string') throw new TypeError(`Expected a Column or a column name, got ${typeof v}.`);
+  if (typeof v !== 'string') throw new SparkUsageError(`Expected a Column or a column name, got ${typeof v}.`);
   return v === '*'
     ? new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedStar', value: {} } }))
     : new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: v } } }));

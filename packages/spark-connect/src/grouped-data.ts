@@ -3,6 +3,8 @@ import type { Expression } from './gen/spark/connect/expressions_pb.js';
 import { Aggregate_GroupType } from './gen/spark/connect/relations_pb.js';
 import { Column, callFunction, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
 import type { DataFrame } from './data-frame.js';
+import { SparkUsageError } from './errors.js';
+import { count as countAgg } from './functions/aggregates.js';
 
 export class GroupedData {
   /** The DataFrame being grouped. */
@@ -25,7 +27,7 @@ export class GroupedData {
     } else {
       cols = exprs as Column[];
     }
-    if (cols.length === 0) throw new Error('agg() needs at least one aggregate expression.');
+    if (cols.length === 0) throw new SparkUsageError('agg() needs at least one aggregate expression.');
     return this.df.withRelation({
       case: 'aggregate',
       value: {
@@ -39,7 +41,7 @@ export class GroupedData {
 
   /** Rows per group, in a column named `count`. */
   count(): DataFrame {
-    return this.agg(callFunction('count', [1]).alias('count'));
+    return this.agg(countAgg('*').alias('count'));
   }
   sum(...cols: string[]): DataFrame { return this.simple('sum', cols); }
   avg(...cols: string[]): DataFrame { return this.simple('avg', cols); }
@@ -48,7 +50,7 @@ export class GroupedData {
   max(...cols: string[]): DataFrame { return this.simple('max', cols); }
 
   private simple(fn: string, cols: ColumnOrName[]): DataFrame {
-    if (cols.length === 0) throw new Error(`${fn}() needs at least one column name (numeric columns are not guessed).`);
+    if (cols.length === 0) throw new SparkUsageError(`${fn}() needs at least one column name (numeric columns are not guessed).`);
     return this.agg(...cols.map((c) => callFunction(fn, [toColumnFromName(c)]).alias(`${fn}(${String(c)})`)));
   }
 }

@@ -1,5 +1,6 @@
 /** Aggregate functions, for `groupBy(...).agg(...)` and `df.agg(...)`. */
 import { Column, callFunction, toColumnFromName, type ColumnOrName } from '../column.js';
+import { c1 } from './core.js';
 
 /** `count(col)`; `count('*')` counts rows. */
 export function count(c: ColumnOrName): Column {
@@ -8,24 +9,14 @@ export function count(c: ColumnOrName): Column {
 export function countDistinct(...cols: ColumnOrName[]): Column {
   return callFunction('count', cols.map(toColumnFromName), true);
 }
-export function sum(c: ColumnOrName): Column {
-  return callFunction('sum', [toColumnFromName(c)]);
-}
+export const sum = c1('sum');
 export function sumDistinct(c: ColumnOrName): Column {
   return callFunction('sum', [toColumnFromName(c)], true);
 }
-export function avg(c: ColumnOrName): Column {
-  return callFunction('avg', [toColumnFromName(c)]);
-}
-export function mean(c: ColumnOrName): Column {
-  return callFunction('mean', [toColumnFromName(c)]);
-}
-export function min(c: ColumnOrName): Column {
-  return callFunction('min', [toColumnFromName(c)]);
-}
-export function max(c: ColumnOrName): Column {
-  return callFunction('max', [toColumnFromName(c)]);
-}
+export const avg = c1('avg');
+export const mean = c1('mean');
+export const min = c1('min');
+export const max = c1('max');
 /** First value in the group; `ignoreNulls` skips nulls. */
 export function first(c: ColumnOrName, ignoreNulls = false): Column {
   return callFunction('first', [toColumnFromName(c), ignoreNulls]);
@@ -34,18 +25,8 @@ export function last(c: ColumnOrName, ignoreNulls = false): Column {
   return callFunction('last', [toColumnFromName(c), ignoreNulls]);
 }
 /** Sample standard deviation. */
-export function stddev(c: ColumnOrName): Column {
-  return callFunction('stddev', [toColumnFromName(c)]);
-}
-export function variance(c: ColumnOrName): Column {
-  return callFunction('variance', [toColumnFromName(c)]);
-}
-export function collectList(c: ColumnOrName): Column {
-  return callFunction('collect_list', [toColumnFromName(c)]);
-}
-export function collectSet(c: ColumnOrName): Column {
-  return callFunction('collect_set', [toColumnFromName(c)]);
-}
-export function approxCountDistinct(c: ColumnOrName): Column {
-  return callFunction('approx_count_distinct', [toColumnFromName(c)]);
-}
+export const stddev = c1('stddev');
+export const variance = c1('variance');
+export const collectList = c1('collect_list');
+export const collectSet = c1('collect_set');
+export const approxCountDistinct = c1('approx_count_distinct');

@@ -3,6 +3,9 @@ import { create } from '@bufbuild/protobuf';
 import { ExpressionSchema } from '../gen/spark/connect/expressions_pb.js';
 import { Column, callFunction, toColumn, toColumnFromName, type ColumnOrName, type ColumnOrValue } from '../column.js';
 
+/** `name(c)` for a one-column Spark function; shared by the function modules (not re-exported by index.ts). */
+export const c1 = (name: string) => (c: ColumnOrName): Column => callFunction(name, [toColumnFromName(c)]);
+
 /** A column by name (`'a'`, `'t.a'`, `` '`odd name`' ``, or `'*'`). */
 export function col(name: string): Column {
   return toColumnFromName(name);
@@ -38,27 +41,15 @@ export function coalesce(...cols: ColumnOrName[]): Column {
 export function isnull(c: ColumnOrName): Column {
   return toColumnFromName(c).isNull();
 }
-export function abs(c: ColumnOrName): Column {
-  return callFunction('abs', [toColumnFromName(c)]);
-}
+export const abs = c1('abs');
 export function round(c: ColumnOrName, scale = 0): Column {
   return callFunction('round', [toColumnFromName(c), scale]);
 }
-export function sqrt(c: ColumnOrName): Column {
-  return callFunction('sqrt', [toColumnFromName(c)]);
-}
-export function floor(c: ColumnOrName): Column {
-  return callFunction('floor', [toColumnFromName(c)]);
-}
-export function ceil(c: ColumnOrName): Column {
-  return callFunction('ceil', [toColumnFromName(c)]);
-}
-export function year(c: ColumnOrName): Column {
-  return callFunction('year', [toColumnFromName(c)]);
-}
-export function month(c: ColumnOrName): Column {
-  return callFunction('month', [toColumnFromName(c)]);
-}
+export const sqrt = c1('sqrt');
+export const floor = c1('floor');
+export const ceil = c1('ceil');
+export const year = c1('year');
+export const month = c1('month');
 export function toDate(c: ColumnOrName, format?: string): Column {
   return callFunction('to_date', format === undefined ? [toColumnFromName(c)] : [toColumnFromName(c), format]);
 }

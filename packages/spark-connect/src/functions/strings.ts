@@ -1,7 +1,6 @@
 /** String functions. */
 import { Column, callFunction, toColumnFromName, type ColumnOrName } from '../column.js';
-
-const c1 = (name: string) => (c: ColumnOrName): Column => callFunction(name, [toColumnFromName(c)]);
+import { c1 } from './core.js';
 
 export const upper = c1('upper');
 export const lower = c1('lower');

@@ -27,10 +27,11 @@ export abstract class Params {
   protected readonly paramValues: Map<string, unknown>;
 
   /** The param specs of this class: JVM param name → type, doc, default. */
-  abstract get paramSpecs(): ParamSpecs;
+  readonly paramSpecs: ParamSpecs;
 
   protected constructor(uidPrefix: string, options: object | undefined, specs: ParamSpecs, uid?: string) {
     this.uid = uid ?? randomUid(uidPrefix);
+    this.paramSpecs = specs;
     this.paramValues = validateParams(`new ${uidPrefix}()`, specs, options);
   }
 
@@ -102,7 +103,10 @@ export abstract class Estimator<M extends Model = Model> extends Params {
     const { refId, warning } = await fitEstimator(dataset, this.javaClass, this.uid, this.mlParams());
     if (warning) process.emitWarning(warning, { code: 'TSAPPLY_SPARK_ML' });
     try {
-      return await this.createModel(dataset, refId, options);
+      const model = await this.createModel(dataset, refId, options);
+      // Like PySpark's _copyValues: the model keeps the params the user set that it also has.
+      for (const k of Object.keys(model.paramSpecs)) if (this.isSet(k)) model.set(k, this.getOrDefault(k));
+      return model;
     } catch (e) {
       await deleteObjects(dataset.session, [refId]).catch(() => undefined);
       throw e;

@@ -106,9 +106,6 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
   constructor(options?: LogisticRegressionOptions) {
     super('LogisticRegression', options, LR_SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return LR_SPECS;
-  }
   protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<LogisticRegressionModel> {
     const session = dataset.session;
     const attrs = await fetchMany(session, refId, ['numClasses', 'numFeatures', 'coefficientMatrix', 'interceptVector', 'toString']);
@@ -118,9 +115,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
       binomial ? fetchMany(session, refId, ['coefficients', 'intercept']) : {},
       options.summary === false ? undefined : ClassificationTrainingSummary.load(session, refId, dataset.relation, attrs.numClasses as number, true),
     ]);
-    const model = new LogisticRegressionModel(session, refId, this.uid, { ...attrs, ...extra }, summary);
-    for (const k of Object.keys(LR_MODEL_SPECS)) if (this.isSet(k)) model.set(k, this.getOrDefault(k));
-    return model;
+    return new LogisticRegressionModel(session, refId, this.uid, { ...attrs, ...extra }, summary);
   }
 }
 
@@ -139,9 +134,6 @@ export class LogisticRegressionModel extends ClassificationModel {
     this.interceptVector = attrs.interceptVector as DenseVector;
     this.binomialCoefficients = attrs.coefficients as DenseVector | undefined;
     this.binomialIntercept = attrs.intercept as number | undefined;
-  }
-  get paramSpecs(): ParamSpecs {
-    return LR_MODEL_SPECS;
   }
   get isMultinomial(): boolean {
     return this.binomialCoefficients === undefined;
@@ -247,16 +239,11 @@ export class RandomForestClassifier extends Estimator<RandomForestClassification
   constructor(options?: RandomForestClassifierOptions) {
     super('RandomForestClassifier', options, RF_SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return RF_SPECS;
-  }
   protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<RandomForestClassificationModel> {
     const session = dataset.session;
     const attrs = await fetchMany(session, refId, ['numClasses', 'numFeatures', 'featureImportances', 'getNumTrees', 'totalNumNodes', 'treeWeights', 'toString']);
     const summary = options.summary === false ? undefined : await ClassificationTrainingSummary.load(session, refId, dataset.relation, attrs.numClasses as number, false);
-    const model = new RandomForestClassificationModel(session, refId, this.uid, attrs, summary);
-    for (const k of Object.keys(CLASSIFIER_MODEL_SPECS)) if (this.isSet(k)) model.set(k, this.getOrDefault(k));
-    return model;
+    return new RandomForestClassificationModel(session, refId, this.uid, attrs, summary);
   }
 }
 
@@ -276,9 +263,6 @@ export class RandomForestClassificationModel extends ClassificationModel {
     this.numTrees = attrs.getNumTrees as number;
     this.totalNumNodes = attrs.totalNumNodes as number;
     this.treeWeights = attrs.treeWeights as number[];
-  }
-  get paramSpecs(): ParamSpecs {
-    return CLASSIFIER_MODEL_SPECS;
   }
   /** Every tree's splits, as Spark prints them (can be long: fetched on demand). */
   async toDebugString(): Promise<string> {

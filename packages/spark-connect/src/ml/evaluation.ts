@@ -33,9 +33,6 @@ export class BinaryClassificationEvaluator extends Evaluator {
   constructor(options?: BinaryClassificationEvaluatorOptions) {
     super('BinaryClassificationEvaluator', options, BINARY_SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return BINARY_SPECS;
-  }
   isLargerBetter(): boolean {
     return true;
   }
@@ -94,9 +91,6 @@ export class MulticlassClassificationEvaluator extends Evaluator {
   constructor(options?: MulticlassClassificationEvaluatorOptions) {
     super('MulticlassClassificationEvaluator', options, MULTICLASS_SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return MULTICLASS_SPECS;
-  }
   isLargerBetter(): boolean {
     const m = this.getOrDefault('metricName');
     return !(m === 'weightedFalsePositiveRate' || m === 'falsePositiveRateByLabel' || m === 'logLoss' || m === 'hammingLoss');
@@ -129,9 +123,6 @@ export class RegressionEvaluator extends Evaluator {
   readonly javaClass = 'org.apache.spark.ml.evaluation.RegressionEvaluator';
   constructor(options?: RegressionEvaluatorOptions) {
     super('RegressionEvaluator', options, REGRESSION_SPECS);
-  }
-  get paramSpecs(): ParamSpecs {
-    return REGRESSION_SPECS;
   }
   isLargerBetter(): boolean {
     const m = this.getOrDefault('metricName');

@@ -28,7 +28,4 @@ export class VectorAssembler extends JavaTransformer {
   constructor(options?: VectorAssemblerOptions) {
     super('VectorAssembler', options, SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return SPECS;
-  }
 }

@@ -26,8 +26,6 @@ import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
 import { argLiteral, fromLiteral } from './params.js';
 
-export { MlOperator_OperatorType as OperatorType };
-
 /** One call in a Fetch chain: a method name and its arguments (literals or DataFrames). */
 export interface MethodCall {
   method: string;
@@ -82,12 +80,6 @@ export async function evaluate(dataset: DataFrame, className: string, uid: strin
   });
   if (r.resultType.case !== 'param') throw new SparkUsageError(`Evaluating ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a metric.`);
   return Number(fromLiteral(r.resultType.value));
-}
-
-/** Splits `<id>.summary` into the object id and the leading method chain. */
-export function splitObjectId(id: string): { refId: string; chain: MethodCall[] } {
-  const [refId, ...methods] = id.split('.');
-  return { refId: refId!, chain: methods.map((method) => ({ method })) };
 }
 
 /** `MlCommand.Fetch`: calls `calls` in a chain on cached object `refId`; the decoded result. */

@@ -14,6 +14,7 @@ import { MlParamsSchema, type MlParams } from '../gen/spark/connect/ml_common_pb
 import { DataTypeSchema, type DataType } from '../gen/spark/connect/types_pb.js';
 import { simpleType } from '../data-types.js';
 import { SparkUsageError } from '../errors.js';
+import { toLiteral } from '../literal.js';
 import { DenseMatrix, DenseVector, SparseMatrix, SparseVector } from './linalg.js';
 
 /** JVM param kinds tsapply sends. `long` accepts a safe-integer number or a bigint. */
@@ -138,9 +139,8 @@ export function toMlParams(specs: ParamSpecs, values: ReadonlyMap<string, unknow
 
 /** Arguments of a Fetch method call: numbers become doubles unless integral, like PySpark. */
 export function argLiteral(value: unknown): Expression_Literal {
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1 ? paramLiteral('int', value) : paramLiteral('double', value);
-  if (typeof value === 'string') return paramLiteral('string', value);
-  if (typeof value === 'boolean') return paramLiteral('boolean', value);
+  // Same encoding as lit(); the whitelist keeps bigint, Date, arrays… out of ML calls.
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return toLiteral(value);
   if (value instanceof DenseVector || value instanceof SparseVector) return vectorLiteral(value);
   throw new SparkUsageError(`Cannot pass ${describe(value)} to a Spark ML method; supported: number, string, boolean, DenseVector, SparseVector.`);
 }

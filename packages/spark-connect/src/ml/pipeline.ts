@@ -80,9 +80,6 @@ export class PipelineModel extends Transformer {
     super('PipelineModel', undefined, {}, uid ?? randomUid('PipelineModel'));
     this.stages = Object.freeze(checkStages('new PipelineModel()', stages) as Transformer[]);
   }
-  get paramSpecs() {
-    return {};
-  }
 
   transform(dataset: DataFrame): DataFrame {
     return this.stages.reduce((df, s) => s.transform(df), dataset);

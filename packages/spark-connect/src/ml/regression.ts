@@ -49,18 +49,13 @@ export class LinearRegression extends Estimator<LinearRegressionModel> {
   constructor(options?: LinearRegressionOptions) {
     super('LinearRegression', options, SPECS);
   }
-  get paramSpecs(): ParamSpecs {
-    return SPECS;
-  }
   protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<LinearRegressionModel> {
     const session = dataset.session;
     const [attrs, summary] = await Promise.all([
       fetchMany(session, refId, ['coefficients', 'intercept', 'numFeatures', 'scale', 'toString']),
       options.summary === false ? undefined : fetchMany(session, refId, LinearRegressionTrainingSummary.METRICS, [{ method: 'summary' }]),
     ]);
-    const model = new LinearRegressionModel(session, refId, this.uid, attrs, summary && new LinearRegressionTrainingSummary(session, refId, dataset.relation, summary));
-    for (const k of Object.keys(MODEL_SPECS)) if (this.isSet(k)) model.set(k, this.getOrDefault(k));
-    return model;
+    return new LinearRegressionModel(session, refId, this.uid, attrs, summary && new LinearRegressionTrainingSummary(session, refId, dataset.relation, summary));
   }
 }
 
@@ -84,9 +79,6 @@ export class LinearRegressionModel extends Model {
     this.scale = attrs.scale as number;
     this.description = attrs['toString'] as unknown as string;
     this.trainingSummary = summary;
-  }
-  get paramSpecs(): ParamSpecs {
-    return MODEL_SPECS;
   }
 
   get hasSummary(): boolean {

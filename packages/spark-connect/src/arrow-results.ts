@@ -29,7 +29,8 @@ export async function* arrowBatches(responses: AsyncIterable<ExecutePlanResponse
     if (r.responseType.case !== 'arrowBatch') continue;
     const reader = arrow.RecordBatchReader.from(r.responseType.value.data);
     reader.open();
-    if (!sink.schema || sink.schema.fields.length === 0 || reader.schema) sink.schema = reader.schema ?? sink.schema;
+    // Typed non-null, but null at runtime for a stream with no schema message.
+    if (reader.schema) sink.schema = reader.schema;
     for (const batch of reader) yield batch;
   }
 }

@@ -1,6 +1,6 @@
 /** `spark.read`: builds a `Read.DataSource` relation (lazy; nothing is read until an action). */
 import { SparkUsageError } from './errors.js';
-import { DataFrame } from './data-frame.js';
+import type { DataFrame } from './data-frame.js';
 import type { SparkSession } from './spark-session.js';
 
 export class DataFrameReader {
@@ -37,7 +37,7 @@ export class DataFrameReader {
 
   /** Loads `paths` (none for sources that take only options, e.g. `jdbc`). */
   load(...paths: string[]): DataFrame {
-    return new DataFrame(this.session, {
+    return this.session.dataFrame({
       relType: {
         case: 'read',
         value: {
@@ -54,7 +54,7 @@ export class DataFrameReader {
           isStreaming: false,
         },
       },
-    } as never);
+    });
   }
 
   parquet(...paths: string[]): DataFrame {
@@ -80,8 +80,8 @@ export class DataFrameReader {
   }
 
   table(name: string): DataFrame {
-    return new DataFrame(this.session, {
+    return this.session.dataFrame({
       relType: { case: 'read', value: { readType: { case: 'namedTable', value: { unparsedIdentifier: name, options: { ...this.opts } } }, isStreaming: false } },
-    } as never);
+    });
   }
 }

@@ -6,7 +6,7 @@
 import { credentials, makeGenericClientConstructor, type Client, type ChannelCredentials, type Interceptor, type ServiceDefinition } from '@grpc/grpc-js';
 import { fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import { SparkConnectService } from './gen/spark/connect/base_pb.js';
-import { isLocalHost, type ConnectionParams } from './connection-string.js';
+import { addressOf, isLocalHost, type ConnectionParams } from './connection-string.js';
 
 /** Spark's clients allow 128 MiB messages; large Arrow batches need it. */
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
@@ -61,8 +61,7 @@ export interface TransportOptions {
 
 /** Creates the raw gRPC client; methods are the service's camelCase names. */
 export function createGrpcClient(p: ConnectionParams, o: TransportOptions): Client & Record<string, Function> {
-  const address = p.host.startsWith('[') ? p.host + `:${p.port}` : `${p.host}:${p.port}`;
-  return new SparkConnectClientCtor(address, channelCredentials(p), {
+  return new SparkConnectClientCtor(addressOf(p), channelCredentials(p), {
     'grpc.primary_user_agent': o.userAgent,
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

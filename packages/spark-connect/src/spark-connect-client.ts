@@ -98,9 +98,7 @@ export class SparkConnectClient {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await new Promise<R>((resolve, reject) => {
-          this.grpc[method]!(request, this.callMetadata(), (err: ServiceError | null, res: R) => (err ? reject(err) : resolve(res)));
-        });
+        const r = await this.rawUnary<R>(method, request);
         this.observe(r);
         return r;
       } catch (e) {
@@ -165,19 +163,8 @@ export class SparkConnectClient {
     return this.unary('artifactStatus', create(ArtifactStatusesRequestSchema, { names, ...this.common() }));
   }
 
-  fetchErrorDetails(errorId: string): Promise<FetchErrorDetailsResponse> {
-    return this.unary('fetchErrorDetails', create(FetchErrorDetailsRequestSchema, { errorId, ...this.common() }));
-  }
-
-  releaseExecute(operationId: string, until?: string): Promise<unknown> {
-    return this.unary(
-      'releaseExecute',
-      create(ReleaseExecuteRequestSchema, {
-        ...this.common(),
-        operationId,
-        release: until === undefined ? { case: 'releaseAll', value: {} } : { case: 'releaseUntil', value: { responseId: until } },
-      }),
-    );
+  releaseExecute(operationId: string): Promise<unknown> {
+    return this.unary('releaseExecute', create(ReleaseExecuteRequestSchema, { ...this.common(), operationId, release: { case: 'releaseAll', value: {} } }));
   }
 
   releaseSession(): Promise<unknown> {

@@ -70,10 +70,8 @@ export async function killProcessGroup(pid: number, graceMs = 15_000): Promise<v
     }
   };
   signalGroup('SIGTERM');
-  if (await waitForExit(pid, graceMs)) {
-    signalGroup('SIGKILL'); // leftovers of the group (Python daemons) that ignored SIGTERM
-    return;
-  }
+  const exited = await waitForExit(pid, graceMs);
+  // SIGKILL either way: it also reaches leftovers of the group (Python daemons) that ignored SIGTERM.
   signalGroup('SIGKILL');
-  await waitForExit(pid, 5000);
+  if (!exited) await waitForExit(pid, 5000);
 }

@@ -68,18 +68,23 @@ export function defaultStateDir(): string {
   return join(cacheDir(), 'spark', 'run');
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'stateDir', 'driverMemory', 'timeoutMs', 'onProgress',
-]);
+];
+
+/** Rejects any key of `options` not in `known` (catches typos); `fn` names the caller in the message. */
+export function checkOptionKeys(options: object, known: readonly string[], fn: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new SparkLocalOptionError(`Invalid option in ${fn}: "${key}". Valid options: ${known.join(', ')}.`, key);
+  }
+}
 
 /** Checks every option once and fills in defaults. Throws SparkLocalOptionError. */
 export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn = 'startSparkConnect()'): ResolvedServerOptions {
   if (typeof options !== 'object' || options === null) {
     throw new SparkLocalOptionError(`${fn} expects an options object, got ${options === null ? 'null' : typeof options}.`, 'options');
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new SparkLocalOptionError(`Invalid option in ${fn}: "${key}". Valid options: ${[...KNOWN].join(', ')}.`, key);
-  }
+  checkOptionKeys(options, KNOWN, fn);
   const mode = options.mode ?? 'local';
   if (mode !== 'local' && mode !== 'cluster') {
     throw new SparkLocalOptionError(`options.mode must be 'local' or 'cluster', got ${JSON.stringify(mode)}.`, 'mode');

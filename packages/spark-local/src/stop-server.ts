@@ -1,9 +1,8 @@
 /** stopSparkConnect() and statusSparkConnect(): find the managed server via its state file. */
 import { resolve } from 'node:path';
-import { SparkLocalOptionError } from './errors.js';
 import { probeSparkConnect } from './probe.js';
 import { isProcessAlive, killProcessGroup, processCommandLine } from './process-utils.js';
-import { defaultStateDir } from './server-options.js';
+import { checkOptionKeys, defaultStateDir } from './server-options.js';
 import { readServerState, removeServerState, type SparkServerState } from './server-state.js';
 
 export interface StopSparkConnectOptions {
@@ -40,15 +39,9 @@ export function isManagedServerAlive(state: SparkServerState): boolean {
   return cmd === undefined || cmd.includes('SparkConnectServer');
 }
 
-function checkKeys(options: object, known: string[], fn: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new SparkLocalOptionError(`Invalid option in ${fn}: "${key}". Valid options: ${known.join(', ')}.`, key);
-  }
-}
-
 /** Ends the managed server of `stateDir` (its process group only) and removes its state. */
 export async function stopSparkConnect(options: StopSparkConnectOptions = {}): Promise<StopResult> {
-  checkKeys(options, ['stateDir', 'pid', 'graceMs'], 'stopSparkConnect()');
+  checkOptionKeys(options, ['stateDir', 'pid', 'graceMs'], 'stopSparkConnect()');
   const stateDir = resolve(options.stateDir ?? defaultStateDir());
   const state = readServerState(stateDir);
   if (!state || (options.pid !== undefined && state.pid !== options.pid)) {
@@ -62,7 +55,7 @@ export async function stopSparkConnect(options: StopSparkConnectOptions = {}): P
 
 /** Reports whether the managed server of `stateDir` runs; cleans up the state of a dead one. */
 export async function statusSparkConnect(options: { stateDir?: string } = {}): Promise<SparkServerStatus> {
-  checkKeys(options, ['stateDir'], 'statusSparkConnect()');
+  checkOptionKeys(options, ['stateDir'], 'statusSparkConnect()');
   const stateDir = resolve(options.stateDir ?? defaultStateDir());
   const state = readServerState(stateDir);
   if (!state) return { running: false, stateDir };

@@ -190,7 +190,7 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     }
     return {
       engine: 'local',
-      rowsIn: job.groupBy ? rowsIn : rowsIn,
+      rowsIn,
       rowsOut,
       batches: done,
       partitions: partitions.size || usedPartitions(input.totalRows, opts.numPartitions),

@@ -51,7 +51,7 @@ export class TaskPool {
       ...(t.key !== undefined ? { key: t.key } : {}),
       ipc: recordBatchesToIPC([t.batch], schema),
     };
-    return type === 'sample' ? { type, ...base } : { type, ...base };
+    return { type, ...base };
   }
 
   /** Runs `apply` on one batch (or group) and returns the results in the output schema. */

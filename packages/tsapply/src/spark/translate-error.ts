@@ -126,10 +126,9 @@ const NAME_BY_CODE: Record<string, string> = {
 };
 
 function fromMarker(details: Record<string, unknown>, ctx: TranslateContext): Error {
-  const code0 = typeof details.code === 'string' ? details.code : undefined;
-  const name = (code0 !== undefined ? NAME_BY_CODE[code0] : undefined) ?? (code0?.startsWith('PAYLOAD') ? 'PayloadError' : String(details.name ?? 'Error'));
-  const message = String(details.message ?? 'tsapply task failed');
   const code = typeof details.code === 'string' ? details.code : undefined;
+  const name = (code !== undefined ? NAME_BY_CODE[code] : undefined) ?? (code?.startsWith('PAYLOAD') ? 'PayloadError' : String(details.name ?? 'Error'));
+  const message = String(details.message ?? 'tsapply task failed');
   if (name === 'ExecutorSetupError') return new ExecutorSetupError(message, code ?? 'EXECUTOR_SETUP');
   if (name === 'WorkerCrashError') {
     return new WorkerCrashError(message, {

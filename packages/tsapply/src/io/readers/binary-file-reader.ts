@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
-import { parseDDL, rowsToRecordBatch } from '@tsapply/common';
+import { BINARY_FILE_SCHEMA_DDL, parseDDL, rowsToRecordBatch } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { listSparkFiles, parseSourceOptions, toFilePathString } from './spark-file-listing.js';
@@ -20,8 +20,6 @@ export interface BinaryFileReadOptions {
   pathGlobFilter?: string;
 }
 
-/** Same text as `BINARY_FILE_SCHEMA_DDL` of `@tsapply/common`'s image helpers. */
-const BINARY_FILE_DDL = 'path string, modificationTime timestamp, length bigint, content binary';
 
 /** Spark's `spark.sql.sources.binaryFile.maxLength` default (Int.MaxValue): larger files fail the read. */
 const MAX_LENGTH = 2_147_483_647;
@@ -46,7 +44,7 @@ export async function readBinaryFile(
       );
     }
   }
-  const schema: arrow.Schema = parseDDL(BINARY_FILE_DDL);
+  const schema: arrow.Schema = parseDDL(BINARY_FILE_SCHEMA_DDL);
 
   async function* batches(): AsyncGenerator<arrow.RecordBatch> {
     let rows: Record<string, unknown>[] = [];

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
-import { parseDDL, rowsToRecordBatch } from '@tsapply/common';
+import { IMAGE_SCHEMA_DDL, parseDDL, rowsToRecordBatch } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { decodeImage, UnsupportedImageFormat } from './image-decode.js';
@@ -27,8 +27,6 @@ export interface ImageReadOptions {
   pathGlobFilter?: string;
 }
 
-/** Same text as `IMAGE_SCHEMA_DDL` of `@tsapply/common`'s image helpers. */
-const IMAGE_DDL = 'image struct<origin:string,height:int,width:int,nChannels:int,mode:int,data:binary>';
 
 /** Flush a batch early once it holds this many pixel bytes, so large images stay bounded. */
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
@@ -45,7 +43,7 @@ export async function readImage(absPath: string, options: Record<string, unknown
   const o = parseSourceOptions('image', options, { dropInvalid: 'boolean', recursiveFileLookup: 'boolean', pathGlobFilter: 'string' }, REFUSED) as ImageReadOptions;
   const dropInvalid = o.dropInvalid ?? false;
   const files = (await listSparkFiles(absPath, 'image', o)).filter((f) => f.bytes > 0);
-  const schema: arrow.Schema = parseDDL(IMAGE_DDL);
+  const schema: arrow.Schema = parseDDL(IMAGE_SCHEMA_DDL);
 
   async function* batches(): AsyncGenerator<arrow.RecordBatch> {
     let rows: { image: Record<string, unknown> }[] = [];

@@ -87,8 +87,8 @@ export class SerializerError extends TsapplyError {
 
 /** Payload bytes are not a valid tsapply payload (bad magic, truncated, corrupted, unknown version/serializer). */
 export class PayloadError extends TsapplyError {
-  constructor(message: string, code = 'PAYLOAD') {
-    super(message, code);
+  constructor(message: string, code = 'PAYLOAD', options?: { cause?: unknown }) {
+    super(message, code, options);
   }
 }
 

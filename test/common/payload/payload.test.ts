@@ -111,6 +111,11 @@ describe('payload framing', () => {
       message: 'Payload context could not be decoded with serializer "fast": bad bytes',
       code: 'PAYLOAD_CONTEXT',
     });
+    const thrown = new Error('bad bytes');
+    assert.throws(() => decodePayload(bytes, { loadSerializer: () => ({ id: 'fast', serialize: () => new Uint8Array(), deserialize: () => { throw thrown; } }) }), (e: unknown) => {
+      assert.equal((e as Error).cause, thrown, 'the serializer\'s own error (with its stack) is kept as the cause');
+      return true;
+    });
     assert.throws(() => decodePayload(bytes, { loadSerialiser: () => null } as never), {
       message: 'Invalid option in decodePayload(): "loadSerialiser". Valid options: loadSerializer, verifiedHash.',
     });

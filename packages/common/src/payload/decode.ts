@@ -147,6 +147,8 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
     throw new PayloadError(
       `Payload context could not be decoded with serializer "${serializerId}": ${(e as Error)?.message ?? String(e)}`,
       'PAYLOAD_CONTEXT',
+      // Keeps the serializer's own stack: for a custom serializer, the user's file and line.
+      { cause: e },
     );
   }
   return {

@@ -3,12 +3,12 @@
 // schema mismatches through `tsapply run --remote` print the exact message.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, WorkerCrashError, translateSparkError } from 'tsapply';
 import { dieOnce } from '../fixtures/spark/basic-fns.ts';
+import { tsapply } from '../tsapply/cli-helpers.js';
 
 let spark: SparkSession;
 const dir = mkdtempSync(join(tmpdir(), 'tsapply-faults-'));
@@ -20,11 +20,6 @@ after(async () => {
   await spark?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['packages/tsapply/bin/tsapply.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('a Node worker killed mid-task', () => {
   it('fails the attempt, Spark retries the task, and the job completes with exactly the right rows', async () => {
@@ -53,14 +48,14 @@ describe('a Node worker killed mid-task', () => {
 
 describe('tsapply run --remote: errors exactly as the user sees them', () => {
   it('a throw in apply(): message, original .ts line and partition; exit code 1', () => {
-    const r = cli(['run', 'test/fixtures/tsapply/jobs/apply-throws.ts', '--remote', '--quiet', '--no-typecheck']);
+    const r = tsapply(['run', 'test/fixtures/tsapply/jobs/apply-throws.ts', '--remote', '--quiet', '--no-typecheck']);
     assert.equal(r.code, 1);
     // range(10) on local[2] is two partitions: row 7 is in partition 1.
     assert.equal(r.stderr, 'tsapply: Error in apply() at test/fixtures/tsapply/jobs/apply-throws.ts:7:32 (partition 1): row 7 is cursed\n');
   });
 
   it('a schema mismatch, and the failed Spark write leaves no output directory behind', () => {
-    const r = cli(['run', 'test/fixtures/tsapply/jobs/schema-mismatch.ts', '--remote', '--quiet', '--no-typecheck']);
+    const r = tsapply(['run', 'test/fixtures/tsapply/jobs/schema-mismatch.ts', '--remote', '--quiet', '--no-typecheck']);
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,
@@ -70,7 +65,7 @@ describe('tsapply run --remote: errors exactly as the user sees them', () => {
   });
 
   it('--json reports engine, rows, payload and uploads', () => {
-    const r = cli(['run', 'test/fixtures/spark/jobs/empty-partitions.ts', '--remote', '--json', '--no-typecheck']);
+    const r = tsapply(['run', 'test/fixtures/spark/jobs/empty-partitions.ts', '--remote', '--json', '--no-typecheck']);
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.equal(summary.engine, 'spark');

@@ -26,6 +26,20 @@ export function isTsapplyError(e: unknown): e is TsapplyError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/**
+ * An option is unknown or has a bad value: a library option (`workers`), a CLI flag
+ * (`--workers`), a connection parameter. The one class for every "bad option" in
+ * tsapply; the message names the option, the value and what would be valid.
+ */
+export class InvalidOptionError extends TsapplyError {
+  /** The option as the user spelled it, e.g. `workers`, `--workers` or `options`. */
+  readonly option: string;
+  constructor(message: string, fields: { option: string }, options?: { cause?: unknown }) {
+    super(message, 'INVALID_OPTION', options);
+    this.option = fields.option;
+  }
+}
+
 /** A value returned by `apply()` (or read from input) does not fit the declared schema. */
 export class SchemaMismatchError extends TsapplyError {
   /** Column name, or undefined when the problem is the shape of the whole result. */
@@ -159,6 +173,7 @@ type ErrorFactory = (s: SerializedError) => Error;
 
 const factories: Record<string, ErrorFactory> = {
   TsapplyError: (s) => new TsapplyError(s.message, s.code),
+  InvalidOptionError: (s) => new InvalidOptionError(s.message, s.fields as never),
   SchemaMismatchError: (s) => new SchemaMismatchError(s.message, s.fields as never),
   SchemaInferenceError: (s) => new SchemaInferenceError(s.message, s.fields as never),
   DDLParseError: (s) => new DDLParseError(s.message, s.fields as never),

@@ -22,6 +22,7 @@ export * from './job-api.js';
 export {
   TsapplyError,
   isTsapplyError,
+  InvalidOptionError,
   SchemaMismatchError,
   SchemaInferenceError,
   DDLParseError,
@@ -67,6 +68,9 @@ export { formatTable, formatCell } from './format-table.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir } from './cache-dir.js';
+
+export { readOptions, OptionReader } from './options/read-options.js';
+export { shownValue } from './options/shown-value.js';
 
 export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';
 export type { Image, ImageRow, ChannelOrder, BinaryFileRow } from './image/index.js';

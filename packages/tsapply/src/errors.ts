@@ -5,15 +5,8 @@
  */
 import { TsapplyError } from '@tsapply/common';
 
-/** An option passed to `runJob()` or on the command line is unknown or has a bad value. */
-export class InvalidOptionError extends TsapplyError {
-  /** The option as the user spelled it, e.g. `--workers` or `workers`. */
-  readonly option: string;
-  constructor(message: string, fields: { option: string }) {
-    super(message, 'INVALID_OPTION');
-    this.option = fields.option;
-  }
-}
+// One class for every bad option in tsapply, shared with the other packages.
+export { InvalidOptionError } from '@tsapply/common';
 
 /** The job file's `input` cannot be read: missing path, unreadable file, bad contents. */
 export class InputError extends TsapplyError {

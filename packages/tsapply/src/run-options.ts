@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { OutputFormat } from '@tsapply/common';
-import { InvalidOptionError } from './errors.js';
-import { OUTPUT_FORMATS } from './io/writers/dataset-writer.js';
+import { readOptions, type OptionReader } from '@tsapply/common';
+import { OUTPUT_FORMATS } from './io/output-formats.js';
 
 /** Progress of a running job, reported after each finished task. */
 export interface RunProgress {
@@ -50,14 +50,17 @@ export interface JobRunOptions {
 export interface RunOptions extends JobRunOptions {
   /** Worker threads in the pool. @default os.availableParallelism() */
   workers?: number;
-  /** Partitions the input is cut into (contiguous chunks; hash buckets with groupBy). @default workers */
+  /**
+   * Partitions the input is cut into (contiguous chunks; hash buckets with groupBy).
+   * @default the input's own (`range`'s numPartitions), else workers
+   */
   numPartitions?: number;
   /** Called after each finished task. */
   onProgress?: (progress: RunProgress) => void;
 }
 
-export interface ResolvedRunOptions {
-  workers: number;
+/** The engine-independent options with their defaults filled in. */
+export interface ResolvedJobRunOptions {
   serializer: string;
   output: string | undefined;
   format: OutputFormat | undefined;
@@ -65,10 +68,33 @@ export interface ResolvedRunOptions {
   show: number;
   typecheck: boolean;
   quiet: boolean;
-  numPartitions: number;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+}
+
+export interface ResolvedRunOptions extends ResolvedJobRunOptions {
+  workers: number;
+  /** Undefined: the input's own partitioning (`range`'s numPartitions), else `workers`. */
+  numPartitions: number | undefined;
   onProgress: ((progress: RunProgress) => void) | undefined;
+}
+
+/** The keys of `JobRunOptions`, for the option lists of every entry that takes them. */
+export type JobRunOptionKey = keyof JobRunOptions;
+
+/** Reads the options every engine takes (see `JobRunOptions`), with their defaults. */
+export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJobRunOptions {
+  return {
+    serializer: o.string('serializer', "'fast', 'compressed', 'zstd' or a serializer module path") ?? 'fast',
+    output: o.string('output', 'a non-empty path', true),
+    format: o.oneOf('format', OUTPUT_FORMATS),
+    overwrite: o.boolean('overwrite') ?? false,
+    show: o.nonNegativeInteger('show') ?? 20,
+    typecheck: o.boolean('typecheck') ?? true,
+    quiet: o.boolean('quiet') ?? false,
+    stdout: o.writable('stdout') ?? process.stdout,
+    stderr: o.writable('stderr') ?? process.stderr,
+  };
 }
 
 const KEYS = [
@@ -86,47 +112,13 @@ const KEYS = [
   'onProgress',
 ] as const;
 
-function fail(option: string, message: string): never {
-  throw new InvalidOptionError(message, { option });
-}
-
-function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(name, `options.${name} must be a positive integer, got ${String(v)}.`);
-  return v;
-}
-
-/** Validates `options` (unknown keys and wrong types are errors) and fills defaults. */
+/** Validates `options` of runJob() (unknown keys and wrong types are errors) and fills defaults. */
 export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'): ResolvedRunOptions {
-  const o = options ?? {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('options', `Invalid options in ${fn}(): expected an object.`);
-  for (const key of Object.keys(o)) {
-    if (!(KEYS as readonly string[]).includes(key)) fail(key, `Invalid option in ${fn}(): "${key}". Valid options: ${KEYS.join(', ')}.`);
-  }
-  const workers = o.workers === undefined ? availableParallelism() : positiveInt('workers', o.workers);
-  const serializer = o.serializer ?? 'fast';
-  if (typeof serializer !== 'string' || serializer === '') fail('serializer', `options.serializer must be 'fast', 'compressed', 'zstd' or a module path, got ${String(serializer)}.`);
-  if (o.output !== undefined && (typeof o.output !== 'string' || o.output === '')) fail('output', 'options.output must be a non-empty path.');
-  if (o.format !== undefined && !OUTPUT_FORMATS.includes(o.format)) {
-    fail('format', `options.format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(o.format)}.`);
-  }
-  const show = o.show ?? 20;
-  if (typeof show !== 'number' || !Number.isInteger(show) || show < 0) fail('show', `options.show must be a non-negative integer, got ${String(show)}.`);
-  for (const k of ['overwrite', 'typecheck', 'quiet'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') fail(k, `options.${k} must be a boolean, got ${typeof o[k]}.`);
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('onProgress', 'options.onProgress must be a function.');
+  const o = readOptions(`${fn}()`, options, KEYS);
   return {
-    workers,
-    serializer,
-    output: o.output,
-    format: o.format,
-    overwrite: o.overwrite ?? false,
-    show,
-    typecheck: o.typecheck ?? true,
-    quiet: o.quiet ?? false,
-    numPartitions: o.numPartitions === undefined ? workers : positiveInt('numPartitions', o.numPartitions),
-    stdout: o.stdout ?? process.stdout,
-    stderr: o.stderr ?? process.stderr,
-    onProgress: o.onProgress,
+    ...readJobRunOptions(o as OptionReader<JobRunOptionKey>),
+    workers: o.positiveInteger('workers') ?? availableParallelism(),
+    numPartitions: o.positiveInteger('numPartitions'),
+    onProgress: o.function('onProgress'),
   };
 }

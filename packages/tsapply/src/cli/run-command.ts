@@ -5,6 +5,7 @@ import type { RunSummary } from '../engine/local-engine.js';
 import { OUTPUT_FORMATS } from '../io/output-formats.js';
 import type { JobRunOptions, RunOptions } from '../run-options.js';
 import type { CommandModule } from './command-module.js';
+import { InvalidOptionError } from '../errors.js';
 import { nonNegativeInteger, oneOf, positiveInteger } from './parse-options.js';
 import { createProgress } from './progress.js';
 import { reportError } from './report-error.js';
@@ -25,8 +26,32 @@ interface RunFlags {
   pythonVer?: string;
 }
 
+/**
+ * Flags that would do nothing in the chosen mode are refused, never silently dropped:
+ * a user who typed them expects them to matter.
+ */
+function refuseIneffectiveFlags(flags: RunFlags): void {
+  if (flags.remote !== undefined && flags.workers !== undefined) {
+    throw new InvalidOptionError(
+      '--workers applies to the embedded engine only; with --remote the cluster decides how many tasks run at once (spark.executor.instances and spark.executor.cores). Remove --workers or --remote.',
+      { option: '--workers' },
+    );
+  }
+  if (flags.remote === undefined && flags.pythonVer !== undefined) {
+    throw new InvalidOptionError("--python-ver applies to Spark runs only (the executors' Python); the embedded engine runs no Python. Add --remote or remove --python-ver.", {
+      option: '--python-ver',
+    });
+  }
+  if (flags.output !== undefined && flags.show !== undefined) {
+    throw new InvalidOptionError('--show sets how many rows are printed when there is no output; with --output the rows go to files. Remove --show or --output.', {
+      option: '--show',
+    });
+  }
+}
+
 /** Checks the flags both engines share, once, and maps them to options. */
 export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions {
+  refuseIneffectiveFlags(flags);
   const options: JobRunOptions = { typecheck: flags.typecheck };
   if (flags.serializer !== undefined) options.serializer = flags.serializer;
   if (flags.output !== undefined) options.output = flags.output;

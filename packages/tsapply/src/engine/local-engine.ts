@@ -1,9 +1,8 @@
 /**
  * The embedded engine: `runJob(jobPath, options)` runs a job file on this machine.
  *
- * 1. type-check and bundle the job (`@tsapply/bundler`), load its definition;
- * 2. refuse an unshippable context, encode the payload with the chosen serializer and
- *    store it content-addressed in the cache;
+ * 1–2. prepare the job as every engine does (`job/prepare-job.ts`): bundle,
+ *    type-check, load, resolve the output, build the payload;
  * 3. stream the input as Arrow record batches, cut into contiguous partitions (or
  *    gather whole groups with `groupBy`);
  * 4. run `apply` on a piscina pool with a bounded number of tasks in flight
@@ -15,18 +14,16 @@
  * runtime, the schema is inferred from them (`inferSchema`) and printed as DDL so the
  * user can pin it.
  */
-import { dirname, extname, resolve } from 'node:path';
 import type * as arrow from 'apache-arrow';
-import { assertTypechecks, bundleJob } from '@tsapply/bundler';
-import { inferSchema, parseDDL, rowsToRecordBatch, SchemaInferenceError, toDDL, type OutputFormat } from '@tsapply/common';
+import { rowsToRecordBatch, toDDL, type OutputFormat } from '@tsapply/common';
 import { openInput } from '../io/open-input.js';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from '../run-options.js';
 import { groupBatches } from './group-by.js';
-import { loadJobDefinition } from './load-job.js';
+import { inferredSchemaNote, noSampleRowsError, schemaFromSample } from '../job/output-schema.js';
+import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
 import { partitionBatches, usedPartitions, type Task } from './partitioner.js';
-import { preparePayload } from './prepare-payload.js';
 import { TaskPool, type TaskResult } from './task-pool.js';
 
 /** What `runJob` resolves to (and `tsapply run --json` prints). */
@@ -52,13 +49,6 @@ export interface RunSummary {
   nativeAddons: { name: string; version: string }[];
 }
 
-const DEFAULT_BATCH_SIZE = 10_000;
-
-function formatFromPath(path: string): OutputFormat | undefined {
-  const ext = extname(path).slice(1).toLowerCase();
-  return (['parquet', 'csv', 'jsonl', 'arrow'] as const).find((f) => f === ext);
-}
-
 /**
  * Runs a job file on the embedded engine. Rejects with a tsapply error (or the
  * user's error as a `UserCodeError` with the original .ts location); on failure no
@@ -67,45 +57,23 @@ function formatFromPath(path: string): OutputFormat | undefined {
 export async function runJob(jobPath: string, options?: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const opts = resolveRunOptions(options);
-  const cwd = process.cwd();
-  const entry = resolve(cwd, jobPath);
   const note = (text: string) => {
     if (!opts.quiet) opts.stderr.write(`${text}\n`);
   };
-
-  // Bundle first: esbuild reports syntax errors precisely, before the type-checker would.
-  const bundle = await bundleJob(entry, { cwd });
-  if (opts.typecheck) await assertTypechecks(entry, { cwd, cache: true });
-  if (bundle.nativeAddons.length > 0) {
-    note(
-      `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +
-        `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
-    );
-  }
-  const job = loadJobDefinition(bundle, jobPath);
-  const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
-  const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
-
-  // Resolve the output first: an existing path must fail before any work is done.
-  const outPath = opts.output !== undefined ? resolve(cwd, opts.output) : job.output ? resolve(dirname(entry), job.output.path) : undefined;
-  const format: OutputFormat | undefined = outPath
-    ? (opts.format ?? job.output?.format ?? formatFromPath(outPath) ?? 'parquet')
-    : undefined;
-  const mode = opts.overwrite || job.output?.mode === 'overwrite' ? 'overwrite' : 'error';
-  if (outPath) await DatasetWriter.checkTarget({ path: outPath, format: format!, mode });
-
-  const payload = await preparePayload(bundle, job, {
-    serializer: opts.serializer,
-    cwd,
-    schema: declared ? toDDL(declared) : null,
-  });
-  const input = await openInput(job.input, { baseDir: dirname(entry), batchSize });
+  const prepared = await prepareJob(jobPath, opts, 'local', note);
+  const { bundle, job, batchSize, declared, payload } = prepared;
+  const target = prepared.output;
+  const outPath = target?.path;
+  const format = target?.format;
+  const mode = target?.mode ?? 'error';
+  const input = await openInput(job.input, { baseDir: jobBaseDir(prepared), batchSize });
+  const numPartitions = opts.numPartitions ?? opts.workers;
   const pool = new TaskPool(opts.workers, payload);
   let writer: DatasetWriter | undefined;
   try {
     const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
-      ? (await groupBatches(input.batches, input.schema, job.groupBy, opts.numPartitions)).tasks
-      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: opts.numPartitions, batchSize });
+      ? (await groupBatches(input.batches, input.schema, job.groupBy, numPartitions)).tasks
+      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize });
     const iterator = (Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : (tasks as Iterable<Task>)[Symbol.iterator]()) as
       | AsyncIterator<Task>
       | Iterator<Task>;
@@ -139,16 +107,12 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     // Schema inference: sample tasks until one returns rows; their rows are the results.
     while (!schema) {
       const next = await iterator.next();
-      if (next.done) {
-        throw new SchemaInferenceError(
-          `Cannot infer the output schema of ${jobPath}: apply() returned no rows for the whole input. Declare schema: '…' in the job.`,
-        );
-      }
+      if (next.done) throw noSampleRowsError({ what: jobPath, sampled: 'the whole input', where: 'to the job' });
       const sample = await pool.runSample(next.value, input.schema);
       if (sample.rows.length > 0) {
-        schema = inferSchema(sample.rows);
+        schema = schemaFromSample(sample.rows, { what: jobPath, sampled: 'its first task', where: 'to the job' });
         schemaInferred = true;
-        note(`Inferred schema: ${toDDL(schema)}\nAdd schema: '${toDDL(schema)}' to the job to skip inference and pin the types.`);
+        note(inferredSchemaNote(schema, 'to the job'));
       }
       const batches = sample.rows.length > 0 ? [rowsToRecordBatch(sample.rows, schema!)] : [];
       await finished(next.value, { batches, rowsIn: sample.rowsIn, rowsOut: sample.rowsOut });
@@ -193,7 +157,7 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
       rowsIn,
       rowsOut,
       batches: done,
-      partitions: partitions.size || usedPartitions(input.totalRows, opts.numPartitions),
+      partitions: partitions.size || usedPartitions(input.totalRows, numPartitions),
       payload: { hash: payload.hash, bytes: payload.bytes, serializer: payload.serializer },
       output: outPath ? { path: outPath, format: format! } : { path: null, format: 'table' },
       elapsedMs: Date.now() - started,

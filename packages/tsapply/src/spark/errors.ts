@@ -12,7 +12,7 @@ export class FunctionLocationError extends TsapplyError {
  * An executor lacks something tsapply needs: Node.js >= 20, pyarrow, a Python whose
  * version the driver could determine, or a shipped artifact. `reason` is the shim's
  * code: `NODE_MISSING`, `NODE_TOO_OLD`, `PYARROW_MISSING`, `ARTIFACT_MISSING`,
- * `PYTHON_VER_UNKNOWN`, `PYTHON_VER_INVALID`, ….
+ * `PYTHON_VER_UNKNOWN`, …. (A malformed `pythonVer` option is an InvalidOptionError.)
  */
 export class ExecutorSetupError extends TsapplyError {
   readonly reason: string;

@@ -16,7 +16,7 @@
 import { basename } from 'node:path';
 import { assertNoNativeAddons, bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
 import type { JobDefinition } from '@tsapply/common';
-import { preparePayload, type PreparedPayload } from '../engine/prepare-payload.js';
+import { preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
 import { FunctionLocationError } from './errors.js';
 import { locateFunction } from './locate-function.js';
 import { registerSourceRoot } from './translate-error.js';

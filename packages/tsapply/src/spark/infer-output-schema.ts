@@ -2,14 +2,14 @@
  * Output schema inference for Spark runs: the function runs ON THE DRIVER, in
  * process, on a sample of the first rows of its input (`limit(n)`), through the same
  * `JobRunner` the workers use, and the schema is inferred from every row it returns
- * (`inferSchema`). The DDL is printed so the user can pin it and skip the sample.
+ * (`schemaFromSample`). The DDL is printed so the user can pin it and skip the sample.
  */
 import { readFile } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
-import { inferSchema, SchemaInferenceError, toDDL } from '@tsapply/common';
 import type { DataFrame } from '@tsapply/spark-connect';
 import { JobRunner } from '@tsapply/worker-runtime';
 import { groupBatches } from '../engine/group-by.js';
+import { schemaFromSample } from '../job/output-schema.js';
 
 /** Rows of the input sampled for inference. */
 export const DEFAULT_SAMPLE_ROWS = 1000;
@@ -22,6 +22,8 @@ export interface InferOptions {
   sampleRows?: number;
   /** Names the function or job in messages. */
   what: string;
+  /** Where a declared schema goes, e.g. `to the job`, `to mapInArrow()`. */
+  where: string;
 }
 
 export async function inferOutputSchema(input: DataFrame, options: InferOptions): Promise<arrow.Schema> {
@@ -37,16 +39,5 @@ export async function inferOutputSchema(input: DataFrame, options: InferOptions)
   } else {
     for (const batch of sample.batches) rows.push(...(await runner.applyBatchRows(batch, { partitionIndex: 0 })));
   }
-  if (rows.length === 0) {
-    throw new SchemaInferenceError(
-      `Cannot infer the output schema of ${options.what}: it returned no rows for the first ${sample.numRows} input rows. Pass schema: '…' (Spark DDL).`,
-    );
-  }
-  return inferSchema(rows);
-}
-
-/** The note printed after inference. */
-export function inferredSchemaNote(schema: arrow.Schema, how: string): string {
-  const ddl = toDDL(schema);
-  return `Inferred schema: ${ddl}\nAdd ${how.replace('%s', ddl)} to skip inference and pin the types.`;
+  return schemaFromSample(rows, { what: options.what, sampled: `the first ${sample.numRows} input rows`, where: options.where });
 }

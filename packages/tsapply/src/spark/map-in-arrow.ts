@@ -9,11 +9,13 @@
  * lazy DataFrame over a MapPartitions / GroupMap relation; nothing runs on the
  * cluster until an action (`collect`, `show`, `write…`).
  */
-import { parseDDL, toDDL } from '@tsapply/common';
+import { parseDDL, readOptions, toDDL, type OptionReader } from '@tsapply/common';
 import type { DataFrame, GroupedData } from '@tsapply/spark-connect';
 import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload, type FunctionPayload } from './function-payload.js';
-import { inferOutputSchema, inferredSchemaNote } from './infer-output-schema.js';
+import { inferOutputSchema } from './infer-output-schema.js';
+import { inferredSchemaNote } from '../job/output-schema.js';
+import { checkPythonVer } from './python-version.js';
 import { shipPayload } from './ship-payload.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
 
@@ -53,7 +55,7 @@ export interface ShipReport {
   pythonVer: string;
 }
 
-const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'];
+const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'] as const;
 const GROUP_KEYS = MAP_KEYS.filter((k) => k !== 'barrier');
 
 const reports = new WeakMap<DataFrame, ShipReport>();
@@ -63,24 +65,29 @@ export function shipReport(df: DataFrame): ShipReport | undefined {
   return reports.get(df);
 }
 
-function validate(options: SparkApplyOptions | undefined, keys: string[], fn: string): SparkApplyOptions {
-  const o = options ?? {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InvalidOptionError(`Invalid options in ${fn}(): expected an object.`, { option: 'options' });
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new InvalidOptionError(`Invalid option in ${fn}(): "${k}". Valid options: ${keys.join(', ')}.`, { option: k });
+/**
+ * Checks the options of mapInArrow/applyInArrow/parallelize().map once, with the
+ * shared toolkit: the returned object holds only checked values.
+ */
+export function checkApplyOptions<K extends string>(options: unknown, keys: readonly K[], fn: string): SparkApplyOptions {
+  const o = readOptions(`${fn}()`, options, keys) as unknown as OptionReader<keyof SparkApplyOptions>;
+  const init = o.get('init');
+  if (init !== undefined && typeof init !== 'function' && (typeof init !== 'string' || init === '')) {
+    o.fail('init', 'a function or the export name of one');
   }
-  if (o.schema !== undefined && (typeof o.schema !== 'string' || o.schema.trim() === '')) {
-    throw new InvalidOptionError(`options.schema must be a Spark DDL string such as 'id bigint, name string', got ${typeof o.schema}.`, { option: 'schema' });
-  }
-  if (o.barrier !== undefined && typeof o.barrier !== 'boolean') throw new InvalidOptionError(`options.barrier must be a boolean, got ${typeof o.barrier}.`, { option: 'barrier' });
-  if (o.quiet !== undefined && typeof o.quiet !== 'boolean') throw new InvalidOptionError(`options.quiet must be a boolean, got ${typeof o.quiet}.`, { option: 'quiet' });
-  if (o.sampleRows !== undefined && (!Number.isInteger(o.sampleRows) || o.sampleRows < 1)) {
-    throw new InvalidOptionError(`options.sampleRows must be a positive integer, got ${String(o.sampleRows)}.`, { option: 'sampleRows' });
-  }
-  if (o.init !== undefined && typeof o.init !== 'function' && typeof o.init !== 'string') {
-    throw new InvalidOptionError(`options.init must be an exported function or its export name, got ${typeof o.init}.`, { option: 'init' });
-  }
-  return o;
+  const checked: SparkApplyOptions = {
+    schema: o.string('schema', "a Spark DDL string such as 'id bigint, name string'"),
+    context: o.get('context'),
+    serializer: o.string('serializer', "'fast', 'compressed', 'zstd' or a serializer module path"),
+    init: init as SparkApplyOptions['init'],
+    barrier: o.boolean('barrier'),
+    pythonVer: o.has('pythonVer') ? checkPythonVer(o.get('pythonVer'), 'options.pythonVer') : undefined,
+    sampleRows: o.positiveInteger('sampleRows'),
+    quiet: o.boolean('quiet'),
+  };
+  // Absent options stay absent (exactOptionalPropertyTypes-friendly spreading below).
+  for (const k of Object.keys(checked) as (keyof SparkApplyOptions)[]) if (checked[k] === undefined) delete checked[k];
+  return checked;
 }
 
 /** Normalised DDL of a declared schema (a DDLParseError names the position when it is wrong). */
@@ -108,14 +115,15 @@ async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, grou
     ...(groupColumns ? { groupColumns } : {}),
     ...(o.sampleRows !== undefined ? { sampleRows: o.sampleRows } : {}),
     what: `${what}(${fp.exportName})`,
+    where: `to ${what}()`,
   });
-  if (!o.quiet) process.stderr.write(`${inferredSchemaNote(schema, `schema: '%s' to ${what}()`)}\n`);
+  if (!o.quiet) process.stderr.write(`${inferredSchemaNote(schema, `to ${what}()`)}\n`);
   return { fp, ddl: toDDL(schema), inferred: true };
 }
 
 /** Implementation of `DataFrame.prototype.mapInArrow`. */
 export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
-  const o = validate(options, MAP_KEYS, 'mapInArrow');
+  const o = checkApplyOptions(options, MAP_KEYS, 'mapInArrow');
   const { fp, ddl, inferred } = await prepare(fn, df, o, undefined, 'mapInArrow');
   const shipped = await shipPayload(df.session, fp.payload, {
     mode: 'map',
@@ -140,7 +148,7 @@ export function groupColumnNames(grouped: GroupedData, fn = 'applyInArrow'): str
 
 /** Implementation of `GroupedData.prototype.applyInArrow`. */
 export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
-  const o = validate(options, GROUP_KEYS, 'applyInArrow');
+  const o = checkApplyOptions(options, GROUP_KEYS, 'applyInArrow');
   const groupColumns = groupColumnNames(grouped);
   if (groupColumns.length === 0) throw new InvalidOptionError('applyInArrow() needs at least one grouping column: df.groupBy(\'k\').applyInArrow(fn).', { option: 'groupBy' });
   const { fp, ddl, inferred } = await prepare(fn, grouped.df, o, groupColumns, 'applyInArrow');

@@ -11,12 +11,14 @@
  * `double` or `struct<a: int>`) or inferred by calling `fn` on the first items on the
  * driver.
  */
-import { inferSchema, parseDDL, toDDL } from '@tsapply/common';
+import { parseDDL, shownValue, toDDL } from '@tsapply/common';
 import type { DataFrame, SparkSession } from '@tsapply/spark-connect';
 import { readFile } from 'node:fs/promises';
 import { JobRunner } from '@tsapply/worker-runtime';
 import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload } from './function-payload.js';
+import { inferredSchemaNote, schemaFromSample } from '../job/output-schema.js';
+import { checkApplyOptions } from './map-in-arrow.js';
 import { shipPayload } from './ship-payload.js';
 import { mapPartitionsPlan } from './udf-plan.js';
 
@@ -44,7 +46,7 @@ export interface ParallelItemContext<Context = unknown, State = unknown> {
   readonly state: State;
 }
 
-const KEYS = ['schema', 'context', 'serializer', 'init', 'pythonVer', 'quiet'];
+const KEYS = ['schema', 'context', 'serializer', 'init', 'pythonVer', 'quiet'] as const;
 const SAMPLE_ITEMS = 20;
 
 /** The result of `.map(fn)`: run it with `collect()` or get the DataFrame. */
@@ -103,11 +105,8 @@ export class ParallelMapped<T = unknown> {
       const sample = await this.spark.range(0, Math.min(SAMPLE_ITEMS, this.items.length), 1, 1).toArrow();
       const rows: Record<string, unknown>[] = [];
       for (const b of sample.batches) rows.push(...(await runner.applyBatchRows(b, { partitionIndex: 0 })));
-      ddl = toDDL(inferSchema(rows));
-      if (!o.quiet) {
-        const valueType = ddl.replace(/^index bigint, value /, '');
-        process.stderr.write(`Inferred result type: ${valueType}\nAdd schema: '${valueType}' to map() to skip inference and pin the type.\n`);
-      }
+      ddl = toDDL(schemaFromSample(rows, { what: 'map()', sampled: `the first ${sample.numRows} items`, where: 'to map()' }));
+      if (!o.quiet) process.stderr.write(`${inferredSchemaNote(ddl.replace(/^index bigint, value /, ''), 'to map()', 'result type')}\n`);
     }
     const shipped = await shipPayload(this.spark, fp.payload, {
       mode: 'map',
@@ -130,10 +129,11 @@ export class ParallelCollection<Item = unknown> {
 
   /** Calls `fn(item, ctx)` for every item on the executors; `fn` must be an exported function. */
   map<T = unknown>(fn: (item: Item, ctx: ParallelItemContext) => T | Promise<T>, options?: ParallelMapOptions): ParallelMapped<Awaited<T>> {
-    const o = options ?? {};
-    for (const k of Object.keys(o)) {
-      if (!KEYS.includes(k)) throw new InvalidOptionError(`Invalid option in map(): "${k}". Valid options: ${KEYS.join(', ')}.`, { option: k });
+    // Checked here, synchronously, so a mistake points at this line, not at collect().
+    if (typeof fn !== 'function') {
+      throw new InvalidOptionError(`map() needs a function (item, ctx) => result, got ${shownValue(fn)}.`, { option: 'fn' });
     }
+    const o = checkApplyOptions(options, KEYS, 'map') as ParallelMapOptions;
     return new ParallelMapped<Awaited<T>>(this.spark, this.items, this.numSlices, fn, o);
   }
 }

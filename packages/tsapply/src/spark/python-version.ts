@@ -14,6 +14,7 @@ import { create } from '@bufbuild/protobuf';
 import { CommonInlineUserDefinedFunctionSchema, unparsedType } from '@tsapply/spark-connect/internal';
 import type { SparkSession } from '@tsapply/spark-connect';
 import { EVAL_TYPE_MAP_ARROW_ITER } from './udf-plan.js';
+import { InvalidOptionError } from '@tsapply/common';
 import { ExecutorSetupError } from './errors.js';
 import { executorSetupProblem, workerVersionFromMismatch } from './translate-error.js';
 
@@ -26,9 +27,9 @@ const FIRST_GUESS = '3.11';
 const cache = new Map<string, Promise<string>>();
 
 /** Checks a `major.minor` string (`3.11`). */
-export function checkPythonVer(value: string, where: string): string {
-  if (!/^\d+\.\d+$/.test(value)) {
-    throw new ExecutorSetupError(`${where} must be a Python version "major.minor" such as 3.11, got ${JSON.stringify(value)}.`, 'PYTHON_VER_INVALID');
+export function checkPythonVer(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !/^\d+\.\d+$/.test(value)) {
+    throw new InvalidOptionError(`${where} must be a Python version "major.minor" such as 3.11, got ${JSON.stringify(value)}.`, { option: where });
   }
   return value;
 }

@@ -2,8 +2,9 @@
  * `runJobOnSpark(jobPath, options)` — `tsapply run job.ts --remote sc://…`: the same
  * job file as on the embedded engine, run on a Spark cluster through Spark Connect.
  *
- * 1. type-check and bundle the job, refuse native addons (before anything is
- *    uploaded), load the definition, build the payload (same code as the local engine);
+ * 1. prepare the job as every engine does (`job/prepare-job.ts`: bundle, type-check,
+ *    refuse native addons before anything is uploaded, load, resolve the output, build
+ *    the payload);
  * 2. connect, turn `input` into a DataFrame (`spark-input.ts`), set
  *    `spark.sql.execution.arrow.maxRecordsPerBatch` to the job's batchSize (10000 by
  *    default, like the local engine) for the session;
@@ -17,18 +18,15 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
-import { assertNoNativeAddons, assertTypechecks, bundleJob } from '@tsapply/bundler';
-import { parseDDL, toDDL, type OutputFormat } from '@tsapply/common';
+import { InvalidOptionError, parseDDL, readOptions, toDDL, type OptionReader, type OutputFormat } from '@tsapply/common';
 import { col, interruptOnSigint, SparkSession, type DataFrame, type ProgressEvent } from '@tsapply/spark-connect';
-import { loadJobDefinition } from '../engine/load-job.js';
-import { preparePayload } from '../engine/prepare-payload.js';
-import { InvalidOptionError } from '../errors.js';
-import { DatasetWriter, OUTPUT_FORMATS } from '../io/writers/dataset-writer.js';
+import { inferredSchemaNote } from '../job/output-schema.js';
+import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
+import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
-import { inferOutputSchema, inferredSchemaNote } from './infer-output-schema.js';
-import { executorPythonVersion } from './python-version.js';
-import type { JobRunOptions } from '../run-options.js';
+import { inferOutputSchema } from './infer-output-schema.js';
+import { checkPythonVer, executorPythonVersion } from './python-version.js';
+import { readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
 import { shipPayload } from './ship-payload.js';
 import { summarizeProgress, type SparkRunProgress } from './spark-progress.js';
 import { registerSourceRoot, translateSparkError } from './translate-error.js';
@@ -70,76 +68,89 @@ export interface SparkRunSummary {
   pythonVer: string;
 }
 
-const KEYS = ['remote', 'spark', 'serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'quiet', 'pythonVer', 'stdout', 'stderr', 'onProgress', 'interruptOnSigint'];
-const DEFAULT_BATCH_SIZE = 10_000;
+const KEYS = [
+  'remote',
+  'spark',
+  'serializer',
+  'output',
+  'format',
+  'overwrite',
+  'show',
+  'typecheck',
+  'quiet',
+  'pythonVer',
+  'stdout',
+  'stderr',
+  'onProgress',
+  'interruptOnSigint',
+] as const;
 const SPARK_FORMAT: Record<OutputFormat, string | undefined> = { parquet: 'parquet', csv: 'csv', jsonl: 'json', arrow: undefined };
 
-function validate(o: SparkRunOptions): void {
-  for (const k of Object.keys(o)) {
-    if (!KEYS.includes(k)) throw new InvalidOptionError(`Invalid option in runJobOnSpark(): "${k}". Valid options: ${KEYS.join(', ')}.`, { option: k });
+/** Validates the options once (unknown keys and wrong types are errors) and fills defaults. */
+function resolveSparkRunOptions(options: SparkRunOptions | undefined) {
+  const o = readOptions('runJobOnSpark()', options, KEYS);
+  const spark = o.get('spark');
+  if (spark !== undefined && (typeof spark !== 'object' || spark === null || typeof (spark as SparkSession).range !== 'function')) {
+    o.fail('spark', 'an open SparkSession (from SparkSession.connect())');
   }
-  if (o.format !== undefined && !OUTPUT_FORMATS.includes(o.format)) {
-    throw new InvalidOptionError(`options.format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(o.format)}.`, { option: 'format' });
+  const remote = o.string('remote', "a Spark Connect URL such as 'sc://host:15002'");
+  if (spark === undefined && !(remote ?? process.env.SPARK_REMOTE)) {
+    throw new InvalidOptionError("runJobOnSpark() needs a Spark Connect URL: pass remote: 'sc://host:port' (--remote) or set SPARK_REMOTE.", { option: 'remote' });
   }
-  if (o.show !== undefined && (!Number.isInteger(o.show) || o.show < 0)) {
-    throw new InvalidOptionError(`options.show must be a non-negative integer, got ${String(o.show)}.`, { option: 'show' });
-  }
-  if (o.spark === undefined && !(o.remote ?? process.env.SPARK_REMOTE)) {
-    throw new InvalidOptionError('runJobOnSpark() needs a Spark Connect URL: pass remote: \'sc://host:port\' (--remote) or set SPARK_REMOTE.', { option: 'remote' });
-  }
+  const pythonVer = o.get('pythonVer');
+  return {
+    ...readJobRunOptions(o as OptionReader<JobRunOptionKey>),
+    spark: spark as SparkSession | undefined,
+    remote: remote ?? process.env.SPARK_REMOTE,
+    pythonVer: pythonVer === undefined ? undefined : checkPythonVer(pythonVer, 'options.pythonVer'),
+    onProgress: o.function<(p: SparkRunProgress) => void>('onProgress'),
+    interruptOnSigint: o.boolean('interruptOnSigint') ?? false,
+  };
 }
 
 /** Runs a job file on Spark. Rejects with the user's error (UserCodeError …) or a SparkError. */
-export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = {}): Promise<SparkRunSummary> {
+export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions): Promise<SparkRunSummary> {
   const started = Date.now();
-  validate(options);
+  const opts = resolveSparkRunOptions(options);
   const cwd = process.cwd();
-  const entry = resolve(cwd, jobPath);
-  const stderr = options.stderr ?? process.stderr;
+  const stderr = opts.stderr;
   const note = (text: string) => {
-    if (!options.quiet) stderr.write(`${text}\n`);
+    if (!opts.quiet) stderr.write(`${text}\n`);
   };
 
-  // Bundle first: esbuild reports syntax errors precisely, before the type-checker would.
-  const bundle = await bundleJob(entry, { cwd });
-  if (options.typecheck ?? true) await assertTypechecks(entry, { cwd, cache: true });
-  assertNoNativeAddons(bundle, 'Spark executors');
+  const prepared = await prepareJob(jobPath, opts, 'spark', note);
+  const { bundle, job, batchSize, declaredDDL: declared, payload } = prepared;
   registerSourceRoot(bundle.sourceRoot);
-  const job = loadJobDefinition(bundle, jobPath);
-  const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
-  const declared = job.schema !== undefined ? toDDL(parseDDL(job.schema)) : null;
-
-  const outPath = options.output !== undefined ? resolve(cwd, options.output) : job.output ? resolve(dirname(entry), job.output.path) : undefined;
-  const format: OutputFormat | undefined = outPath ? (options.format ?? job.output?.format ?? formatFromPath(outPath) ?? 'parquet') : undefined;
-  const mode = options.overwrite || job.output?.mode === 'overwrite' ? 'overwrite' : 'error';
-  if (outPath) await DatasetWriter.checkTarget({ path: outPath, format: format!, mode });
+  const target = prepared.output;
+  const outPath = target?.path;
+  const format = target?.format;
+  const mode = target?.mode ?? 'error';
   // A failed Spark write leaves its directory (with _temporary/) behind; remove it when
   // this job created it, so a failed run leaves nothing, as on the embedded engine.
-  const createdOutput = outPath !== undefined && !existsSync(outPath);
+  const createdOutput = target !== undefined && !target.remote && !existsSync(target.path);
 
-  const payload = await preparePayload(bundle, job, { serializer: options.serializer ?? 'fast', cwd, schema: declared });
-  const spark = options.spark ?? (await SparkSession.connect(options.remote ?? process.env.SPARK_REMOTE));
-  const onProgress = (p: ProgressEvent) => options.onProgress?.(summarizeProgress(p));
+  const spark = opts.spark ?? (await SparkSession.connect(opts.remote));
+  const onProgress = (p: ProgressEvent) => opts.onProgress?.(summarizeProgress(p));
   spark.on('progress', onProgress);
-  const releaseSigint = options.interruptOnSigint
+  const releaseSigint = opts.interruptOnSigint
     ? interruptOnSigint(spark, () => stderr.write('\nInterrupting the job on Spark… (Ctrl-C again to exit at once)\n'))
     : undefined;
   let pythonVer: string | undefined;
   try {
     // Finding the executors' Python version runs a small Spark job; start it now so it
     // overlaps the input plan, schema inference and the uploads (shipPayload awaits it).
-    const pythonVerProbe = executorPythonVersion(spark, options.pythonVer);
+    const pythonVerProbe = executorPythonVersion(spark, opts.pythonVer);
     pythonVerProbe.catch(() => undefined); // reported where shipPayload awaits it, not as unhandled
     await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', String(batchSize));
     const { sparkInput } = await import('./spark-input.js');
-    const input = await sparkInput(spark, job.input, dirname(entry));
+    const input = await sparkInput(spark, job.input, jobBaseDir(prepared));
     const groupColumns = job.groupBy ? [...job.groupBy] : undefined;
 
     let ddl = declared;
     if (ddl === null) {
-      const schema = await inferOutputSchema(input, { payloadPath: payload.path, ...(groupColumns ? { groupColumns } : {}), what: jobPath });
+      const schema = await inferOutputSchema(input, { payloadPath: payload.path, ...(groupColumns ? { groupColumns } : {}), what: jobPath, where: 'to the job' });
       ddl = toDDL(schema);
-      note(inferredSchemaNote(schema, "schema: '%s' to the job"));
+      note(inferredSchemaNote(schema, 'to the job'));
     }
     const shipped = await shipPayload(spark, payload, {
       mode: groupColumns ? 'grouped' : 'map',
@@ -174,10 +185,10 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
         throw e;
       }
     } else {
-      const show = new ShowWriter(parseDDL(ddl), options.show ?? 20);
+      const show = new ShowWriter(parseDDL(ddl), opts.show);
       for await (const b of result.toLocalIterator()) show.write(b);
       rowsOut = show.rowCount;
-      (options.stdout ?? process.stdout).write(show.render());
+      opts.stdout.write(show.render());
     }
     return {
       engine: 'spark',
@@ -199,11 +210,6 @@ export async function runJobOnSpark(jobPath: string, options: SparkRunOptions = 
   } finally {
     releaseSigint?.();
     spark.off('progress', onProgress);
-    if (options.spark === undefined) await spark.stop().catch(() => undefined);
+    if (opts.spark === undefined) await spark.stop().catch(() => undefined);
   }
-}
-
-function formatFromPath(path: string): OutputFormat | undefined {
-  const ext = extname(path).slice(1).toLowerCase();
-  return (['parquet', 'csv', 'jsonl', 'arrow'] as const).find((f) => f === ext);
 }

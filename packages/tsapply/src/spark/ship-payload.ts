@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDDL } from '@tsapply/common';
 import type { SparkSession } from '@tsapply/spark-connect';
-import type { PreparedPayload } from '../engine/prepare-payload.js';
+import type { PreparedPayload } from '../job/prepare-payload.js';
 import { shimModule, sparkSchemaJson, type ShimCommandSpec } from './pickle-command.js';
 import { executorPythonVersion } from './python-version.js';
 import { ensureArtifacts } from './session-artifacts.js';

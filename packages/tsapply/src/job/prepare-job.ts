@@ -1,0 +1,89 @@
+/**
+ * One path from a job file to an engine. Both engines (`runJob`, `runJobOnSpark`)
+ * prepare a job here, in this order, so the same job fails the same way on both:
+ *
+ * 1. bundle (esbuild reports syntax errors precisely, before the type-checker would);
+ * 2. type-check (unless `typecheck: false`);
+ * 3. native addons: refused for Spark before anything is uploaded, noted locally;
+ * 4. load the job and check its shape once (`loadJobDefinition`);
+ * 5. the declared schema, parsed once (a DDL error names the position);
+ * 6. the output target: path, format and mode, refusing unsafe paths and an existing
+ *    one without overwrite — before any work is done;
+ * 7. the payload (context refused if unshippable, serializer resolved, stored by hash).
+ *
+ * The schema, when not declared, is inferred later by the engine from the first
+ * results (`output-schema.ts`), since only the engine can run the function.
+ */
+import { dirname, resolve } from 'node:path';
+import type * as arrow from 'apache-arrow';
+import { assertNoNativeAddons, assertTypechecks, bundleJob, type JobBundle } from '@tsapply/bundler';
+import { parseDDL, toDDL, type JobDefinition } from '@tsapply/common';
+import { DatasetWriter } from '../io/writers/dataset-writer.js';
+import type { ResolvedJobRunOptions } from '../run-options.js';
+import { loadJobDefinition } from './load-job.js';
+import { resolveOutputTarget, type OutputTarget } from './output-target.js';
+import { preparePayload, type PreparedPayload } from './prepare-payload.js';
+
+/** Rows per call without groupBy, on both engines, unless the job sets batchSize. */
+export const DEFAULT_BATCH_SIZE = 10_000;
+
+export interface PreparedJob {
+  /** Absolute path of the job file. */
+  entry: string;
+  /** The job file as the user named it (for messages). */
+  jobPath: string;
+  bundle: JobBundle;
+  job: JobDefinition;
+  batchSize: number;
+  /** The declared schema, parsed; undefined when it is to be inferred. */
+  declared: arrow.Schema | undefined;
+  /** The declared schema as normalised DDL, or null. */
+  declaredDDL: string | null;
+  /** Where results go; undefined shows them as a table. */
+  output: OutputTarget | undefined;
+  payload: PreparedPayload;
+}
+
+/**
+ * Prepares `jobPath` for `engine`; `note` prints a line to the user (stderr, unless
+ * quiet). Rejects with the same error class and message on both engines.
+ */
+export async function prepareJob(
+  jobPath: string,
+  options: ResolvedJobRunOptions,
+  engine: 'local' | 'spark',
+  note: (text: string) => void,
+): Promise<PreparedJob> {
+  const cwd = process.cwd();
+  const entry = resolve(cwd, jobPath);
+  const bundle = await bundleJob(entry, { cwd });
+  if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true });
+  if (engine === 'spark') assertNoNativeAddons(bundle, 'Spark executors');
+  else if (bundle.nativeAddons.length > 0) {
+    note(
+      `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +
+        `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
+    );
+  }
+  const job = loadJobDefinition(bundle, jobPath);
+  const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
+  const declaredDDL = declared ? toDDL(declared) : null;
+  const output = resolveOutputTarget({
+    output: options.output,
+    format: options.format,
+    overwrite: options.overwrite,
+    jobOutput: job.output,
+    input: job.input,
+    jobFile: entry,
+    cwd,
+    engine,
+  });
+  if (output && !output.remote) await DatasetWriter.checkTarget({ path: output.path, format: output.format, mode: output.mode });
+  const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
+  return { entry, jobPath, bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
+}
+
+/** The folder a job's relative input paths are resolved against. */
+export function jobBaseDir(prepared: PreparedJob): string {
+  return dirname(prepared.entry);
+}

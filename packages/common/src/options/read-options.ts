@@ -95,7 +95,7 @@ export class OptionReader<K extends string = string> {
     const v = this.raw[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'object' || v === null || typeof (v as { write?: unknown }).write !== 'function') {
-      this.fail(key, 'a writable stream (such as process.stdout)');
+      this.fail(key, 'a writable stream (such as process.stdout or a file stream)');
     }
     return v as NodeJS.WritableStream;
   }

@@ -63,17 +63,20 @@ function inputPaths(input: InputSpec, baseDir: string): string[] {
   return URI.test(input.path) && !input.path.startsWith('file:') ? [] : [resolve(baseDir, input.path.replace(/^file:\/\//, ''))];
 }
 
-/** Why writing to `path` would destroy something, or undefined when it is safe. */
+/**
+ * Why writing to `path` would destroy something, or undefined when it is safe. A path
+ * that IS a precious folder is named as such before one that merely contains one.
+ */
 function unsafeBecause(path: string, req: OutputRequest): string | undefined {
   if (path === parse(path).root) return 'it is the root of the file system';
   if (path === homedir()) return 'it is your home folder';
-  if (containsOrIs(path, req.cwd)) return path === req.cwd ? 'it is the current folder' : `it contains the current folder (${req.cwd})`;
   const jobDir = dirname(req.jobFile);
-  if (containsOrIs(path, jobDir)) return path === jobDir ? `it is the job's own folder` : `it contains the job file (${req.jobFile})`;
-  for (const input of inputPaths(req.input, jobDir)) {
-    if (containsOrIs(path, input)) return path === input ? `it is the job's input` : `it contains the job's input (${input})`;
-  }
-  return undefined;
+  const precious: [string, string, string][] = [
+    [req.cwd, 'it is the current folder', `it contains the current folder (${req.cwd})`],
+    [jobDir, "it is the job's own folder", `it contains the job file (${req.jobFile})`],
+    ...inputPaths(req.input, jobDir).map((p): [string, string, string] => [p, "it is the job's input", `it contains the job's input (${p})`]),
+  ];
+  return precious.find(([dir]) => dir === path)?.[1] ?? precious.find(([dir]) => containsOrIs(path, dir))?.[2];
 }
 
 /** Resolves the output of a run, or undefined when results are shown as a table. */

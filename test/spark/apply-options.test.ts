@@ -1,0 +1,100 @@
+// Every bad option of the Spark entries — runJobOnSpark(), df.mapInArrow(),
+// groupBy().applyInArrow(), spark.parallelize().map() — gets one InvalidOptionError
+// whose message names the option, the value and what would be valid, before anything
+// is bundled or uploaded (a table per entry).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { InvalidOptionError, runJobOnSpark, SparkSession, type SparkRunOptions } from 'tsapply';
+import { double, countGroup } from '../fixtures/spark/basic-fns.ts';
+import { JOBS } from '../tsapply/cli-helpers.ts';
+
+const JOB = join(JOBS, 'identity-range.ts');
+
+let spark: SparkSession;
+before(async () => {
+  spark = await SparkSession.connect(process.env.SPARK_REMOTE);
+});
+after(async () => {
+  await spark?.stop();
+});
+
+async function refuses(p: Promise<unknown> | (() => unknown), message: string): Promise<void> {
+  const check = (e: unknown) => {
+    assert.ok(e instanceof InvalidOptionError, `expected an InvalidOptionError, got ${String(e)}`);
+    assert.equal(e.message, message);
+    return true;
+  };
+  if (typeof p === 'function') assert.throws(p, check);
+  else await assert.rejects(p, check);
+}
+
+describe('runJobOnSpark() options', () => {
+  const remote = process.env.SPARK_REMOTE!;
+  const cases: [string, unknown, string][] = [
+    ['null options', null, 'Invalid options in runJobOnSpark(): expected an object, got null.'],
+    [
+      'an unknown key',
+      { remote, workers: 2 },
+      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, quiet, pythonVer, stdout, stderr, onProgress, interruptOnSigint.',
+    ],
+    ["overwrite 'no'", { remote, overwrite: 'no' }, 'options.overwrite must be a boolean (true or false), got the string "no".'],
+    ["typecheck 'false'", { remote, typecheck: 'false' }, 'options.typecheck must be a boolean (true or false), got the string "false".'],
+    ['show 2.5', { remote, show: 2.5 }, 'options.show must be a non-negative integer, got 2.5.'],
+    ['format orc', { remote, format: 'orc' }, 'options.format must be one of parquet, csv, jsonl, arrow, got the string "orc".'],
+    ['remote 15002', { remote: 15002 }, "options.remote must be a Spark Connect URL such as 'sc://host:15002', got 15002."],
+    ['spark {}', { spark: {} }, 'options.spark must be an open SparkSession (from SparkSession.connect()), got an object.'],
+    ['pythonVer 3', { remote, pythonVer: '3' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "3".'],
+    ['pythonVer 3.11 as a number', { remote, pythonVer: 3.11 }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got 3.11.'],
+    ['interruptOnSigint 1', { remote, interruptOnSigint: 1 }, 'options.interruptOnSigint must be a boolean (true or false), got 1.'],
+    ['output empty', { remote, output: '', overwrite: true }, 'output must be a non-empty path, e.g. out/result.'],
+  ];
+  for (const [what, options, message] of cases) {
+    it(`refuses ${what}`, () => refuses(runJobOnSpark(JOB, options as SparkRunOptions), message));
+  }
+});
+
+describe('mapInArrow() / applyInArrow() options', () => {
+  const cases: [string, unknown, string][] = [
+    ['null options', null, 'Invalid options in mapInArrow(): expected an object, got null.'],
+    [
+      'an unknown key',
+      { shcema: 'id bigint' },
+      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, sampleRows, quiet.',
+    ],
+    ['schema 5', { schema: 5 }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got 5."],
+    ["schema ''", { schema: ' ' }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."],
+    ['serializer true', { serializer: true }, "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got true."],
+    ['pythonVer 311', { pythonVer: '311' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "311".'],
+    ["barrier 'yes'", { barrier: 'yes' }, 'options.barrier must be a boolean (true or false), got the string "yes".'],
+    ['sampleRows 0', { sampleRows: 0 }, 'options.sampleRows must be a positive integer, got 0.'],
+    ["quiet 'false'", { quiet: 'false' }, 'options.quiet must be a boolean (true or false), got the string "false".'],
+    ['init 3', { init: 3 }, 'options.init must be a function or the export name of one, got 3.'],
+  ];
+  for (const [what, options, message] of cases) {
+    it(`mapInArrow refuses ${what}`, () => refuses(spark.range(0, 3).mapInArrow(double, options as never), message));
+  }
+  it('applyInArrow has no barrier and names itself', async () => {
+    const grouped = spark.range(0, 3).groupBy('id');
+    await refuses(
+      grouped.applyInArrow(countGroup, { barrier: true } as never),
+      'Invalid option in applyInArrow(): "barrier". Valid options: schema, context, serializer, init, pythonVer, sampleRows, quiet.',
+    );
+    await refuses(grouped.applyInArrow(countGroup, { serializer: '' }), "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got the string \"\".");
+  });
+});
+
+describe('parallelize().map() options', () => {
+  const items = [1, 2, 3];
+  const cases: [string, unknown, string][] = [
+    ['an unknown key', { sampleRows: 3 }, 'Invalid option in map(): "sampleRows". Valid options: schema, context, serializer, init, pythonVer, quiet.'],
+    ["quiet 'false'", { quiet: 'false' }, 'options.quiet must be a boolean (true or false), got the string "false".'],
+    ['schema null', { schema: null }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got null."],
+    ['pythonVer 3.x', { pythonVer: '3.x' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "3.x".'],
+  ];
+  for (const [what, options, message] of cases) {
+    it(`refuses ${what} at the call, not at collect()`, () => refuses(() => spark.parallelize(items).map(double as never, options as never), message));
+  }
+  it('refuses a function that is not one, at the call', () =>
+    refuses(() => spark.parallelize(items).map('double' as never), 'map() needs a function (item, ctx) => result, got the string "double".'));
+});

@@ -58,13 +58,7 @@ export async function prepareJob(
   const entry = resolve(cwd, jobPath);
   const bundle = await bundleJob(entry, { cwd });
   if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true });
-  if (engine === 'spark') assertNoNativeAddons(bundle, 'Spark executors');
-  else if (bundle.nativeAddons.length > 0) {
-    note(
-      `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +
-        `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
-    );
-  }
+  checkNativeAddons(bundle, engine, note);
   const job = loadJobDefinition(bundle, jobPath);
   const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
   const declaredDDL = declared ? toDDL(declared) : null;
@@ -81,6 +75,21 @@ export async function prepareJob(
   if (output && !output.remote) await DatasetWriter.checkTarget({ path: output.path, format: output.format, mode: output.mode });
   const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
   return { entry, jobPath, bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
+}
+
+/**
+ * Native addons in a bundle: refused for Spark (one error naming each, before anything
+ * is uploaded), a note on the embedded engine, which loads them from node_modules.
+ * Every bundle that reaches an engine — job files and shipped functions — passes here.
+ */
+export function checkNativeAddons(bundle: JobBundle, engine: 'local' | 'spark', note: (text: string) => void): void {
+  if (engine === 'spark') assertNoNativeAddons(bundle, 'Spark executors');
+  else if (bundle.nativeAddons.length > 0) {
+    note(
+      `Note: the job imports native addons (${bundle.nativeAddons.map((a) => `${a.name}@${a.version}`).join(', ')}); ` +
+        `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
+    );
+  }
 }
 
 /** The folder a job's relative input paths are resolved against. */

@@ -14,8 +14,9 @@
  * `ctx.state`.
  */
 import { basename } from 'node:path';
-import { assertNoNativeAddons, bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
+import { bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
 import type { JobDefinition } from '@tsapply/common';
+import { checkNativeAddons } from '../job/prepare-job.js';
 import { preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
 import { FunctionLocationError } from './errors.js';
 import { locateFunction } from './locate-function.js';
@@ -77,7 +78,7 @@ export async function buildFunctionPayload(fn: unknown, options: FunctionPayload
     (specifier) => `// The entry that ships ${exportName} from ${basename(file)}.\nimport { ${imports.join(', ')} } from ${specifier};\n${body}`,
     { cwd: process.cwd() },
   );
-  assertNoNativeAddons(bundle, 'Spark executors');
+  checkNativeAddons(bundle, 'spark', () => undefined);
   registerSourceRoot(bundle.sourceRoot);
   const job = { context: options.context } as unknown as JobDefinition;
   const payload = await preparePayload(bundle, job, { serializer: options.serializer ?? 'fast', cwd: process.cwd(), schema: options.schema });

@@ -7,7 +7,8 @@
  * `@tsapply/spark-connect`.
  */
 import { DataFrame, GroupedData, SparkSession } from '@tsapply/spark-connect';
-import { applyInArrow, mapInArrow, type SparkApplyOptions } from './map-in-arrow.js';
+import type { SparkApplyOptions } from './apply-options.js';
+import { applyInArrow, mapInArrow } from './map-in-arrow.js';
 import { parallelize, type ParallelCollection } from './parallelize.js';
 import { translateSparkError } from './translate-error.js';
 

@@ -18,7 +18,7 @@ import { JobRunner } from '@tsapply/worker-runtime';
 import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload } from './function-payload.js';
 import { inferredSchemaNote, schemaFromSample } from '../job/output-schema.js';
-import { checkApplyOptions } from './map-in-arrow.js';
+import { checkApplyOptions } from './apply-options.js';
 import { shipPayload } from './ship-payload.js';
 import { mapPartitionsPlan } from './udf-plan.js';
 

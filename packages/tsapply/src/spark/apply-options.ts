@@ -1,0 +1,55 @@
+/**
+ * The options of the functions that ship a TypeScript function to Spark —
+ * `mapInArrow`, `applyInArrow` and `parallelize().map` — and their one check.
+ */
+import { readOptions, type OptionReader } from '@tsapply/common';
+import { checkPythonVer } from './python-version.js';
+
+/** Options of `mapInArrow` / `applyInArrow`. */
+export interface SparkApplyOptions<Context = unknown> {
+  /** Output schema as Spark DDL (`'id bigint, name string'`). @default inferred from a sample run on the driver */
+  schema?: string;
+  /** Handed to the function as `ctx.context`; serialized and shipped once per job. @default undefined */
+  context?: Context;
+  /** Context serializer: `'fast'`, `'compressed'` or a serializer module path. @default 'fast' */
+  serializer?: string;
+  /**
+   * Runs once per worker process before the first batch; its result is `ctx.state`.
+   * A function exported from the SAME module as `fn`, or the name of that export.
+   * @default undefined
+   */
+  init?: ((context: Context) => unknown) | string;
+  /** mapInArrow only: run the stage in barrier mode (all tasks start together). @default false */
+  barrier?: boolean;
+  /** Executors' Python `major.minor`. @default $TSAPPLY_PYTHON_VER, else detected once per server */
+  pythonVer?: string;
+  /** Input rows sampled for schema inference. @default 1000 */
+  sampleRows?: number;
+  /** Do not print the inferred schema note. @default false */
+  quiet?: boolean;
+}
+
+/**
+ * Checks the options of mapInArrow/applyInArrow/parallelize().map once, with the
+ * shared toolkit: the returned object holds only checked values.
+ */
+export function checkApplyOptions<K extends string>(options: unknown, keys: readonly K[], fn: string): SparkApplyOptions {
+  const o = readOptions(`${fn}()`, options, keys) as unknown as OptionReader<keyof SparkApplyOptions>;
+  const init = o.get('init');
+  if (init !== undefined && typeof init !== 'function' && (typeof init !== 'string' || init === '')) {
+    o.fail('init', 'a function or the export name of one');
+  }
+  const checked: SparkApplyOptions = {
+    schema: o.string('schema', "a Spark DDL string such as 'id bigint, name string'"),
+    context: o.get('context'),
+    serializer: o.string('serializer', "'fast', 'compressed', 'zstd' or a serializer module path"),
+    init: init as SparkApplyOptions['init'],
+    barrier: o.boolean('barrier'),
+    pythonVer: o.has('pythonVer') ? checkPythonVer(o.get('pythonVer'), 'options.pythonVer') : undefined,
+    sampleRows: o.positiveInteger('sampleRows'),
+    quiet: o.boolean('quiet'),
+  };
+  // Absent options stay absent (exactOptionalPropertyTypes-friendly spreading below).
+  for (const k of Object.keys(checked) as (keyof SparkApplyOptions)[]) if (checked[k] === undefined) delete checked[k];
+  return checked;
+}

@@ -97,20 +97,10 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
   };
 }
 
-const KEYS = [
-  'workers',
-  'serializer',
-  'output',
-  'format',
-  'overwrite',
-  'show',
-  'typecheck',
-  'quiet',
-  'numPartitions',
-  'stdout',
-  'stderr',
-  'onProgress',
-] as const;
+/** The options every engine takes that select what a run does (output, checks, notes). */
+export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'quiet'] as const;
+
+const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', 'stdout', 'stderr', 'onProgress'] as const;
 
 /** Validates `options` of runJob() (unknown keys and wrong types are errors) and fills defaults. */
 export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'): ResolvedRunOptions {

@@ -18,24 +18,16 @@ import { JobRunner } from '@tsapply/worker-runtime';
 import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload } from './function-payload.js';
 import { inferredSchemaNote, schemaFromSample } from '../job/output-schema.js';
-import { checkApplyOptions } from './apply-options.js';
+import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
 import { shipPayload } from './ship-payload.js';
 import { mapPartitionsPlan } from './udf-plan.js';
 
-export interface ParallelMapOptions<Context = unknown> {
-  /** Spark DDL type of one result (`double`, `string`, `struct<…>`). @default inferred from the first items */
-  schema?: string;
-  /** Handed to `fn` as `ctx.context`. @default undefined */
-  context?: Context;
-  /** `'fast'`, `'compressed'` or a serializer module path. @default 'fast' */
-  serializer?: string;
-  /** Export of fn's module (function or name) run once per worker; its result is `ctx.state`. */
-  init?: ((context: Context) => unknown) | string;
-  /** Executors' Python `major.minor`. @default detected */
-  pythonVer?: string;
-  /** Do not print the inferred type note. @default false */
-  quiet?: boolean;
-}
+/**
+ * Options of `map()`: those of mapInArrow except `barrier` and `sampleRows`; `schema` is
+ * the Spark DDL type of ONE result (`double`, `string`, `struct<…>`), inferred from the
+ * first items when omitted.
+ */
+export type ParallelMapOptions<Context = unknown> = Omit<SparkApplyOptions<Context>, 'barrier' | 'sampleRows'>;
 
 /** What `fn` receives besides the item. */
 export interface ParallelItemContext<Context = unknown, State = unknown> {

@@ -26,7 +26,7 @@ import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { checkPythonVer, executorPythonVersion } from './python-version.js';
-import { readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
+import { JOB_RUN_KEYS, readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
 import { shipPayload } from './ship-payload.js';
 import { summarizeProgress, type SparkRunProgress } from './spark-progress.js';
 import { registerSourceRoot, translateSparkError } from './translate-error.js';
@@ -68,22 +68,7 @@ export interface SparkRunSummary {
   pythonVer: string;
 }
 
-const KEYS = [
-  'remote',
-  'spark',
-  'serializer',
-  'output',
-  'format',
-  'overwrite',
-  'show',
-  'typecheck',
-  'quiet',
-  'pythonVer',
-  'stdout',
-  'stderr',
-  'onProgress',
-  'interruptOnSigint',
-] as const;
+const KEYS = ['remote', 'spark', ...JOB_RUN_KEYS, 'pythonVer', 'stdout', 'stderr', 'onProgress', 'interruptOnSigint'] as const;
 const SPARK_FORMAT: Record<OutputFormat, string | undefined> = { parquet: 'parquet', csv: 'csv', jsonl: 'json', arrow: undefined };
 
 /** Validates the options once (unknown keys and wrong types are errors) and fills defaults. */

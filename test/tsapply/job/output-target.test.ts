@@ -92,6 +92,10 @@ describe('resolveOutputTarget', () => {
       remote: false,
     });
     assert.deepEqual(resolveOutputTarget(req('s3a://bucket/out', p, 'spark')), { path: 's3a://bucket/out', format: 'parquet', mode: 'overwrite', remote: true });
+    assert.throws(() => resolveOutputTarget({ ...req('s3a://bucket/out', p, 'spark'), format: 'arrow' }), {
+      code: 'OUTPUT_UNSUPPORTED',
+      message: 'Arrow output is written by the driver (Spark has no Arrow writer), so it needs a local folder, not "s3a://bucket/out". Choose parquet for s3a:// paths, or a local folder.',
+    });
     assert.throws(() => resolveOutputTarget(req('s3a://bucket/out', p, 'local')), {
       code: 'OUTPUT_UNSUPPORTED',
       message: 'The embedded engine writes local folders only, not "s3a://bucket/out". Run with --remote (Spark writes s3a:// paths), or give a local folder.',

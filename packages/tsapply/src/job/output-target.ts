@@ -100,6 +100,13 @@ export function resolveOutputTarget(req: OutputRequest): OutputTarget | undefine
   const local = given.replace(/^file:\/\//i, '');
   const path = remote ? given : req.output !== undefined ? resolve(req.cwd, local) : resolve(dirname(req.jobFile), local);
   const format = req.format ?? req.jobOutput?.format ?? formatFromPath(path) ?? 'parquet';
+  if (remote && format === 'arrow') {
+    throw new OutputError(
+      `Arrow output is written by the driver (Spark has no Arrow writer), so it needs a local folder, not "${given}". Choose parquet for ${scheme}:// paths, or a local folder.`,
+      { path: given },
+      'OUTPUT_UNSUPPORTED',
+    );
+  }
   if (!remote) {
     const why = unsafeBecause(path, req);
     if (why !== undefined) {

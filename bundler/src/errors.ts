@@ -162,8 +162,29 @@ export class TypecheckError extends TsapplyError {
   }
 }
 
+/**
+ * The tsconfig.json a job is type-checked with cannot be used: unreadable, not valid
+ * JSON, or rejected by TypeScript (an unknown option, an `extends` that is not found).
+ * `diagnostics` holds TypeScript's errors, positioned in the config file.
+ */
+export class TsconfigError extends TsapplyError {
+  /** The tsconfig.json at fault, as displayed (relative to the current directory when inside it). */
+  readonly tsconfig: string;
+  /** The job that was to be type-checked with it, as displayed. */
+  readonly entry: string;
+  readonly diagnostics: Diagnostic[];
+
+  constructor(message: string, fields: { tsconfig: string; entry: string; diagnostics: Diagnostic[] }, options?: { cause?: unknown }) {
+    super(message, 'INVALID_TSCONFIG', options);
+    this.tsconfig = fields.tsconfig;
+    this.entry = fields.entry;
+    this.diagnostics = fields.diagnostics;
+  }
+}
+
 // Rebuild these classes (not plain TsapplyErrors) when they cross a thread or process.
 registerErrorClass('BundleError', (s) => new BundleError(String(s.fields.entry), s.fields.problems as BundleProblem[], s.message, s.code));
 registerErrorClass('DisallowedImportError', (s) => new DisallowedImportError(String(s.fields.entry), s.fields.problems as BundleProblem[]));
 registerErrorClass('NativeAddonError', (s) => new NativeAddonError(s.fields.addons as NativeAddon[], String(s.fields.where)));
 registerErrorClass('TypecheckError', (s) => new TypecheckError(String(s.fields.entry), s.fields.diagnostics as Diagnostic[]));
+registerErrorClass('TsconfigError', (s) => new TsconfigError(s.message, s.fields as never));

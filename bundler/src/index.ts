@@ -73,11 +73,13 @@ export { formatBundleReport, formatBytes } from './bundle-report.js';
 export type { BundleReportOptions } from './bundle-report.js';
 export { typecheckJob, assertTypechecks } from './typecheck.js';
 export type { TypecheckOptions } from './typecheck.js';
+export type { TsconfigChoice } from './tsconfig.js';
 export {
   BundleError,
   DisallowedImportError,
   NativeAddonError,
   TypecheckError,
+  TsconfigError,
   DISALLOWED_MODULES,
   formatProblem,
   formatDiagnostic,

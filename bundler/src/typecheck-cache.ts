@@ -9,12 +9,19 @@
  * file) with its size and mtime. The record is trusted only while every one of those
  * files is unchanged and the compiler version is the same; any doubt means a fresh
  * check. Only successes are recorded: failures are always re-checked and re-reported.
+ *
+ * The tsconfig.json the check used is part of the record in two ways: every config
+ * file TypeScript read to choose and parse it (the nearest ones, their `extends`
+ * chains, referenced projects) is stamped like the job's files, and the tsconfig.json
+ * files found walking up from the job are listed — so editing, adding or removing one
+ * (a new tsconfig.json nearer the job) means a fresh check.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheDir } from '@tsapply/common';
+import { tsconfigsAbove, type JobTsconfig, type TsconfigChoice } from './tsconfig.js';
 
 /**
  * The installed compiler's version, read from its package.json: importing `typescript`
@@ -32,9 +39,18 @@ interface FileStamp {
   mtimeMs: number;
 }
 
+/** Bumped when the record's meaning changes, so older records are simply not trusted. */
+const RECORD_FORMAT = 2;
+
 interface TypecheckRecord {
+  format: number;
   compiler: string;
   entry: string;
+  /** The tsconfig.json used (null: tsapply's defaults) and the solution-style ones passed over. */
+  tsconfig: string | null;
+  skipped: string[];
+  /** The tsconfig.json files the walk up from the job looked at (see JobTsconfig.walked). */
+  walked: string[];
   files: FileStamp[];
 }
 
@@ -52,26 +68,52 @@ function stamp(path: string): FileStamp | undefined {
   }
 }
 
-/** True when `entry` type-checked before and none of the files that check read has changed. */
-export function typecheckIsCached(entry: string): boolean {
+/** The same tsconfig.json files on the walk up from `entry` as when `record` was made. */
+function sameWalk(entry: string, record: TypecheckRecord): boolean {
+  const now = tsconfigsAbove(dirname(entry));
+  // With a choice, only the files up to it mattered; without one, every file above.
+  const relevant = record.tsconfig === null ? now : now.slice(0, record.walked.length);
+  return relevant.length === record.walked.length && relevant.every((p, i) => p === record.walked[i]);
+}
+
+/**
+ * When `entry` type-checked before and none of the files that check read has changed
+ * (its tsconfig.json files included), the tsconfig choice it was checked with; else
+ * undefined.
+ */
+export function cachedTypecheck(entry: string): TsconfigChoice | undefined {
   let record: TypecheckRecord;
   try {
     record = JSON.parse(readFileSync(recordPath(entry), 'utf8')) as TypecheckRecord;
   } catch {
-    return false;
+    return undefined;
   }
-  if (record.compiler !== typescriptVersion() || record.entry !== entry || !Array.isArray(record.files)) return false;
-  return record.files.every((f) => {
+  if (record.format !== RECORD_FORMAT || record.compiler !== typescriptVersion() || record.entry !== entry) return undefined;
+  if (!Array.isArray(record.files) || !Array.isArray(record.walked) || !Array.isArray(record.skipped)) return undefined;
+  const unchanged = record.files.every((f) => {
     const now = stamp(f.path);
     return now !== undefined && now.size === f.size && now.mtimeMs === f.mtimeMs;
   });
+  if (!unchanged || !sameWalk(entry, record)) return undefined;
+  return { tsconfig: record.tsconfig ?? undefined, skipped: record.skipped };
 }
 
-/** Records a successful check of `entry` over `files` (every file the program read). */
-export function recordTypecheckSuccess(entry: string, files: readonly string[]): void {
-  const stamps = files.map(stamp);
+/**
+ * Records a successful check of `entry` over `files` (every file the program read)
+ * with `config` (the tsconfig.json choice and the config files read to make it).
+ */
+export function recordTypecheckSuccess(entry: string, files: readonly string[], config: JobTsconfig): void {
+  const stamps = [...new Set([...files, ...config.files])].map(stamp);
   if (stamps.some((s) => s === undefined)) return; // a file vanished meanwhile: don't trust this run
-  const record: TypecheckRecord = { compiler: typescriptVersion(), entry, files: stamps as FileStamp[] };
+  const record: TypecheckRecord = {
+    format: RECORD_FORMAT,
+    compiler: typescriptVersion(),
+    entry,
+    tsconfig: config.tsconfig ?? null,
+    skipped: config.skipped,
+    walked: config.walked,
+    files: stamps as FileStamp[],
+  };
   const path = recordPath(entry);
   try {
     mkdirSync(join(cacheDir(), 'typecheck'), { recursive: true });

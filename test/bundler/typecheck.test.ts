@@ -54,7 +54,7 @@ describe('typecheckJob', () => {
     });
     await assert.rejects(typecheckJob(job('tiny.ts'), { strict: false } as never), {
       code: 'INVALID_OPTION',
-      message: 'Invalid option in typecheckJob(): "strict". Valid options: cwd, cache.',
+      message: 'Invalid option in typecheckJob(): "strict". Valid options: cwd, cache, onConfig.',
     });
   });
 });

@@ -36,7 +36,7 @@ describe('runJobOnSpark() options', () => {
     [
       'an unknown key',
       { remote, workers: 2 },
-      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, quiet, pythonVer, stdout, stderr, onProgress, interruptOnSigint.',
+      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, stdout, stderr, onProgress, interruptOnSigint.',
     ],
     ["overwrite 'no'", { remote, overwrite: 'no' }, 'options.overwrite must be a boolean (true or false), got the string "no".'],
     ["typecheck 'false'", { remote, typecheck: 'false' }, 'options.typecheck must be a boolean (true or false), got the string "false".'],

@@ -45,7 +45,8 @@ export {
   PayloadError,
   UserCodeError,
 } from '@tsapply/common';
-export { BundleError, NativeAddonError, TypecheckError } from '@tsapply/bundler';
+export { BundleError, NativeAddonError, TsconfigError, TypecheckError } from '@tsapply/bundler';
+export type { TsconfigChoice } from '@tsapply/bundler';
 export { InputError, InvalidOptionError, JobDefinitionError, OutputError, UnserializableContextError } from './errors.js';
 export { TSAPPLY_VERSION as version } from './version.js';
 

@@ -4,6 +4,7 @@
  * public entry, then `ResolvedRunOptions` with every default filled in.
  */
 import { availableParallelism } from 'node:os';
+import type { TsconfigChoice } from '@tsapply/bundler';
 import type { OutputFormat } from '@tsapply/common';
 import { readOptions, type OptionReader } from '@tsapply/common';
 import { OUTPUT_FORMATS } from './io/output-formats.js';
@@ -38,6 +39,12 @@ export interface JobRunOptions {
   show?: number;
   /** Type-check the job file before running it. @default true */
   typecheck?: boolean;
+  /**
+   * Called once the type-check has chosen its tsconfig.json (`tsconfig: undefined`:
+   * none applies, tsapply's defaults), before it checks; not called without a
+   * type-check. `tsapply run --verbose` prints it.
+   */
+  onTypecheckConfig?: (choice: TsconfigChoice) => void;
   /** Print nothing but the result (no inferred-schema notes). @default false */
   quiet?: boolean;
   /** Where the result table goes when the job has no output. @default process.stdout */
@@ -67,6 +74,7 @@ export interface ResolvedJobRunOptions {
   overwrite: boolean;
   show: number;
   typecheck: boolean;
+  onTypecheckConfig: ((choice: TsconfigChoice) => void) | undefined;
   quiet: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -91,6 +99,7 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
     overwrite: o.boolean('overwrite') ?? false,
     show: o.nonNegativeInteger('show') ?? 20,
     typecheck: o.boolean('typecheck') ?? true,
+    onTypecheckConfig: o.function<(choice: TsconfigChoice) => void>('onTypecheckConfig'),
     quiet: o.boolean('quiet') ?? false,
     stdout: o.writable('stdout') ?? process.stdout,
     stderr: o.writable('stderr') ?? process.stderr,
@@ -98,7 +107,7 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
 }
 
 /** The options every engine takes that select what a run does (output, checks, notes). */
-export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'quiet'] as const;
+export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'onTypecheckConfig', 'quiet'] as const;
 
 const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', 'stdout', 'stderr', 'onProgress'] as const;
 

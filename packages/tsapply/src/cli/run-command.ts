@@ -1,6 +1,7 @@
 /** `tsapply run <job.ts>`: runs a job on the embedded engine. */
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
+import type { TsconfigChoice } from '@tsapply/bundler';
 import type { RunSummary } from '../engine/local-engine.js';
 import { OUTPUT_FORMATS } from '../io/output-formats.js';
 import type { JobRunOptions, RunOptions } from '../run-options.js';
@@ -49,10 +50,24 @@ function refuseIneffectiveFlags(flags: RunFlags): void {
   }
 }
 
+/** The `--verbose` line saying which settings the job was type-checked with. */
+export function typecheckConfigLine(choice: TsconfigChoice): string {
+  if (choice.tsconfig !== undefined) return `Type-checked with ${choice.tsconfig}`;
+  if (choice.skipped.length === 0) return "Type-checked with tsapply's defaults (no tsconfig.json found)";
+  const n = choice.skipped.length;
+  return (
+    `Type-checked with tsapply's defaults (no tsconfig.json applies: ${choice.skipped.join(' and ')} ` +
+    `only reference${n === 1 ? 's' : ''} projects that do not include the job)`
+  );
+}
+
 /** Checks the flags both engines share, once, and maps them to options. */
 export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions {
   refuseIneffectiveFlags(flags);
   const options: JobRunOptions = { typecheck: flags.typecheck };
+  if (flags.verbose && flags.typecheck && !flags.quiet) {
+    options.onTypecheckConfig = (choice) => process.stderr.write(`${typecheckConfigLine(choice)}\n`);
+  }
   if (flags.serializer !== undefined) options.serializer = flags.serializer;
   if (flags.output !== undefined) options.output = flags.output;
   if (flags.format !== undefined) options.format = oneOf('--format', flags.format, OUTPUT_FORMATS);
@@ -117,7 +132,7 @@ export const runCommand: CommandModule = {
       .option('--show <n>', 'rows shown when the job has no output (default: 20)')
       .option('--json', 'print one JSON summary on stdout')
       .option('--quiet', 'print nothing but the result')
-      .option('--verbose', 'show stacks on errors')
+      .option('--verbose', 'show stacks on errors and the tsconfig.json the job was type-checked with')
       .option('--no-typecheck', 'skip type-checking the job file')
       .option('--remote [url]', 'run on Spark through Spark Connect (sc://host:port; without a URL: $SPARK_REMOTE)')
       .option('--python-ver <major.minor>', "the Spark executors' Python version (default: detected)")

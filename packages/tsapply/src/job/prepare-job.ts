@@ -57,7 +57,7 @@ export async function prepareJob(
   const cwd = process.cwd();
   const entry = resolve(cwd, jobPath);
   const bundle = await bundleJob(entry, { cwd });
-  if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true });
+  if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true, onConfig: options.onTypecheckConfig });
   checkNativeAddons(bundle, engine, note);
   const job = loadJobDefinition(bundle, jobPath);
   const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;

@@ -51,6 +51,12 @@
  * where the project is checked out, and the same job bundled twice has the same
  * `sha256`.
  *
+ * ## Type-check
+ * `typecheckJob` / `assertTypechecks` check a job with the user's nearest tsconfig.json
+ * (`tsconfig.ts` explains which one; `onConfig` reports it), else tsapply's strict
+ * defaults. A missing declaration file (TS7016) never fails a check; a tsconfig.json
+ * TypeScript rejects is a `TsconfigError` naming the file.
+ *
  * ## Errors
  * All extend `TsapplyError` from `@tsapply/common`. `BundleError` lists every problem
  * esbuild found (syntax errors, missing modules with the `npm install` to run, a

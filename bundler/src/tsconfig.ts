@@ -27,6 +27,7 @@ import { isFile } from './package-info.js';
 import { toDiagnostic } from './ts-diagnostic.js';
 
 type TypeScript = typeof ts;
+type ConfigHost = Omit<ts.ParseConfigFileHost, 'onUnRecoverableConfigFileDiagnostic'>;
 
 /** Which tsconfig.json the check used, as reported to the user (`--verbose`). */
 export interface TsconfigChoice {
@@ -79,7 +80,8 @@ export function tsconfigsAbove(dir: string): string[] {
 /** Finds and parses the tsconfig.json that applies to `entry` (absolute path). */
 export function loadJobTsconfig(ts: TypeScript, entry: string, cwd: string): JobTsconfig {
   const read = new Set<string>();
-  const host: ts.ParseConfigFileHost = {
+  // TypeScript's own file system, recording every file it reads (for the cache).
+  const host: ConfigHost = {
     useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
     getCurrentDirectory: () => cwd,
     readDirectory: (...args) => ts.sys.readDirectory(...args),
@@ -87,9 +89,6 @@ export function loadJobTsconfig(ts: TypeScript, entry: string, cwd: string): Job
     readFile: (path) => {
       read.add(resolve(path));
       return ts.sys.readFile(path);
-    },
-    onUnRecoverableConfigFileDiagnostic: () => {
-      // Reported by parseTsconfig, which sees the undefined result.
     },
   };
   const sameFile = ts.sys.useCaseSensitiveFileNames ? (a: string, b: string) => a === b : (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -140,7 +139,7 @@ function isSolution(config: ts.ParsedCommandLine): boolean {
 }
 
 /** Parses one tsconfig.json; a `TsconfigError` when TypeScript finds anything wrong with it. */
-function parseTsconfig(ts: TypeScript, host: ts.ParseConfigFileHost, path: string, entry: string, cwd: string): ts.ParsedCommandLine {
+function parseTsconfig(ts: TypeScript, host: ConfigHost, path: string, entry: string, cwd: string): ts.ParsedCommandLine {
   let unrecoverable: ts.Diagnostic | undefined;
   const config = ts.getParsedCommandLineOfConfigFile(path, undefined, {
     ...host,

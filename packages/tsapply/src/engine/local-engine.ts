@@ -67,13 +67,13 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   const format = target?.format;
   const mode = target?.mode ?? 'error';
   const input = await openInput(job.input, { baseDir: jobBaseDir(prepared), batchSize });
-  const numPartitions = opts.numPartitions ?? opts.workers;
+  const numPartitions = opts.numPartitions ?? input.numPartitions ?? opts.workers;
   const pool = new TaskPool(opts.workers, payload);
   let writer: DatasetWriter | undefined;
   try {
     const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
       ? (await groupBatches(input.batches, input.schema, job.groupBy, numPartitions)).tasks
-      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize });
+      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize, split: input.split });
     const iterator = (Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : (tasks as Iterable<Task>)[Symbol.iterator]()) as
       | AsyncIterator<Task>
       | Iterator<Task>;

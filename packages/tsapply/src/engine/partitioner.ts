@@ -1,10 +1,20 @@
 /**
- * Cuts the input stream into tasks without `groupBy`. Partitions are contiguous
- * chunks of rows, as Spark splits files: with `totalRows` known, partition p holds
- * rows [p·⌈total/P⌉, (p+1)·⌈total/P⌉), so concatenating the part files in name order
- * gives the input order back. Batches are sliced (zero-copy) at `batchSize` and at
- * partition boundaries. When the row count is unknown, everything is partition 0 —
- * the pool still runs batches in parallel; only the output is one part file.
+ * Cuts the input stream into tasks without `groupBy`. Partitions are contiguous runs of
+ * rows, so concatenating the part files in name order gives the input order back. With
+ * n rows known, the P partitions are cut one of two ways (`Split`):
+ *
+ * - `blocks` (the default): partition p holds rows [p·⌈n/P⌉, (p+1)·⌈n/P⌉) — full
+ *   blocks first, so the last partitions may be short or empty;
+ * - `spark-range`: as Spark's Range (and `parallelize`) cut n rows over P slices —
+ *   partition p holds rows [⌊p·n/P⌋, ⌊(p+1)·n/P⌋), so each gets ⌊n/P⌋ or ⌈n/P⌉ rows,
+ *   and with n < P only n partitions get a row (range 3 over 5: partitions 1, 3, 4).
+ *   Used for inputs that carry Spark's partitioning (`{ range, numPartitions }`).
+ *
+ * Batches are sliced (zero-copy) at `batchSize` and at partition boundaries; a reader
+ * that already starts a new batch at each partition start (the range reader with
+ * `numPartitions`) is never cut further, so its batches are Spark's. When the row count
+ * is unknown, everything is partition 0 — the pool still runs batches in parallel; only
+ * the output is one part file.
  */
 import type * as arrow from 'apache-arrow';
 
@@ -16,33 +26,70 @@ export interface Task {
   key?: Record<string, unknown>;
 }
 
-export function partitionSize(totalRows: number | undefined, numPartitions: number): number {
-  if (totalRows === undefined || totalRows === 0) return Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.ceil(totalRows / numPartitions));
+/** How n known rows are cut into P partitions (see the module doc). */
+export type Split = 'blocks' | 'spark-range';
+
+/** ⌊a·b/c⌋ for non-negative safe integers, exact also where a·b passes 2^53. */
+function mulDiv(a: number, b: number, c: number): number {
+  const product = a * b;
+  if (Number.isSafeInteger(product)) return Math.floor(product / c);
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/**
+ * First row of partition `p` (0 ≤ p ≤ P; `p = P` gives n, the end of the last one).
+ * `spark-range`: ⌊p·n/P⌋, Spark's `(i * numElements) / numSlices` in RangeExec.
+ */
+export function partitionStart(p: number, totalRows: number, numPartitions: number, split: Split = 'blocks'): number {
+  if (split === 'spark-range') return mulDiv(p, totalRows, numPartitions);
+  return Math.min(p * Math.ceil(totalRows / numPartitions), totalRows);
+}
+
+/**
+ * The partition that holds `row` (0 ≤ row < n). `spark-range`: the largest p with
+ * ⌊p·n/P⌋ ≤ row, i.e. ⌊((row+1)·P − 1)/n⌋. Constant time, so empty partitions cost
+ * nothing however many there are.
+ */
+export function partitionOfRow(row: number, totalRows: number, numPartitions: number, split: Split = 'blocks'): number {
+  if (split === 'blocks') return Math.min(Math.floor(row / Math.ceil(totalRows / numPartitions)), numPartitions - 1);
+  const product = (row + 1) * numPartitions;
+  if (Number.isSafeInteger(product)) return Math.floor((product - 1) / totalRows);
+  return Number((BigInt(row + 1) * BigInt(numPartitions) - 1n) / BigInt(totalRows));
 }
 
 /** Number of partitions that actually receive rows. */
-export function usedPartitions(totalRows: number | undefined, numPartitions: number): number {
+export function usedPartitions(totalRows: number | undefined, numPartitions: number, split: Split = 'blocks'): number {
   if (totalRows === undefined) return 1;
   if (totalRows === 0) return 0;
-  return Math.ceil(totalRows / partitionSize(totalRows, numPartitions));
+  if (split === 'spark-range') return Math.min(totalRows, numPartitions);
+  return Math.ceil(totalRows / Math.ceil(totalRows / numPartitions));
 }
 
 export async function* partitionBatches(
   batches: AsyncIterable<arrow.RecordBatch>,
-  opts: { totalRows: number | undefined; numPartitions: number; batchSize: number },
+  opts: { totalRows: number | undefined; numPartitions: number; batchSize: number; split?: Split | undefined },
 ): AsyncGenerator<Task> {
-  const size = partitionSize(opts.totalRows, opts.numPartitions);
+  const { totalRows, numPartitions, batchSize } = opts;
+  const split = opts.split ?? 'blocks';
+  // The input row where partition p+1 starts; the last partition (and an input of
+  // unknown size, all partition 0) is open-ended, so rows beyond totalRows stay in it.
+  const endOf = (p: number) =>
+    totalRows === undefined || p >= numPartitions - 1 ? Number.POSITIVE_INFINITY : partitionStart(p + 1, totalRows, numPartitions, split);
+  let partition = 0;
+  let end = endOf(0);
   let offset = 0; // rows of input seen before the current batch
   for await (const batch of batches) {
     let start = 0;
     while (start < batch.numRows) {
       const row = offset + start;
-      const partition = Number.isFinite(size) ? Math.min(Math.floor(row / size), opts.numPartitions - 1) : 0;
-      const partitionEnd = Number.isFinite(size) ? (partition + 1) * size - offset : Number.POSITIVE_INFINITY;
-      const end = Math.min(batch.numRows, start + opts.batchSize, partition === opts.numPartitions - 1 ? batch.numRows : partitionEnd);
-      yield { partition, batch: start === 0 && end === batch.numRows ? batch : batch.slice(start, end) };
-      start = end;
+      if (row >= end) {
+        // The next partition that has rows (empty ones are skipped).
+        partition = Math.min(partitionOfRow(row, totalRows!, numPartitions, split), numPartitions - 1);
+        end = endOf(partition);
+      }
+      const stop = Math.min(batch.numRows, start + batchSize, end - offset);
+      yield { partition, batch: start === 0 && stop === batch.numRows ? batch : batch.slice(start, stop) };
+      start = stop;
     }
     offset += batch.numRows;
   }

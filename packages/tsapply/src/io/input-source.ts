@@ -5,6 +5,7 @@
  * (a JSON document must be parsed whole); use JSON Lines for large inputs.
  */
 import type * as arrow from 'apache-arrow';
+import type { Split } from '../engine/partitioner.js';
 
 export interface InputSource {
   /** Schema of every batch in `batches`. */
@@ -17,6 +18,14 @@ export interface InputSource {
    * contiguous partitions and to size the progress bar.
    */
   readonly totalRows: number | undefined;
+  /**
+   * The partition count the input itself asks for (`{ range, numPartitions }`), which
+   * the engine uses unless the run sets `numPartitions`; undefined: the engine decides
+   * (`workers`).
+   */
+  readonly numPartitions?: number;
+  /** How the engine cuts this input's rows into partitions (engine/partitioner.ts). @default 'blocks' */
+  readonly split?: Split;
   /** Short human description for messages, e.g. `csv data/weather.csv`. */
   readonly description: string;
 }

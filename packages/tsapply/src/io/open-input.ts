@@ -33,7 +33,7 @@ export async function openInput(spec: InputSpec, options: OpenInputOptions): Pro
   if (spec === null || typeof spec !== 'object') {
     throw new InputError(`input must be an object such as { format: 'csv', path: '…' }, got ${String(spec)}.`, { format: 'unknown' });
   }
-  if ('range' in spec) return readRange(spec.range, options);
+  if ('range' in spec) return readRange(spec.range, spec.numPartitions, options);
   if ('rows' in spec) return readRows(spec.rows, options);
   const { format, path } = spec as { format: string; path: string; options?: Record<string, unknown> };
   if (!(INPUT_FORMATS as readonly string[]).includes(format)) {

@@ -7,7 +7,8 @@
  * - `parquet` → `spark.read.parquet`;
  * - `arrow` and `{ rows }` → read on the driver by tsapply's own readers and sent as a
  *   LocalRelation (`createDataFrame`), so their types are exactly the local ones;
- * - `{ range, numPartitions }` → `spark.range`;
+ * - `{ range, numPartitions }` → `spark.range` (numPartitions checked as the embedded
+ *   reader checks it);
  * - `(spark) => DataFrame` → called (may be async).
  * File paths are resolved against the job file's folder and must be readable by the
  * Spark server (true for a local server; on a cluster, use shared storage or an input
@@ -19,6 +20,7 @@ import type { InputSpec } from '@tsapply/common';
 import { DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { InputError } from '../errors.js';
 import { openInput, INPUT_FORMATS } from '../io/open-input.js';
+import { checkRangePartitions } from '../io/readers/range-reader.js';
 
 /** Rows per batch when reading `arrow`/`rows` on the driver (they go in one LocalRelation). */
 const LOCAL_BATCH = 10_000;
@@ -37,8 +39,7 @@ export async function sparkInput(spark: SparkSession, spec: InputSpec, baseDir: 
     throw new InputError(`input must be an object such as { format: 'csv', path: '…' }, got ${String(spec)}.`, { format: 'unknown' });
   }
   if ('range' in spec) {
-    const n = spec.range;
-    return spark.range(0, n, 1, spec.numPartitions);
+    return spark.range(0, spec.range, 1, checkRangePartitions(spec.numPartitions));
   }
   if ('rows' in spec) return local(spark, spec, baseDir);
   const { format, path } = spec as { format: string; path: string; options?: Record<string, unknown> };

@@ -3,7 +3,9 @@
  * inference pass over the whole input first, as Spark's `inferSchema=true` does
  * (see csv-type-inference.ts), then a second pass that builds record batches.
  * `options.schema` (Spark DDL) skips inference; `options.inferSchema: false` reads
- * every column as string. Headerless files get Spark's column names `_c0`, `_c1`, ….
+ * every column as string. Column names follow Spark's rules (csv-header.ts): headerless
+ * files get `_c0`, `_c1`, …; empty and repeated header names are renamed as Spark
+ * renames them.
  */
 import { createReadStream } from 'node:fs';
 import * as arrow from 'apache-arrow';
@@ -12,6 +14,7 @@ import { columnsToRecordBatch, parseDDL, isTsapplyError } from '@tsapply/common'
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
+import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
 
@@ -66,10 +69,6 @@ function csvTypeToArrow(t: CsvType): arrow.DataType {
   }
 }
 
-function headerNames(first: string[], header: boolean): string[] {
-  return header ? first.map((n, i) => (n.trim() === '' ? `_c${i}` : n)) : first.map((_, i) => `_c${i}`);
-}
-
 /** Opens a CSV input (one file or a directory of part files). */
 export async function readCsv(files: InputFile[], options: Record<string, unknown> | undefined, reader: ReaderOptions): Promise<InputSource> {
   for (const key of Object.keys(options ?? {})) {
@@ -86,6 +85,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
   let totalRows: number | undefined;
   if (o.schema !== undefined) {
     schema = parseDDL(o.schema);
+    checkUniqueColumns(schema.fields.map((f) => f.name), first.path, 'schema');
   } else {
     // Pass 1: column names (and types, unless inferSchema is false) over every file.
     let names: string[] | undefined;
@@ -97,7 +97,8 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
         if (isFirst) {
           isFirst = false;
           if (!names) {
-            names = headerNames(fields, header);
+            names = csvColumnNames(fields, header);
+            checkUniqueColumns(names, file.path, 'header');
             types = names.map(() => ({ kind: 'null' }) as CsvType);
           }
           if (header) continue;

@@ -16,6 +16,7 @@ import { buildFunctionPayload, type FunctionPayload } from './function-payload.j
 import { inferOutputSchema } from './infer-output-schema.js';
 import { inferredSchemaNote } from '../job/output-schema.js';
 import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
+import { identifierParts } from './column-identifier.js';
 import { shipPayload } from './ship-payload.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
 
@@ -87,10 +88,17 @@ export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkAppl
   return out;
 }
 
-/** Column names of plain column grouping expressions (what `ctx.key` is keyed by). */
+/**
+ * Column names of plain column grouping expressions (what `ctx.key` is keyed by): a
+ * quoted identifier is unquoted (`` groupBy('`x.y`') `` groups by the column `x.y`).
+ */
 export function groupColumnNames(grouped: GroupedData, fn = 'applyInArrow'): string[] {
   return grouped.groupingExpressions.map((e) => {
-    if (e.exprType.case === 'unresolvedAttribute') return e.exprType.value.unparsedIdentifier;
+    if (e.exprType.case === 'unresolvedAttribute') {
+      const identifier = e.exprType.value.unparsedIdentifier;
+      const parts = identifierParts(identifier);
+      return parts?.length === 1 ? parts[0]! : identifier;
+    }
     throw new InvalidOptionError(`${fn}() needs groupBy() on column names (e.g. df.groupBy('k')), not computed expressions; add the key as a column first (withColumn).`, {
       option: 'groupBy',
     });

@@ -25,6 +25,7 @@ import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema } from './infer-output-schema.js';
+import { quoteColumnName } from './column-identifier.js';
 import { checkPythonVer, executorPythonVersion } from './python-version.js';
 import { JOB_RUN_KEYS, readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
 import { shipPayload } from './ship-payload.js';
@@ -146,7 +147,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
     });
     pythonVer = shipped.plan.pythonVer;
     const result: DataFrame = groupColumns
-      ? await groupMapPlan(input, groupColumns.map((c) => col(c).toProto()), shipped.plan)
+      ? await groupMapPlan(input, groupColumns.map((c) => col(quoteColumnName(c)).toProto()), shipped.plan)
       : await mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
 
     let rowsOut: number;

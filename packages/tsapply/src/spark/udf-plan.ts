@@ -18,6 +18,7 @@ import {
   type Expression,
   unparsedType,
 } from '@tsapply/spark-connect/internal';
+import { quoteColumnName } from './column-identifier.js';
 import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
 
 /** Spark's `PythonEvalType.SQL_MAP_ARROW_ITER_UDF` (mapInArrow). */
@@ -45,10 +46,11 @@ export function structTypeDDL(schemaDDL: string): string {
  * The UDF's arguments are every column of its input, as PySpark sends them: they tell
  * Spark's optimizer that the function reads all of them. With no arguments, a
  * projection or aggregate over the result (`select`, `count()`, an ML stage) prunes the
- * input to zero columns and the function is fed empty batches.
+ * input to zero columns and the function is fed empty batches. Names are quoted, so a
+ * column such as `x.y` is that column, not field `y` of `x`.
  */
 async function inputColumns(df: DataFrame): Promise<Expression[]> {
-  return (await df.columns()).map((name) => df.col(name).toProto());
+  return (await df.columns()).map((name) => df.col(quoteColumnName(name)).toProto());
 }
 
 function udf(options: UdfPlanOptions, evalType: number, args: Expression[]): CommonInlineUserDefinedFunction {

@@ -5,6 +5,9 @@
  *   implements Spark's inference rules; `options.schema` → `read.schema(ddl)`);
  * - `jsonl` → `spark.read.json`, `json` (one array or object per file) → `multiLine`;
  * - `parquet` → `spark.read.parquet`;
+ * - `image` and `binaryFile` → Spark's `image` / `binaryFile` sources, with the options
+ *   checked as the embedded readers check them (the readers give the same rows: see
+ *   image-reader.ts, binary-file-reader.ts);
  * - `arrow` and `{ rows }` → read on the driver by tsapply's own readers and sent as a
  *   LocalRelation (`createDataFrame`), so their types are exactly the local ones;
  * - `{ range, numPartitions }` → `spark.range` (numPartitions checked as the embedded
@@ -20,6 +23,8 @@ import type { InputSpec } from '@tsapply/common';
 import { DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { InputError } from '../errors.js';
 import { openInput, INPUT_FORMATS } from '../io/open-input.js';
+import { binaryFileReadOptions } from '../io/readers/binary-file-reader.js';
+import { imageReadOptions } from '../io/readers/image-reader.js';
 import { checkRangePartitions } from '../io/readers/range-reader.js';
 
 /** Rows per batch when reading `arrow`/`rows` on the driver (they go in one LocalRelation). */
@@ -63,12 +68,21 @@ export async function sparkInput(spark: SparkSession, spec: InputSpec, baseDir: 
       return reader.parquet(abs);
     case 'arrow':
       return local(spark, spec, baseDir);
+    case 'image':
+      return reader.image(abs, definedOptions(imageReadOptions(opts)));
+    case 'binaryFile':
+      return reader.binaryFile(abs, definedOptions(binaryFileReadOptions(opts)));
     default:
       throw new InputError(
-        `Input format "${String(format)}" is not supported on Spark. Valid formats: ${INPUT_FORMATS.join(', ')}; or write input: (spark) => spark.read…`,
+        `Unknown input format "${String(format)}". Valid formats: ${INPUT_FORMATS.join(', ')}; or, on Spark, write input: (spark) => spark.read…`,
         { format: String(format) },
       );
   }
+}
+
+/** Checked source options without the absent ones, as Spark reader options. */
+function definedOptions(options: object): Record<string, string | boolean> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Record<string, string | boolean>;
 }
 
 /** Reads the input on the driver with tsapply's readers and ships it as a LocalRelation. */

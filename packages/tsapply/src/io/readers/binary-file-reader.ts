@@ -27,13 +27,18 @@ const MAX_LENGTH = 2_147_483_647;
 /** Flush a batch early once it holds this many content bytes. */
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
+/** `input.options` of a binaryFile input, checked as the embedded reader reads them (also on the Spark path). */
+export function binaryFileReadOptions(options: Record<string, unknown> | undefined): BinaryFileReadOptions {
+  return parseSourceOptions('binaryFile', options, { recursiveFileLookup: 'boolean', pathGlobFilter: 'string' }) as BinaryFileReadOptions;
+}
+
 /** Opens a binaryFile input. `absPath`: a file, a folder, or a Hadoop glob. */
 export async function readBinaryFile(
   absPath: string,
   options: Record<string, unknown> | undefined,
   reader: ReaderOptions,
 ): Promise<InputSource> {
-  const o = parseSourceOptions('binaryFile', options, { recursiveFileLookup: 'boolean', pathGlobFilter: 'string' }) as BinaryFileReadOptions;
+  const o = binaryFileReadOptions(options);
   // Spark never opens 0-byte files: they produce no row (checked with Spark 4.1).
   const files = (await listSparkFiles(absPath, 'binaryFile', o)).filter((f) => f.bytes > 0);
   for (const f of files) {

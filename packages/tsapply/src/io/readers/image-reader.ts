@@ -38,9 +38,17 @@ const REFUSED = {
   dropImageFailures: 'this Spark 2.x option is called dropInvalid in Spark 3.0+.',
 };
 
+/**
+ * `input.options` of an image input, checked as the embedded reader reads them (unknown
+ * and refused keys are errors); the Spark path passes the result to Spark's reader.
+ */
+export function imageReadOptions(options: Record<string, unknown> | undefined): ImageReadOptions {
+  return parseSourceOptions('image', options, { dropInvalid: 'boolean', recursiveFileLookup: 'boolean', pathGlobFilter: 'string' }, REFUSED) as ImageReadOptions;
+}
+
 /** Opens an image input. `absPath`: a file, a folder, or a Hadoop glob. */
 export async function readImage(absPath: string, options: Record<string, unknown> | undefined, reader: ReaderOptions): Promise<InputSource> {
-  const o = parseSourceOptions('image', options, { dropInvalid: 'boolean', recursiveFileLookup: 'boolean', pathGlobFilter: 'string' }, REFUSED) as ImageReadOptions;
+  const o = imageReadOptions(options);
   const dropInvalid = o.dropInvalid ?? false;
   const files = (await listSparkFiles(absPath, 'image', o)).filter((f) => f.bytes > 0);
   const schema: arrow.Schema = parseDDL(IMAGE_SCHEMA_DDL);

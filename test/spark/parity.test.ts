@@ -4,12 +4,11 @@
 // which is read back and compared as a multiset of rows plus the schema.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
-import { recordBatchToRows, toDDL } from '@tsapply/common';
-import { runJob, runJobOnSpark, SparkSession } from 'tsapply';
+import { SparkSession } from 'tsapply';
+import { bothEngines as runBoth } from './both-engines.js';
 
 let spark: SparkSession;
 const out = mkdtempSync(join(tmpdir(), 'tsapply-parity-'));
@@ -22,35 +21,7 @@ after(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-function canonical(v: unknown): unknown {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v instanceof Date) return `date:${v.toISOString()}`;
-  if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
-  if (v instanceof Map) return { map: [...v.entries()].map(([k, x]) => [canonical(k), canonical(x)]) };
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canonical(x)]));
-  return v;
-}
-
-function readArrowDir(dir: string): { ddl: string; rows: string[] } {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.arrow')).sort();
-  const rows: string[] = [];
-  let ddl = '';
-  for (const f of files) {
-    const table = tableFromIPC(readFileSync(join(dir, f)));
-    ddl = toDDL(table.schema);
-    for (const b of table.batches) for (const r of recordBatchToRows(b)) rows.push(JSON.stringify(canonical(r)));
-  }
-  return { ddl, rows: rows.sort() };
-}
-
-async function bothEngines(job: string, name: string): Promise<{ local: ReturnType<typeof readArrowDir>; remote: ReturnType<typeof readArrowDir> }> {
-  const localDir = join(out, `${name}-local`);
-  const sparkDir = join(out, `${name}-spark`);
-  await runJob(job, { workers: 2, output: localDir, format: 'arrow', quiet: true, typecheck: false });
-  await runJobOnSpark(job, { spark, output: sparkDir, format: 'arrow', quiet: true, typecheck: false });
-  return { local: readArrowDir(localDir), remote: readArrowDir(sparkDir) };
-}
+const bothEngines = (job: string, name: string) => runBoth(spark, job, out, name);
 
 const JOBS = [
   'examples/weather-stats.ts',

@@ -15,11 +15,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordBatchToRows } from '@tsapply/common';
-import { runJob, runJobOnSpark, SparkSession } from 'tsapply';
+import { col, runJob, runJobOnSpark, SparkSession } from 'tsapply';
 // Reader internals are not part of the package's public exports: import the built file.
 import { openInput } from '../../packages/tsapply/dist/io/open-input.js';
 import { ROOT, tsapply } from '../tsapply/cli-helpers.js';
 import { bothEngines, canonical, readArrowDir } from './both-engines.js';
+import { sumDotted } from '../fixtures/parity/dotted-fns.ts';
 
 const JOBS = join(ROOT, 'test/fixtures/parity/jobs');
 const DATA = join(ROOT, 'test/fixtures/parity/data');
@@ -126,6 +127,18 @@ describe('column names with a dot or a backtick', () => {
       ]),
     );
     assert.deepEqual(remote, local);
+  });
+
+  it("applyInArrow on groupBy('`g.k`'): ctx.key is keyed by the plain name g.k", async () => {
+    const df = spark.range(0, 5, 1, 2).select(col('id').mod(2).cast('string').alias('g.k'), col('id').alias('x.y'));
+    const grouped = await df.groupBy('`g.k`').applyInArrow(sumDotted, { schema: '`g.k` string, n int, `x.y` bigint', quiet: true });
+    assert.deepEqual(
+      rowsOf(await grouped.collect()),
+      rowsOf([
+        { 'g.k': '0', n: 3, 'x.y': 6n },
+        { 'g.k': '1', n: 2, 'x.y': 4n },
+      ]),
+    );
   });
 });
 

@@ -32,8 +32,9 @@ export {
   serializeError,
   deserializeError,
   registerErrorClass,
+  registeredErrorClass,
 } from './errors.js';
-export type { SourceLocation, UserCodeErrorFields, SerializedError } from './errors.js';
+export type { SourceLocation, UserCodeErrorFields, SerializedError, TsapplyErrorOptions, TsapplyErrorFields, TsapplyErrorClass } from './errors.js';
 
 export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';

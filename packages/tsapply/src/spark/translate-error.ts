@@ -129,7 +129,10 @@ function fromMarker(details: Record<string, unknown>, ctx: TranslateContext): Er
   const code = typeof details.code === 'string' ? details.code : undefined;
   const name = (code !== undefined ? NAME_BY_CODE[code] : undefined) ?? (code?.startsWith('PAYLOAD') ? 'PayloadError' : String(details.name ?? 'Error'));
   const message = String(details.message ?? 'tsapply task failed');
-  if (name === 'ExecutorSetupError') return new ExecutorSetupError(message, { reason: code ?? 'EXECUTOR_SETUP' });
+  if (name === 'ExecutorSetupError') {
+    // The shim sends the reason (`PYARROW_MISSING`, …) beside the class's code.
+    return new ExecutorSetupError(message, { reason: typeof details.reason === 'string' ? details.reason : (code ?? 'EXECUTOR_SETUP') });
+  }
   if (name === 'WorkerCrashError') {
     return new WorkerCrashError(message, {
       pid: typeof details.pid === 'number' ? details.pid : undefined,

@@ -6,7 +6,7 @@
  * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`, `applyResultToBatches`),
  * - context serializers (`serializers.fast`, `serializers.compressed`),
  * - payload framing (`encodePayload`, `decodePayload`, `payloadHash`),
- * - error classes with a cross-copy brand (`isTsapplyError`).
+ * - error classes with one constructor shape and a cross-copy check (`isTsapplyError`, `X.is(e)`).
  *
  * @example
  * ```ts

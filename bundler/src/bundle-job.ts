@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
+import { TsapplyError } from '@tsapply/common';
 import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } from './bundle-options.js';
 import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
 import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
@@ -129,17 +130,24 @@ async function bundleTarget(target: Target, options: BundleOptions | undefined):
   const started = performance.now();
   const opts = resolveBundleOptions(options, target.fn);
   if (typeof target.entry !== 'string' || target.entry === '') {
-    throw new BundleError(String(target.entry), [{ kind: 'not-found', text: `${target.fn}() needs a file path, got ${JSON.stringify(target.entry)}.` }]);
+    throw BundleError.fromFields({
+      entry: String(target.entry),
+      problems: [{ kind: 'not-found', text: `${target.fn}() needs a file path, got ${JSON.stringify(target.entry)}.` }],
+    });
   }
   if (!IDENTIFIER.test(target.exportName)) {
-    throw new BundleError(target.entry, [
-      { kind: 'missing-export', text: `Export name ${JSON.stringify(target.exportName)} is not a JavaScript identifier.` },
-    ]);
+    throw BundleError.fromFields({
+      entry: target.entry,
+      problems: [{ kind: 'missing-export', text: `Export name ${JSON.stringify(target.exportName)} is not a JavaScript identifier.` }],
+    });
   }
   const requested = resolve(opts.cwd, target.entry);
   if (!isFile(requested)) {
     const shown = displayPath(requested, opts.cwd);
-    throw new BundleError(shown, [{ kind: 'not-found', text: `File not found: ${shown} (resolved to ${requested}).` }], `Cannot bundle ${shown}: file not found (resolved to ${requested}).`);
+    throw new BundleError(`Cannot bundle ${shown}: file not found (resolved to ${requested}).`, {
+      entry: shown,
+      problems: [{ kind: 'not-found', text: `File not found: ${shown} (resolved to ${requested}).` }],
+    });
   }
   const entry = realpathSync(requested);
   const root = projectRoot(dirname(entry));
@@ -225,9 +233,9 @@ function toBundleError(errors: Message[], ctx: MessageContext): BundleError {
     }
   }
   if (problems.length > 0 && problems.every((p) => p.kind === 'disallowed-import')) {
-    return new DisallowedImportError(ctx.entryDisplay, problems);
+    return DisallowedImportError.fromFields({ entry: ctx.entryDisplay, problems });
   }
-  return new BundleError(ctx.entryDisplay, problems);
+  return BundleError.fromFields({ entry: ctx.entryDisplay, problems });
 }
 
 function assemble(
@@ -241,7 +249,7 @@ function assemble(
 ): JobBundle {
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
-  if (!js || !map) throw new Error(`esbuild produced no ${js ? 'source map' : 'code'} for ${ctx.entryDisplay}`);
+  if (!js || !map) throw new TsapplyError(`esbuild produced no ${js ? 'source map' : 'code'} for ${ctx.entryDisplay}`, { code: 'BUNDLE_FAILED' });
   const code = js.text;
   const sourceMap = trimSourceMap(map.text);
   const sha256 = createHash('sha256').update(code, 'utf8').update('\0').update(sourceMap, 'utf8').digest('hex');

@@ -2,7 +2,7 @@
  * Options of `bundleJob()` and friends: the public (all optional) form, defaults,
  * and validation done once at the public entry.
  */
-import { TsapplyError } from '@tsapply/common';
+import { readOptions } from '@tsapply/common';
 
 export interface BundleOptions {
   /**
@@ -37,26 +37,19 @@ export interface ResolvedBundleOptions {
 const DEFAULTS: Omit<ResolvedBundleOptions, 'cwd'> = { minify: false, external: [] };
 const KEYS = ['minify', 'external', 'cwd'] as const;
 
-function invalid(message: string): TsapplyError {
-  return new TsapplyError(message, 'INVALID_OPTION');
-}
-
-/** Validates `options` (unknown keys and wrong types are errors, never ignored) and fills defaults. */
+/**
+ * Validates `options` once with the shared toolkit (unknown keys and wrong types are
+ * InvalidOptionErrors, never ignored) and fills defaults.
+ */
 export function resolveBundleOptions(options: BundleOptions | undefined, fn: string): ResolvedBundleOptions {
-  if (options === undefined) return { ...DEFAULTS, cwd: process.cwd() };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid(`Invalid options in ${fn}(): expected an object, got ${options === null ? 'null' : typeof options}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw invalid(`Invalid option in ${fn}(): "${key}". Valid options: ${KEYS.join(', ')}.`);
-    }
-  }
-  const { minify = DEFAULTS.minify, external = DEFAULTS.external, cwd = process.cwd() } = options;
-  if (typeof minify !== 'boolean') throw invalid(`options.minify must be a boolean, got ${typeof minify}.`);
+  const o = readOptions(`${fn}()`, options, KEYS);
+  const minify = o.get('minify') ?? DEFAULTS.minify;
+  if (typeof minify !== 'boolean') o.reject('minify', `options.minify must be a boolean, got ${typeof minify}.`);
+  const external = o.get('external') ?? DEFAULTS.external;
   if (!Array.isArray(external) || external.some((e) => typeof e !== 'string' || e === '')) {
-    throw invalid('options.external must be an array of non-empty strings (package names or import specifiers).');
+    o.reject('external', 'options.external must be an array of non-empty strings (package names or import specifiers).');
   }
-  if (typeof cwd !== 'string' || cwd === '') throw invalid('options.cwd must be a non-empty string (a folder path).');
-  return { minify, external: [...external], cwd };
+  const cwd = o.get('cwd') ?? process.cwd();
+  if (typeof cwd !== 'string' || cwd === '') o.reject('cwd', 'options.cwd must be a non-empty string (a folder path).');
+  return { minify: minify as boolean, external: [...(external as string[])], cwd: cwd as string };
 }

@@ -1,9 +1,10 @@
 /**
- * Errors raised by the bundler. All extend `TsapplyError` (so `isTsapplyError(e)`
- * works across copies of tsapply) and carry typed fields, so a CLI or an editor
- * integration can render them without parsing the message.
+ * Errors raised by the bundler. All extend `TsapplyError` (constructor
+ * `(message, fields?, { cause }?)`; `X.fromFields(fields)` builds the standard message),
+ * so `isTsapplyError(e)` and `X.is(e)` work across copies of tsapply, and carry typed
+ * fields, so a CLI or an editor integration can render them without parsing the message.
  */
-import { TsapplyError, registerErrorClass } from '@tsapply/common';
+import { TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
 
 /** What went wrong with one import or one line of the job's code. */
 export type BundleProblemKind =
@@ -47,16 +48,33 @@ export function formatProblem(p: BundleProblem, indent = '  '): string {
   return out;
 }
 
+/** Fields of a `BundleError`. */
+export interface BundleErrorFields {
+  /** The entry file as displayed (relative to the current directory when inside it). */
+  entry: string;
+  problems: BundleProblem[];
+  /** @default 'BUNDLE_FAILED' */
+  code?: string;
+}
+
 /** The job (or module) could not be bundled. `problems` lists every error esbuild found. */
 export class BundleError extends TsapplyError {
+  static override readonly className: string = 'BundleError';
+  static override readonly code: string = 'BUNDLE_FAILED';
+
+  /** `Cannot bundle <entry>:` and every problem with its location. */
+  static fromFields(fields: BundleErrorFields, options?: TsapplyErrorOptions): BundleError {
+    return new BundleError(`Cannot bundle ${fields.entry}:\n${fields.problems.map((p) => formatProblem(p)).join('\n')}`, fields, options);
+  }
+
   /** The entry file as displayed (relative to the current directory when inside it). */
   readonly entry: string;
   readonly problems: BundleProblem[];
 
-  constructor(entry: string, problems: BundleProblem[], message?: string, code = 'BUNDLE_FAILED') {
-    super(message ?? `Cannot bundle ${entry}:\n${problems.map((p) => formatProblem(p)).join('\n')}`, code);
-    this.entry = entry;
-    this.problems = problems;
+  constructor(message: string, fields: BundleErrorFields, options?: TsapplyErrorOptions) {
+    super(message, { code: fields.code }, options);
+    this.entry = fields.entry;
+    this.problems = fields.problems;
   }
 }
 
@@ -76,21 +94,28 @@ export const DISALLOWED_MODULES: readonly string[] = [
  * listed with its location, in one error.
  */
 export class DisallowedImportError extends BundleError {
-  constructor(entry: string, problems: BundleProblem[]) {
-    const lines = problems.map((p) => {
+  static override readonly className: string = 'DisallowedImportError';
+  static override readonly code: string = 'DISALLOWED_IMPORT';
+
+  /** Lists every offending import with its location, and what to do instead. */
+  static override fromFields(fields: { entry: string; problems: BundleProblem[] }, options?: TsapplyErrorOptions): DisallowedImportError {
+    const lines = fields.problems.map((p) => {
       const where = p.file ? `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ` : '';
       return `  ${where}import "${p.specifier}"`;
     });
-    super(
-      entry,
-      problems,
-      `Cannot bundle ${entry}: it imports driver-only modules, which cannot run inside a job:\n` +
+    return new DisallowedImportError(
+      `Cannot bundle ${fields.entry}: it imports driver-only modules, which cannot run inside a job:\n` +
         `${lines.join('\n')}\n` +
         `A job runs in worker processes (beside Spark executors) that receive only the job bundle. ` +
         `Inside the job import only 'tsapply' (defineJob and job helpers) and ordinary npm packages; ` +
         `keep bundling, Spark connections and worker pools in the driver script that runs the job.`,
-      'DISALLOWED_IMPORT',
+      fields,
+      options,
     );
+  }
+
+  constructor(message: string, fields: { entry: string; problems: BundleProblem[] }, options?: TsapplyErrorOptions) {
+    super(message, { entry: fields.entry, problems: fields.problems }, options);
   }
 }
 
@@ -104,20 +129,29 @@ export interface NativeAddon {
 
 /** The job imports packages with native addons and the target cannot load them. */
 export class NativeAddonError extends TsapplyError {
+  static override readonly className = 'NativeAddonError';
+  static override readonly code = 'NATIVE_ADDON';
+
+  /** Names every native package and what to do instead. */
+  static fromFields(fields: { addons: NativeAddon[]; where: string }, options?: TsapplyErrorOptions): NativeAddonError {
+    const n = fields.addons.length;
+    const list = fields.addons.map((a) => `${a.name}@${a.version} (${a.reason})`).join(', ');
+    return new NativeAddonError(
+      `The job imports ${n} package${n === 1 ? '' : 's'} with native addons, which cannot be bundled and shipped to ${fields.where}: ` +
+        `${list}. Use a pure-JavaScript/WebAssembly alternative, or run on the embedded engine where node_modules is available.`,
+      fields,
+      options,
+    );
+  }
+
   readonly addons: NativeAddon[];
   /** Where the job was going to run, e.g. `Spark executors`. */
   readonly where: string;
 
-  constructor(addons: NativeAddon[], where: string) {
-    const n = addons.length;
-    const list = addons.map((a) => `${a.name}@${a.version} (${a.reason})`).join(', ');
-    super(
-      `The job imports ${n} package${n === 1 ? '' : 's'} with native addons, which cannot be bundled and shipped to ${where}: ` +
-        `${list}. Use a pure-JavaScript/WebAssembly alternative, or run on the embedded engine where node_modules is available.`,
-      'NATIVE_ADDON',
-    );
-    this.addons = addons;
-    this.where = where;
+  constructor(message: string, fields: { addons: NativeAddon[]; where: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.addons = fields.addons;
+    this.where = fields.where;
   }
 }
 
@@ -148,17 +182,26 @@ export function formatDiagnostic(d: Diagnostic, indent = '  '): string {
 
 /** The job has type errors. `diagnostics` holds every error (warnings are not fatal). */
 export class TypecheckError extends TsapplyError {
+  static override readonly className = 'TypecheckError';
+  static override readonly code = 'TYPECHECK_FAILED';
+
+  /** `<entry> has N type errors:` and every diagnostic with its location. */
+  static fromFields(fields: { entry: string; diagnostics: Diagnostic[] }, options?: TsapplyErrorOptions): TypecheckError {
+    const n = fields.diagnostics.length;
+    return new TypecheckError(
+      `${fields.entry} has ${n} type error${n === 1 ? '' : 's'}:\n${fields.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
+      fields,
+      options,
+    );
+  }
+
   readonly entry: string;
   readonly diagnostics: Diagnostic[];
 
-  constructor(entry: string, diagnostics: Diagnostic[]) {
-    const n = diagnostics.length;
-    super(
-      `${entry} has ${n} type error${n === 1 ? '' : 's'}:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
-      'TYPECHECK_FAILED',
-    );
-    this.entry = entry;
-    this.diagnostics = diagnostics;
+  constructor(message: string, fields: { entry: string; diagnostics: Diagnostic[] }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.entry = fields.entry;
+    this.diagnostics = fields.diagnostics;
   }
 }
 
@@ -168,14 +211,16 @@ export class TypecheckError extends TsapplyError {
  * `diagnostics` holds TypeScript's errors, positioned in the config file.
  */
 export class TsconfigError extends TsapplyError {
+  static override readonly className = 'TsconfigError';
+  static override readonly code = 'INVALID_TSCONFIG';
   /** The tsconfig.json at fault, as displayed (relative to the current directory when inside it). */
   readonly tsconfig: string;
   /** The job that was to be type-checked with it, as displayed. */
   readonly entry: string;
   readonly diagnostics: Diagnostic[];
 
-  constructor(message: string, fields: { tsconfig: string; entry: string; diagnostics: Diagnostic[] }, options?: { cause?: unknown }) {
-    super(message, 'INVALID_TSCONFIG', options);
+  constructor(message: string, fields: { tsconfig: string; entry: string; diagnostics: Diagnostic[] }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.tsconfig = fields.tsconfig;
     this.entry = fields.entry;
     this.diagnostics = fields.diagnostics;
@@ -183,8 +228,8 @@ export class TsconfigError extends TsapplyError {
 }
 
 // Rebuild these classes (not plain TsapplyErrors) when they cross a thread or process.
-registerErrorClass('BundleError', (s) => new BundleError(String(s.fields.entry), s.fields.problems as BundleProblem[], s.message, s.code));
-registerErrorClass('DisallowedImportError', (s) => new DisallowedImportError(String(s.fields.entry), s.fields.problems as BundleProblem[]));
-registerErrorClass('NativeAddonError', (s) => new NativeAddonError(s.fields.addons as NativeAddon[], String(s.fields.where)));
-registerErrorClass('TypecheckError', (s) => new TypecheckError(String(s.fields.entry), s.fields.diagnostics as Diagnostic[]));
-registerErrorClass('TsconfigError', (s) => new TsconfigError(s.message, s.fields as never));
+registerErrorClass(BundleError);
+registerErrorClass(DisallowedImportError);
+registerErrorClass(NativeAddonError);
+registerErrorClass(TypecheckError);
+registerErrorClass(TsconfigError);

@@ -110,9 +110,6 @@ export interface DetectedNativeAddon extends NativeAddon {
  */
 export function assertNoNativeAddons(bundle: { nativeAddons: readonly NativeAddon[] }, where = 'Spark executors'): void {
   if (bundle.nativeAddons.length > 0) {
-    throw new NativeAddonError(
-      bundle.nativeAddons.map(({ name, version, reason }) => ({ name, version, reason })),
-      where,
-    );
+    throw NativeAddonError.fromFields({ addons: bundle.nativeAddons.map(({ name, version, reason }) => ({ name, version, reason })), where });
   }
 }

@@ -176,7 +176,7 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
   const onConfig = o.function<(choice: TsconfigChoice) => void>('onConfig');
   const file = resolve(cwd, entry);
   if (!isFile(file)) {
-    throw new TsapplyError(`Cannot type-check ${displayPath(file, cwd)}: file not found (resolved to ${file}).`, 'NOT_FOUND');
+    throw new TsapplyError(`Cannot type-check ${displayPath(file, cwd)}: file not found (resolved to ${file}).`, { code: 'NOT_FOUND' });
   }
   if (cache) {
     const cached = cachedTypecheck(file);
@@ -221,5 +221,5 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
 export async function assertTypechecks(entry: string, options: TypecheckOptions = {}): Promise<void> {
   const diagnostics = await typecheckJob(entry, options);
   const errors = diagnostics.filter((d) => d.category === 'error');
-  if (errors.length > 0) throw new TypecheckError(displayPath(resolve(options.cwd ?? process.cwd(), entry), options.cwd ?? process.cwd()), errors);
+  if (errors.length > 0) throw TypecheckError.fromFields({ entry: displayPath(resolve(options.cwd ?? process.cwd(), entry), options.cwd ?? process.cwd()), diagnostics: errors });
 }

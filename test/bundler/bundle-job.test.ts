@@ -83,7 +83,7 @@ describe('bundleJob', () => {
 
   it('rejects unknown and mistyped options, naming them', async () => {
     await assert.rejects(bundleJob(job('deps.ts'), { minfy: true } as never), {
-      name: 'TsapplyError',
+      name: 'InvalidOptionError',
       code: 'INVALID_OPTION',
       message: 'Invalid option in bundleJob(): "minfy". Valid options: minify, external, cwd.',
     });

@@ -7,7 +7,7 @@ import {
 
 describe('errors', () => {
   it('UserCodeError formats the original location and partition', () => {
-    const e = new UserCodeError({
+    const e = UserCodeError.fromFields({
       userMessage: 'boom',
       errorName: 'Error',
       location: { file: 'examples/x.ts', line: 12, column: 7 },
@@ -17,7 +17,7 @@ describe('errors', () => {
     assert.equal(e.message, 'Error in apply() at examples/x.ts:12:7 (partition 3): boom');
     assert.equal(e.code, 'USER_CODE');
     assert.equal(e.name, 'UserCodeError');
-    assert.equal(new UserCodeError({ userMessage: 'x is undefined', errorName: 'TypeError', phase: 'init' }).message,
+    assert.equal(UserCodeError.fromFields({ userMessage: 'x is undefined', errorName: 'TypeError', phase: 'init' }).message,
       'Error in init(): TypeError: x is undefined');
   });
 
@@ -36,8 +36,8 @@ describe('errors', () => {
       new SchemaInferenceError('inference', { column: 'b' }),
       new DDLParseError('ddl', { ddl: 'a strin', position: 2, expected: 'a type' }),
       new SerializerError('ser', { serializerId: 'json' }),
-      new PayloadError('Payload truncated: expected 10 bytes, got 5.', 'PAYLOAD_TRUNCATED'),
-      new UserCodeError({ userMessage: 'boom', errorName: 'RangeError', location: { file: 'a.ts', line: 1, column: 2 }, userStack: 's', partition: 0 }),
+      new PayloadError('Payload truncated: expected 10 bytes, got 5.', { code: 'PAYLOAD_TRUNCATED' }),
+      UserCodeError.fromFields({ userMessage: 'boom', errorName: 'RangeError', location: { file: 'a.ts', line: 1, column: 2 }, userStack: 's', partition: 0 }),
     ];
     for (const original of errors) {
       for (const carried of [JSON.parse(JSON.stringify(serializeError(original))), structuredClone(serializeError(original))]) {
@@ -67,7 +67,7 @@ describe('errors', () => {
   it('restores registered classes from other packages and brands unregistered tsapply errors', () => {
     class BundleError extends TsapplyError {
       constructor(message: string, readonly problems: string[]) {
-        super(message, 'BUNDLE');
+        super(message, { code: 'BUNDLE' });
       }
     }
     const unregistered = deserializeError(serializeError(new BundleError('two problems', ['a', 'b'])));

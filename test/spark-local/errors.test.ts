@@ -21,7 +21,7 @@ const quiet = { onProgress: () => {} };
 describe('startSparkConnect() option validation', () => {
   it('rejects unknown options, naming them', async () => {
     await assert.rejects(startSparkConnect({ prot: 1 } as never), {
-      name: 'SparkLocalOptionError',
+      name: 'InvalidOptionError',
       message:
         'Invalid option in startSparkConnect(): "prot". Valid options: master, port, sparkVersion, conf, token, mode, executors, stateDir, driverMemory, timeoutMs, onProgress.',
     });

@@ -58,6 +58,25 @@ _STDERR_LINES_KEPT = 200
 _STDERR_LINES_REPORTED = 40
 _MARKER = "tsapply-error: "
 
+# The tsapply error classes this shim raises (or relays from the worker) by name, with
+# their `code`: the names and codes of TypeScript classes the driver rebuilds
+# (`registerErrorClass`). test/worker-runtime/process/shim-error-names.test.ts checks
+# this table against the TypeScript registry and that no other name is used here.
+ERROR_CODES = {
+    "ExecutorSetupError": "EXECUTOR_SETUP",
+    "WorkerCrashError": "WORKER_CRASHED",
+    "ProtocolError": "PROTOCOL",
+    "UserCodeError": "USER_CODE",
+    "SchemaMismatchError": "SCHEMA_MISMATCH",
+}
+
+
+def _details(name, message, **fields):
+    """The marker's JSON object for an error of class ``name`` (a key of ERROR_CODES)."""
+    details = {"name": name, "code": ERROR_CODES[name], "message": message}
+    details.update(fields)
+    return details
+
 
 class TsapplyError(Exception):
     """Base of the shim's errors. ``str(e)`` is the user-facing message plus a marker line."""
@@ -81,7 +100,7 @@ class TsapplySetupError(TsapplyError):
 
 
 def _setup_error(message, reason):
-    return TsapplySetupError(message, {"name": "ExecutorSetupError", "code": reason, "message": message})
+    return TsapplySetupError(message, _details("ExecutorSetupError", message, reason=reason))
 
 
 def _import_pyarrow():
@@ -263,16 +282,15 @@ class _NodeWorker:
             message += "Last %d lines of its stderr:\n%s" % (len(tail), "\n".join(tail))
         else:
             message += "It wrote nothing to stderr."
-        details = {
-            "name": "WorkerCrashError",
-            "code": "WORKER_CRASHED",
-            "message": message,
-            "pid": self.pid,
-            "exitCode": exit_code,
-            "signal": sig,
-            "partition": partition_index,
-            "stderrTail": tail,
-        }
+        details = _details(
+            "WorkerCrashError",
+            message,
+            pid=self.pid,
+            exitCode=exit_code,
+            signal=sig,
+            partition=partition_index,
+            stderrTail=tail,
+        )
         return TsapplyWorkerError(message, details)
 
     def kill(self):
@@ -457,11 +475,11 @@ def _run_task(spec, batches, partition_index):
             else:
                 stop.set()
                 _drop_worker(worker)
-                raise TsapplyWorkerError(
+                message = (
                     "tsapply's Node worker (pid %d) sent an unknown frame type %d; "
-                    "the worker bundle and the shim do not match. Re-run the job." % (worker.pid, ftype),
-                    {"name": "ProtocolError", "code": "PROTOCOL", "frameType": ftype},
+                    "the worker bundle and the shim do not match. Re-run the job." % (worker.pid, ftype)
                 )
+                raise TsapplyWorkerError(message, _details("ProtocolError", message, frameType=ftype))
     finally:
         if not finished and worker.alive():
             # The consumer stopped early (e.g. a limit) or we raised: cancel the task and
@@ -491,7 +509,7 @@ def _error_from_worker(info, partition_index):
     }
     if err.get("stack"):
         details["stack"] = err["stack"]
-    if err.get("tsapply") and err.get("code") not in (None, "USER_CODE", "SCHEMA_MISMATCH"):
+    if err.get("tsapply") and err.get("code") not in (None, ERROR_CODES["UserCodeError"], ERROR_CODES["SchemaMismatchError"]):
         return TsapplyWorkerError(message, details)
     return TsapplyUserError(message, details)
 
@@ -560,10 +578,8 @@ def make_command(spec):
         batches = table.combine_chunks().to_batches() if table.num_rows else []
         out = list(_run_task(spec, batches, _partition_index()))
         if not out:
-            raise TsapplyWorkerError(
-                "tsapply's Node worker returned no schema for a group; the worker bundle and the shim do not match.",
-                {"name": "ProtocolError", "code": "PROTOCOL"},
-            )
+            message = "tsapply's Node worker returned no schema for a group; the worker bundle and the shim do not match."
+            raise TsapplyWorkerError(message, _details("ProtocolError", message))
         return pa.Table.from_batches(out)
 
     return tsapply_apply_in_arrow, return_type

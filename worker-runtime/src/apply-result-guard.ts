@@ -82,13 +82,13 @@ export async function applyResultToRows(result: unknown): Promise<Record<string,
   }
   if (hasIterator(result) && typeof result !== 'string') return checkRows([...result]);
   if (typeof result === 'object') return columnsToRows(result as Record<string, unknown>);
-  throw new TsapplyError(`apply() returned ${describe(result)}; expected ${SHAPES}.`, 'RESULT_SHAPE');
+  throw new TsapplyError(`apply() returned ${describe(result)}; expected ${SHAPES}.`, { code: 'RESULT_SHAPE' });
 }
 
 function checkRows(rows: unknown[]): Record<string, unknown>[] {
   rows.forEach((row, i) => {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new TsapplyError(`apply() produced row ${i} as ${describe(row)}; each row must be a plain object like { name: value }.`, 'RESULT_SHAPE');
+      throw new TsapplyError(`apply() produced row ${i} as ${describe(row)}; each row must be a plain object like { name: value }.`, { code: 'RESULT_SHAPE' });
     }
   });
   return rows as Record<string, unknown>[];
@@ -100,12 +100,12 @@ function columnsToRows(columns: Record<string, unknown>): Record<string, unknown
   for (const name of names) {
     const col = columns[name] as { length?: unknown } | null;
     if (typeof col !== 'object' || col === null || typeof col.length !== 'number') {
-      throw new TsapplyError(`apply() returned an object whose "${name}" is ${describe(col)}; expected ${SHAPES}.`, 'RESULT_SHAPE');
+      throw new TsapplyError(`apply() returned an object whose "${name}" is ${describe(col)}; expected ${SHAPES}.`, { code: 'RESULT_SHAPE' });
     }
     if (length !== undefined && col.length !== length) {
       throw new TsapplyError(
         `apply() returned columns of different lengths: "${names[0]}" has ${length} values but "${name}" has ${col.length}. Every column must have one value per row.`,
-        'RESULT_SHAPE',
+        { code: 'RESULT_SHAPE' },
       );
     }
     length = col.length;

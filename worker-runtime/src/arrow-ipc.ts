@@ -4,8 +4,7 @@
  */
 import { RecordBatchReader, Table, tableToIPC } from 'apache-arrow';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { rowsToRecordBatch } from '@tsapply/common';
-import { InvalidTaskError } from './errors.js';
+import { InvalidOptionError, rowsToRecordBatch } from '@tsapply/common';
 
 /**
  * Reads an Arrow IPC stream that holds exactly one record batch (or none: then a
@@ -20,12 +19,13 @@ export function recordBatchFromIPC(bytes: Uint8Array): RecordBatch {
   if (batches.length === 0) {
     const schema = reader.schema;
     if (schema === undefined || schema === null) {
-      throw new InvalidTaskError('Task input is not an Arrow IPC stream: no schema message found.');
+      throw new InvalidOptionError('Task input is not an Arrow IPC stream: no schema message found.', { option: 'ipc' });
     }
     return rowsToRecordBatch([], schema);
   }
-  throw new InvalidTaskError(
+  throw new InvalidOptionError(
     `Task input holds ${batches.length} record batches; a task carries exactly one (one batch or one whole group). Combine them before sending.`,
+    { option: 'ipc' },
   );
 }
 

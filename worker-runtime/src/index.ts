@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 export { JobRunner } from './job-runner.js';
 export type { ApplyBatchOptions, LoadRunnerOptions } from './job-runner.js';
 export { getRunner, getRunnerFromFile, cachedRunnerHashes, clearRunnerCache, MAX_CACHED_RUNNERS } from './runner-cache.js';
-export { JobShapeError, InvalidTaskError } from './errors.js';
+export { JobShapeError, InvalidTaskError, ProtocolError, TruncatedFrameError } from './errors.js';
 export { reviveTaskError, isSerializedError } from './task-errors.js';
 export { recordBatchFromIPC, recordBatchesToIPC } from './arrow-ipc.js';
 export { applyResultToRows } from './apply-result-guard.js';

@@ -14,15 +14,16 @@ import {
   applyResultToBatches,
   createBatch,
   decodePayload,
+  InvalidOptionError,
   parseDDL,
   payloadHash,
   PayloadError,
+  readOptions,
   resolveSerializer,
   validateSerializer,
 } from '@tsapply/common';
 import type { ApplyContext, ApplyResult, PayloadMeta, Serializer } from '@tsapply/common';
 import { applyResultToRows, guardUserIterable, isArrowLike } from './apply-result-guard.js';
-import { InvalidTaskError } from './errors.js';
 import { evaluateCommonJs } from './evaluate-bundle.js';
 import { pickJob, type RunnableJob } from './pick-job.js';
 import { BundleSourceMapper } from './source-mapper.js';
@@ -49,7 +50,7 @@ export interface LoadRunnerOptions {
   source?: string;
 }
 
-const APPLY_OPTION_KEYS = new Set(['partitionIndex', 'key', 'schema', 'maxRowsPerBatch']);
+const APPLY_OPTION_KEYS = ['partitionIndex', 'key', 'schema', 'maxRowsPerBatch'] as const;
 
 export class JobRunner {
   /** sha256 hex of the payload bytes: the payload's content address. */
@@ -95,7 +96,7 @@ export class JobRunner {
       throw new PayloadError(
         `Payload hash mismatch for ${options.source ?? 'payload bytes'}: expected sha256 ${options.expectedHash} but the bytes hash to ${hash}. ` +
           'The payload was modified or replaced after it was built; submit the job again.',
-        'PAYLOAD_HASH_MISMATCH',
+        { code: 'PAYLOAD_HASH_MISMATCH' },
       );
     }
     return new JobRunner(hash, bytes, options.expectedHash !== undefined);
@@ -107,7 +108,7 @@ export class JobRunner {
     try {
       bytes = await readFile(path);
     } catch (e) {
-      throw new PayloadError(`Cannot read payload file ${path}: ${(e as Error).message}`, 'PAYLOAD_UNREADABLE');
+      throw new PayloadError(`Cannot read payload file ${path}: ${(e as Error).message}`, { code: 'PAYLOAD_UNREADABLE' });
     }
     return JobRunner.fromBytes(bytes, { expectedHash, source: path });
   }
@@ -149,9 +150,10 @@ export class JobRunner {
     const opts = checkApplyOptions(recordBatch, options, 'applyBatch');
     const schema = opts.schema ?? this.outputSchema;
     if (schema === undefined) {
-      throw new InvalidTaskError(
+      throw new InvalidOptionError(
         'applyBatch() needs an output schema: the payload declares none (inference mode). ' +
           'Run applyBatchRows() on a sample, infer the schema from its rows, then pass it as options.schema.',
+        { option: 'schema' },
       );
     }
     const result = await this.callApply(recordBatch, opts);
@@ -203,24 +205,17 @@ export class JobRunner {
   }
 }
 
+/** Checks the arguments of applyBatch()/applyBatchRows() once per call, with the shared toolkit. */
 function checkApplyOptions(recordBatch: unknown, options: ApplyBatchOptions, fn: string): ApplyBatchOptions {
   if (!isArrowLike(recordBatch)) {
-    throw new InvalidTaskError(`${fn}() expects an apache-arrow RecordBatch, got ${recordBatch === null ? 'null' : typeof recordBatch}.`);
+    throw new InvalidOptionError(`${fn}() expects an apache-arrow RecordBatch, got ${recordBatch === null ? 'null' : typeof recordBatch}.`, { option: 'recordBatch' });
   }
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidTaskError(`${fn}() needs options { partitionIndex }, got ${String(options)}.`);
+    throw new InvalidOptionError(`${fn}() needs options { partitionIndex }, got ${String(options)}.`, { option: 'options' });
   }
-  for (const k of Object.keys(options)) {
-    if (!APPLY_OPTION_KEYS.has(k)) {
-      throw new InvalidTaskError(`Invalid option in ${fn}(): "${k}". Valid options: ${[...APPLY_OPTION_KEYS].join(', ')}.`);
-    }
-  }
-  if (!Number.isInteger(options.partitionIndex) || options.partitionIndex < 0) {
-    throw new InvalidTaskError(`options.partitionIndex must be a non-negative integer, got ${String(options.partitionIndex)}.`);
-  }
-  if (options.maxRowsPerBatch !== undefined && (!Number.isInteger(options.maxRowsPerBatch) || options.maxRowsPerBatch <= 0)) {
-    throw new InvalidTaskError(`options.maxRowsPerBatch must be a positive integer, got ${String(options.maxRowsPerBatch)}.`);
-  }
+  const o = readOptions(`${fn}()`, options, APPLY_OPTION_KEYS);
+  if (o.nonNegativeInteger('partitionIndex') === undefined) o.fail('partitionIndex', 'a non-negative integer');
+  o.positiveInteger('maxRowsPerBatch');
   return options;
 }
 

@@ -10,10 +10,9 @@
  * thread works too, e.g. for a driver-side sample, with the main thread's own cache.)
  */
 import { Piscina } from 'piscina';
-import { parseDDL, serializeError } from '@tsapply/common';
+import { InvalidOptionError, parseDDL, serializeError } from '@tsapply/common';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { recordBatchesToIPC, recordBatchFromIPC } from './arrow-ipc.js';
-import { InvalidTaskError } from './errors.js';
 import { getRunnerFromFile } from './runner-cache.js';
 import type { BatchTaskInput, BatchTaskOutput, SampleTaskOutput, TaskInput, TaskOutput } from './task-protocol.js';
 
@@ -43,15 +42,15 @@ class MovableOutput {
 }
 
 function checkTask(task: unknown): TaskInput {
-  if (typeof task !== 'object' || task === null) throw new InvalidTaskError(`A piscina task must be an object, got ${String(task)}.`);
+  if (typeof task !== 'object' || task === null) throw new InvalidOptionError(`A piscina task must be an object, got ${String(task)}.`, { option: 'task' });
   const t = task as Partial<TaskInput>;
   if (t.type !== 'batch' && t.type !== 'sample') {
-    throw new InvalidTaskError(`Unknown task type ${JSON.stringify(t.type)}; valid types: 'batch', 'sample'.`);
+    throw new InvalidOptionError(`Unknown task type ${JSON.stringify(t.type)}; valid types: 'batch', 'sample'.`, { option: 'type' });
   }
   if (typeof t.payloadPath !== 'string' || typeof t.payloadHash !== 'string') {
-    throw new InvalidTaskError('A task needs payloadPath and payloadHash strings.');
+    throw new InvalidOptionError('A task needs payloadPath and payloadHash strings.', { option: typeof t.payloadPath !== 'string' ? 'payloadPath' : 'payloadHash' });
   }
-  if (!(t.ipc instanceof Uint8Array)) throw new InvalidTaskError('A task needs ipc: Uint8Array (Arrow IPC stream bytes).');
+  if (!(t.ipc instanceof Uint8Array)) throw new InvalidOptionError('A task needs ipc: Uint8Array (Arrow IPC stream bytes).', { option: 'ipc' });
   return t as TaskInput;
 }
 

@@ -44,7 +44,7 @@ export function toUserCodeError(
   if (isUserCodeError(e)) return e;
   const { message, name, stack } = describeThrown(e);
   const mapped = mapper.mapStack(stack);
-  const err = new UserCodeError({
+  const err = UserCodeError.fromFields({
     userMessage: message,
     errorName: name,
     location: mapped.location,
@@ -75,7 +75,7 @@ export function toResultError(e: unknown, partition: number): unknown {
     // original as `cause`, still say where it happened.
     const err = new TsapplyError(
       `Converting the value apply() returned for partition ${partition} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
-      'RESULT_CONVERSION',
+      { code: 'RESULT_CONVERSION' },
     );
     Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
     Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
@@ -92,7 +92,7 @@ export function toResultError(e: unknown, partition: number): unknown {
     const fields = { column: src.column, expected: src.expected, actual: src.actual, rowIndex: src.rowIndex, partition };
     return new SchemaMismatchError(message, fields);
   }
-  const err = new TsapplyError(message, e.code);
+  const err = new TsapplyError(message, { code: e.code });
   Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
   Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
   return err;

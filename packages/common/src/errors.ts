@@ -1,23 +1,84 @@
 /**
- * Error classes shared by every tsapply package.
+ * Error classes shared by every tsapply package, and the machinery every tsapply error
+ * class uses.
+ *
+ * One hierarchy, one constructor shape: every class extends `TsapplyError` and is built
+ * as `new X(message, fields?, { cause }?)`. `fields` are the class's typed fields (a
+ * class with sub-codes takes `fields.code`); classes whose message is computed from
+ * their fields also offer `X.fromFields(fields)`. Each class declares its `className`
+ * (its name, spelled out so it survives minification) and its default `code`, and is
+ * registered with `registerErrorClass` so `deserializeError` rebuilds it after it
+ * crossed a thread, a process or the Python shim.
  *
  * User bundles carry their own copy of `@tsapply/common`, and errors cross worker
- * threads and processes, so `instanceof` is unreliable: use `isTsapplyError(e)`
- * (a `Symbol.for` brand) and `serializeError` / `deserializeError` to carry an error
- * across a boundary with its class, `code` and typed fields intact.
+ * threads and processes, so `instanceof` is unreliable: use `isTsapplyError(e)` (any
+ * tsapply error) or `X.is(e)` (an `X` or a subclass of it), which compare a
+ * `Symbol.for` brand and the class names the error was built with — the way arrow-js's
+ * `DataType.isDataType` and Temporal's type-helpers check across copies.
  */
 
 const BRAND = Symbol.for('tsapply.error');
+/** The `className`s of the error's class and of each tsapply class above it, most specific first. */
+const CLASSES = Symbol.for('tsapply.error.classes');
+
+/** The third constructor argument of every tsapply error class. */
+export interface TsapplyErrorOptions {
+  /** The error that caused this one (kept as `cause`, serialized with it). */
+  cause?: unknown;
+}
+
+/** Fields every tsapply error class accepts. */
+export interface TsapplyErrorFields {
+  /** Overrides the class's default `code` (for classes with sub-codes, e.g. `PAYLOAD_TRUNCATED`). */
+  code?: string;
+}
+
+/** What `registerErrorClass` and `X.is` need of an error class. */
+export interface TsapplyErrorClass<T extends TsapplyError = TsapplyError> {
+  new (message: string, fields: never, options?: TsapplyErrorOptions): T;
+  readonly className: string;
+  readonly code: string;
+  readonly prototype: T;
+}
+
+/** The class's own `className`; a subclass that declares none is known by its JS name. */
+function nameOf(cls: Function): string {
+  return Object.hasOwn(cls, 'className') ? String((cls as unknown as { className: string }).className) : cls.name;
+}
 
 /** Base class of every error tsapply raises on purpose. `code` is stable and machine-readable. */
 export class TsapplyError extends Error {
+  /** The class's name, spelled out: a minified copy of tsapply keeps it. */
+  static readonly className: string = 'TsapplyError';
+  /** `code` of this class's errors unless `fields.code` says otherwise. */
+  static readonly code: string = 'TSAPPLY_ERROR';
+
+  /**
+   * True when `e` is an error of this class or of a subclass, also one built by another
+   * copy of tsapply (a user bundle's, or one rebuilt by `deserializeError`).
+   * `TsapplyError.is(e)` is `isTsapplyError(e)`.
+   */
+  static is<T extends TsapplyError>(this: { readonly prototype: T }, e: unknown): e is T {
+    if (!isTsapplyError(e)) return false;
+    const name = nameOf(this as unknown as Function);
+    const classes = (e as unknown as Record<symbol, unknown>)[CLASSES];
+    // An error from an older copy carries only the base brand: compare its name.
+    return Array.isArray(classes) ? classes.includes(name) : e.name === name;
+  }
+
   readonly code: string;
 
-  constructor(message: string, code = 'TSAPPLY_ERROR', options?: { cause?: unknown }) {
+  constructor(message: string, fields: TsapplyErrorFields = {}, options?: TsapplyErrorOptions) {
     super(message, options);
-    this.code = code;
-    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true, writable: true });
+    const cls = new.target as unknown as TsapplyErrorClass;
+    this.code = fields.code ?? cls.code;
+    const classes: string[] = [];
+    for (let c: Function = new.target; c !== Error && c !== null; c = Object.getPrototypeOf(c) as Function) {
+      classes.push(nameOf(c));
+    }
+    Object.defineProperty(this, 'name', { value: classes[0], enumerable: false, configurable: true, writable: true });
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+    Object.defineProperty(this, CLASSES, { value: Object.freeze(classes), enumerable: false, configurable: true });
   }
 }
 
@@ -28,20 +89,25 @@ export function isTsapplyError(e: unknown): e is TsapplyError {
 
 /**
  * An option is unknown or has a bad value: a library option (`workers`), a CLI flag
- * (`--workers`), a connection parameter. The one class for every "bad option" in
- * tsapply; the message names the option, the value and what would be valid.
+ * (`--workers`), a connection parameter, an argument of an API call. The one class for
+ * every "bad option" in tsapply; the message names the option, the value and what would
+ * be valid. Options are checked with `readOptions` (options/read-options.ts).
  */
 export class InvalidOptionError extends TsapplyError {
-  /** The option as the user spelled it, e.g. `workers`, `--workers` or `options`. */
+  static override readonly className = 'InvalidOptionError';
+  static override readonly code = 'INVALID_OPTION';
+  /** The option as the user spelled it, e.g. `workers`, `--workers`, `retry.maxRetries` or `options`. */
   readonly option: string;
-  constructor(message: string, fields: { option: string }, options?: { cause?: unknown }) {
-    super(message, 'INVALID_OPTION', options);
+  constructor(message: string, fields: { option: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.option = fields.option;
   }
 }
 
 /** A value returned by `apply()` (or read from input) does not fit the declared schema. */
 export class SchemaMismatchError extends TsapplyError {
+  static override readonly className = 'SchemaMismatchError';
+  static override readonly code = 'SCHEMA_MISMATCH';
   /** Column name, or undefined when the problem is the shape of the whole result. */
   readonly column: string | undefined;
   /** Expected Spark DDL type, e.g. `bigint`. */
@@ -56,8 +122,9 @@ export class SchemaMismatchError extends TsapplyError {
   constructor(
     message: string,
     fields: { column?: string; expected?: string; actual?: string; rowIndex?: number; partition?: number } = {},
+    options?: TsapplyErrorOptions,
   ) {
-    super(message, 'SCHEMA_MISMATCH');
+    super(message, {}, options);
     this.column = fields.column;
     this.expected = fields.expected;
     this.actual = fields.actual;
@@ -68,22 +135,26 @@ export class SchemaMismatchError extends TsapplyError {
 
 /** No `schema` was declared and one could not be inferred from the sample. */
 export class SchemaInferenceError extends TsapplyError {
+  static override readonly className = 'SchemaInferenceError';
+  static override readonly code = 'SCHEMA_INFERENCE';
   readonly column: string | undefined;
-  constructor(message: string, fields: { column?: string } = {}) {
-    super(message, 'SCHEMA_INFERENCE');
+  constructor(message: string, fields: { column?: string } = {}, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.column = fields.column;
   }
 }
 
 /** A Spark DDL schema string could not be parsed. */
 export class DDLParseError extends TsapplyError {
+  static override readonly className = 'DDLParseError';
+  static override readonly code = 'DDL_PARSE';
   readonly ddl: string;
   /** 0-based character offset into `ddl` where parsing failed. */
   readonly position: number;
   /** What the parser expected at `position`. */
   readonly expected: string;
-  constructor(message: string, fields: { ddl: string; position: number; expected: string }) {
-    super(message, 'DDL_PARSE');
+  constructor(message: string, fields: { ddl: string; position: number; expected: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.ddl = fields.ddl;
     this.position = fields.position;
     this.expected = fields.expected;
@@ -92,17 +163,24 @@ export class DDLParseError extends TsapplyError {
 
 /** A serializer failed, is unknown, or a custom serializer module has the wrong shape. */
 export class SerializerError extends TsapplyError {
+  static override readonly className = 'SerializerError';
+  static override readonly code = 'SERIALIZER';
   readonly serializerId: string | undefined;
-  constructor(message: string, fields: { serializerId?: string } = {}, options?: { cause?: unknown }) {
-    super(message, 'SERIALIZER', options);
+  constructor(message: string, fields: { serializerId?: string } = {}, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.serializerId = fields.serializerId;
   }
 }
 
-/** Payload bytes are not a valid tsapply payload (bad magic, truncated, corrupted, unknown version/serializer). */
+/**
+ * Payload bytes are not a valid tsapply payload. `code` says what was wrong:
+ * `PAYLOAD_BAD_MAGIC`, `PAYLOAD_TRUNCATED`, `PAYLOAD_CORRUPTED`, `PAYLOAD_UNKNOWN_SERIALIZER`, … (`PAYLOAD` by default).
+ */
 export class PayloadError extends TsapplyError {
-  constructor(message: string, code = 'PAYLOAD', options?: { cause?: unknown }) {
-    super(message, code, options);
+  static override readonly className = 'PayloadError';
+  static override readonly code = 'PAYLOAD';
+  constructor(message: string, fields: { code?: string } = {}, options?: TsapplyErrorOptions) {
+    super(message, fields, options);
   }
 }
 
@@ -128,8 +206,10 @@ export interface UserCodeErrorFields {
   phase?: 'apply' | 'init' | 'load';
 }
 
-/** User code (`apply`, `init`, or the job module itself) threw. */
+/** User code (`apply`, `init`, or the job module itself) threw. Build it with `UserCodeError.fromFields`. */
 export class UserCodeError extends TsapplyError {
+  static override readonly className = 'UserCodeError';
+  static override readonly code = 'USER_CODE';
   readonly userMessage: string;
   readonly errorName: string;
   readonly location: SourceLocation | undefined;
@@ -137,20 +217,27 @@ export class UserCodeError extends TsapplyError {
   readonly partition: number | undefined;
   readonly phase: 'apply' | 'init' | 'load';
 
-  constructor(fields: UserCodeErrorFields) {
-    const phase = fields.phase ?? 'apply';
-    const where = fields.location
-      ? ` at ${fields.location.file}:${fields.location.line}:${fields.location.column}`
-      : '';
+  /** `Error in apply() at x.ts:12:7 (partition 3): TypeError: boom`. */
+  static formatMessage(fields: UserCodeErrorFields): string {
+    const where = fields.location ? ` at ${fields.location.file}:${fields.location.line}:${fields.location.column}` : '';
     const part = fields.partition !== undefined ? ` (partition ${fields.partition})` : '';
     const name = fields.errorName && fields.errorName !== 'Error' ? `${fields.errorName}: ` : '';
-    super(`Error in ${phase}()${where}${part}: ${name}${fields.userMessage}`, 'USER_CODE');
+    return `Error in ${fields.phase ?? 'apply'}()${where}${part}: ${name}${fields.userMessage}`;
+  }
+
+  /** The error with its standard message (`UserCodeError.formatMessage(fields)`). */
+  static fromFields(fields: UserCodeErrorFields, options?: TsapplyErrorOptions): UserCodeError {
+    return new UserCodeError(UserCodeError.formatMessage(fields), fields, options);
+  }
+
+  constructor(message: string, fields: UserCodeErrorFields, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.userMessage = fields.userMessage;
     this.errorName = fields.errorName;
     this.location = fields.location;
     this.userStack = fields.userStack;
     this.partition = fields.partition;
-    this.phase = phase;
+    this.phase = fields.phase ?? 'apply';
   }
 }
 
@@ -171,24 +258,43 @@ export interface SerializedError {
 
 type ErrorFactory = (s: SerializedError) => Error;
 
-const factories: Record<string, ErrorFactory> = {
-  TsapplyError: (s) => new TsapplyError(s.message, s.code),
-  InvalidOptionError: (s) => new InvalidOptionError(s.message, s.fields as never),
-  SchemaMismatchError: (s) => new SchemaMismatchError(s.message, s.fields as never),
-  SchemaInferenceError: (s) => new SchemaInferenceError(s.message, s.fields as never),
-  DDLParseError: (s) => new DDLParseError(s.message, s.fields as never),
-  SerializerError: (s) => new SerializerError(s.message, s.fields as never),
-  PayloadError: (s) => new PayloadError(s.message, s.code),
-  UserCodeError: (s) => new UserCodeError(s.fields as unknown as UserCodeErrorFields),
-};
+const classes = new Map<string, TsapplyErrorClass>();
+const factories = new Map<string, ErrorFactory>();
 
 /**
- * Register how to rebuild an error class defined in another package (e.g. a
- * `BundleError`) so `deserializeError` restores it instead of a plain TsapplyError.
+ * Registers an error class so `deserializeError` rebuilds it — with its class, `code`
+ * and fields — instead of a plain TsapplyError, after it crossed a thread, a process or
+ * the Python shim. Every tsapply error class registers itself where it is defined:
+ * `registerErrorClass(MyError)` rebuilds it as `new MyError(message, { ...fields, code })`.
+ * The form `registerErrorClass(name, factory)` registers a factory of one's own.
  */
-export function registerErrorClass(name: string, factory: ErrorFactory): void {
-  factories[name] = factory;
+export function registerErrorClass(cls: TsapplyErrorClass): void;
+export function registerErrorClass(name: string, factory: ErrorFactory): void;
+export function registerErrorClass(clsOrName: TsapplyErrorClass | string, factory?: ErrorFactory): void {
+  if (typeof clsOrName === 'string') {
+    classes.delete(clsOrName);
+    factories.set(clsOrName, factory!);
+    return;
+  }
+  const cls = clsOrName;
+  const name = nameOf(cls);
+  classes.set(name, cls);
+  factories.set(name, (s) => new cls(s.message, { ...s.fields, ...(s.code !== undefined ? { code: s.code } : {}) } as never));
 }
+
+/** The class registered under `name` (its `className`), or undefined. */
+export function registeredErrorClass(name: string): TsapplyErrorClass | undefined {
+  return classes.get(name);
+}
+
+registerErrorClass(TsapplyError);
+registerErrorClass(InvalidOptionError);
+registerErrorClass(SchemaMismatchError);
+registerErrorClass(SchemaInferenceError);
+registerErrorClass(DDLParseError);
+registerErrorClass(SerializerError);
+registerErrorClass(PayloadError);
+registerErrorClass(UserCodeError);
 
 function toJsonSafe(v: unknown, depth = 0): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
@@ -232,13 +338,13 @@ export function serializeError(e: unknown): SerializedError {
   return out;
 }
 
-/** Inverse of `serializeError`: rebuilds tsapply error classes with their fields; others become `Error`s. */
+/** Inverse of `serializeError`: rebuilds registered tsapply error classes with their fields; others become `Error`s. */
 export function deserializeError(obj: unknown): Error {
   if (typeof obj !== 'object' || obj === null || (obj as SerializedError).__tsapplyError !== 1) {
     return new TsapplyError(`Unknown error: ${String(obj)}`);
   }
   const s = obj as SerializedError;
-  const factory = factories[s.name];
+  const factory = factories.get(s.name);
   let err: Error;
   if (factory) {
     err = factory(s);
@@ -250,9 +356,12 @@ export function deserializeError(obj: unknown): Error {
       if (!(k in err)) Object.defineProperty(err, k, { value: v, enumerable: true, configurable: true, writable: true });
     }
   } else {
-    // An unregistered tsapply error class (kept branded, with its code) or a foreign error.
-    err = s.tsapply ? new TsapplyError(s.message, s.code) : new Error(s.message);
+    // An unregistered tsapply error class (kept branded, with its code and name, so
+    // `isTsapplyError` holds and `X.is` of another copy that knows X compares the name)
+    // or a foreign error.
+    err = s.tsapply ? new TsapplyError(s.message, s.code !== undefined ? { code: s.code } : {}) : new Error(s.message);
     Object.defineProperty(err, 'name', { value: s.name, configurable: true, writable: true });
+    if (s.tsapply) Object.defineProperty(err, CLASSES, { value: Object.freeze([s.name, 'TsapplyError']) });
     if (!s.tsapply && s.code !== undefined) (err as Error & { code: string }).code = s.code;
     Object.assign(err, s.fields);
   }

@@ -15,7 +15,7 @@
  * way Spark renders them: NULL, `[1, 2]` arrays, `{a -> 1}` maps, `{1, x}` structs,
  * `[01 FF]` binary, `YYYY-MM-DD` dates and `YYYY-MM-DD HH:MM:SS[.fff]` timestamps (UTC).
  */
-import { TsapplyError } from './errors.js';
+import { readOptions } from './options/read-options.js';
 
 export interface FormatTableOptions {
   /** Cut cells longer than this many characters (`true` = 20, `false`/0 = never). @default 20 */
@@ -100,19 +100,13 @@ export function formatTable(
   rows: readonly (readonly unknown[])[],
   options: FormatTableOptions = {},
 ): string {
-  for (const key of Object.keys(options)) {
-    if (key !== 'truncate' && key !== 'maxRows') {
-      throw new TsapplyError(`Invalid option in formatTable(): "${key}". Valid options: truncate, maxRows.`, 'INVALID_OPTION');
-    }
+  const o = readOptions('formatTable()', options, ['truncate', 'maxRows']);
+  const t = o.get('truncate');
+  if (t !== undefined && typeof t !== 'boolean' && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) {
+    o.fail('truncate', 'a non-negative integer or a boolean');
   }
-  const truncate = options.truncate === undefined || options.truncate === true ? 20 : options.truncate === false ? 0 : options.truncate;
-  if (!Number.isInteger(truncate) || truncate < 0) {
-    throw new TsapplyError(`options.truncate must be a non-negative integer or a boolean, got ${String(options.truncate)}.`, 'INVALID_OPTION');
-  }
-  const maxRows = options.maxRows ?? rows.length;
-  if (!Number.isInteger(maxRows) || maxRows < 0) {
-    throw new TsapplyError(`options.maxRows must be a non-negative integer, got ${String(options.maxRows)}.`, 'INVALID_OPTION');
-  }
+  const truncate = t === undefined || t === true ? 20 : t === false ? 0 : (t as number);
+  const maxRows = o.nonNegativeInteger('maxRows') ?? rows.length;
   const shown = rows.slice(0, maxRows);
   const header = columns.map((c) => cut(c, truncate));
   const cells = shown.map((row) => columns.map((_, j) => cut(formatCell(row[j]), truncate)));

@@ -6,7 +6,7 @@
  * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`, `applyResultToBatches`),
  * - context serializers (`serializers.fast`, `serializers.compressed`),
  * - payload framing (`encodePayload`, `decodePayload`, `payloadHash`),
- * - error classes with a cross-copy brand (`isTsapplyError`).
+ * - error classes with one constructor shape and a cross-copy check (`isTsapplyError`, `X.is(e)`).
  *
  * @example
  * ```ts
@@ -32,8 +32,9 @@ export {
   serializeError,
   deserializeError,
   registerErrorClass,
+  registeredErrorClass,
 } from './errors.js';
-export type { SourceLocation, UserCodeErrorFields, SerializedError } from './errors.js';
+export type { SourceLocation, UserCodeErrorFields, SerializedError, TsapplyErrorOptions, TsapplyErrorFields, TsapplyErrorClass } from './errors.js';
 
 export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';

@@ -7,8 +7,8 @@
  * `ArtifactChunk`s. Every chunk carries its CRC-32; the server verifies it.
  */
 import { createHash } from 'node:crypto';
+import { InvalidOptionError, readOptions, TsapplyError } from '@tsapply/common';
 import { crc32 } from './crc32.js';
-import { SparkUsageError } from './errors.js';
 import type { SparkConnectClient } from './spark-connect-client.js';
 
 /** Bytes per chunk (Spark's clients use 32 KiB). */
@@ -41,10 +41,10 @@ export function cacheArtifactName(data: Uint8Array): string {
 
 function validateName(name: string): void {
   if (!ARTIFACT_PREFIXES.some((p) => name.startsWith(p) && name.length > p.length)) {
-    throw new SparkUsageError(`Artifact name "${name}" must start with one of ${ARTIFACT_PREFIXES.join(', ')} followed by a file name.`);
+    throw new InvalidOptionError(`Artifact name "${name}" must start with one of ${ARTIFACT_PREFIXES.join(', ')} followed by a file name.`, { option: 'name' });
   }
   if (name.split('/').some((part) => part === '..' || part === '')) {
-    throw new SparkUsageError(`Artifact name "${name}" must be a relative path without empty or ".." segments.`);
+    throw new InvalidOptionError(`Artifact name "${name}" must be a relative path without empty or ".." segments.`, { option: 'name' });
   }
 }
 
@@ -84,10 +84,11 @@ export function* artifactRequests(artifacts: Artifact[]): Generator<ArtifactRequ
 
 /** Uploads `artifacts` to the session; fails if the server rejects a CRC. */
 export async function addArtifacts(client: SparkConnectClient, artifacts: Artifact[], options: AddArtifactsOptions = {}): Promise<AddArtifactsResult> {
+  const skipExisting = readOptions('addArtifacts()', options, ['skipExisting']).boolean('skipExisting') ?? true;
   for (const a of artifacts) validateName(a.name);
   let todo = artifacts;
   const skipped: string[] = [];
-  if (options.skipExisting ?? true) {
+  if (skipExisting) {
     const st = await client.artifactStatus(artifacts.map((a) => a.name));
     todo = artifacts.filter((a) => {
       const exists = st.statuses[a.name]?.exists === true;
@@ -98,6 +99,10 @@ export async function addArtifacts(client: SparkConnectClient, artifacts: Artifa
   if (todo.length === 0) return { uploaded: [], skipped };
   const r = await client.addArtifacts(artifactRequests(todo));
   const bad = r.artifacts.filter((s) => !s.isCrcSuccessful).map((s) => s.name);
-  if (bad.length) throw new SparkUsageError(`The server rejected the CRC of artifact(s) ${bad.join(', ')}; the upload was corrupted in transit. Retry the upload.`);
+  if (bad.length) {
+    throw new TsapplyError(`The server rejected the CRC of artifact(s) ${bad.join(', ')}; the upload was corrupted in transit. Retry the upload.`, {
+      code: 'SPARK_ARTIFACT_CRC',
+    });
+  }
   return { uploaded: todo.map((a) => a.name), skipped };
 }

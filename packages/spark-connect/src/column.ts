@@ -3,6 +3,7 @@
  * Columns; nothing is computed in Node — `toProto()` gives the expression Spark evaluates.
  */
 import { create } from '@bufbuild/protobuf';
+import { InvalidOptionError } from '@tsapply/common';
 import {
   ExpressionSchema,
   Expression_SortOrder_NullOrdering as NullOrdering,
@@ -148,7 +149,7 @@ export function toColumn(v: ColumnOrValue): Column {
 /** A Column stays; a string names a column (`col(name)`). */
 export function toColumnFromName(v: ColumnOrName): Column {
   if (isColumn(v)) return v;
-  if (typeof v !== 'string') throw new SparkUsageError(`Expected a Column or a column name, got ${typeof v}.`);
+  if (typeof v !== 'string') throw new InvalidOptionError(`Expected a Column or a column name, got ${typeof v}.`, { option: 'col' });
   return v === '*'
     ? new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedStar', value: {} } }))
     : new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: v } } }));

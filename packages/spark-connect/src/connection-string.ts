@@ -4,7 +4,7 @@
  * `token`, `use_ssl`, `user_id`, `user_agent`, `session_id`. Any other parameter is sent
  * to the server as a gRPC metadata header, as PySpark does. Values are percent-decoded.
  */
-import { SparkConnectOptionError } from './errors.js';
+import { InvalidOptionError, shownValue } from '@tsapply/common';
 
 /** Spark Connect's default port. */
 export const DEFAULT_PORT = 15002;
@@ -44,13 +44,21 @@ export function isLocalHost(host: string): boolean {
 
 /**
  * Parses `url`, or `SPARK_REMOTE` when `url` is undefined, or `sc://localhost` when neither
- * is set. Throws `SparkConnectOptionError` naming the bad part.
+ * is set. Throws an `InvalidOptionError` naming the bad part; its `option` is the
+ * parameter at fault (`use_ssl`, `session_id`, …), else `url` (or `SPARK_REMOTE` when
+ * the string came from there).
  */
 export function parseConnectionString(url?: string, env: NodeJS.ProcessEnv = process.env): ConnectionParams {
+  if (url !== undefined && typeof url !== 'string') {
+    throw new InvalidOptionError(`Invalid Spark Connect URL: expected a string like "sc://localhost:15002", got ${shownValue(url)}.`, { option: 'url' });
+  }
   const source = url ?? env.SPARK_REMOTE ?? 'sc://localhost';
-  const fail = (what: string): never => {
-    throw new SparkConnectOptionError(
+  // The option at fault when no single parameter is: the argument, or the variable it came from.
+  const whole = url === undefined && env.SPARK_REMOTE !== undefined ? 'SPARK_REMOTE' : 'url';
+  const fail = (what: string, option = whole): never => {
+    throw new InvalidOptionError(
       `Invalid Spark Connect URL "${redact(source)}": ${what}. Expected sc://host[:port]/[;token=…;use_ssl=true;user_id=…;session_id=…;user_agent=…].`,
+      { option },
     );
   };
   if (!source.startsWith('sc://')) fail(`it must start with "sc://"`);
@@ -93,35 +101,35 @@ export function parseConnectionString(url?: string, env: NodeJS.ProcessEnv = pro
     if (part === '') continue;
     const eq = part.indexOf('=');
     if (eq <= 0 || part.indexOf('=', eq + 1) !== -1) {
-      fail(`the parameter "${part.startsWith('token=') ? 'token=***' : part}" must be a key=value pair`);
+      fail(`the parameter "${part.startsWith('token=') ? 'token=***' : part}" must be a key=value pair`, eq > 0 ? part.slice(0, eq) : part);
     }
     const key = part.slice(0, eq);
     let value: string;
     try {
       value = decodeURIComponent(part.slice(eq + 1));
     } catch {
-      return fail(`the value of "${key}" is not valid percent-encoding`);
+      return fail(`the value of "${key}" is not valid percent-encoding`, key);
     }
-    if (key in params) fail(`the parameter "${key}" is given twice`);
+    if (key in params) fail(`the parameter "${key}" is given twice`, key);
     params[key] = value;
   }
 
   const useSslText = params.use_ssl;
   if (useSslText !== undefined && !/^(true|false)$/i.test(useSslText)) {
-    fail(`use_ssl must be "true" or "false", got "${useSslText}"`);
+    fail(`use_ssl must be "true" or "false", got "${useSslText}"`, 'use_ssl');
   }
   const sessionId = params.session_id;
   if (sessionId !== undefined && !UUID_V4.test(sessionId)) {
-    fail(`session_id must be a UUID v4 like 00112233-4455-4677-8899-aabbccddeeff, got "${sessionId}"`);
+    fail(`session_id must be a UUID v4 like 00112233-4455-4677-8899-aabbccddeeff, got "${sessionId}"`, 'session_id');
   }
-  if (params.token !== undefined && params.token === '') fail('token must not be empty');
+  if (params.token !== undefined && params.token === '') fail('token must not be empty', 'token');
   if (params.user_agent !== undefined && encodeURIComponent(params.user_agent).length > 2048) {
-    fail('user_agent must not exceed 2048 characters');
+    fail('user_agent must not exceed 2048 characters', 'user_agent');
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {
     if (KNOWN.includes(k)) continue;
-    if (!/^[a-z0-9_.-]+$/.test(k)) fail(`the parameter name "${k}" is not a valid header name (lower-case letters, digits, "_", "-", ".")`);
+    if (!/^[a-z0-9_.-]+$/.test(k)) fail(`the parameter name "${k}" is not a valid header name (lower-case letters, digits, "_", "-", ".")`, k);
     headers[k] = v;
   }
   return {

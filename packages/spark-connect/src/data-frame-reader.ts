@@ -1,5 +1,5 @@
 /** `spark.read`: builds a `Read.DataSource` relation (lazy; nothing is read until an action). */
-import { SparkUsageError } from './errors.js';
+import { InvalidOptionError } from '@tsapply/common';
 import type { DataFrame } from './data-frame.js';
 import type { SparkSession } from './spark-session.js';
 
@@ -20,7 +20,7 @@ export class DataFrameReader {
 
   /** Declares the schema as Spark DDL (`'a int, b string'`) instead of inferring it. */
   schema(ddl: string): this {
-    if (typeof ddl !== 'string' || ddl.trim() === '') throw new SparkUsageError('read.schema() needs a non-empty DDL string such as "a int, b string".');
+    if (typeof ddl !== 'string' || ddl.trim() === '') throw new InvalidOptionError('read.schema() needs a non-empty DDL string such as "a int, b string".', { option: 'schema' });
     this.ddlSchema = ddl;
     return this;
   }

@@ -1,6 +1,6 @@
 /** `df.write`: saves a DataFrame through a Spark data source (a `WriteOperation` command). */
+import { InvalidOptionError } from '@tsapply/common';
 import { WriteOperation_SaveMode as SaveMode, WriteOperation_SaveTable_TableSaveMethod as TableSaveMethod } from './gen/spark/connect/commands_pb.js';
-import { SparkUsageError } from './errors.js';
 import type { DataFrame } from './data-frame.js';
 
 /** Save modes (PySpark's spellings). */
@@ -34,7 +34,7 @@ export class DataFrameWriter {
   /** `append`, `overwrite`, `error`/`errorifexists` (default) or `ignore`. */
   mode(mode: SaveModeName): this {
     const m = MODES[mode.toLowerCase() as SaveModeName];
-    if (m === undefined) throw new SparkUsageError(`Unknown save mode "${mode}". Valid values: ${Object.keys(MODES).join(', ')}.`);
+    if (m === undefined) throw new InvalidOptionError(`Unknown save mode "${mode}". Valid values: ${Object.keys(MODES).join(', ')}.`, { option: 'mode' });
     this.saveMode = m;
     return this;
   }

@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { formatTable, parseDDL, recordBatchToRows } from '@tsapply/common';
+import { formatTable, InvalidOptionError, parseDDL, recordBatchToRows, TsapplyError } from '@tsapply/common';
 import { ExpressionSchema, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
 import { Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
 import { AnalyzePlanRequest_Explain_ExplainMode as ExplainMode, type ExecutePlanResponse } from './gen/spark/connect/base_pb.js';
@@ -14,7 +14,6 @@ import { GroupedData } from './grouped-data.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { arrowBatches, type SchemaSink } from './arrow-results.js';
 import { structToSchemaDDL } from './data-types.js';
-import { SparkUsageError } from './errors.js';
 import type { ExecuteOptions } from './execute-stream.js';
 import type { SparkSession } from './spark-session.js';
 
@@ -156,7 +155,7 @@ export class DataFrame {
   }
 
   limit(n: number): DataFrame {
-    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new SparkUsageError(`limit(n) needs an integer from 0 to 2147483647, got ${n}.`);
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InvalidOptionError(`limit(n) needs an integer from 0 to 2147483647, got ${n}.`, { option: 'n' });
     return this.withRelation({ case: 'limit', value: { input: this.relation, limit: n } });
   }
 
@@ -176,7 +175,7 @@ export class DataFrame {
   join(other: DataFrame, on?: string | string[] | Column, how = 'inner'): DataFrame {
     const joinType = JOIN_TYPES[how.toLowerCase()];
     if (joinType === undefined) {
-      throw new SparkUsageError(`Unsupported join type "${how}". Valid values: ${Object.keys(JOIN_TYPES).join(', ')}.`);
+      throw new InvalidOptionError(`Unsupported join type "${how}". Valid values: ${Object.keys(JOIN_TYPES).join(', ')}.`, { option: 'how' });
     }
     const value: Record<string, unknown> = { left: this.relation, right: other.relation, joinType };
     if (typeof on === 'string') value.usingColumns = [on];
@@ -209,7 +208,7 @@ export class DataFrame {
 
   /** Round-robin into `n` partitions, or hash-partitions by `cols`. */
   repartition(n?: number, ...cols: ColumnOrName[]): DataFrame {
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new SparkUsageError(`repartition(n) needs a positive integer, got ${n}.`);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new InvalidOptionError(`repartition(n) needs a positive integer, got ${n}.`, { option: 'n' });
     if (cols.length > 0 || n === undefined) {
       return this.withRelation({
         case: 'repartitionByExpression',
@@ -244,7 +243,7 @@ export class DataFrame {
 
   async schema(): Promise<DataFrameSchema> {
     const r = await this.session.client.analyzePlan({ analyze: { case: 'schema', value: { plan: { opType: { case: 'root', value: this.relation } } } } });
-    if (r.result.case !== 'schema' || !r.result.value.schema) throw new Error('AnalyzePlan returned no schema.');
+    if (r.result.case !== 'schema' || !r.result.value.schema) throw new TsapplyError('The Spark server answered AnalyzePlan without a schema.', { code: 'SPARK_UNEXPECTED_RESPONSE' });
     const ddl = structToSchemaDDL(r.result.value.schema);
     return { ddl, arrow: parseDDL(ddl) };
   }
@@ -264,7 +263,7 @@ export class DataFrame {
     };
     const name: ExplainModeName = mode === true ? 'extended' : mode === false ? 'simple' : mode;
     const explainMode = modes[name];
-    if (explainMode === undefined) throw new SparkUsageError(`Unknown explain mode "${String(mode)}". Valid values: ${Object.keys(modes).join(', ')}.`);
+    if (explainMode === undefined) throw new InvalidOptionError(`Unknown explain mode "${String(mode)}". Valid values: ${Object.keys(modes).join(', ')}.`, { option: 'mode' });
     const r = await this.session.client.analyzePlan({ analyze: { case: 'explain', value: { plan: { opType: { case: 'root', value: this.relation } }, explainMode } } });
     return r.result.case === 'explain' ? r.result.value.explainString : '';
   }

@@ -86,5 +86,5 @@ export function sparkErrorFrom(e: ServiceError, info: StatusErrorInfo, details?:
     }
     fields.causes = causes;
   }
-  return new SparkError(fields, { cause: e });
+  return SparkError.fromFields(fields, { cause: e });
 }

@@ -1,8 +1,11 @@
 /**
  * Errors raised by the Spark Connect client. All extend `TsapplyError` from
- * `@tsapply/common`, so `isTsapplyError(e)` recognises them across library copies.
+ * `@tsapply/common` (constructor `(message, fields?, { cause }?)`), so
+ * `isTsapplyError(e)` and `SparkError.is(e)` recognise them across library copies, and
+ * are registered so `deserializeError` rebuilds them. A bad option or argument is an
+ * `InvalidOptionError` (from `@tsapply/common`).
  */
-import { TsapplyError } from '@tsapply/common';
+import { InvalidOptionError, TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
 
 /** Structured fields of an error reported by the Spark server. */
 export interface SparkErrorFields {
@@ -26,9 +29,17 @@ export interface SparkErrorFields {
 
 /**
  * A Spark operation failed on the server. Prints as `[CLASS] message. SQLSTATE: x`,
- * the way Spark itself prints errors.
+ * the way Spark itself prints errors; `SparkError.fromFields(fields)` builds that message.
  */
 export class SparkError extends TsapplyError {
+  static override readonly className = 'SparkError';
+  static override readonly code = 'SPARK_ERROR';
+
+  /** The error with Spark's message format, `[CLASS] message. SQLSTATE: x`. */
+  static fromFields(fields: SparkErrorFields, options?: TsapplyErrorOptions): SparkError {
+    return new SparkError(formatSparkMessage(fields), fields, options);
+  }
+
   readonly errorClass: string | undefined;
   readonly sqlState: string | undefined;
   readonly errorId: string | undefined;
@@ -38,8 +49,8 @@ export class SparkError extends TsapplyError {
   readonly serverMessage: string;
   readonly causes: string[];
 
-  constructor(fields: SparkErrorFields, options?: { cause?: unknown }) {
-    super(formatSparkMessage(fields), 'SPARK_ERROR', options);
+  constructor(message: string, fields: SparkErrorFields, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.errorClass = fields.errorClass;
     this.sqlState = fields.sqlState;
     this.errorId = fields.errorId;
@@ -64,6 +75,8 @@ function formatSparkMessage(fields: SparkErrorFields): string {
 
 /** The Spark Connect server could not be reached (after the bounded retries). */
 export class SparkConnectionError extends TsapplyError {
+  static override readonly className = 'SparkConnectionError';
+  static override readonly code = 'SPARK_CONNECTION';
   /** `host:port` the client tried. */
   readonly address: string;
   /** How many attempts were made in total. */
@@ -71,24 +84,34 @@ export class SparkConnectionError extends TsapplyError {
   /** Time spent trying, in milliseconds. */
   readonly elapsedMs: number;
 
-  constructor(message: string, fields: { address: string; attempts: number; elapsedMs: number }, options?: { cause?: unknown }) {
-    super(message, 'SPARK_CONNECTION', options);
+  constructor(message: string, fields: { address: string; attempts: number; elapsedMs: number }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.address = fields.address;
     this.attempts = fields.attempts;
     this.elapsedMs = fields.elapsedMs;
   }
 }
 
-/** A connection string (`sc://…`) or a client option is invalid. */
-export class SparkConnectOptionError extends TsapplyError {
-  constructor(message: string) {
-    super(message, 'SPARK_CONNECT_OPTION');
-  }
+/**
+ * @deprecated A bad connection string or client option is an `InvalidOptionError`;
+ * this name is kept so `instanceof SparkConnectOptionError` and
+ * `SparkConnectOptionError.is(e)` keep working (`name` and `code` are
+ * `InvalidOptionError` / `INVALID_OPTION`).
+ */
+export const SparkConnectOptionError = InvalidOptionError;
+/** @deprecated Use `InvalidOptionError`. */
+export type SparkConnectOptionError = InvalidOptionError;
+
+/**
+ * An API was used in a state that does not allow it — a stopped session, `when()`
+ * after `otherwise()`, a released model — raised before any RPC. (A bad argument is an
+ * `InvalidOptionError`.)
+ */
+export class SparkUsageError extends TsapplyError {
+  static override readonly className = 'SparkUsageError';
+  static override readonly code = 'SPARK_USAGE';
 }
 
-/** An API was used wrongly (bad argument, stopped session, …); raised before any RPC. */
-export class SparkUsageError extends TsapplyError {
-  constructor(message: string) {
-    super(message, 'SPARK_USAGE');
-  }
-}
+registerErrorClass(SparkError);
+registerErrorClass(SparkConnectionError);
+registerErrorClass(SparkUsageError);

@@ -1,9 +1,9 @@
 /** `df.groupBy(...)`: aggregations over groups, each returning a new DataFrame. */
+import { InvalidOptionError } from '@tsapply/common';
 import type { Expression } from './gen/spark/connect/expressions_pb.js';
 import { Aggregate_GroupType } from './gen/spark/connect/relations_pb.js';
 import { Column, callFunction, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
 import type { DataFrame } from './data-frame.js';
-import { SparkUsageError } from './errors.js';
 import { count as countAgg } from './functions/aggregates.js';
 
 export class GroupedData {
@@ -27,7 +27,7 @@ export class GroupedData {
     } else {
       cols = exprs as Column[];
     }
-    if (cols.length === 0) throw new SparkUsageError('agg() needs at least one aggregate expression.');
+    if (cols.length === 0) throw new InvalidOptionError('agg() needs at least one aggregate expression.', { option: 'exprs' });
     return this.df.withRelation({
       case: 'aggregate',
       value: {
@@ -50,7 +50,7 @@ export class GroupedData {
   max(...cols: string[]): DataFrame { return this.simple('max', cols); }
 
   private simple(fn: string, cols: ColumnOrName[]): DataFrame {
-    if (cols.length === 0) throw new SparkUsageError(`${fn}() needs at least one column name (numeric columns are not guessed).`);
+    if (cols.length === 0) throw new InvalidOptionError(`${fn}() needs at least one column name (numeric columns are not guessed).`, { option: 'cols' });
     return this.agg(...cols.map((c) => callFunction(fn, [toColumnFromName(c)]).alias(`${fn}(${String(c)})`)));
   }
 }

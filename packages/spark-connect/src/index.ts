@@ -37,5 +37,7 @@ export { cacheArtifactName, ARTIFACT_PREFIXES } from './artifacts.js';
 export type { Artifact, AddArtifactsOptions, AddArtifactsResult } from './artifacts.js';
 export { interruptOnSigint } from './interrupt-on-sigint.js';
 export { SparkError, SparkConnectionError, SparkConnectOptionError, SparkUsageError } from './errors.js';
+// One class for every bad option or argument (from @tsapply/common); SparkConnectOptionError is its deprecated alias.
+export { InvalidOptionError } from '@tsapply/common';
 export type { SparkErrorFields } from './errors.js';
 export { CLIENT_VERSION } from './version.js';

@@ -6,10 +6,10 @@
  * literals whose element type comes from the first non-null element.
  */
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { InvalidOptionError } from '@tsapply/common';
 import { Expression_LiteralSchema, type Expression_Literal } from './gen/spark/connect/expressions_pb.js';
 import { DataTypeSchema, type DataType } from './gen/spark/connect/types_pb.js';
 import { simpleType } from './data-types.js';
-import { SparkUsageError } from './errors.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -30,7 +30,7 @@ export function toLiteral(value: unknown): Expression_Literal {
       return L({ case: 'double', value });
     case 'bigint':
       if (value < INT64_MIN || value > INT64_MAX) {
-        throw new SparkUsageError(`lit(${value}n) is outside Spark's bigint range [-2^63, 2^63-1]. Use a decimal string with cast('decimal(38,0)') instead.`);
+        throw new InvalidOptionError(`lit(${value}n) is outside Spark's bigint range [-2^63, 2^63-1]. Use a decimal string with cast('decimal(38,0)') instead.`, { option: 'value' });
       }
       return L({ case: 'long', value });
     case 'string':
@@ -40,7 +40,7 @@ export function toLiteral(value: unknown): Expression_Literal {
   }
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) throw new SparkUsageError('lit() got an invalid Date (its time is NaN).');
+    if (Number.isNaN(ms)) throw new InvalidOptionError('lit() got an invalid Date (its time is NaN).', { option: 'value' });
     return L({ case: 'timestamp', value: BigInt(ms) * 1000n });
   }
   if (value instanceof Uint8Array) return L({ case: 'binary', value });
@@ -49,9 +49,10 @@ export function toLiteral(value: unknown): Expression_Literal {
     const first = elements.find((e) => e.literalType.case !== 'null');
     return L({ case: 'array', value: { elementType: first ? literalType(first) : simpleType('null'), elements } });
   }
-  throw new SparkUsageError(
+  throw new InvalidOptionError(
     `lit() cannot make a Spark literal from ${Object.prototype.toString.call(value)}. ` +
       'Supported: boolean, number, bigint, string, Date, Uint8Array, null and arrays of these.',
+    { option: 'value' },
   );
 }
 

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import * as arrow from 'apache-arrow';
 import type { Interceptor } from '@grpc/grpc-js';
 import { create } from '@bufbuild/protobuf';
-import { inferSchema, parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
+import { InvalidOptionError, inferSchema, parseDDL, readOptions, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { PlanSchema, InterruptRequest_InterruptType as InterruptType, type ExecutePlanResponse, type Plan } from './gen/spark/connect/base_pb.js';
 import type { Command } from './gen/spark/connect/commands_pb.js';
 import { RelationSchema, type Relation } from './gen/spark/connect/relations_pb.js';
@@ -16,13 +16,13 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { CommandSchema } from './gen/spark/connect/commands_pb.js';
 import { parseConnectionString } from './connection-string.js';
 import { SparkConnectClient } from './spark-connect-client.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from './retry-policy.js';
 import { executePlanStream, type ExecuteOptions, type ExecuteStats, type ProgressEvent } from './execute-stream.js';
 import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
 import { RuntimeConfig } from './runtime-config.js';
 import { addArtifacts, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
-import { SparkConnectOptionError, SparkUsageError } from './errors.js';
+import { SparkUsageError } from './errors.js';
 import { structToSchemaDDL } from './data-types.js';
 
 /** Options of `SparkSession.connect`. */
@@ -33,19 +33,24 @@ export interface ConnectOptions {
   interceptors?: Interceptor[];
 }
 
-const CONNECT_OPTION_KEYS = ['retry', 'interceptors'];
-const RETRY_KEYS = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier'];
+const CONNECT_OPTION_KEYS = ['retry', 'interceptors'] as const;
+const RETRY_KEYS = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier'] as const;
 
-function validateOptions(o: ConnectOptions): void {
-  for (const k of Object.keys(o)) {
-    if (!CONNECT_OPTION_KEYS.includes(k)) throw new SparkConnectOptionError(`Invalid option in SparkSession.connect(): "${k}". Valid options: ${CONNECT_OPTION_KEYS.join(', ')}.`);
+/** Checks the options of `SparkSession.connect()` once (InvalidOptionError) and fills in the defaults. */
+function checkConnectOptions(options: unknown): { retry: ResolvedRetryOptions; interceptors: Interceptor[] | undefined } {
+  const o = readOptions('SparkSession.connect()', options, CONNECT_OPTION_KEYS);
+  const r = o.nested('retry', RETRY_KEYS, 'an object such as { maxRetries: 3 }');
+  const retry: ResolvedRetryOptions = {
+    maxRetries: r?.nonNegativeInteger('maxRetries') ?? DEFAULT_RETRY.maxRetries,
+    initialBackoffMs: r?.nonNegativeNumber('initialBackoffMs') ?? DEFAULT_RETRY.initialBackoffMs,
+    maxBackoffMs: r?.nonNegativeNumber('maxBackoffMs') ?? DEFAULT_RETRY.maxBackoffMs,
+    backoffMultiplier: r?.nonNegativeNumber('backoffMultiplier') ?? DEFAULT_RETRY.backoffMultiplier,
+  };
+  const interceptors = o.get('interceptors');
+  if (interceptors !== undefined && (!Array.isArray(interceptors) || interceptors.some((i) => typeof i !== 'function'))) {
+    o.fail('interceptors', 'an array of grpc-js interceptor functions');
   }
-  for (const [k, v] of Object.entries(o.retry ?? {})) {
-    if (!RETRY_KEYS.includes(k)) throw new SparkConnectOptionError(`Invalid option in SparkSession.connect(): "retry.${k}". Valid options: ${RETRY_KEYS.map((r) => 'retry.' + r).join(', ')}.`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'maxRetries' && !Number.isInteger(v))) {
-      throw new SparkConnectOptionError(`options.retry.${k} must be a non-negative ${k === 'maxRetries' ? 'integer' : 'number'}, got ${String(v)}.`);
-    }
-  }
+  return { retry, interceptors: interceptors as Interceptor[] | undefined };
 }
 
 export class SparkSession extends EventEmitter {
@@ -67,10 +72,10 @@ export class SparkSession extends EventEmitter {
    * and checks the server answers (asks its version). Rejects with `SparkConnectionError`
    * when it cannot be reached after the bounded retries.
    */
-  static async connect(url?: string, options: ConnectOptions = {}): Promise<SparkSession> {
-    validateOptions(options);
+  static async connect(url?: string, options?: ConnectOptions): Promise<SparkSession> {
+    const { retry, interceptors } = checkConnectOptions(options);
     const params = parseConnectionString(url);
-    const client = new SparkConnectClient(params, { retry: { ...DEFAULT_RETRY, ...options.retry }, interceptors: options.interceptors });
+    const client = new SparkConnectClient(params, { retry, interceptors });
     const session = new SparkSession(client);
     try {
       await session.version;
@@ -123,8 +128,8 @@ export class SparkSession extends EventEmitter {
     const start = end === undefined ? 0n : toBigInt(startOrEnd, 'start');
     const stop = end === undefined ? toBigInt(startOrEnd, 'end') : toBigInt(end, 'end');
     const s = toBigInt(step, 'step');
-    if (s === 0n) throw new SparkUsageError('range(): step must not be 0.');
-    if (numPartitions !== undefined && (!Number.isInteger(numPartitions) || numPartitions < 1)) throw new SparkUsageError(`range(): numPartitions must be a positive integer, got ${numPartitions}.`);
+    if (s === 0n) throw new InvalidOptionError('range(): step must not be 0.', { option: 'step' });
+    if (numPartitions !== undefined && (!Number.isInteger(numPartitions) || numPartitions < 1)) throw new InvalidOptionError(`range(): numPartitions must be a positive integer, got ${numPartitions}.`, { option: 'numPartitions' });
     return this.dataFrame({ relType: { case: 'range', value: { start, end: stop, step: s, ...(numPartitions !== undefined ? { numPartitions } : {}) } } });
   }
 
@@ -139,13 +144,13 @@ export class SparkSession extends EventEmitter {
       if (schema !== undefined) {
         const want = toDDL(parseDDL(schema));
         const have = toDDL(table.schema);
-        if (want !== have) throw new SparkUsageError(`createDataFrame(): the Arrow table's schema "${have}" differs from the given schema "${want}". Omit the schema or cast the table.`);
+        if (want !== have) throw new InvalidOptionError(`createDataFrame(): the Arrow table's schema "${have}" differs from the given schema "${want}". Omit the schema or cast the table.`, { option: 'schema' });
       }
     } else if (Array.isArray(data)) {
       const s = schema !== undefined ? parseDDL(schema) : inferSchema(data);
       table = new arrow.Table([rowsToRecordBatch(data, s)]);
     } else {
-      throw new SparkUsageError('createDataFrame() needs an array of row objects or an apache-arrow Table.');
+      throw new InvalidOptionError('createDataFrame() needs an array of row objects or an apache-arrow Table.', { option: 'data' });
     }
     const ddl = toDDL(table.schema);
     return this.dataFrame({ relType: { case: 'localRelation', value: { data: arrow.tableToIPC(table, 'stream'), schema: ddl } } });
@@ -247,12 +252,12 @@ async function* withErrorHooks(stream: AsyncGenerator<ExecutePlanResponse>): Asy
 
 function toBigInt(v: number | bigint, name: string): bigint {
   if (typeof v === 'bigint') return v;
-  if (!Number.isSafeInteger(v)) throw new SparkUsageError(`range(): ${name} must be an integer (number or bigint), got ${v}.`);
+  if (!Number.isSafeInteger(v)) throw new InvalidOptionError(`range(): ${name} must be an integer (number or bigint), got ${v}.`, { option: name });
   return BigInt(v);
 }
 
 function validateTag(tag: string): void {
-  if (typeof tag !== 'string' || tag === '' || tag.includes(',')) throw new SparkUsageError(`Invalid operation tag "${String(tag)}": tags must be non-empty strings without ",".`);
+  if (typeof tag !== 'string' || tag === '' || tag.includes(',')) throw new InvalidOptionError(`Invalid operation tag "${String(tag)}": tags must be non-empty strings without ",".`, { option: 'tag' });
 }
 
 /**

@@ -1,28 +1,31 @@
 /**
- * Errors raised by the managed local Spark server. All extend `TsapplyError`, so
- * `isTsapplyError(e)` recognises them across copies of the library, and each carries
- * the facts a caller needs as typed fields (port, pid, log path, log tail…).
+ * Errors raised by the managed local Spark server. All extend `TsapplyError` (constructor
+ * `(message, fields?, { cause }?)`), so `isTsapplyError(e)` and `X.is(e)` recognise them
+ * across copies of the library, and each carries the facts a caller needs as typed
+ * fields (port, pid, log path, log tail…). A bad option is an `InvalidOptionError`.
  */
-import { TsapplyError } from '@tsapply/common';
+import { InvalidOptionError, TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
 
-/** An option passed to startSparkConnect()/the CLI is unknown or has an invalid value. */
-export class SparkLocalOptionError extends TsapplyError {
-  /** Name of the offending option. */
-  readonly option: string;
-  constructor(message: string, option: string) {
-    super(message, 'SPARK_LOCAL_OPTION');
-    this.option = option;
-  }
-}
+/**
+ * @deprecated A bad option of startSparkConnect()/stopSparkConnect()/statusSparkConnect()
+ * is an `InvalidOptionError`; this name is kept so `instanceof SparkLocalOptionError` and
+ * `SparkLocalOptionError.is(e)` keep working (`name` and `code` are `InvalidOptionError` /
+ * `INVALID_OPTION`).
+ */
+export const SparkLocalOptionError = InvalidOptionError;
+/** @deprecated Use `InvalidOptionError`. */
+export type SparkLocalOptionError = InvalidOptionError;
 
 /** A required tool (Java 17+, Python 3.10+ with venv) is missing or too old. */
 export class MissingPrerequisiteError extends TsapplyError {
+  static override readonly className = 'MissingPrerequisiteError';
+  static override readonly code = 'SPARK_LOCAL_PREREQUISITE';
   /** `'java'` or `'python'`. */
   readonly tool: 'java' | 'python';
   /** What was found, e.g. `"java 11.0.2 at /usr/bin/java"`, or undefined when nothing was. */
   readonly found: string | undefined;
-  constructor(message: string, fields: { tool: 'java' | 'python'; found?: string }) {
-    super(message, 'SPARK_LOCAL_PREREQUISITE');
+  constructor(message: string, fields: { tool: 'java' | 'python'; found?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.tool = fields.tool;
     this.found = fields.found;
   }
@@ -30,12 +33,14 @@ export class MissingPrerequisiteError extends TsapplyError {
 
 /** Creating the project-managed Python environment (venv + pip install) failed. */
 export class PythonEnvError extends TsapplyError {
+  static override readonly className = 'PythonEnvError';
+  static override readonly code = 'SPARK_LOCAL_PYTHON_ENV';
   /** Directory of the environment that could not be created. */
   readonly envDir: string;
   /** Last lines of the failing command's output. */
   readonly outputTail: string;
-  constructor(message: string, fields: { envDir: string; outputTail?: string }) {
-    super(message, 'SPARK_LOCAL_PYTHON_ENV');
+  constructor(message: string, fields: { envDir: string; outputTail?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.envDir = fields.envDir;
     this.outputTail = fields.outputTail ?? '';
   }
@@ -43,23 +48,33 @@ export class PythonEnvError extends TsapplyError {
 
 /** The port the server should listen on is already taken by another process. */
 export class PortInUseError extends TsapplyError {
+  static override readonly className = 'PortInUseError';
+  static override readonly code = 'SPARK_LOCAL_PORT_IN_USE';
+
+  /** `Port 15002 is already in use (pid 42). Stop that process or pass --port.` */
+  static fromFields(fields: { port: number; pid?: number }, options?: TsapplyErrorOptions): PortInUseError {
+    const who = fields.pid !== undefined ? ` (pid ${fields.pid})` : '';
+    return new PortInUseError(`Port ${fields.port} is already in use${who}. Stop that process or pass --port.`, fields, options);
+  }
+
   readonly port: number;
   /** Pid of the process listening there, when it could be found (Linux /proc, same user). */
   readonly pid: number | undefined;
-  constructor(port: number, pid: number | undefined) {
-    const who = pid !== undefined ? ` (pid ${pid})` : '';
-    super(`Port ${port} is already in use${who}. Stop that process or pass --port.`, 'SPARK_LOCAL_PORT_IN_USE');
-    this.port = port;
-    this.pid = pid;
+  constructor(message: string, fields: { port: number; pid?: number }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.port = fields.port;
+    this.pid = fields.pid;
   }
 }
 
 /** A managed server is already running for this state directory. */
 export class SparkAlreadyRunningError extends TsapplyError {
+  static override readonly className = 'SparkAlreadyRunningError';
+  static override readonly code = 'SPARK_LOCAL_ALREADY_RUNNING';
   readonly pid: number;
   readonly address: string;
-  constructor(message: string, fields: { pid: number; address: string }) {
-    super(message, 'SPARK_LOCAL_ALREADY_RUNNING');
+  constructor(message: string, fields: { pid: number; address: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.pid = fields.pid;
     this.address = fields.address;
   }
@@ -67,6 +82,8 @@ export class SparkAlreadyRunningError extends TsapplyError {
 
 /** The server process exited, or did not answer in time, while starting. */
 export class SparkStartError extends TsapplyError {
+  static override readonly className = 'SparkStartError';
+  static override readonly code = 'SPARK_LOCAL_START';
   /** Why: the process exited during start, or it did not answer before the timeout. */
   readonly reason: 'exited' | 'timeout';
   /** Exit code (or signal name) when `reason` is `'exited'`. */
@@ -78,11 +95,18 @@ export class SparkStartError extends TsapplyError {
   constructor(
     message: string,
     fields: { reason: 'exited' | 'timeout'; exitStatus?: string; log: string; logTail: string },
+    options?: TsapplyErrorOptions,
   ) {
-    super(message, 'SPARK_LOCAL_START');
+    super(message, {}, options);
     this.reason = fields.reason;
     this.exitStatus = fields.exitStatus;
     this.log = fields.log;
     this.logTail = fields.logTail;
   }
 }
+
+registerErrorClass(MissingPrerequisiteError);
+registerErrorClass(PythonEnvError);
+registerErrorClass(PortInUseError);
+registerErrorClass(SparkAlreadyRunningError);
+registerErrorClass(SparkStartError);

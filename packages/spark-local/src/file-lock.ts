@@ -8,6 +8,7 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TsapplyError } from '@tsapply/common';
 import { isProcessAlive } from './process-utils.js';
 
 export interface LockOptions {
@@ -45,7 +46,9 @@ export async function acquireFileLock(path: string, options: LockOptions = {}): 
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${path} held by pid ${owner ?? 'unknown'}.`);
+      throw new TsapplyError(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${path} held by pid ${owner ?? 'unknown'}.`, {
+        code: 'SPARK_LOCAL_LOCK_TIMEOUT',
+      });
     }
     if (!announced) {
       announced = true;

@@ -29,6 +29,8 @@ export type { JavaInfo } from './java.js';
 export { detectPython } from './python.js';
 export type { PythonInfo } from './python.js';
 export { isPortFree, findFreePort, findListeningPid } from './ports.js';
+// One class for every bad option in tsapply (from @tsapply/common); SparkLocalOptionError is its deprecated alias.
+export { InvalidOptionError } from '@tsapply/common';
 export {
   SparkLocalOptionError,
   MissingPrerequisiteError,

@@ -3,8 +3,7 @@
  * pass, everything optional) and `ResolvedServerOptions` (defaulted and validated once).
  */
 import { join } from 'node:path';
-import { cacheDir } from '@tsapply/common';
-import { SparkLocalOptionError } from './errors.js';
+import { cacheDir, readOptions, shownValue } from '@tsapply/common';
 import { resolveSparkVersion } from './spark-version.js';
 
 export type SparkLocalMode = 'local' | 'cluster';
@@ -70,83 +69,57 @@ export function defaultStateDir(): string {
 
 const KNOWN = [
   'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'stateDir', 'driverMemory', 'timeoutMs', 'onProgress',
-];
+] as const;
 
-/** Rejects any key of `options` not in `known` (catches typos); `fn` names the caller in the message. */
-export function checkOptionKeys(options: object, known: readonly string[], fn: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new SparkLocalOptionError(`Invalid option in ${fn}: "${key}". Valid options: ${known.join(', ')}.`, key);
-  }
-}
-
-/** Checks every option once and fills in defaults. Throws SparkLocalOptionError. */
+/**
+ * Checks every option once, with the shared toolkit, and fills in defaults. Throws
+ * InvalidOptionError naming the option (`startSparkConnect()` rejects with it).
+ */
 export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn = 'startSparkConnect()'): ResolvedServerOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new SparkLocalOptionError(`${fn} expects an options object, got ${options === null ? 'null' : typeof options}.`, 'options');
+  const o = readOptions(fn, options, KNOWN);
+  const mode = o.oneOf('mode', ['local', 'cluster']) ?? 'local';
+  const port = o.get('port') ?? DEFAULT_PORT;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) o.fail('port', 'an integer from 1 to 65535');
+  if (o.has('executors') && mode !== 'cluster') {
+    o.reject('executors', `options.executors only applies to mode 'cluster' (got mode '${mode}'). Pass mode: 'cluster' (CLI: --cluster).`);
   }
-  checkOptionKeys(options, KNOWN, fn);
-  const mode = options.mode ?? 'local';
-  if (mode !== 'local' && mode !== 'cluster') {
-    throw new SparkLocalOptionError(`options.mode must be 'local' or 'cluster', got ${JSON.stringify(mode)}.`, 'mode');
-  }
-  const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new SparkLocalOptionError(`options.port must be an integer from 1 to 65535, got ${JSON.stringify(port)}.`, 'port');
-  }
-  if (options.executors !== undefined && mode !== 'cluster') {
-    throw new SparkLocalOptionError(`options.executors only applies to mode 'cluster' (got mode '${mode}'). Pass mode: 'cluster' (CLI: --cluster).`, 'executors');
-  }
-  const executors = options.executors ?? 2;
-  if (!Number.isInteger(executors) || executors < 1 || executors > 16) {
-    throw new SparkLocalOptionError(`options.executors must be an integer from 1 to 16, got ${JSON.stringify(executors)}.`, 'executors');
-  }
-  if (options.master !== undefined && mode === 'cluster') {
-    throw new SparkLocalOptionError(
-      `options.master and mode 'cluster' conflict: cluster mode sets the master itself (local-cluster[${executors},1,1024]). Pass one or the other.`,
+  const executors = o.get('executors') ?? 2;
+  if (typeof executors !== 'number' || !Number.isInteger(executors) || executors < 1 || executors > 16) o.fail('executors', 'an integer from 1 to 16');
+  if (o.has('master') && mode === 'cluster') {
+    o.reject(
       'master',
+      `options.master and mode 'cluster' conflict: cluster mode sets the master itself (local-cluster[${executors},1,1024]). Pass one or the other.`,
     );
   }
-  const master = options.master ?? (mode === 'cluster' ? `local-cluster[${executors},1,1024]` : 'local[2]');
-  if (typeof master !== 'string' || master.trim() === '' || /\s/.test(master)) {
-    throw new SparkLocalOptionError(`options.master must be a Spark master URL like "local[2]", got ${JSON.stringify(master)}.`, 'master');
-  }
-  const conf = options.conf ?? {};
-  if (typeof conf !== 'object' || conf === null || Array.isArray(conf)) {
-    throw new SparkLocalOptionError(`options.conf must be an object of string values, got ${Array.isArray(conf) ? 'an array' : typeof conf}.`, 'conf');
-  }
+  const master = o.get('master') ?? (mode === 'cluster' ? `local-cluster[${executors},1,1024]` : 'local[2]');
+  if (typeof master !== 'string' || master.trim() === '' || /\s/.test(master)) o.fail('master', 'a Spark master URL like "local[2]"');
+  const conf = o.object('conf', 'an object of string values') ?? {};
   for (const [k, v] of Object.entries(conf)) {
-    if (typeof v !== 'string') {
-      throw new SparkLocalOptionError(`options.conf["${k}"] must be a string, got ${typeof v}.`, 'conf');
-    }
-    if (!k.startsWith('spark.')) {
-      throw new SparkLocalOptionError(`options.conf key "${k}" is not a Spark conf: keys start with "spark.".`, 'conf');
-    }
+    if (typeof v !== 'string') o.reject('conf', `options.conf["${k}"] must be a string, got ${typeof v}.`);
+    if (!k.startsWith('spark.')) o.reject('conf', `options.conf key "${k}" is not a Spark conf: keys start with "spark.".`);
   }
-  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '' || /[\s;]/.test(options.token))) {
-    throw new SparkLocalOptionError('options.token must be a non-empty string without spaces or ";".', 'token');
+  const token = o.get('token');
+  if (token !== undefined && (typeof token !== 'string' || token === '' || /[\s;]/.test(token))) {
+    o.reject('token', 'options.token must be a non-empty string without spaces or ";".');
   }
-  const timeoutMs = options.timeoutMs ?? 300_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new SparkLocalOptionError(`options.timeoutMs must be a positive number of milliseconds, got ${JSON.stringify(timeoutMs)}.`, 'timeoutMs');
+  const timeoutMs = o.get('timeoutMs') ?? 300_000;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) o.fail('timeoutMs', 'a positive number of milliseconds');
+  const driverMemory = o.get('driverMemory') ?? '1g';
+  if (typeof driverMemory !== 'string' || !/^\d+[kmgt]?$/i.test(driverMemory)) {
+    o.reject('driverMemory', `options.driverMemory must look like "1g" or "512m", got ${shownValue(driverMemory)}.`);
   }
-  const driverMemory = options.driverMemory ?? '1g';
-  if (!/^\d+[kmgt]?$/i.test(driverMemory)) {
-    throw new SparkLocalOptionError(`options.driverMemory must look like "1g" or "512m", got ${JSON.stringify(driverMemory)}.`, 'driverMemory');
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new SparkLocalOptionError('options.onProgress must be a function.', 'onProgress');
-  }
+  const onProgress = o.function<(line: string) => void>('onProgress');
   return {
-    master,
-    port,
-    sparkVersion: resolveSparkVersion(options.sparkVersion),
-    conf: { ...conf },
-    token: options.token,
+    master: master as string,
+    port: port as number,
+    sparkVersion: resolveSparkVersion(o.string('sparkVersion', 'a Spark release like "4.1.1"')),
+    conf: { ...(conf as Record<string, string>) },
+    token: token as string | undefined,
     mode,
-    executors,
-    stateDir: options.stateDir ?? defaultStateDir(),
-    driverMemory,
-    timeoutMs,
-    onProgress: options.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
+    executors: executors as number,
+    stateDir: o.string('stateDir', 'a folder path') ?? defaultStateDir(),
+    driverMemory: driverMemory as string,
+    timeoutMs: timeoutMs as number,
+    onProgress: onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }

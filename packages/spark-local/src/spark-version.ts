@@ -6,7 +6,7 @@
  * default for a whole run (that is how `scripts/test-against-version.sh` tests another
  * version); an explicit `sparkVersion` option / `--spark-version` flag wins over both.
  */
-import { SparkLocalOptionError } from './errors.js';
+import { InvalidOptionError } from '@tsapply/common';
 
 /** The PySpark release (from PyPI) the managed server uses unless told otherwise. */
 export const DEFAULT_SPARK_VERSION = '4.1.1';
@@ -27,15 +27,15 @@ export function resolveSparkVersion(explicit?: string): string {
   const version = explicit ?? (fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_SPARK_VERSION);
   const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!m) {
-    throw new SparkLocalOptionError(
+    throw new InvalidOptionError(
       `Invalid Spark version "${version}" (from ${source}): expected an exact release like "${DEFAULT_SPARK_VERSION}" (major.minor.patch).`,
-      'sparkVersion',
+      { option: source },
     );
   }
   if (Number(m[1]) < MIN_MAJOR) {
-    throw new SparkLocalOptionError(
+    throw new InvalidOptionError(
       `Spark ${version} is not supported: tsapply needs Spark 4.0 or newer (for example "${DEFAULT_SPARK_VERSION}").`,
-      'sparkVersion',
+      { option: source },
     );
   }
   return version;

@@ -49,8 +49,9 @@ export interface SparkConnectServer {
 
 /**
  * Starts a managed Spark Connect server; creates the Python environment first when
- * needed (minutes, once). Rejects with SparkLocalOptionError, MissingPrerequisiteError,
- * PythonEnvError, PortInUseError, SparkAlreadyRunningError or SparkStartError.
+ * needed (minutes, once). Rejects with InvalidOptionError (a bad option, before anything
+ * starts), MissingPrerequisiteError, PythonEnvError, PortInUseError,
+ * SparkAlreadyRunningError or SparkStartError.
  */
 export async function startSparkConnect(options: StartSparkConnectOptions = {}): Promise<SparkConnectServer> {
   const o = resolveServerOptions(options);
@@ -68,7 +69,7 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
   }
   const java = await detectJava();
   const env = await ensurePythonEnv({ sparkVersion: o.sparkVersion, onProgress: o.onProgress });
-  if (!(await isPortFree(o.port))) throw new PortInUseError(o.port, findListeningPid(o.port));
+  if (!(await isPortFree(o.port))) throw PortInUseError.fromFields({ port: o.port, pid: findListeningPid(o.port) });
 
   mkdirSync(stateDir, { recursive: true });
   const log = join(stateDir, `spark-connect-${o.port}.log`);

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { probeSparkConnect } from './probe.js';
 import { isProcessAlive, killProcessGroup, processCommandLine } from './process-utils.js';
-import { checkOptionKeys, defaultStateDir } from './server-options.js';
+import { readOptions } from '@tsapply/common';
+import { defaultStateDir } from './server-options.js';
 import { readServerState, removeServerState, type SparkServerState } from './server-state.js';
 
 export interface StopSparkConnectOptions {
@@ -41,22 +42,24 @@ export function isManagedServerAlive(state: SparkServerState): boolean {
 
 /** Ends the managed server of `stateDir` (its process group only) and removes its state. */
 export async function stopSparkConnect(options: StopSparkConnectOptions = {}): Promise<StopResult> {
-  checkOptionKeys(options, ['stateDir', 'pid', 'graceMs'], 'stopSparkConnect()');
-  const stateDir = resolve(options.stateDir ?? defaultStateDir());
+  const o = readOptions('stopSparkConnect()', options, ['stateDir', 'pid', 'graceMs']);
+  const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
+  const pid = o.positiveInteger('pid');
+  const graceMs = o.nonNegativeNumber('graceMs', 'a non-negative number of milliseconds') ?? 15_000;
   const state = readServerState(stateDir);
-  if (!state || (options.pid !== undefined && state.pid !== options.pid)) {
+  if (!state || (pid !== undefined && state.pid !== pid)) {
     return { stopped: false, server: undefined };
   }
   const alive = isManagedServerAlive(state);
-  if (alive) await killProcessGroup(state.pid, options.graceMs ?? 15_000);
+  if (alive) await killProcessGroup(state.pid, graceMs);
   removeServerState(stateDir);
   return { stopped: alive, server: state };
 }
 
 /** Reports whether the managed server of `stateDir` runs; cleans up the state of a dead one. */
 export async function statusSparkConnect(options: { stateDir?: string } = {}): Promise<SparkServerStatus> {
-  checkOptionKeys(options, ['stateDir'], 'statusSparkConnect()');
-  const stateDir = resolve(options.stateDir ?? defaultStateDir());
+  const o = readOptions('statusSparkConnect()', options, ['stateDir']);
+  const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
   const state = readServerState(stateDir);
   if (!state) return { running: false, stateDir };
   if (!isManagedServerAlive(state)) {

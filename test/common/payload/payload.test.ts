@@ -133,7 +133,7 @@ describe('payload framing', () => {
     assert.throws(() => decodePayload(noChecksum), { name: 'PayloadError', code: 'PAYLOAD_CHECKSUM' });
     assert.equal(decodePayload(noChecksum, { verifiedHash: payloadHash(noChecksum) }).hash, payloadHash(noChecksum));
     assert.throws(() => decodePayload(bytes, { verifiedHash: 'ABC' }), {
-      name: 'PayloadError',
+      name: 'InvalidOptionError',
       message: 'decodePayload() option verifiedHash must be a sha256 hex string (64 lower-case hex digits), got "ABC".',
       code: 'INVALID_OPTION',
     });

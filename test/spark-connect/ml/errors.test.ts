@@ -2,7 +2,7 @@
 // class and message; tsapply's option validation rejects before any request.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ml, SparkError, SparkUsageError, type SparkSession, type DataFrame } from '@tsapply/spark-connect';
+import { InvalidOptionError, ml, SparkError, type SparkSession, type DataFrame } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
 
 let spark: SparkSession;
@@ -90,7 +90,7 @@ describe('Spark errors from ML calls', () => {
 describe('option validation (before any request)', () => {
   it('rejects unknown options naming the valid ones', () => {
     assert.throws(() => new ml.LinearRegression({ maxIters: 5 } as never), {
-      name: 'SparkUsageError',
+      name: 'InvalidOptionError',
       message: 'Invalid option in new LinearRegression(): "maxIters". Valid options: featuresCol, labelCol, predictionCol, maxIter, regParam, elasticNetParam, tol, fitIntercept, standardization, solver, weightCol, aggregationDepth, loss, epsilon, maxBlockSizeInMB.',
     });
     assert.throws(() => new ml.Pipeline({ stage: [] } as never), { message: 'Invalid option in new Pipeline(): "stage". Valid options: stages.' });
@@ -112,6 +112,6 @@ describe('option validation (before any request)', () => {
   it('fit() rejects (not throws) on bad fit options', async () => {
     const p = new ml.LinearRegression().fit(numeric, { sumary: false } as never);
     assert.ok(p instanceof Promise);
-    await assert.rejects(p, (e: unknown) => e instanceof SparkUsageError && e.message === 'Invalid option in fit(): "sumary". Valid options: summary.');
+    await assert.rejects(p, (e: unknown) => e instanceof InvalidOptionError && e.message === 'Invalid option in fit(): "sumary". Valid options: summary.');
   });
 });

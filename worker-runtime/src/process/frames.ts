@@ -10,6 +10,7 @@
  * for the messages, and `worker-runtime/python/tsapply_shim.py` for the other end.
  */
 import type { Readable } from 'node:stream';
+import { TruncatedFrameError } from '../errors.js';
 
 export const FRAME_HEADER_BYTES = 5;
 
@@ -37,12 +38,8 @@ export function frameHeader(type: number, bodyLength: number): Buffer {
   return header;
 }
 
-/** Thrown when the stream ends inside a frame. */
-export class TruncatedFrameError extends Error {
-  constructor(expected: number, got: number) {
-    super(`Input stream ended inside a frame: expected ${expected} bytes but only ${got} arrived.`);
-  }
-}
+// Thrown when the stream ends inside a frame.
+export { TruncatedFrameError };
 
 /**
  * Reads frames from a byte stream, pulling chunks only as frames are consumed: while
@@ -104,7 +101,7 @@ export async function* readFrames(stream: Readable): AsyncGenerator<RawFrame, vo
       yield { type, body };
     }
   }
-  if (pendingType >= 0) throw new TruncatedFrameError(pendingLength, buffered);
-  if (buffered > 0) throw new TruncatedFrameError(FRAME_HEADER_BYTES, buffered);
+  if (pendingType >= 0) throw TruncatedFrameError.fromFields({ expected: pendingLength, got: buffered });
+  if (buffered > 0) throw TruncatedFrameError.fromFields({ expected: FRAME_HEADER_BYTES, got: buffered });
   chunks = [];
 }

@@ -12,7 +12,10 @@
  */
 import { RecordBatchReader } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
+import { ProtocolError } from '../errors.js';
 import { FrameType, type RawFrame } from './frames.js';
+
+export { ProtocolError };
 
 export type TaskMode = 'map' | 'grouped';
 
@@ -42,11 +45,6 @@ export type ShimToWorkerMessage =
 
 export const WORKER_PROTOCOL_VERSION = 1;
 
-/** Thrown for frames that break the protocol (a shim/worker version mismatch or a bug). */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
-}
-
 /** Decodes one frame from the shim. Batch frames must hold exactly one record batch. */
 export function decodeShimFrame(frame: RawFrame): ShimToWorkerMessage {
   switch (frame.type) {
@@ -67,6 +65,7 @@ export function decodeShimFrame(frame: RawFrame): ShimToWorkerMessage {
       throw new ProtocolError(
         `Unknown frame type ${frame.type} from the shim (valid: ${Object.values(FrameType).filter((t) => t < 16).join(', ')}). ` +
           'The shim and the worker bundle come from different tsapply versions.',
+        { frameType: frame.type },
       );
   }
 }

@@ -8,7 +8,7 @@
  * producing millions of rows never has more than one chunk in memory.
  */
 import type * as arrow from 'apache-arrow';
-import { SchemaMismatchError, TsapplyError } from '../errors.js';
+import { InvalidOptionError, SchemaMismatchError } from '../errors.js';
 import { adoptRecordBatch, isArrowRecordBatch, isArrowTable } from './adopt-arrow.js';
 import { jsTypeName, describeValue } from './describe-value.js';
 import { checkColumnsObject, columnsRangeToRecordBatch, rowsRangeToRecordBatch } from './rows-to-batch.js';
@@ -22,21 +22,21 @@ const DEFAULTS: Required<ApplyResultOptions> = { maxRowsPerBatch: 10_000 };
 
 function validateOptions(options: ApplyResultOptions): Required<ApplyResultOptions> {
   if (typeof options !== 'object' || options === null) {
-    throw new TsapplyError('Options of applyResultToBatches() must be an object.', 'INVALID_OPTION');
+    throw new InvalidOptionError('Options of applyResultToBatches() must be an object.', { option: 'options' });
   }
   for (const key of Object.keys(options)) {
     if (!(key in DEFAULTS)) {
-      throw new TsapplyError(
+      throw new InvalidOptionError(
         `Invalid option in applyResultToBatches(): "${key}". Valid options: ${Object.keys(DEFAULTS).join(', ')}.`,
-        'INVALID_OPTION',
+        { option: key },
       );
     }
   }
   const merged = { ...DEFAULTS, ...options };
   if (!Number.isInteger(merged.maxRowsPerBatch) || merged.maxRowsPerBatch < 1) {
-    throw new TsapplyError(
+    throw new InvalidOptionError(
       `options.maxRowsPerBatch must be a positive integer, got ${String(merged.maxRowsPerBatch)}.`,
-      'INVALID_OPTION',
+      { option: 'maxRowsPerBatch' },
     );
   }
   return merged;

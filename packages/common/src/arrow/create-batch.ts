@@ -28,7 +28,7 @@ class ArrowBatch implements Batch {
     if (index < 0) {
       throw new TsapplyError(
         `Unknown column "${name}" in batch.column(). Valid columns: ${this.columns.join(', ') || '(none)'}.`,
-        'UNKNOWN_COLUMN',
+        { code: 'UNKNOWN_COLUMN' },
       );
     }
     return this.arrow.getChildAt(index)!;

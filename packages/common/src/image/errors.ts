@@ -1,9 +1,9 @@
 /**
  * The one error class of the image helpers. It runs inside workers (user bundles carry
- * their own copy), so callers check it with `isTsapplyError(e) && e.code === 'IMAGE'`
- * or `e.name === 'ImageError'`, never `instanceof`.
+ * their own copy), so callers check it with `ImageError.is(e)` (or
+ * `isTsapplyError(e) && e.code === 'IMAGE'`), never `instanceof`.
  */
-import { TsapplyError, registerErrorClass } from '../errors.js';
+import { TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '../errors.js';
 
 /** What was wrong, machine-readable. */
 export type ImageErrorReason =
@@ -19,16 +19,18 @@ export type ImageErrorReason =
   | 'invalid-argument';
 
 export class ImageError extends TsapplyError {
+  static override readonly className = 'ImageError';
+  static override readonly code = 'IMAGE';
   readonly reason: ImageErrorReason;
   /** `origin` of the image concerned, when known (a `file:` URI for images read from files). */
   readonly origin: string | undefined;
 
-  constructor(message: string, fields: { reason: ImageErrorReason; origin?: string }) {
-    super(message, 'IMAGE');
+  constructor(message: string, fields: { reason: ImageErrorReason; origin?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.reason = fields.reason;
     this.origin = fields.origin;
   }
 }
 
 // Errors cross from workers to the driver serialized; rebuild this class there.
-registerErrorClass('ImageError', (s) => new ImageError(s.message, s.fields as { reason: ImageErrorReason; origin?: string }));
+registerErrorClass(ImageError);

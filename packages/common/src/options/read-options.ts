@@ -3,7 +3,9 @@
  * of esbuild's `getFlag` / `checkForInvalidFlags`: `readOptions(where, raw, keys)`
  * refuses a non-object and every unknown key (listing the valid ones, in the order
  * given), then typed getters refuse wrong types with the option's name, the value and
- * what would be valid. Every message is an `InvalidOptionError` with `option` set.
+ * what would be valid; `reject` throws a message of its own (a conflict between two
+ * options) and `nested` reads an options object inside the options (`retry.maxRetries`).
+ * Every message is an `InvalidOptionError` with `option` set.
  *
  * Options are checked once, at the public entry; what the getters return is trusted
  * from there on (internal code never re-checks per batch).
@@ -23,11 +25,14 @@ export class OptionReader<K extends string = string> {
    * @param where the public function, as users call it (`runJob()`, `mapInArrow()`),
    *   used as `Invalid option in <where>`.
    * @param prefix how an option is named in type messages. @default 'options.'
+   * @param path how an option is named in `InvalidOptionError.option` and in unknown-key
+   *   messages, before its key: `retry.` for the keys of `options.retry`. @default ''
    */
   constructor(
     readonly where: string,
     private readonly raw: Readonly<Record<string, unknown>>,
     private readonly prefix = 'options.',
+    private readonly path = '',
   ) {}
 
   /** The raw value (undefined when absent). */
@@ -42,7 +47,16 @@ export class OptionReader<K extends string = string> {
 
   /** Throws the standard message: `options.<key> must be <expected>, got <value>.` */
   fail(key: K, expected: string, value: unknown = this.raw[key]): never {
-    throw new InvalidOptionError(`${this.prefix}${key} must be ${expected}, got ${shownValue(value)}.`, { option: key });
+    throw new InvalidOptionError(`${this.prefix}${key} must be ${expected}, got ${shownValue(value)}.`, { option: `${this.path}${key}` });
+  }
+
+  /**
+   * Throws `message` as the InvalidOptionError of `key`: for a check that needs more
+   * than "must be <expected>" (a conflict between options, a range with a reason), or
+   * whose wording users already rely on.
+   */
+  reject(key: K | (string & {}), message: string): never {
+    throw new InvalidOptionError(message, { option: `${this.path}${key}` });
   }
 
   boolean(key: K): boolean | undefined {
@@ -65,6 +79,14 @@ export class OptionReader<K extends string = string> {
     const v = this.raw[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(key, 'a non-negative integer');
+    return v;
+  }
+
+  /** A finite number ≥ 0 (a duration, a factor). */
+  nonNegativeNumber(key: K, what = 'a non-negative number'): number | undefined {
+    const v = this.raw[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) this.fail(key, what);
     return v;
   }
 
@@ -106,6 +128,25 @@ export class OptionReader<K extends string = string> {
     if (v === undefined) return undefined;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(key, what);
     return v as Record<string, unknown>;
+  }
+
+  /**
+   * The reader of a nested options object (`options.retry`), undefined when absent: its
+   * unknown keys are refused as `"retry.maxRetrys". Valid options: retry.maxRetries, …`
+   * and its values named `options.retry.maxRetries` in messages.
+   */
+  nested<S extends string>(key: K, keys: readonly S[], what = 'an object'): OptionReader<S> | undefined {
+    const v = this.object(key, what);
+    if (v === undefined) return undefined;
+    const path = `${this.path}${key}.`;
+    for (const k of Object.keys(v)) {
+      if (!(keys as readonly string[]).includes(k)) {
+        throw new InvalidOptionError(`Invalid option in ${this.where}: "${path}${k}". Valid options: ${keys.map((s) => path + s).join(', ')}.`, {
+          option: `${path}${k}`,
+        });
+      }
+    }
+    return new OptionReader<S>(this.where, v, `${this.prefix}${key}.`, path);
   }
 }
 

@@ -5,6 +5,7 @@
  * bytes always raise a PayloadError with a message saying what is wrong, never garbage.
  */
 import { PayloadError, isTsapplyError } from '../errors.js';
+import { readOptions } from '../options/read-options.js';
 import { BUILTIN_SERIALIZER_IDS, resolveSerializer } from '../serializers/index.js';
 import type { Serializer } from '../serializers/serializer.js';
 import { frameChecksum, payloadHash } from './encode.js';
@@ -33,7 +34,7 @@ export interface DecodePayloadOptions {
   verifiedHash?: string;
 }
 
-const OPTION_KEYS = ['loadSerializer', 'verifiedHash'];
+const OPTION_KEYS = ['loadSerializer', 'verifiedHash'] as const;
 
 /** Knows the built-in serializers only; custom ones need a loader that evaluates their code. */
 export function defaultLoadSerializer(id: string, serializerCode: string | undefined): Serializer {
@@ -43,7 +44,7 @@ export function defaultLoadSerializer(id: string, serializerCode: string | undef
       (serializerCode
         ? 'The payload carries the custom serializer\'s code; decode it with a loadSerializer that evaluates that code (the worker runtime does).'
         : 'The payload does not carry the serializer\'s code; rebuild it with the custom serializer module.'),
-    'PAYLOAD_UNKNOWN_SERIALIZER',
+    { code: 'PAYLOAD_UNKNOWN_SERIALIZER' },
   );
 }
 
@@ -54,18 +55,17 @@ function hex(bytes: Uint8Array): string {
 }
 
 function truncated(expected: number, got: number): PayloadError {
-  return new PayloadError(`Payload truncated: expected ${expected} bytes, got ${got}.`, 'PAYLOAD_TRUNCATED');
+  return new PayloadError(`Payload truncated: expected ${expected} bytes, got ${got}.`, { code: 'PAYLOAD_TRUNCATED' });
 }
 
 /** Verify a payload frame and decode its parts (the context with the payload's serializer). */
 export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions = {}): DecodedPayload {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new PayloadError(`Invalid option in decodePayload(): "${key}". Valid options: ${OPTION_KEYS.join(', ')}.`, 'INVALID_OPTION');
-  }
-  const { verifiedHash } = options;
+  const o = readOptions('decodePayload()', options, OPTION_KEYS);
+  const verifiedHash = o.get('verifiedHash') as string | undefined;
   if (verifiedHash !== undefined && (typeof verifiedHash !== 'string' || !/^[0-9a-f]{64}$/.test(verifiedHash))) {
-    throw new PayloadError(`decodePayload() option verifiedHash must be a sha256 hex string (64 lower-case hex digits), got ${JSON.stringify(verifiedHash)}.`, 'INVALID_OPTION');
+    o.reject('verifiedHash', `decodePayload() option verifiedHash must be a sha256 hex string (64 lower-case hex digits), got ${JSON.stringify(verifiedHash)}.`);
   }
+  o.function('loadSerializer');
   if (!(bytes instanceof Uint8Array)) {
     throw new PayloadError(`decodePayload() expects a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}.`);
   }
@@ -73,7 +73,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
   const got = bytes.byteLength;
   for (let i = 0; i < PAYLOAD_MAGIC.length; i++) {
     if (i >= got) throw truncated(FIXED_HEADER_BYTES, got);
-    if (bytes[i] !== PAYLOAD_MAGIC[i]) throw new PayloadError('Not a tsapply payload (bad magic bytes).', 'PAYLOAD_BAD_MAGIC');
+    if (bytes[i] !== PAYLOAD_MAGIC[i]) throw new PayloadError('Not a tsapply payload (bad magic bytes).', { code: 'PAYLOAD_BAD_MAGIC' });
   }
   if (got < 12) throw truncated(FIXED_HEADER_BYTES, got);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -82,7 +82,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
     throw new PayloadError(
       `Payload format version ${version} is not supported here (this tsapply reads version ${PAYLOAD_FORMAT_VERSION}). ` +
         'Use the same tsapply version on the driver and the workers.',
-      'PAYLOAD_VERSION',
+      { code: 'PAYLOAD_VERSION' },
     );
   }
   const idLength = view.getUint16(10, true);
@@ -99,7 +99,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
   if (got > total) {
     throw new PayloadError(
       `Payload is corrupted: its header describes ${total} bytes but there are ${got} (trailing bytes).`,
-      'PAYLOAD_CORRUPTED',
+      { code: 'PAYLOAD_CORRUPTED' },
     );
   }
   if (verifiedHash === undefined) {
@@ -108,7 +108,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
     if (hex(expectedSum) !== hex(actualSum)) {
       throw new PayloadError(
         `Payload checksum mismatch (corrupted in transit or on disk): expected sha256 ${hex(expectedSum)}, got ${hex(actualSum)}.`,
-        'PAYLOAD_CHECKSUM',
+        { code: 'PAYLOAD_CHECKSUM' },
       );
     }
   }
@@ -117,7 +117,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
   try {
     serializerId = decoder.decode(bytes.subarray(12, 12 + idLength));
   } catch {
-    throw new PayloadError('Payload is corrupted: its serializer id is not valid UTF-8.', 'PAYLOAD_CORRUPTED');
+    throw new PayloadError('Payload is corrupted: its serializer id is not valid UTF-8.', { code: 'PAYLOAD_CORRUPTED' });
   }
   let pos = headerBytes + CHECKSUM_BYTES;
   for (const n of lengths) {
@@ -128,7 +128,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
     try {
       return decoder.decode(sections[i]);
     } catch {
-      throw new PayloadError(`Payload section ${SECTION_NAMES[i]} is not valid UTF-8.`, 'PAYLOAD_CORRUPTED');
+      throw new PayloadError(`Payload section ${SECTION_NAMES[i]} is not valid UTF-8.`, { code: 'PAYLOAD_CORRUPTED' });
     }
   };
   let meta: PayloadMeta;
@@ -136,7 +136,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
     meta = JSON.parse(text(0)) as PayloadMeta;
   } catch (e) {
     if (isTsapplyError(e)) throw e;
-    throw new PayloadError(`Payload meta is not valid JSON: ${(e as Error).message}.`, 'PAYLOAD_CORRUPTED');
+    throw new PayloadError(`Payload meta is not valid JSON: ${(e as Error).message}.`, { code: 'PAYLOAD_CORRUPTED' });
   }
   const serializerCode = sections[3]!.length > 0 ? text(3) : undefined;
   const serializer = loadSerializer(serializerId, serializerCode);
@@ -146,7 +146,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodePayloadOptions =
   } catch (e) {
     throw new PayloadError(
       `Payload context could not be decoded with serializer "${serializerId}": ${(e as Error)?.message ?? String(e)}`,
-      'PAYLOAD_CONTEXT',
+      { code: 'PAYLOAD_CONTEXT' },
       // Keeps the serializer's own stack: for a custom serializer, the user's file and line.
       { cause: e },
     );

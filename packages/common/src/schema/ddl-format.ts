@@ -75,7 +75,7 @@ export function typeToDDL(type: arrow.DataType): string {
   throw new TsapplyError(
     `Arrow type ${String(type)} has no Spark SQL equivalent. Cast it to a supported type ` +
       '(boolean, tinyint, smallint, int, bigint, float, double, decimal, string, binary, date, timestamp, array, map, struct).',
-    'UNSUPPORTED_TYPE',
+    { code: 'UNSUPPORTED_TYPE' },
   );
 }
 

@@ -3,7 +3,7 @@
  * are lz4-napi's block format (4-byte LE length + LZ4 block), decodable by lz4-napi where
  * it loads and by the pure-JS lz4js everywhere else (see `lz4.ts`).
  */
-import { TsapplyError } from '../errors.js';
+import { readOptions } from '../options/read-options.js';
 import { msgpackDecode, msgpackEncode } from './fast.js';
 import { lz4Compress, lz4Decompress } from './lz4.js';
 import type { Serializer } from './serializer.js';
@@ -15,13 +15,7 @@ export interface CompressedSerializerOptions {
 
 /** A `compressed` serializer with a chosen LZ4 implementation (all of them read each other's bytes). */
 export function createCompressedSerializer(options: CompressedSerializerOptions = {}): Serializer {
-  for (const key of Object.keys(options)) {
-    if (key !== 'lz4') throw new TsapplyError(`Invalid option in createCompressedSerializer(): "${key}". Valid options: lz4.`, 'INVALID_OPTION');
-  }
-  const impl = options.lz4 ?? 'auto';
-  if (impl !== 'auto' && impl !== 'native' && impl !== 'js') {
-    throw new TsapplyError(`options.lz4 must be one of auto, native, js; got ${JSON.stringify(impl)}.`, 'INVALID_OPTION');
-  }
+  const impl = readOptions('createCompressedSerializer()', options, ['lz4']).oneOf('lz4', ['auto', 'native', 'js']) ?? 'auto';
   return Object.freeze({
     id: 'compressed',
     serialize: (value: unknown): Uint8Array => lz4Compress(msgpackEncode(value, 'compressed'), impl),

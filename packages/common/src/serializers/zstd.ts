@@ -8,7 +8,7 @@
  * a context written on a macOS driver decodes on a Linux/ARM executor with nothing
  * installed there. The bytes are one standard zstd frame wrapping the msgpackr encoding.
  */
-import { TsapplyError } from '../errors.js';
+import { readOptions } from '../options/read-options.js';
 import { msgpackDecode, msgpackEncode } from './fast.js';
 import type { Serializer } from './serializer.js';
 import { ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL, zstdAutoDecoder, zstdCompress, zstdDecompress, type ZstdDecoder } from './zstd-codecs.js';
@@ -33,26 +33,16 @@ export interface ZstdSerializerOptions {
 /** The level `serializers.zstd` uses. */
 export const ZSTD_DEFAULT_LEVEL = 3;
 
-const VALID_OPTIONS = ['level', 'decoder'];
+const VALID_OPTIONS = ['level', 'decoder'] as const;
 
 /** A `zstd` serializer with a chosen level and decoder (every variant reads the others' bytes). */
 export function createZstdSerializer(options: ZstdSerializerOptions = {}): Serializer {
-  for (const key of Object.keys(options)) {
-    if (!VALID_OPTIONS.includes(key)) {
-      throw new TsapplyError(`Invalid option in createZstdSerializer(): "${key}". Valid options: ${VALID_OPTIONS.join(', ')}.`, 'INVALID_OPTION');
-    }
-  }
-  const level = options.level ?? ZSTD_DEFAULT_LEVEL;
+  const o = readOptions('createZstdSerializer()', options, VALID_OPTIONS);
+  const level = (o.get('level') ?? ZSTD_DEFAULT_LEVEL) as number;
   if (!Number.isInteger(level) || level < ZSTD_MIN_LEVEL || level > ZSTD_MAX_LEVEL) {
-    throw new TsapplyError(
-      `options.level must be an integer from ${ZSTD_MIN_LEVEL} to ${ZSTD_MAX_LEVEL}; got ${JSON.stringify(level)}.`,
-      'INVALID_OPTION',
-    );
+    o.fail('level', `an integer from ${ZSTD_MIN_LEVEL} to ${ZSTD_MAX_LEVEL}`);
   }
-  const decoder = options.decoder ?? 'auto';
-  if (decoder !== 'auto' && decoder !== 'wasm' && decoder !== 'js') {
-    throw new TsapplyError(`options.decoder must be one of auto, wasm, js; got ${JSON.stringify(decoder)}.`, 'INVALID_OPTION');
-  }
+  const decoder = o.oneOf('decoder', ['auto', 'wasm', 'js']) ?? 'auto';
   return Object.freeze({
     id: 'zstd',
     serialize: (value: unknown): Uint8Array => zstdCompress(msgpackEncode(value, 'zstd'), level),

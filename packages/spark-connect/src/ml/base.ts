@@ -8,6 +8,7 @@
  * PySpark's. `transform` stays synchronous and lazy like every DataFrame transform.
  */
 import { randomBytes } from 'node:crypto';
+import { InvalidOptionError, readOptions } from '@tsapply/common';
 import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
@@ -44,7 +45,7 @@ export abstract class Params {
   /** Sets one param by its JVM name. */
   set(name: string, value: unknown): this {
     const spec = this.paramSpecs[name];
-    if (!spec) throw new SparkUsageError(`${this.constructor.name} has no param "${name}". Valid params: ${Object.keys(this.paramSpecs).join(', ')}.`);
+    if (!spec) throw new InvalidOptionError(`${this.constructor.name} has no param "${name}". Valid params: ${Object.keys(this.paramSpecs).join(', ')}.`, { option: name });
     this.paramValues.set(name, validateParam(`${this.constructor.name}.set()`, name, spec, value));
     return this;
   }
@@ -56,7 +57,7 @@ export abstract class Params {
 
   /** The value the user set, else Spark's default (undefined when Spark has none). */
   getOrDefault(name: string): unknown {
-    if (!this.paramSpecs[name]) throw new SparkUsageError(`${this.constructor.name} has no param "${name}". Valid params: ${Object.keys(this.paramSpecs).join(', ')}.`);
+    if (!this.paramSpecs[name]) throw new InvalidOptionError(`${this.constructor.name} has no param "${name}". Valid params: ${Object.keys(this.paramSpecs).join(', ')}.`, { option: name });
     return this.paramValues.has(name) ? this.paramValues.get(name) : this.paramSpecs[name]!.default;
   }
 
@@ -125,12 +126,9 @@ export interface FitOptions {
   summary?: boolean;
 }
 
+/** Checks the options of `fit()` once (InvalidOptionError; the async `fit` rejects with it). */
 function validateFitOptions(o: FitOptions): void {
-  if (typeof o !== 'object' || o === null) throw new SparkUsageError(`fit() options must be an object, got ${String(o)}.`);
-  for (const [k, v] of Object.entries(o)) {
-    if (k !== 'summary') throw new SparkUsageError(`Invalid option in fit(): "${k}". Valid options: summary.`);
-    if (v !== undefined && typeof v !== 'boolean') throw new SparkUsageError(`options.summary of fit() must be a boolean, got ${typeof v}.`);
-  }
+  readOptions('fit()', o, ['summary']).boolean('summary');
 }
 
 /** A Transformer needing no fitting, run by Spark (`VectorAssembler`, …). */

@@ -5,7 +5,7 @@
  * `Float64Array`s; `toString()` prints the way Spark prints them (`[3.0,-2.0]`,
  * `(3,[0,2],[0.25,0.75])`).
  */
-import { SparkUsageError } from '../errors.js';
+import { InvalidOptionError } from '@tsapply/common';
 
 /** A number as Scala/Java prints a double: always with a fraction or exponent. */
 export function formatDouble(v: number): string {
@@ -26,7 +26,7 @@ export function formatDouble(v: number): string {
 function checkValues(values: ArrayLike<number>, what: string): Float64Array {
   const out = Float64Array.from(values);
   for (let i = 0; i < out.length; i++) {
-    if (typeof values[i] !== 'number') throw new SparkUsageError(`${what}: value ${i} is ${typeof values[i]}, expected a number.`);
+    if (typeof values[i] !== 'number') throw new InvalidOptionError(`${what}: value ${i} is ${typeof values[i]}, expected a number.`, { option: 'values' });
   }
   return out;
 }
@@ -42,7 +42,7 @@ export class DenseVector {
     return this.values.length;
   }
   get(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.values.length) throw new SparkUsageError(`DenseVector index ${i} is out of range [0, ${this.values.length}).`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.values.length) throw new InvalidOptionError(`DenseVector index ${i} is out of range [0, ${this.values.length}).`, { option: 'i' });
     return this.values[i]!;
   }
   toArray(): number[] {
@@ -59,20 +59,20 @@ export class SparseVector {
   readonly indices: Int32Array;
   readonly values: Float64Array;
   constructor(size: number, indices: ArrayLike<number>, values: ArrayLike<number>) {
-    if (!Number.isInteger(size) || size < 0) throw new SparkUsageError(`SparseVector size must be a non-negative integer, got ${size}.`);
-    if (indices.length !== values.length) throw new SparkUsageError(`SparseVector has ${indices.length} indices but ${values.length} values; they must be equally many.`);
+    if (!Number.isInteger(size) || size < 0) throw new InvalidOptionError(`SparseVector size must be a non-negative integer, got ${size}.`, { option: 'size' });
+    if (indices.length !== values.length) throw new InvalidOptionError(`SparseVector has ${indices.length} indices but ${values.length} values; they must be equally many.`, { option: 'values' });
     this.size = size;
     this.indices = Int32Array.from(indices);
     this.values = checkValues(values, 'SparseVector');
     for (let i = 0; i < this.indices.length; i++) {
       const ix = this.indices[i]!;
       if (ix < 0 || ix >= size || (i > 0 && ix <= this.indices[i - 1]!)) {
-        throw new SparkUsageError(`SparseVector indices must be ascending and in [0, ${size}), got [${Array.from(this.indices).join(',')}].`);
+        throw new InvalidOptionError(`SparseVector indices must be ascending and in [0, ${size}), got [${Array.from(this.indices).join(',')}].`, { option: 'indices' });
       }
     }
   }
   get(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.size) throw new SparkUsageError(`SparseVector index ${i} is out of range [0, ${this.size}).`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.size) throw new InvalidOptionError(`SparseVector index ${i} is out of range [0, ${this.size}).`, { option: 'i' });
     // indices are ascending: binary search.
     let lo = 0;
     let hi = this.indices.length - 1;
@@ -105,14 +105,14 @@ export class DenseMatrix {
   readonly values: Float64Array;
   readonly isTransposed: boolean;
   constructor(numRows: number, numCols: number, values: ArrayLike<number>, isTransposed = false) {
-    if (values.length !== numRows * numCols) throw new SparkUsageError(`DenseMatrix ${numRows}x${numCols} needs ${numRows * numCols} values, got ${values.length}.`);
+    if (values.length !== numRows * numCols) throw new InvalidOptionError(`DenseMatrix ${numRows}x${numCols} needs ${numRows * numCols} values, got ${values.length}.`, { option: 'values' });
     this.numRows = numRows;
     this.numCols = numCols;
     this.values = checkValues(values, 'DenseMatrix');
     this.isTransposed = isTransposed;
   }
   get(row: number, col: number): number {
-    if (row < 0 || row >= this.numRows || col < 0 || col >= this.numCols) throw new SparkUsageError(`DenseMatrix index (${row}, ${col}) is out of range for ${this.numRows}x${this.numCols}.`);
+    if (row < 0 || row >= this.numRows || col < 0 || col >= this.numCols) throw new InvalidOptionError(`DenseMatrix index (${row}, ${col}) is out of range for ${this.numRows}x${this.numCols}.`, { option: row < 0 || row >= this.numRows ? 'row' : 'col' });
     return this.values[this.isTransposed ? row * this.numCols + col : col * this.numRows + row]!;
   }
   /** Rows as arrays of numbers. */

@@ -23,7 +23,7 @@ import { MlOperator_OperatorType, type MlParams } from '../gen/spark/connect/ml_
 import type { MlCommandResult, MlCommandSchema } from '../gen/spark/connect/ml_pb.js';
 import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
-import { SparkUsageError } from '../errors.js';
+import { TsapplyError } from '@tsapply/common';
 import { argLiteral, fromLiteral } from './params.js';
 
 /** One call in a Fetch chain: a method name and its arguments (literals or DataFrames). */
@@ -50,7 +50,10 @@ function isDataFrame(v: unknown): v is DataFrame {
 export async function runMlCommand(session: SparkSession, command: MessageInitShape<typeof MlCommandSchema>): Promise<MlCommandResult> {
   const responses = await session.executeCommand({ commandType: { case: 'mlCommand', value: command } });
   for (const r of responses) if (r.responseType.case === 'mlCommandResult') return r.responseType.value;
-  throw new SparkUsageError(`The Spark server sent no ML result for the "${command.command?.case ?? '?'}" command. Spark Connect ML needs Spark 4.0 or newer (check spark.version).`);
+  throw new TsapplyError(
+    `The Spark server sent no ML result for the "${command.command?.case ?? '?'}" command. Spark Connect ML needs Spark 4.0 or newer (check spark.version).`,
+    { code: 'SPARK_UNEXPECTED_RESPONSE' },
+  );
 }
 
 /** Result of `fitEstimator`. */
@@ -68,7 +71,7 @@ export async function fitEstimator(dataset: DataFrame, className: string, uid: s
   });
   const info = r.resultType.case === 'operatorInfo' ? r.resultType.value : undefined;
   if (info?.type.case !== 'objRef') {
-    throw new SparkUsageError(`Fitting ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a model reference.`);
+    throw new TsapplyError(`Fitting ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a model reference.`, { code: 'SPARK_UNEXPECTED_RESPONSE' });
   }
   return { refId: info.type.value.id, ...(info.warningMessage ? { warning: info.warningMessage } : {}) };
 }
@@ -78,7 +81,9 @@ export async function evaluate(dataset: DataFrame, className: string, uid: strin
   const r = await runMlCommand(dataset.session, {
     command: { case: 'evaluate', value: { evaluator: { name: className, uid, type: MlOperator_OperatorType.EVALUATOR }, params, dataset: dataset.relation } },
   });
-  if (r.resultType.case !== 'param') throw new SparkUsageError(`Evaluating ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a metric.`);
+  if (r.resultType.case !== 'param') {
+    throw new TsapplyError(`Evaluating ${className} returned "${r.resultType.case ?? 'nothing'}" instead of a metric.`, { code: 'SPARK_UNEXPECTED_RESPONSE' });
+  }
   return Number(fromLiteral(r.resultType.value));
 }
 

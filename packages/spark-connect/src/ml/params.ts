@@ -9,11 +9,11 @@
  * the same before serializing.
  */
 import { create } from '@bufbuild/protobuf';
+import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { Expression_LiteralSchema, type Expression_Literal } from '../gen/spark/connect/expressions_pb.js';
 import { MlParamsSchema, type MlParams } from '../gen/spark/connect/ml_common_pb.js';
 import { DataTypeSchema, type DataType } from '../gen/spark/connect/types_pb.js';
 import { simpleType } from '../data-types.js';
-import { SparkUsageError } from '../errors.js';
 import { toLiteral } from '../literal.js';
 import { DenseMatrix, DenseVector, SparseMatrix, SparseVector } from './linalg.js';
 
@@ -51,7 +51,7 @@ function describe(v: unknown): string {
  */
 export function validateParam(where: string, name: string, spec: ParamSpec, value: unknown): unknown {
   const fail = (want: string): never => {
-    throw new SparkUsageError(`Invalid value for param "${name}" in ${where}: expected ${want}, got ${describe(value)}.`);
+    throw new InvalidOptionError(`Invalid value for param "${name}" in ${where}: expected ${want}, got ${describe(value)}.`, { option: name });
   };
   switch (spec.type) {
     case 'int':
@@ -80,26 +80,21 @@ export function validateParam(where: string, name: string, spec: ParamSpec, valu
   }
   if (spec.check && typeof value === 'number') {
     const problem = spec.check(value);
-    if (problem) throw new SparkUsageError(`Invalid value for param "${name}" in ${where}: ${problem}, got ${value}.`);
+    if (problem) throw new InvalidOptionError(`Invalid value for param "${name}" in ${where}: ${problem}, got ${value}.`, { option: name });
   }
   return value;
 }
 
 /**
- * Validates an options object against `specs`: unknown keys are rejected with the valid
- * names; `undefined` values are skipped. Returns the normalized entries.
+ * Validates an options object against `specs` with the shared toolkit: anything but an
+ * object, and unknown keys, are rejected with the valid names; `undefined` values are
+ * skipped. Returns the normalized entries, in the order given. Throws InvalidOptionError.
  */
 export function validateParams(where: string, specs: ParamSpecs, options: object | undefined): Map<string, unknown> {
+  const o = readOptions(where, options, Object.keys(specs));
   const out = new Map<string, unknown>();
-  if (options === undefined) return out;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new SparkUsageError(`${where} takes an options object, got ${describe(options)}.`);
-  }
-  for (const [k, v] of Object.entries(options)) {
-    const spec = specs[k];
-    if (!spec) throw new SparkUsageError(`Invalid option in ${where}: "${k}". Valid options: ${Object.keys(specs).join(', ')}.`);
-    if (v === undefined) continue;
-    out.set(k, validateParam(where, k, spec, v));
+  for (const k of Object.keys(options ?? {})) {
+    if (o.has(k)) out.set(k, validateParam(where, k, specs[k]!, o.get(k)));
   }
   return out;
 }
@@ -142,7 +137,7 @@ export function argLiteral(value: unknown): Expression_Literal {
   // Same encoding as lit(); the whitelist keeps bigint, Date, arrays… out of ML calls.
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return toLiteral(value);
   if (value instanceof DenseVector || value instanceof SparseVector) return vectorLiteral(value);
-  throw new SparkUsageError(`Cannot pass ${describe(value)} to a Spark ML method; supported: number, string, boolean, DenseVector, SparseVector.`);
+  throw new InvalidOptionError(`Cannot pass ${describe(value)} to a Spark ML method; supported: number, string, boolean, DenseVector, SparseVector.`, { option: 'value' });
 }
 
 const VECTOR_UDT = 'org.apache.spark.ml.linalg.VectorUDT';

@@ -4,9 +4,9 @@
  * stages before it (one `MlCommand.Fit` per estimator); the fitted PipelineModel's
  * `transform` chains every stage's (lazy) transform into one plan.
  */
+import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { randomUid } from './base.js';
 import type { DataFrame } from '../data-frame.js';
-import { SparkUsageError } from '../errors.js';
 import { Estimator, Model, Transformer, type FitOptions } from './base.js';
 
 export type PipelineStage = Estimator | Transformer;
@@ -18,10 +18,10 @@ export interface PipelineOptions {
 }
 
 function checkStages(where: string, stages: unknown): PipelineStage[] {
-  if (!Array.isArray(stages)) throw new SparkUsageError(`${where}: stages must be an array of estimators and transformers, got ${typeof stages}.`);
+  if (!Array.isArray(stages)) throw new InvalidOptionError(`${where}: stages must be an array of estimators and transformers, got ${typeof stages}.`, { option: 'stages' });
   stages.forEach((s, i) => {
     if (!(s instanceof Estimator) && !(s instanceof Transformer)) {
-      throw new SparkUsageError(`${where}: stage ${i} is not an Estimator or Transformer from tsapply's ml module (got ${s === null ? 'null' : (s?.constructor?.name ?? typeof s)}).`);
+      throw new InvalidOptionError(`${where}: stage ${i} is not an Estimator or Transformer from tsapply's ml module (got ${s === null ? 'null' : (s?.constructor?.name ?? typeof s)}).`, { option: 'stages' });
     }
   });
   return [...stages];
@@ -32,9 +32,9 @@ export class Pipeline {
   private stages: PipelineStage[];
 
   constructor(options: PipelineOptions = {}) {
-    for (const k of Object.keys(options)) if (k !== 'stages') throw new SparkUsageError(`Invalid option in new Pipeline(): "${k}". Valid options: stages.`);
+    const o = readOptions('new Pipeline()', options, ['stages']);
     this.uid = randomUid('Pipeline');
-    this.stages = checkStages('new Pipeline()', options.stages ?? []);
+    this.stages = checkStages('new Pipeline()', o.get('stages') ?? []);
   }
 
   getStages(): PipelineStage[] {

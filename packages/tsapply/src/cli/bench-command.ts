@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { TsapplyError } from '@tsapply/common';
 import type { CommandModule } from './command-module.js';
 
 /** Must match `SUITE_NAMES` in benchmarks/lib/suites.ts (plus `all`). */
@@ -38,9 +39,10 @@ interface BenchFlags {
 export async function runBench(suite: string, flags: BenchFlags, cwd: string = process.cwd()): Promise<number> {
   const root = findBenchmarkRoot(dirname(fileURLToPath(import.meta.url))) ?? findBenchmarkRoot(cwd);
   if (!root) {
-    throw new Error(
+    throw new TsapplyError(
       'tsapply bench runs the benchmark suite of a tsapply source checkout, and none was found above ' +
         `${cwd} (looked for benchmarks/run.ts). Clone the tsapply repository, run npm install there, then run tsapply bench (or npm run bench) inside it.`,
+      { code: 'BENCH_NO_CHECKOUT' },
     );
   }
   const args = ['--import', 'tsx', join(root, 'benchmarks', 'run.ts'), suite];

@@ -93,8 +93,7 @@ export function resolveOutputTarget(req: OutputRequest): OutputTarget | undefine
   if (remote && req.engine === 'local') {
     throw new OutputError(
       `The embedded engine writes local folders only, not "${given}". Run with --remote (Spark writes ${scheme}:// paths), or give a local folder.`,
-      { path: given },
-      'OUTPUT_UNSUPPORTED',
+      { path: given, code: 'OUTPUT_UNSUPPORTED' },
     );
   }
   const local = given.replace(/^file:\/\//i, '');
@@ -103,8 +102,7 @@ export function resolveOutputTarget(req: OutputRequest): OutputTarget | undefine
   if (remote && format === 'arrow') {
     throw new OutputError(
       `Arrow output is written by the driver (Spark has no Arrow writer), so it needs a local folder, not "${given}". Choose parquet for ${scheme}:// paths, or a local folder.`,
-      { path: given },
-      'OUTPUT_UNSUPPORTED',
+      { path: given, code: 'OUTPUT_UNSUPPORTED' },
     );
   }
   if (!remote) {
@@ -114,8 +112,7 @@ export function resolveOutputTarget(req: OutputRequest): OutputTarget | undefine
         `Refusing to write the output to "${path}": ${why}, and writing there replaces the whole folder` +
           `${mode === 'overwrite' ? ' (with overwrite, everything in it would be deleted)' : ''}. ` +
           `Choose a new folder for the results, e.g. ${option === 'output' ? '--output out/result' : "output: { path: 'out/result' }"}.`,
-        { path },
-        'OUTPUT_UNSAFE',
+        { path, code: 'OUTPUT_UNSAFE' },
       );
     }
   }

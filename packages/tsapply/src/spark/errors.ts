@@ -1,10 +1,26 @@
-/** Errors raised while planning or running a job on Spark. */
-import { TsapplyError } from '@tsapply/common';
+/**
+ * Errors raised while planning or running a job on Spark. Each extends `TsapplyError`
+ * (constructor `(message, fields?, { cause }?)`) and is registered for `deserializeError`.
+ * The Python shim raises `ExecutorSetupError` and `WorkerCrashError` by name (see
+ * `worker-runtime/python/tsapply_shim.py`, `ERROR_CODES`).
+ */
+import { TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
 
 /** The function given to mapInArrow/applyInArrow/parallelize cannot be located or shipped. */
 export class FunctionLocationError extends TsapplyError {
-  constructor(message: string) {
-    super(`Cannot ship the function to Spark: ${message}`, 'FUNCTION_LOCATION');
+  static override readonly className = 'FunctionLocationError';
+  static override readonly code = 'FUNCTION_LOCATION';
+
+  /** `Cannot ship the function to Spark: <problem>`. */
+  static fromFields(fields: { problem: string }, options?: TsapplyErrorOptions): FunctionLocationError {
+    return new FunctionLocationError(`Cannot ship the function to Spark: ${fields.problem}`, fields, options);
+  }
+
+  /** What is wrong with the function, without the "Cannot ship…" prefix. */
+  readonly problem: string;
+  constructor(message: string, fields: { problem: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.problem = fields.problem;
   }
 }
 
@@ -15,14 +31,16 @@ export class FunctionLocationError extends TsapplyError {
  * `PYTHON_VER_UNKNOWN`, …. (A malformed `pythonVer` option is an InvalidOptionError.)
  */
 export class ExecutorSetupError extends TsapplyError {
+  static override readonly className = 'ExecutorSetupError';
+  static override readonly code = 'EXECUTOR_SETUP';
   readonly reason: string;
   /** For `PYTHON_VERSION_MISMATCH`: the executors' Python `major.minor`, when Spark named it. */
   readonly workerPythonVersion: string | undefined;
 
-  constructor(message: string, reason: string, workerPythonVersion?: string) {
-    super(message, 'EXECUTOR_SETUP');
-    this.reason = reason;
-    this.workerPythonVersion = workerPythonVersion;
+  constructor(message: string, fields: { reason: string; workerPythonVersion?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.reason = fields.reason;
+    this.workerPythonVersion = fields.workerPythonVersion;
   }
 }
 
@@ -46,14 +64,16 @@ export interface WorkerCrashFields {
  * and the tail of the worker's stderr.
  */
 export class WorkerCrashError extends TsapplyError {
+  static override readonly className = 'WorkerCrashError';
+  static override readonly code = 'WORKER_CRASHED';
   readonly pid: number | undefined;
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly partition: number | undefined;
   readonly stderrTail: string[];
 
-  constructor(message: string, fields: WorkerCrashFields) {
-    super(message, 'WORKER_CRASHED');
+  constructor(message: string, fields: WorkerCrashFields, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
     this.pid = fields.pid;
     this.exitCode = fields.exitCode;
     this.signal = fields.signal;
@@ -62,4 +82,6 @@ export class WorkerCrashError extends TsapplyError {
   }
 }
 
-/** An option of the Spark API (mapInArrow, applyInArrow, parallelize, runJobOnSpark) is invalid. */
+registerErrorClass(FunctionLocationError);
+registerErrorClass(ExecutorSetupError);
+registerErrorClass(WorkerCrashError);

@@ -15,7 +15,7 @@
  */
 import { basename } from 'node:path';
 import { bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
-import type { JobDefinition } from '@tsapply/common';
+import { InvalidOptionError, type JobDefinition } from '@tsapply/common';
 import { checkNativeAddons } from '../job/prepare-job.js';
 import { preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
 import { FunctionLocationError } from './errors.js';
@@ -51,15 +51,18 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 async function resolveInit(init: FunctionPayloadOptions['init'], file: string): Promise<string | undefined> {
   if (init === undefined) return undefined;
   if (typeof init === 'string') {
-    if (!IDENT.test(init)) throw new FunctionLocationError(`init must be an export name of ${basename(file)} (an identifier), got ${JSON.stringify(init)}.`);
+    if (!IDENT.test(init)) {
+      throw new InvalidOptionError(`options.init must be an export name of ${basename(file)} (an identifier), got ${JSON.stringify(init)}.`, { option: 'init' });
+    }
     return init;
   }
   const where = await locateFunction(init);
   if (where.file !== file) {
-    throw new FunctionLocationError(
-      `init must be exported from the same module as the function (${file}), but it is defined in ${where.file}. ` +
+    throw FunctionLocationError.fromFields({
+      problem:
+        `init must be exported from the same module as the function (${file}), but it is defined in ${where.file}. ` +
         'Re-export it from that module, or pass its export name as a string.',
-    );
+    });
   }
   return where.exportName;
 }

@@ -40,24 +40,22 @@ async function definitionSite(fn: Function): Promise<{ file: string; line: numbe
     await session.post('Debugger.enable');
     global[PROBE_KEY] = fn;
     const { result } = await session.post('Runtime.evaluate', { expression: `globalThis.${PROBE_KEY}` });
-    if (!result.objectId) throw new FunctionLocationError(`could not inspect ${describe(fn)}`);
+    if (!result.objectId) throw FunctionLocationError.fromFields({ problem: `could not inspect ${describe(fn)}` });
     const props = await session.post('Runtime.getProperties', { objectId: result.objectId, ownProperties: true });
     const location = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
       | { scriptId: string; lineNumber: number }
       | undefined;
     if (!location) {
-      throw new FunctionLocationError(
-        `${describe(fn)} has no source location (a built-in or bound function?). ` +
-          'Pass a function declared in one of your own modules.',
-      );
+      throw FunctionLocationError.fromFields({
+        problem: `${describe(fn)} has no source location (a built-in or bound function?). Pass a function declared in one of your own modules.`,
+      });
     }
     const url = urls.get(location.scriptId) ?? '';
     const file = url.startsWith('file:') ? fileURLToPath(url) : url;
     if (!isAbsolute(file)) {
-      throw new FunctionLocationError(
-        `${describe(fn)} was defined in "${url || 'an anonymous script'}", not in a module file. ` +
-          'Move it into a .ts/.js module and export it.',
-      );
+      throw FunctionLocationError.fromFields({
+        problem: `${describe(fn)} was defined in "${url || 'an anonymous script'}", not in a module file. Move it into a .ts/.js module and export it.`,
+      });
     }
     return { file, line: location.lineNumber + 1 };
   } finally {
@@ -78,7 +76,7 @@ function describe(fn: Function): string {
  */
 export async function locateFunction(fn: unknown): Promise<FunctionLocation> {
   if (typeof fn !== 'function') {
-    throw new FunctionLocationError(`expected a function, got ${fn === null ? 'null' : typeof fn}`);
+    throw FunctionLocationError.fromFields({ problem: `expected a function, got ${fn === null ? 'null' : typeof fn}` });
   }
   const { file, line } = await definitionSite(fn);
   const moduleNamespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -92,11 +90,12 @@ export async function locateFunction(fn: unknown): Promise<FunctionLocation> {
       ? Object.keys(cjsDefault).find((name) => cjsDefault[name] === fn)
       : undefined);
   if (!cjsName) {
-    throw new FunctionLocationError(
-      `${describe(fn)} (defined at ${file}:${line}) is not exported from its module, so it cannot be ` +
+    throw FunctionLocationError.fromFields({
+      problem:
+        `${describe(fn)} (defined at ${file}:${line}) is not exported from its module, so it cannot be ` +
         `shipped to workers. Export it (e.g. \`export function ${fn.name || 'myFn'}(batch, ctx) { … }\`) ` +
         'and pass the exported function. Inline arrow functions cannot be shipped.',
-    );
+    });
   }
   return { file, exportName: cjsName, line };
 }

@@ -19,6 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DataType, type Field, type Schema } from 'apache-arrow';
+import { TsapplyError } from '@tsapply/common';
 
 /** Protocol version of the spec dict; must equal `SHIM_PROTOCOL_VERSION` in the shim. */
 export const SHIM_SPEC_VERSION = 1;
@@ -78,7 +79,7 @@ export function shimSourcePath(): string {
     const path = join(base, '@tsapply', 'worker-runtime', 'python', 'tsapply_shim.py');
     if (existsSync(path)) return path;
   }
-  throw new Error("Cannot find @tsapply/worker-runtime's python/tsapply_shim.py; reinstall tsapply (npm install).");
+  throw new TsapplyError("Cannot find @tsapply/worker-runtime's python/tsapply_shim.py; reinstall tsapply (npm install).", { code: 'INSTALL_INCOMPLETE' });
 }
 
 /** The pickled `(function, return_type)` command calling `<moduleName>.make_command(spec)`. */
@@ -259,5 +260,5 @@ function typeJson(t: DataType): unknown {
     return { type: 'map', keyType: typeJson(entries[0].type), valueType: typeJson(entries[1].type), valueContainsNull: entries[1].nullable };
   }
   if (DataType.isStruct(t)) return { type: 'struct', fields: t.children.map(fieldJson) };
-  throw new TypeError(`No Spark type for Arrow type ${String(t)}; use a type from Spark DDL.`);
+  throw new TsapplyError(`No Spark type for Arrow type ${String(t)}; use a type from Spark DDL.`, { code: 'UNSUPPORTED_TYPE' });
 }

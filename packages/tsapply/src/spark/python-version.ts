@@ -76,7 +76,7 @@ export async function probeExecutorPythonVersion(spark: SparkSession, firstGuess
   }
   throw new ExecutorSetupError(
     `Could not determine the Python version of the Spark executors (tried ${tried.join(', ')}). Set ${PYTHON_VER_ENV}=<major.minor> to the executors' Python version.`,
-    'PYTHON_VER_UNKNOWN',
+    { reason: 'PYTHON_VER_UNKNOWN' },
   );
 }
 

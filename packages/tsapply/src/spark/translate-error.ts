@@ -58,19 +58,19 @@ export function executorSetupProblem(text: string): ExecutorSetupError | undefin
   if (/No module named '?pyarrow'?/.test(text)) {
     return new ExecutorSetupError(
       "The Spark executors' Python cannot import pyarrow, which mapInArrow needs. Install it in the executors' Python (pip install pyarrow), the one PYSPARK_PYTHON points to.",
-      'PYARROW_MISSING',
+      { reason: 'PYARROW_MISSING' },
     );
   }
   if (/No module named '?pyspark'?/.test(text)) {
     return new ExecutorSetupError(
       "The Spark executors' Python cannot import pyspark. Point PYSPARK_PYTHON at a Python with pyspark and pyarrow installed.",
-      'PYSPARK_MISSING',
+      { reason: 'PYSPARK_MISSING' },
     );
   }
   if (/No module named '?tsapply_shim_/.test(text)) {
     return new ExecutorSetupError(
       "The Spark executors could not import tsapply's Python shim (a pyfiles/ session artifact). The session may have been reset; run the job again.",
-      'ARTIFACT_MISSING',
+      { reason: 'ARTIFACT_MISSING' },
     );
   }
   return undefined;
@@ -84,8 +84,7 @@ function pythonMismatch(text: string, pythonVer: string | undefined): ExecutorSe
   return new ExecutorSetupError(
     `The Spark executors run Python ${worker}, but the job was planned for Python ${pythonVer ?? '(unknown)'}. ` +
       `Unset TSAPPLY_PYTHON_VER to let tsapply detect the version, or set it to ${worker}.`,
-    'PYTHON_VERSION_MISMATCH',
-    found,
+    { reason: 'PYTHON_VERSION_MISMATCH', workerPythonVersion: found },
   );
 }
 
@@ -114,8 +113,9 @@ function reanchor(file: string, ctx: TranslateContext): string {
 }
 
 /**
- * Error class names by code. The worker script is minified, so the `name` it reports
- * for tsapply's own classes may be mangled; the code is not.
+ * Error class names by code. Every tsapply class names itself by its declared
+ * `className`, but a user bundle may carry a minified older copy of tsapply whose
+ * errors report mangled names; their code is reliable.
  */
 const NAME_BY_CODE: Record<string, string> = {
   USER_CODE: 'UserCodeError',
@@ -129,7 +129,10 @@ function fromMarker(details: Record<string, unknown>, ctx: TranslateContext): Er
   const code = typeof details.code === 'string' ? details.code : undefined;
   const name = (code !== undefined ? NAME_BY_CODE[code] : undefined) ?? (code?.startsWith('PAYLOAD') ? 'PayloadError' : String(details.name ?? 'Error'));
   const message = String(details.message ?? 'tsapply task failed');
-  if (name === 'ExecutorSetupError') return new ExecutorSetupError(message, code ?? 'EXECUTOR_SETUP');
+  if (name === 'ExecutorSetupError') {
+    // The shim sends the reason (`PYARROW_MISSING`, …) beside the class's code.
+    return new ExecutorSetupError(message, { reason: typeof details.reason === 'string' ? details.reason : (code ?? 'EXECUTOR_SETUP') });
+  }
   if (name === 'WorkerCrashError') {
     return new WorkerCrashError(message, {
       pid: typeof details.pid === 'number' ? details.pid : undefined,
@@ -153,7 +156,7 @@ function fromMarker(details: Record<string, unknown>, ctx: TranslateContext): Er
   if (err instanceof UserCodeError && err.location !== undefined) {
     // Rebuild so the message shows the path relative to the user's cwd.
     const location = { ...err.location, file: reanchor(err.location.file, ctx) };
-    const rebuilt = new UserCodeError({
+    const rebuilt = UserCodeError.fromFields({
       userMessage: err.userMessage,
       errorName: err.errorName,
       location,

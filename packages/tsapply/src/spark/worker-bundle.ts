@@ -20,7 +20,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { cacheDir } from '@tsapply/common';
+import { cacheDir, readOptions, TsapplyError } from '@tsapply/common';
 
 export interface WorkerBundle {
   /** `tsapply-worker-<16 hex>.cjs`: the artifact name under `files/` on Spark. */
@@ -54,10 +54,12 @@ const memo = new Map<string, Promise<WorkerBundle>>();
 
 /** Builds (or reuses) the worker bundle. Rejects with esbuild's messages when bundling fails. */
 export function buildWorkerBundle(options: WorkerBundleOptions = {}): Promise<WorkerBundle> {
-  for (const key of Object.keys(options)) {
-    if (key !== 'cacheDir') return Promise.reject(new TypeError(`Invalid option in buildWorkerBundle(): "${key}". Valid options: cacheDir.`));
+  let dir: string;
+  try {
+    dir = readOptions('buildWorkerBundle()', options, ['cacheDir']).string('cacheDir', 'a folder path') ?? join(cacheDir(), 'worker-bundles');
+  } catch (e) {
+    return Promise.reject(e);
   }
-  const dir = options.cacheDir ?? join(cacheDir(), 'worker-bundles');
   let pending = memo.get(dir);
   if (pending === undefined) {
     pending = build(dir);
@@ -75,9 +77,10 @@ export function workerEntryPath(): string {
     const entry = join(base, '@tsapply', 'worker-runtime', 'dist', 'process', 'main.js');
     if (existsSync(entry)) return entry;
   }
-  throw new Error(
+  throw new TsapplyError(
     "Cannot find @tsapply/worker-runtime's dist/process/main.js. Install tsapply's dependencies " +
       '(npm install) and build it (npm run build) before running on Spark.',
+    { code: 'INSTALL_INCOMPLETE' },
   );
 }
 
@@ -105,7 +108,7 @@ async function build(dir: string): Promise<WorkerBundle> {
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('.cjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
-  if (code === undefined || map === undefined) throw new Error('esbuild produced no worker bundle output.');
+  if (code === undefined || map === undefined) throw new TsapplyError('esbuild produced no worker bundle output.', { code: 'WORKER_BUNDLE' });
   const bytes = code.contents;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const fileName = `tsapply-worker-${sha256.slice(0, 16)}.cjs`;

@@ -26,6 +26,7 @@
  */
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
+import { UnsupportedImageFormat } from '../../errors.js';
 
 /** The ImageSchema fields of a decoded image (origin aside). */
 export interface DecodedImage {
@@ -37,12 +38,8 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
-/** A file in an image format Spark decodes but this decoder does not (or that fails Spark's read). */
-export class UnsupportedImageFormat extends Error {
-  constructor(readonly formatName: string, readonly hint: string) {
-    super(`${formatName}: ${hint}`);
-  }
-}
+// A file in an image format Spark decodes but this decoder does not (or that fails Spark's read).
+export { UnsupportedImageFormat };
 
 const MODE = { 1: 0, 3: 16, 4: 24 } as const;
 
@@ -172,10 +169,10 @@ function jpegComponents(bytes: Uint8Array): number | undefined {
 function decodeJpeg(bytes: Uint8Array): DecodedImage | undefined {
   const components = jpegComponents(bytes);
   if (components === 4) {
-    throw new UnsupportedImageFormat(
-      'CMYK JPEG',
-      "Spark's Java decoder cannot read 4-component (CMYK/YCCK) JPEGs either; the read would fail on Spark. Convert the file to RGB",
-    );
+    throw UnsupportedImageFormat.fromFields({
+      formatName: 'CMYK JPEG',
+      hint: "Spark's Java decoder cannot read 4-component (CMYK/YCCK) JPEGs either; the read would fail on Spark. Convert the file to RGB",
+    });
   }
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
@@ -215,10 +212,10 @@ export function decodeImage(bytes: Uint8Array): DecodedImage | undefined {
         ? 'TIFF'
         : undefined;
   if (other) {
-    throw new UnsupportedImageFormat(
-      other,
-      `Spark decodes ${other} images, the embedded engine decodes only PNG and JPEG. Convert the file, exclude it with options.pathGlobFilter, or run on Spark (--remote)`,
-    );
+    throw UnsupportedImageFormat.fromFields({
+      formatName: other,
+      hint: `Spark decodes ${other} images, the embedded engine decodes only PNG and JPEG. Convert the file, exclude it with options.pathGlobFilter, or run on Spark (--remote)`,
+    });
   }
   return undefined;
 }

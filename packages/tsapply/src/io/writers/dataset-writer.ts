@@ -77,8 +77,7 @@ export class DatasetWriter {
     if (options.mode === 'error' && (await exists(options.path))) {
       throw new OutputError(
         `Output path "${options.path}" already exists. Add mode: 'overwrite' to output in the job file, or pass --overwrite, to replace it.`,
-        { path: options.path },
-        'OUTPUT_EXISTS',
+        { path: options.path, code: 'OUTPUT_EXISTS' },
       );
     }
   }
@@ -93,7 +92,7 @@ export class DatasetWriter {
       await mkdir(temp);
       return new DatasetWriter(options, schema, temp, created);
     } catch (e) {
-      throw new OutputError(`Cannot create output "${options.path}": ${(e as Error).message}`, { path: options.path }, 'OUTPUT', { cause: e });
+      throw new OutputError(`Cannot create output "${options.path}": ${(e as Error).message}`, { path: options.path }, { cause: e });
     }
   }
 

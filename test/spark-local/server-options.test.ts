@@ -1,0 +1,122 @@
+// Every bad option of startSparkConnect(), stopSparkConnect() and statusSparkConnect()
+// rejects (never throws) with one InvalidOptionError whose message names the option, the
+// value and what would be valid, and whose `option` field names the option — before
+// anything is started, stopped or written (a table per entry, as piscina's tests do).
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidOptionError } from '@tsapply/common';
+import { SparkLocalOptionError, SPARK_VERSION_ENV, startSparkConnect, statusSparkConnect, stopSparkConnect } from '@tsapply/spark-local';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-spark-options-'));
+after(() => rmSync(stateDir, { recursive: true, force: true }));
+
+const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, stateDir, driverMemory, timeoutMs, onProgress';
+
+/** [what, options, option named in the error, message] */
+const START_CASES: [string, unknown, string, string][] = [
+  ['null options', null, 'options', 'Invalid options in startSparkConnect(): expected an object, got null.'],
+  ['a string', 'local', 'options', 'Invalid options in startSparkConnect(): expected an object, got the string "local".'],
+  ['an unknown key', { prot: 1 }, 'prot', `Invalid option in startSparkConnect(): "prot". Valid options: ${START_KEYS}.`],
+  ["mode 'yarn'", { mode: 'yarn' }, 'mode', 'options.mode must be one of local, cluster, got the string "yarn".'],
+  ['port 70000', { port: 70000 }, 'port', 'options.port must be an integer from 1 to 65535, got 70000.'],
+  ["port '15002'", { port: '15002' }, 'port', 'options.port must be an integer from 1 to 65535, got the string "15002".'],
+  ['executors without cluster mode', { executors: 3 }, 'executors', "options.executors only applies to mode 'cluster' (got mode 'local'). Pass mode: 'cluster' (CLI: --cluster)."],
+  ['executors 17', { mode: 'cluster', executors: 17 }, 'executors', 'options.executors must be an integer from 1 to 16, got 17.'],
+  [
+    'master with cluster mode',
+    { mode: 'cluster', master: 'local[2]' },
+    'master',
+    "options.master and mode 'cluster' conflict: cluster mode sets the master itself (local-cluster[2,1,1024]). Pass one or the other.",
+  ],
+  ['master with a space', { master: 'local [2]' }, 'master', 'options.master must be a Spark master URL like "local[2]", got the string "local [2]".'],
+  ['conf an array', { conf: [] }, 'conf', 'options.conf must be an object of string values, got an array.'],
+  ['conf with a number', { conf: { 'spark.sql.shuffle.partitions': 2 } }, 'conf', 'options.conf["spark.sql.shuffle.partitions"] must be a string, got number.'],
+  ['conf not spark.*', { conf: { 'sql.shuffle.partitions': '2' } }, 'conf', 'options.conf key "sql.shuffle.partitions" is not a Spark conf: keys start with "spark.".'],
+  ['token with a space', { token: 'a b' }, 'token', 'options.token must be a non-empty string without spaces or ";".'],
+  ['timeoutMs 0', { timeoutMs: 0 }, 'timeoutMs', 'options.timeoutMs must be a positive number of milliseconds, got 0.'],
+  ["driverMemory '1 gb'", { driverMemory: '1 gb' }, 'driverMemory', 'options.driverMemory must look like "1g" or "512m", got the string "1 gb".'],
+  ["onProgress 'log'", { onProgress: 'log' }, 'onProgress', 'options.onProgress must be a function, got the string "log".'],
+  ["stateDir ''", { stateDir: '' }, 'stateDir', 'options.stateDir must be a folder path, got the string "".'],
+  ['sparkVersion 4', { sparkVersion: 4 }, 'sparkVersion', 'options.sparkVersion must be a Spark release like "4.1.1", got 4.'],
+  ["sparkVersion '4.1'", { sparkVersion: '4.1' }, 'sparkVersion', 'Invalid Spark version "4.1" (from sparkVersion): expected an exact release like "4.1.1" (major.minor.patch).'],
+  ["sparkVersion '3.5.1'", { sparkVersion: '3.5.1' }, 'sparkVersion', 'Spark 3.5.1 is not supported: tsapply needs Spark 4.0 or newer (for example "4.1.1").'],
+];
+
+const STOP_CASES: [string, unknown, string, string][] = [
+  ['null options', null, 'options', 'Invalid options in stopSparkConnect(): expected an object, got null.'],
+  ['an unknown key', { statedir: stateDir }, 'statedir', 'Invalid option in stopSparkConnect(): "statedir". Valid options: stateDir, pid, graceMs.'],
+  ['stateDir 5', { stateDir: 5 }, 'stateDir', 'options.stateDir must be a folder path, got 5.'],
+  ['pid 0', { stateDir, pid: 0 }, 'pid', 'options.pid must be a positive integer, got 0.'],
+  ["pid '42'", { stateDir, pid: '42' }, 'pid', 'options.pid must be a positive integer, got the string "42".'],
+  ['graceMs -1', { stateDir, graceMs: -1 }, 'graceMs', 'options.graceMs must be a non-negative number of milliseconds, got -1.'],
+];
+
+const STATUS_CASES: [string, unknown, string, string][] = [
+  ['an array', [], 'options', 'Invalid options in statusSparkConnect(): expected an object, got an array.'],
+  ['an unknown key', { pid: 1 }, 'pid', 'Invalid option in statusSparkConnect(): "pid". Valid options: stateDir.'],
+  ["stateDir ''", { stateDir: '' }, 'stateDir', 'options.stateDir must be a folder path, got the string "".'],
+];
+
+async function assertRefused(p: Promise<unknown>, option: string, message: string): Promise<void> {
+  assert.ok(p instanceof Promise, 'an async API rejects, it does not throw');
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof InvalidOptionError, `expected an InvalidOptionError, got ${String(e)}`);
+    assert.ok(e instanceof SparkLocalOptionError, 'the deprecated alias still matches');
+    assert.equal(e.message, message);
+    assert.equal(e.option, option);
+    assert.equal(e.code, 'INVALID_OPTION');
+    return true;
+  });
+}
+
+describe('startSparkConnect() options', () => {
+  for (const [what, options, option, message] of START_CASES) {
+    it(`refuses ${what}`, async () => {
+      await assertRefused(startSparkConnect(options as never), option, message);
+    });
+  }
+
+  it(`names ${SPARK_VERSION_ENV} when the bad version comes from there`, async () => {
+    const saved = process.env[SPARK_VERSION_ENV];
+    process.env[SPARK_VERSION_ENV] = '3.5.0';
+    try {
+      await assertRefused(
+        startSparkConnect({ stateDir }),
+        SPARK_VERSION_ENV,
+        'Spark 3.5.0 is not supported: tsapply needs Spark 4.0 or newer (for example "4.1.1").',
+      );
+    } finally {
+      if (saved === undefined) delete process.env[SPARK_VERSION_ENV];
+      else process.env[SPARK_VERSION_ENV] = saved;
+    }
+  });
+
+  it('starts nothing when an option is refused', async () => {
+    await assert.rejects(startSparkConnect({ stateDir, port: 0 }), InvalidOptionError);
+    assert.deepEqual(readdirSync(stateDir), []);
+  });
+});
+
+describe('stopSparkConnect() options', () => {
+  for (const [what, options, option, message] of STOP_CASES) {
+    it(`refuses ${what}`, async () => {
+      await assertRefused(stopSparkConnect(options as never), option, message);
+    });
+  }
+});
+
+describe('statusSparkConnect() options', () => {
+  for (const [what, options, option, message] of STATUS_CASES) {
+    it(`refuses ${what}`, async () => {
+      await assertRefused(statusSparkConnect(options as never), option, message);
+    });
+  }
+
+  it('accepts a valid state folder with no server', async () => {
+    assert.deepEqual(await statusSparkConnect({ stateDir }), { running: false, stateDir });
+    assert.equal(existsSync(join(stateDir, 'server.json')), false);
+  });
+});

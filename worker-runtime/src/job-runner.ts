@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import {
-  applyResultToBatches,
+  resultToBatches,
   createBatch,
   decodePayload,
   InvalidOptionError,
@@ -147,7 +147,15 @@ export class JobRunner {
    * when the result does not fit the schema.
    */
   async *applyBatch(recordBatch: RecordBatch, options: ApplyBatchOptions): AsyncGenerator<RecordBatch, void, undefined> {
-    const opts = checkApplyOptions(recordBatch, options, 'applyBatch');
+    yield* this.runBatch(recordBatch, checkApplyOptions(recordBatch, options, 'applyBatch'));
+  }
+
+  /**
+   * `applyBatch` without the argument check, for the runtime's own task loops (the
+   * process task server, the piscina task): their options are built by tsapply and
+   * checked once per task, not again for every batch.
+   */
+  async *runBatch(recordBatch: RecordBatch, opts: ApplyBatchOptions): AsyncGenerator<RecordBatch, void, undefined> {
     const schema = opts.schema ?? this.outputSchema;
     if (schema === undefined) {
       throw new InvalidOptionError(
@@ -160,7 +168,7 @@ export class JobRunner {
     const partition = opts.partitionIndex;
     const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper));
     const maxRowsPerBatch = opts.maxRowsPerBatch ?? this.meta.batchSize ?? undefined;
-    const iterator = applyResultToBatches(guarded, schema, maxRowsPerBatch ? { maxRowsPerBatch } : {})[Symbol.asyncIterator]();
+    const iterator = resultToBatches(guarded, schema, maxRowsPerBatch ?? undefined)[Symbol.asyncIterator]();
     for (;;) {
       let next: IteratorResult<RecordBatch>;
       try {

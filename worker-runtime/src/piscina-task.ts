@@ -67,7 +67,7 @@ async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
   const schema = t.schema !== undefined ? schemaFor(t.schema) : runner.outputSchema;
   const out: RecordBatch[] = [];
   let rowsOut = 0;
-  for await (const b of runner.applyBatch(batch, {
+  for await (const b of runner.runBatch(batch, {
     ...base,
     ...(schema !== undefined ? { schema } : {}),
     ...(t.maxRowsPerBatch !== undefined ? { maxRowsPerBatch: t.maxRowsPerBatch } : {}),
@@ -75,7 +75,7 @@ async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
     out.push(b);
     rowsOut += b.numRows;
   }
-  // applyBatch already refused a missing schema, so `schema` is defined here.
+  // runBatch already refused a missing schema, so `schema` is defined here.
   const ipc = recordBatchesToIPC(out, schema!);
   const output: BatchTaskOutput = { type: 'batch', ipc, rowsIn: batch.numRows, rowsOut };
   // Outside a piscina worker (a direct call on the driver) there is no thread to transfer to.

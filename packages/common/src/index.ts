@@ -46,7 +46,7 @@ export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
 export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';
-export { applyResultToBatches } from './arrow/apply-result.js';
+export { applyResultToBatches, resultToBatches } from './arrow/apply-result.js';
 export type { ApplyResultOptions } from './arrow/apply-result.js';
 
 export type { Serializer } from './serializers/serializer.js';

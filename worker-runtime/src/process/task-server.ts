@@ -17,9 +17,12 @@ import { readFrames } from './frames.js';
 import { decodeShimFrame, ProtocolError, type StartMessage } from './shim-to-worker.js';
 import { WorkerMessageWriter } from './worker-to-shim.js';
 
-/** What the loop needs from a loaded payload (satisfied by `JobRunner`). */
+/**
+ * What the loop needs from a loaded payload (satisfied by `JobRunner`). The options are
+ * built here from a checked START message, so `runBatch` trusts them per batch.
+ */
 export interface TaskRunner {
-  applyBatch(
+  runBatch(
     batch: RecordBatch,
     options: { partitionIndex: number; key?: Record<string, unknown>; schema?: Schema },
   ): AsyncIterable<RecordBatch>;
@@ -102,7 +105,7 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           t.key = groupKey(message.batch, t.start.groupColumns);
         }
         try {
-          const results = t.runner!.applyBatch(message.batch, {
+          const results = t.runner!.runBatch(message.batch, {
             partitionIndex: t.start.partitionIndex,
             ...(t.key !== undefined ? { key: t.key } : {}),
             ...(t.schema !== undefined ? { schema: t.schema } : {}),

@@ -8,7 +8,8 @@
  * producing millions of rows never has more than one chunk in memory.
  */
 import type * as arrow from 'apache-arrow';
-import { InvalidOptionError, SchemaMismatchError } from '../errors.js';
+import { SchemaMismatchError } from '../errors.js';
+import { readOptions } from '../options/read-options.js';
 import { adoptRecordBatch, isArrowRecordBatch, isArrowTable } from './adopt-arrow.js';
 import { jsTypeName, describeValue } from './describe-value.js';
 import { checkColumnsObject, columnsRangeToRecordBatch, rowsRangeToRecordBatch } from './rows-to-batch.js';
@@ -20,26 +21,9 @@ export interface ApplyResultOptions {
 
 const DEFAULTS: Required<ApplyResultOptions> = { maxRowsPerBatch: 10_000 };
 
-function validateOptions(options: ApplyResultOptions): Required<ApplyResultOptions> {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('Options of applyResultToBatches() must be an object.', { option: 'options' });
-  }
-  for (const key of Object.keys(options)) {
-    if (!(key in DEFAULTS)) {
-      throw new InvalidOptionError(
-        `Invalid option in applyResultToBatches(): "${key}". Valid options: ${Object.keys(DEFAULTS).join(', ')}.`,
-        { option: key },
-      );
-    }
-  }
-  const merged = { ...DEFAULTS, ...options };
-  if (!Number.isInteger(merged.maxRowsPerBatch) || merged.maxRowsPerBatch < 1) {
-    throw new InvalidOptionError(
-      `options.maxRowsPerBatch must be a positive integer, got ${String(merged.maxRowsPerBatch)}.`,
-      { option: 'maxRowsPerBatch' },
-    );
-  }
-  return merged;
+function validateOptions(options: unknown): Required<ApplyResultOptions> {
+  const o = readOptions('applyResultToBatches()', options, ['maxRowsPerBatch'] as const);
+  return { maxRowsPerBatch: o.positiveInteger('maxRowsPerBatch') ?? DEFAULTS.maxRowsPerBatch };
 }
 
 function isColumnValues(v: unknown): boolean {
@@ -66,12 +50,33 @@ function wrongShape(result: unknown): SchemaMismatchError {
 }
 
 /** Convert any `ApplyResult` to RecordBatches of at most `maxRowsPerBatch` rows in `schema`. */
-export async function* applyResultToBatches(
+export function applyResultToBatches(
   result: unknown,
   schema: arrow.Schema,
   options: ApplyResultOptions = {},
 ): AsyncGenerator<arrow.RecordBatch, void, undefined> {
-  const { maxRowsPerBatch } = validateOptions(options);
+  let checked: Required<ApplyResultOptions>;
+  try {
+    checked = validateOptions(options);
+  } catch (e) {
+    // An async generator reports a bad option on its first next(), as before.
+    return (async function* () {
+      throw e;
+    })();
+  }
+  return resultToBatches(result, schema, checked.maxRowsPerBatch);
+}
+
+/**
+ * `applyResultToBatches` without the option check, for the runtime's own per-batch
+ * loop: its options are built by tsapply (checked once per task), so checking them
+ * again for every batch would only cost time.
+ */
+export async function* resultToBatches(
+  result: unknown,
+  schema: arrow.Schema,
+  maxRowsPerBatch: number = DEFAULTS.maxRowsPerBatch,
+): AsyncGenerator<arrow.RecordBatch, void, undefined> {
   let value = result;
   if (isObjectLike(value) && typeof (value as { then?: unknown }).then === 'function') value = await value;
   if (value === null || value === undefined) return;

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { stateFiles } from './helpers.js';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +97,7 @@ describe('Java and Python detection', () => {
         );
         return true;
       });
-      assert.equal(existsSync(join(stateDir, 'server.json')), false);
+      assert.deepEqual(stateFiles(stateDir), []);
     } finally {
       if (saved === undefined) delete process.env.JAVA_HOME;
       else process.env.JAVA_HOME = saved;
@@ -140,7 +141,7 @@ describe('start failures', () => {
       port: blockedPort,
       pid: process.pid,
     });
-    assert.equal(existsSync(join(stateDir, 'server.json')), false);
+    assert.deepEqual(stateFiles(stateDir), []);
   });
 
   it('reports a server that dies during start with the tail of its log', async () => {
@@ -163,6 +164,6 @@ describe('start failures', () => {
       `The Spark Connect server exited with ${error.exitStatus} during start. Last lines of ${log}:\n${error.logTail}`,
     );
     assert.match(error.exitStatus ?? '', /^code [1-9]\d*$/);
-    assert.equal(existsSync(join(stateDir, 'server.json')), false);
+    assert.deepEqual(stateFiles(stateDir), []);
   });
 });

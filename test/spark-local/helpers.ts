@@ -1,5 +1,5 @@
 /** Helpers shared by the spark-local tests (Linux /proc based, like the CI machines). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 
 /** True when a process with this pid exists and is not a zombie. */
@@ -39,4 +39,13 @@ export function configCallStatus(port: number, token?: string, host = 'localhost
       (err) => resolve(err ? err.code : grpc.status.OK),
     );
   }).finally(() => client.close());
+}
+
+/** The server state files in a state folder (`server-<port>.json`, or a legacy `server.json`). */
+export function stateFiles(stateDir: string): string[] {
+  try {
+    return readdirSync(stateDir).filter((n) => /^server(-\d+)?\.json$/.test(n)).sort();
+  } catch {
+    return [];
+  }
 }

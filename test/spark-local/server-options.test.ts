@@ -4,7 +4,8 @@
 // anything is started, stopped or written (a table per entry, as piscina's tests do).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { stateFiles } from './helpers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidOptionError } from '@tsapply/common';
@@ -47,17 +48,19 @@ const START_CASES: [string, unknown, string, string][] = [
 
 const STOP_CASES: [string, unknown, string, string][] = [
   ['null options', null, 'options', 'Invalid options in stopSparkConnect(): expected an object, got null.'],
-  ['an unknown key', { statedir: stateDir }, 'statedir', 'Invalid option in stopSparkConnect(): "statedir". Valid options: stateDir, pid, graceMs.'],
+  ['an unknown key', { statedir: stateDir }, 'statedir', 'Invalid option in stopSparkConnect(): "statedir". Valid options: stateDir, port, pid, graceMs.'],
   ['stateDir 5', { stateDir: 5 }, 'stateDir', 'options.stateDir must be a folder path, got 5.'],
   ['pid 0', { stateDir, pid: 0 }, 'pid', 'options.pid must be a positive integer, got 0.'],
   ["pid '42'", { stateDir, pid: '42' }, 'pid', 'options.pid must be a positive integer, got the string "42".'],
   ['graceMs -1', { stateDir, graceMs: -1 }, 'graceMs', 'options.graceMs must be a non-negative number of milliseconds, got -1.'],
+  ["port '15002'", { stateDir, port: '15002' }, 'port', 'options.port must be a positive integer, got the string "15002".'],
 ];
 
 const STATUS_CASES: [string, unknown, string, string][] = [
   ['an array', [], 'options', 'Invalid options in statusSparkConnect(): expected an object, got an array.'],
-  ['an unknown key', { pid: 1 }, 'pid', 'Invalid option in statusSparkConnect(): "pid". Valid options: stateDir.'],
+  ['an unknown key', { pid: 1 }, 'pid', 'Invalid option in statusSparkConnect(): "pid". Valid options: stateDir, port.'],
   ["stateDir ''", { stateDir: '' }, 'stateDir', 'options.stateDir must be a folder path, got the string "".'],
+  ['port 0', { stateDir, port: 0 }, 'port', 'options.port must be a positive integer, got 0.'],
 ];
 
 async function assertRefused(p: Promise<unknown>, option: string, message: string): Promise<void> {
@@ -117,6 +120,6 @@ describe('statusSparkConnect() options', () => {
 
   it('accepts a valid state folder with no server', async () => {
     assert.deepEqual(await statusSparkConnect({ stateDir }), { running: false, stateDir });
-    assert.equal(existsSync(join(stateDir, 'server.json')), false);
+    assert.deepEqual(stateFiles(stateDir), []);
   });
 });

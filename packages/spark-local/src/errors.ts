@@ -67,16 +67,29 @@ export class PortInUseError extends TsapplyError {
   }
 }
 
-/** A managed server is already running for this state directory. */
+/** A managed server is already running on this port (servers on other ports may run beside it). */
 export class SparkAlreadyRunningError extends TsapplyError {
   static override readonly className = 'SparkAlreadyRunningError';
   static override readonly code = 'SPARK_LOCAL_ALREADY_RUNNING';
+
+  static fromFields(fields: { pid: number; address: string; port: number; stateDir: string }, options?: TsapplyErrorOptions): SparkAlreadyRunningError {
+    return new SparkAlreadyRunningError(
+      `A managed Spark Connect server is already running at ${fields.address} (pid ${fields.pid}, state in ${fields.stateDir}). ` +
+        `Use it, stop it first ("tsapply spark stop --port ${fields.port}"), or start another one with a different --port.`,
+      fields,
+      options,
+    );
+  }
+
   readonly pid: number;
+  /** `sc://localhost:PORT`, without any token. */
   readonly address: string;
-  constructor(message: string, fields: { pid: number; address: string }, options?: TsapplyErrorOptions) {
+  readonly port: number | undefined;
+  constructor(message: string, fields: { pid: number; address: string; port?: number }, options?: TsapplyErrorOptions) {
     super(message, {}, options);
     this.pid = fields.pid;
     this.address = fields.address;
+    this.port = fields.port;
   }
 }
 

@@ -16,7 +16,7 @@
  */
 export { startSparkConnect, CONNECT_SERVER_CLASS } from './start-server.js';
 export type { SparkConnectServer } from './start-server.js';
-export { stopSparkConnect, statusSparkConnect } from './stop-server.js';
+export { stopSparkConnect, statusSparkConnect, listSparkConnect } from './stop-server.js';
 export type { StopSparkConnectOptions, StopResult, SparkServerStatus } from './stop-server.js';
 export { DEFAULT_PORT, defaultStateDir } from './server-options.js';
 export type { StartSparkConnectOptions, SparkLocalMode } from './server-options.js';

@@ -5,7 +5,7 @@
  * The server is `spark-submit --class …SparkConnectServer` from the pyspark install,
  * spawned detached (it leads its own process group, so stopping it also ends its
  * executors and Python workers, and nothing else), with stdout+stderr in its own log
- * file. Its pid and address go to `<stateDir>/server.json` for `stop`/`status`.
+ * file. Its pid and address go to `<stateDir>/server-<port>.json` for `stop`/`status`.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
@@ -56,16 +56,12 @@ export interface SparkConnectServer {
 export async function startSparkConnect(options: StartSparkConnectOptions = {}): Promise<SparkConnectServer> {
   const o = resolveServerOptions(options);
   const stateDir = resolve(o.stateDir);
-  const previous = readServerState(stateDir);
+  const previous = readServerState(stateDir, o.port);
   if (previous) {
     if (isManagedServerAlive(previous)) {
-      throw new SparkAlreadyRunningError(
-        `A managed Spark Connect server is already running at ${previous.address} (pid ${previous.pid}, state in ${stateDir}). ` +
-          'Use it, stop it first ("tsapply spark stop"), or pass another stateDir.',
-        { pid: previous.pid, address: previous.address },
-      );
+      throw SparkAlreadyRunningError.fromFields({ pid: previous.pid, address: previous.address, port: o.port, stateDir });
     }
-    removeServerState(stateDir); // left behind by a server that died
+    removeServerState(stateDir, o.port); // left behind by a server that died
   }
   const java = await detectJava();
   const env = await ensurePythonEnv({ sparkVersion: o.sparkVersion, onProgress: o.onProgress });
@@ -74,7 +70,9 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
   mkdirSync(stateDir, { recursive: true });
   const log = join(stateDir, `spark-connect-${o.port}.log`);
   const logFd = openSync(log, 'w');
-  const address = `sc://localhost:${o.port}${o.token !== undefined ? `/;token=${o.token}` : ''}`;
+  // Printed and recorded without the token; clients get it back in `connectionString`.
+  const address = `sc://localhost:${o.port}`;
+  const connectionString = o.token !== undefined ? `${address}/;token=${o.token}` : address;
   o.onProgress(`[spark-local] Starting Spark Connect ${o.sparkVersion} (${o.master}) on port ${o.port}; log: ${log}`);
   const started = Date.now();
   const child = spawn(join(env.sparkHome, 'bin', 'spark-submit'), submitArgs(o, env), {
@@ -97,6 +95,7 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
     pid: pid!,
     port: o.port,
     address,
+    authenticated: o.token !== undefined,
     master: o.master,
     mode: o.mode,
     version: o.sparkVersion,
@@ -104,12 +103,12 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
     startedAt: new Date(started).toISOString(),
     python: env.python,
   };
-  writeServerState(stateDir, state);
+  writeServerState(stateDir, state, o.token);
 
   const deadline = started + o.timeoutMs;
   for (;;) {
     if (exit !== undefined) {
-      removeServerState(stateDir);
+      removeServerState(stateDir, o.port);
       // The JVM may have left workers behind in its group; end them too.
       await killProcessGroup(state.pid, 2000);
       throw startError('exited', `The Spark Connect server exited with ${exit} during start.`, log, exit);
@@ -117,7 +116,7 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
     if ((await probeSparkConnect(o.port, o.token, 2000)) === 'ready') break;
     if (Date.now() > deadline) {
       await killProcessGroup(state.pid);
-      removeServerState(stateDir);
+      removeServerState(stateDir, o.port);
       throw startError(
         'timeout',
         `The Spark Connect server did not answer on port ${o.port} within ${Math.round(o.timeoutMs / 1000)} s; it was stopped.`,
@@ -128,7 +127,7 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
   }
   o.onProgress(`[spark-local] Spark Connect ready at ${address} (pid ${state.pid}) after ${Math.round((Date.now() - started) / 1000)} s`);
   return {
-    address,
+    address: connectionString,
     port: o.port,
     pid: state.pid,
     log,
@@ -137,7 +136,7 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
     python: env.python,
     pythonVersion: env.pythonVersion,
     stop: async () => {
-      await stopSparkConnect({ stateDir, pid: state.pid });
+      await stopSparkConnect({ stateDir, port: o.port, pid: state.pid });
     },
   };
 }

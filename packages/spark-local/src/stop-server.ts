@@ -1,14 +1,16 @@
-/** stopSparkConnect() and statusSparkConnect(): find the managed server via its state file. */
+/** stopSparkConnect(), statusSparkConnect() and listSparkConnect(): find managed servers via their state files. */
 import { resolve } from 'node:path';
 import { probeSparkConnect } from './probe.js';
 import { isProcessAlive, killProcessGroup, processCommandLine } from './process-utils.js';
-import { readOptions } from '@tsapply/common';
+import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { defaultStateDir } from './server-options.js';
-import { readServerState, removeServerState, type SparkServerState } from './server-state.js';
+import { readServerState, readServerStates, readServerToken, removeServerState, type SparkServerState } from './server-state.js';
 
 export interface StopSparkConnectOptions {
   /** @default `<cacheDir()>/spark/run` */
   stateDir?: string;
+  /** The server's port; optional while only one managed server runs. */
+  port?: number;
   /** Stop only if the recorded server has this pid (guards against stopping a newer server). */
   pid?: number;
   /** Milliseconds to wait after SIGTERM before SIGKILL. @default 15_000 */
@@ -40,33 +42,74 @@ export function isManagedServerAlive(state: SparkServerState): boolean {
   return cmd === undefined || cmd.includes('SparkConnectServer');
 }
 
-/** Ends the managed server of `stateDir` (its process group only) and removes its state. */
+/**
+ * The live recorded servers of `stateDir` (the state of dead ones is removed on the way).
+ */
+function liveServers(stateDir: string): SparkServerState[] {
+  return readServerStates(stateDir).filter((state) => {
+    if (isManagedServerAlive(state)) return true;
+    removeServerState(stateDir, state.port);
+    return false;
+  });
+}
+
+/**
+ * The server `port` names, or the only one running when no port is given; several
+ * running and no port is an InvalidOptionError that lists them.
+ */
+function selectServer(stateDir: string, port: number | undefined, where: string): SparkServerState | undefined {
+  const live = liveServers(stateDir);
+  if (port !== undefined) return live.find((s) => s.port === port);
+  if (live.length <= 1) return live[0];
+  throw new InvalidOptionError(
+    `${live.length} managed Spark Connect servers are running (ports ${live.map((s) => s.port).join(', ')}); ` +
+      `${where} needs to know which: pass port (CLI: --port N).`,
+    { option: 'port' },
+  );
+}
+
+/**
+ * Ends a managed server of `stateDir` (its process group only) and removes its state:
+ * the one on `port`, or the only one running.
+ */
 export async function stopSparkConnect(options: StopSparkConnectOptions = {}): Promise<StopResult> {
-  const o = readOptions('stopSparkConnect()', options, ['stateDir', 'pid', 'graceMs']);
+  const o = readOptions('stopSparkConnect()', options, ['stateDir', 'port', 'pid', 'graceMs']);
   const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
+  const port = o.positiveInteger('port');
   const pid = o.positiveInteger('pid');
   const graceMs = o.nonNegativeNumber('graceMs', 'a non-negative number of milliseconds') ?? 15_000;
-  const state = readServerState(stateDir);
+  // A dead server's state is cleaned up too, and reported as not stopped.
+  const recorded = port !== undefined ? readServerState(stateDir, port) : undefined;
+  const state = selectServer(stateDir, port, 'stopSparkConnect()') ?? recorded;
   if (!state || (pid !== undefined && state.pid !== pid)) {
     return { stopped: false, server: undefined };
   }
   const alive = isManagedServerAlive(state);
   if (alive) await killProcessGroup(state.pid, graceMs);
-  removeServerState(stateDir);
+  removeServerState(stateDir, state.port);
   return { stopped: alive, server: state };
 }
 
-/** Reports whether the managed server of `stateDir` runs; cleans up the state of a dead one. */
-export async function statusSparkConnect(options: { stateDir?: string } = {}): Promise<SparkServerStatus> {
-  const o = readOptions('statusSparkConnect()', options, ['stateDir']);
-  const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
-  const state = readServerState(stateDir);
-  if (!state) return { running: false, stateDir };
-  if (!isManagedServerAlive(state)) {
-    removeServerState(stateDir);
-    return { running: false, stateDir };
-  }
-  const token = /;token=([^;]+)/.exec(state.address)?.[1];
+async function statusOf(stateDir: string, state: SparkServerState): Promise<SparkServerStatus> {
+  const token = readServerToken(stateDir, state.port);
   const answering = (await probeSparkConnect(state.port, token, 3000)) === 'ready';
   return { ...state, running: true, stateDir, uptimeMs: Date.now() - Date.parse(state.startedAt), answering };
+}
+
+/**
+ * Reports whether a managed server of `stateDir` runs (the one on `port`, or the only
+ * one); cleans up the state of dead ones. The status never carries the token.
+ */
+export async function statusSparkConnect(options: { stateDir?: string; port?: number } = {}): Promise<SparkServerStatus> {
+  const o = readOptions('statusSparkConnect()', options, ['stateDir', 'port']);
+  const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
+  const state = selectServer(stateDir, o.positiveInteger('port'), 'statusSparkConnect()');
+  return state ? statusOf(stateDir, state) : { running: false, stateDir };
+}
+
+/** The status of every managed server of `stateDir` that runs, by port. */
+export async function listSparkConnect(options: { stateDir?: string } = {}): Promise<SparkServerStatus[]> {
+  const o = readOptions('listSparkConnect()', options, ['stateDir']);
+  const stateDir = resolve(o.string('stateDir', 'a folder path') ?? defaultStateDir());
+  return Promise.all(liveServers(stateDir).map((s) => statusOf(stateDir, s)));
 }

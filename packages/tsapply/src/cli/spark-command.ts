@@ -4,20 +4,24 @@
  *
  *   tsapply spark start [--master local[2]] [--port 15002] [--spark-version 4.1.1]
  *                       [--cluster [--executors 2]] [--conf k=v …] [--token T]
- *   tsapply spark status [--json]
- *   tsapply spark stop
+ *   tsapply spark status [--port N] [--json]
+ *   tsapply spark stop [--port N]
  *
  * The server keeps running after `start` returns; its pid, address and log path are
- * kept in `<cacheDir>/spark/run/server.json` (override with --state-dir), which is how
- * `stop` and `status` find it again.
+ * kept in `<cacheDir>/spark/run/server-<port>.json` (override with --state-dir), which
+ * is how `stop` and `status` find it again. Several servers may run side by side (one
+ * per port); `--port` picks one, and is optional while only one runs. Tokens are
+ * never printed.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_PORT,
   DEFAULT_SPARK_VERSION,
+  listSparkConnect,
   startSparkConnect,
   statusSparkConnect,
   stopSparkConnect,
+  type SparkServerStatus,
   type StartSparkConnectOptions,
 } from '@tsapply/spark-local';
 import type { CommandModule } from './command-module.js';
@@ -42,6 +46,35 @@ export function formatUptime(ms: number): string {
   const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']] as const;
   const first = parts.findIndex(([n]) => n > 0);
   return first === -1 ? '0s' : parts.slice(first).map(([n, u]) => `${n}${u}`).join(' ');
+}
+
+/** The token of a connection string as `***`: what the CLI prints must be safe to log. */
+function redactToken(address: string): string {
+  return address.replace(/(;token=)[^;]*/g, '$1***');
+}
+
+/** ` --port N` when N is not the default port (what to type to reach that server). */
+function stopPort(port: number): string {
+  return port === DEFAULT_PORT ? '' : ` --port ${port}`;
+}
+
+function where(flags: { stateDir?: string; port?: number }): { stateDir?: string; port?: number } {
+  return { ...(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {}), ...(flags.port !== undefined ? { port: flags.port } : {}) };
+}
+
+function formatStatus(status: SparkServerStatus): string {
+  if (!status.running) return '';
+  return (
+    [
+      `Running:  yes${status.answering ? '' : ' (process alive, but the gRPC port does not answer yet)'}`,
+      `Address:  ${status.address}${status.authenticated ? ' (requires its token)' : ''}`,
+      `Pid:      ${status.pid}`,
+      `Uptime:   ${formatUptime(status.uptimeMs)}`,
+      `Master:   ${status.master}`,
+      `Version:  ${status.version}`,
+      `Log:      ${status.log}`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Runs an action; a failure prints one message (a stack only with --verbose) and sets exit code 1. */
@@ -100,27 +133,31 @@ export function registerSparkCommand(program: Command): Command {
         if (flags.timeout !== undefined) options.timeoutMs = flags.timeout * 1000;
         if (flags.stateDir !== undefined) options.stateDir = flags.stateDir;
         const server = await startSparkConnect(options);
+        // The token never goes to stdout (it may be logged): the user passed it, and knows it.
+        const address = redactToken(server.address);
         if (flags.json) {
           const { stop: _stop, ...info } = server;
-          process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ ...info, address }, null, 2)}\n`);
           return;
         }
+        const remote = flags.token !== undefined ? `'${address.replace('***', '<your --token>')}'` : address;
         process.stdout.write(
-          `Spark Connect ${server.version} is running at ${server.address} (pid ${server.pid}, master ${server.master})\n` +
+          `Spark Connect ${server.version} is running at ${address} (pid ${server.pid}, master ${server.master})\n` +
             `Log: ${server.log}\n` +
-            `Use it with: export SPARK_REMOTE=${server.address}    Stop it with: tsapply spark stop\n`,
+            `Use it with: export SPARK_REMOTE=${remote}    Stop it with: tsapply spark stop${stopPort(server.port)}\n`,
         );
       }),
     );
 
   spark
     .command('stop')
-    .description('Stop the managed Spark Connect server (only that server and its executors)')
+    .description('Stop a managed Spark Connect server (only that server and its executors)')
+    .option('--port <port>', 'which server, when several run side by side', parseInteger('--port'))
     .addOption(new Option('--state-dir <dir>').hideHelp())
     .option('--verbose', 'show stacks on errors')
     .action(
-      action(async (flags: { stateDir?: string; verbose?: boolean }) => {
-        const result = await stopSparkConnect(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {});
+      action(async (flags: { stateDir?: string; port?: number; verbose?: boolean }) => {
+        const result = await stopSparkConnect(where(flags));
         if (result.stopped && result.server) {
           process.stdout.write(`Stopped the Spark Connect server at ${result.server.address} (pid ${result.server.pid}).\n`);
         } else {
@@ -131,32 +168,29 @@ export function registerSparkCommand(program: Command): Command {
 
   spark
     .command('status')
-    .description('Show whether the managed Spark Connect server runs: address, pid, uptime, log')
+    .description('Show the managed Spark Connect servers that run: address, pid, uptime, log')
+    .option('--port <port>', 'only the server on this port', parseInteger('--port'))
     .addOption(new Option('--state-dir <dir>').hideHelp())
     .option('--json', 'print the status as JSON')
     .option('--verbose', 'show stacks on errors')
     .action(
-      action(async (flags: { stateDir?: string; json?: boolean; verbose?: boolean }) => {
-        const status = await statusSparkConnect(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {});
+      action(async (flags: { stateDir?: string; port?: number; json?: boolean; verbose?: boolean }) => {
+        // Without --port, every server that runs (several may run side by side).
+        const statuses =
+          flags.port !== undefined
+            ? [await statusSparkConnect(where(flags))].filter((s) => s.running)
+            : await listSparkConnect(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {});
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+          const json = flags.port !== undefined ? (statuses[0] ?? { running: false }) : statuses;
+          process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }
-        if (!status.running) {
-          process.stdout.write('No managed Spark Connect server is running. Start one with: tsapply spark start\n');
+        if (statuses.length === 0) {
+          const which = flags.port !== undefined ? ` on port ${flags.port}` : '';
+          process.stdout.write(`No managed Spark Connect server is running${which}. Start one with: tsapply spark start\n`);
           return;
         }
-        process.stdout.write(
-          [
-            `Running:  yes${status.answering ? '' : ' (process alive, but the gRPC port does not answer yet)'}`,
-            `Address:  ${status.address}`,
-            `Pid:      ${status.pid}`,
-            `Uptime:   ${formatUptime(status.uptimeMs)}`,
-            `Master:   ${status.master}`,
-            `Version:  ${status.version}`,
-            `Log:      ${status.log}`,
-          ].join('\n') + '\n',
-        );
+        process.stdout.write(statuses.map(formatStatus).join('\n'));
       }),
     );
   return spark;

@@ -14,7 +14,7 @@ const URL_HELP = 'Expected sc://host[:port]/[;token=…;use_ssl=true;user_id=…
 const CASES: [string, unknown, unknown, string, string][] = [
   ['null options', 'sc://127.0.0.1:9', null, 'options', 'Invalid options in SparkSession.connect(): expected an object, got null.'],
   ['an array', 'sc://127.0.0.1:9', [], 'options', 'Invalid options in SparkSession.connect(): expected an object, got an array.'],
-  ['an unknown key', 'sc://127.0.0.1:9', { retires: 1 }, 'retires', 'Invalid option in SparkSession.connect(): "retires". Valid options: retry, interceptors.'],
+  ['an unknown key', 'sc://127.0.0.1:9', { retires: 1 }, 'retires', 'Invalid option in SparkSession.connect(): "retires". Valid options: retry, interceptors, connectTimeoutMs.'],
   ['retry 3', 'sc://127.0.0.1:9', { retry: 3 }, 'retry', 'options.retry must be an object such as { maxRetries: 3 }, got 3.'],
   ['an unknown retry key', 'sc://127.0.0.1:9', { retry: { maxRetrys: 1 } }, 'retry.maxRetrys', `Invalid option in SparkSession.connect(): "retry.maxRetrys". Valid options: ${RETRY_KEYS}.`],
   ['retry.maxRetries 1.5', 'sc://127.0.0.1:9', { retry: { maxRetries: 1.5 } }, 'retry.maxRetries', 'options.retry.maxRetries must be a non-negative integer, got 1.5.'],
@@ -24,6 +24,7 @@ const CASES: [string, unknown, unknown, string, string][] = [
   ["retry.backoffMultiplier '2'", 'sc://127.0.0.1:9', { retry: { backoffMultiplier: '2' } }, 'retry.backoffMultiplier', 'options.retry.backoffMultiplier must be a non-negative number, got the string "2".'],
   ['interceptors a function', 'sc://127.0.0.1:9', { interceptors: () => undefined }, 'interceptors', 'options.interceptors must be an array of grpc-js interceptor functions, got a function.'],
   ['interceptors of strings', 'sc://127.0.0.1:9', { interceptors: ['auth'] }, 'interceptors', 'options.interceptors must be an array of grpc-js interceptor functions, got an array.'],
+  ['connectTimeoutMs 0', 'sc://127.0.0.1:9', { connectTimeoutMs: 0 }, 'connectTimeoutMs', 'options.connectTimeoutMs must be a positive integer, got 0.'],
   ['a URL that is not a string', 15002, {}, 'url', 'Invalid Spark Connect URL: expected a string like "sc://localhost:15002", got 15002.'],
   ['an http URL', 'http://127.0.0.1:9', {}, 'url', `Invalid Spark Connect URL "http://127.0.0.1:9": it must start with "sc://". ${URL_HELP}`],
   ['use_ssl=yes', 'sc://127.0.0.1:9/;use_ssl=yes', {}, 'use_ssl', `Invalid Spark Connect URL "sc://127.0.0.1:9/;use_ssl=yes": use_ssl must be "true" or "false", got "yes". ${URL_HELP}`],

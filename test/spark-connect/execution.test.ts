@@ -120,7 +120,7 @@ describe('errors', () => {
   });
 
   it('rejects unknown options', async () => {
-    await assert.rejects(SparkSession.connect(undefined, { retires: 1 } as never), { message: 'Invalid option in SparkSession.connect(): "retires". Valid options: retry, interceptors.' });
+    await assert.rejects(SparkSession.connect(undefined, { retires: 1 } as never), { message: 'Invalid option in SparkSession.connect(): "retires". Valid options: retry, interceptors, connectTimeoutMs.' });
   });
 });
 

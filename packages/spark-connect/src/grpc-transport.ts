@@ -7,6 +7,7 @@ import { credentials, makeGenericClientConstructor, type Client, type ChannelCre
 import { fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import { SparkConnectService } from './gen/spark/connect/base_pb.js';
 import { addressOf, isLocalHost, type ConnectionParams } from './connection-string.js';
+import { trustedRoots } from './tls-roots.js';
 
 /** Spark's clients allow 128 MiB messages; large Arrow batches need it. */
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
@@ -47,11 +48,16 @@ const SparkConnectClientCtor = makeGenericClientConstructor(serviceDefinition(),
  * TLS when `use_ssl=true`, or when a token is given for a non-local host (a token must not
  * travel in clear text). A token for `localhost` without `use_ssl` uses a plain channel —
  * PySpark uses gRPC "local credentials" there, which grpc-js lacks; loopback never leaves
- * the machine. The token itself goes into per-call metadata (see `callMetadata`).
+ * the machine. The token itself goes into per-call metadata (see `callMetadata`). Trusted
+ * CAs: see `tls-roots.ts` (NODE_EXTRA_CA_CERTS adds a private one).
  */
 export function channelCredentials(p: ConnectionParams): ChannelCredentials {
-  const secure = p.useSsl || (p.token !== undefined && !isLocalHost(p.host));
-  return secure ? credentials.createSsl() : credentials.createInsecure();
+  return usesTls(p) ? credentials.createSsl(trustedRoots()) : credentials.createInsecure();
+}
+
+/** Whether a connection with these parameters uses TLS (see `channelCredentials`). */
+export function usesTls(p: ConnectionParams): boolean {
+  return p.useSsl || (p.token !== undefined && !isLocalHost(p.host));
 }
 
 export interface TransportOptions {

@@ -4,6 +4,7 @@
  * at most 4 s — about 7.75 s of waiting in total before the client gives up.
  */
 import { status } from '@grpc/grpc-js';
+import { transportProblem } from './transport-problem.js';
 
 /** How the client retries transient failures. */
 export interface RetryOptions {
@@ -38,10 +39,15 @@ export function totalBackoffMs(o: ResolvedRetryOptions): number {
   return sum;
 }
 
-/** Transient failures worth retrying: the transport broke, not the query. */
+/**
+ * Transient failures worth retrying: the transport broke, not the query — and not a
+ * TLS or protocol mismatch, which no retry fixes (see transport-problem.ts).
+ */
 export function isRetryable(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === status.UNAVAILABLE;
+  const err = e as { code?: unknown; details?: unknown } | null;
+  if (err?.code !== status.UNAVAILABLE) return false;
+  const details = typeof err.details === 'string' ? err.details : '';
+  return transportProblem(details, true) === undefined && transportProblem(details, false) === undefined;
 }
 
 export function sleep(ms: number): Promise<void> {

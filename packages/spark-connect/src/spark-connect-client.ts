@@ -5,7 +5,7 @@
  * `SparkError`s (with FetchErrorDetails), an unreachable server a `SparkConnectionError`.
  */
 import { randomUUID } from 'node:crypto';
-import { Metadata, type ClientReadableStream, type ClientWritableStream, type Interceptor, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ClientReadableStream, type ClientWritableStream, type Interceptor, type ServiceError } from '@grpc/grpc-js';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import {
   AddArtifactsRequestSchema,
@@ -31,7 +31,8 @@ import {
   type UserContext,
 } from './gen/spark/connect/base_pb.js';
 import { addressOf, type ConnectionParams } from './connection-string.js';
-import { createGrpcClient } from './grpc-transport.js';
+import { createGrpcClient, usesTls } from './grpc-transport.js';
+import { transportProblem } from './transport-problem.js';
 import { backoffMs, isRetryable, sleep, totalBackoffMs, type ResolvedRetryOptions } from './retry-policy.js';
 import { readErrorInfo, sparkErrorFrom } from './error-details.js';
 import { SparkConnectionError } from './errors.js';
@@ -41,7 +42,9 @@ type Init<S extends Parameters<typeof create>[0]> = Omit<MessageInitShape<S>, 's
 
 export interface ClientOptions {
   retry: ResolvedRetryOptions;
-  interceptors?: Interceptor[];
+  interceptors?: Interceptor[] | undefined;
+  /** See `CONNECT_DEADLINE_MS`. */
+  connectTimeoutMs?: number;
 }
 
 /** `<user_agent> tsapply/<version> os/<platform> node/<version>`. */
@@ -49,6 +52,13 @@ export function buildUserAgent(custom: string | undefined): string {
   const own = `tsapply/${CLIENT_VERSION} os/${process.platform} node/${process.version.slice(1)}`;
   return custom ? `${custom} ${own}` : own;
 }
+
+/**
+ * How long a call may wait before the server has answered for the first time, in
+ * milliseconds: generous for a busy server creating the session, bounded so a port
+ * that never answers gRPC fails with a message instead of hanging.
+ */
+export const CONNECT_DEADLINE_MS = 60_000;
 
 export class SparkConnectClient {
   readonly params: ConnectionParams;
@@ -58,6 +68,9 @@ export class SparkConnectClient {
   readonly retry: ResolvedRetryOptions;
   readonly address: string;
   private readonly grpc: ReturnType<typeof createGrpcClient>;
+  /** Whether the channel uses TLS (for explaining connection failures). */
+  private readonly secure: boolean;
+  private readonly connectTimeoutMs: number;
   private readonly userContext: UserContext;
   /** Server-side session id seen in responses; sent back so a restarted server is noticed. */
   private serverSideSessionId: string | undefined;
@@ -68,6 +81,8 @@ export class SparkConnectClient {
     this.userAgent = buildUserAgent(params.userAgent);
     this.retry = options.retry;
     this.address = addressOf(params);
+    this.secure = usesTls(params);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_DEADLINE_MS;
     this.grpc = createGrpcClient(params, { userAgent: this.userAgent, interceptors: options.interceptors });
     this.userContext = create(UserContextSchema, { userId: params.userId ?? process.env.USER ?? '', userName: params.userId ?? process.env.USER ?? '' });
   }
@@ -115,6 +130,29 @@ export class SparkConnectClient {
   async convertError(e: unknown, attempts: number, startedMs: number): Promise<Error> {
     const se = e as ServiceError;
     if (typeof se?.code !== 'number') return e as Error;
+    const problem = se.code === status.UNAVAILABLE ? transportProblem(se.details ?? '', this.secure) : undefined;
+    if (problem) {
+      return new SparkConnectionError(
+        `Cannot connect to the Spark Connect server at ${this.address} (${this.params.display}): ${problem.what}. ${problem.fix}`,
+        { address: this.address, attempts, elapsedMs: Date.now() - startedMs },
+        { cause: se },
+      );
+    }
+    if (se.code === status.DEADLINE_EXCEEDED && this.serverSideSessionId === undefined) {
+      return new SparkConnectionError(
+        `The server at ${this.address} (${this.params.display}) did not answer a Spark Connect call within ${this.connectTimeoutMs / 1000} s: ` +
+          'it may not be a Spark Connect server (another service on that port), or it is overloaded. Check host and port (Spark Connect listens on 15002 by default).',
+        { address: this.address, attempts, elapsedMs: Date.now() - startedMs },
+        { cause: se },
+      );
+    }
+    if (se.code === status.UNIMPLEMENTED && this.serverSideSessionId === undefined) {
+      return new SparkConnectionError(
+        `The server at ${this.address} (${this.params.display}) is not a Spark Connect server: it answers gRPC but not spark.connect.SparkConnectService (${se.details}). Check host and port.`,
+        { address: this.address, attempts, elapsedMs: Date.now() - startedMs },
+        { cause: se },
+      );
+    }
     if (isRetryable(se)) {
       const elapsedMs = Date.now() - startedMs;
       return new SparkConnectionError(
@@ -142,8 +180,11 @@ export class SparkConnectClient {
   }
 
   private rawUnary<R>(method: string, request: unknown): Promise<R> {
+    // Until the server has answered once, a call has a deadline: a port where something
+    // other than Spark Connect listens (an HTTP/1 server) may otherwise hold it forever.
+    const options = this.serverSideSessionId === undefined ? { deadline: Date.now() + this.connectTimeoutMs } : {};
     return new Promise<R>((resolve, reject) => {
-      this.grpc[method]!(request, this.callMetadata(), (err: ServiceError | null, res: R) => (err ? reject(err) : resolve(res)));
+      this.grpc[method]!(request, this.callMetadata(), options, (err: ServiceError | null, res: R) => (err ? reject(err) : resolve(res)));
     });
   }
 

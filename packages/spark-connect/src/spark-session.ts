@@ -15,7 +15,7 @@ import { RelationSchema, type Relation } from './gen/spark/connect/relations_pb.
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { CommandSchema } from './gen/spark/connect/commands_pb.js';
 import { parseConnectionString } from './connection-string.js';
-import { SparkConnectClient } from './spark-connect-client.js';
+import { CONNECT_DEADLINE_MS, SparkConnectClient, type ClientOptions } from './spark-connect-client.js';
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from './retry-policy.js';
 import { executePlanStream, type ExecuteOptions, type ExecuteStats, type ProgressEvent } from './execute-stream.js';
 import { DataFrame } from './data-frame.js';
@@ -31,13 +31,19 @@ export interface ConnectOptions {
   retry?: RetryOptions;
   /** grpc-js client interceptors, applied to every call (tracing, custom auth, tests). @default [] */
   interceptors?: Interceptor[];
+  /**
+   * How long a call may wait for the server's first answer, in milliseconds; a port
+   * where something else listens then fails with a message instead of hanging.
+   * @default 60000
+   */
+  connectTimeoutMs?: number;
 }
 
-const CONNECT_OPTION_KEYS = ['retry', 'interceptors'] as const;
+const CONNECT_OPTION_KEYS = ['retry', 'interceptors', 'connectTimeoutMs'] as const;
 const RETRY_KEYS = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier'] as const;
 
 /** Checks the options of `SparkSession.connect()` once (InvalidOptionError) and fills in the defaults. */
-function checkConnectOptions(options: unknown): { retry: ResolvedRetryOptions; interceptors: Interceptor[] | undefined } {
+function checkConnectOptions(options: unknown): ClientOptions {
   const o = readOptions('SparkSession.connect()', options, CONNECT_OPTION_KEYS);
   const r = o.nested('retry', RETRY_KEYS, 'an object such as { maxRetries: 3 }');
   const retry: ResolvedRetryOptions = {
@@ -50,7 +56,8 @@ function checkConnectOptions(options: unknown): { retry: ResolvedRetryOptions; i
   if (interceptors !== undefined && (!Array.isArray(interceptors) || interceptors.some((i) => typeof i !== 'function'))) {
     o.fail('interceptors', 'an array of grpc-js interceptor functions');
   }
-  return { retry, interceptors: interceptors as Interceptor[] | undefined };
+  const connectTimeoutMs = o.positiveInteger('connectTimeoutMs') ?? CONNECT_DEADLINE_MS;
+  return { retry, interceptors: interceptors as Interceptor[] | undefined, connectTimeoutMs };
 }
 
 export class SparkSession extends EventEmitter {
@@ -73,9 +80,9 @@ export class SparkSession extends EventEmitter {
    * when it cannot be reached after the bounded retries.
    */
   static async connect(url?: string, options?: ConnectOptions): Promise<SparkSession> {
-    const { retry, interceptors } = checkConnectOptions(options);
+    const clientOptions = checkConnectOptions(options);
     const params = parseConnectionString(url);
-    const client = new SparkConnectClient(params, { retry, interceptors });
+    const client = new SparkConnectClient(params, clientOptions);
     const session = new SparkSession(client);
     try {
       await session.version;

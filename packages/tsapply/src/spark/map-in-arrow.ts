@@ -12,7 +12,7 @@
 import { parseDDL, toDDL } from '@tsapply/common';
 import type { DataFrame, GroupedData } from '@tsapply/spark-connect';
 import { InvalidOptionError } from '../errors.js';
-import { buildFunctionPayload, type FunctionPayload } from './function-payload.js';
+import { buildFunctionPayload, planFunction, type FunctionPayload } from './function-payload.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { inferredSchemaNote } from '../job/output-schema.js';
 import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
@@ -54,11 +54,12 @@ interface Planned {
 }
 
 async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, groupColumns: string[] | undefined, what: string): Promise<Planned> {
+  // Captured now, before the first await: a later change to a captured variable never reaches this job.
+  const plan = planFunction(fn, o.init);
   const declared = declaredDDL(o.schema);
-  const fp = await buildFunctionPayload(fn, {
+  const fp = await buildFunctionPayload(plan, {
     context: o.context,
     ...(o.serializer !== undefined ? { serializer: o.serializer } : {}),
-    ...(o.init !== undefined ? { init: o.init as never } : {}),
     schema: declared,
   });
   if (declared !== null) return { fp, ddl: declared, inferred: false };

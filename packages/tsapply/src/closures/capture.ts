@@ -187,14 +187,14 @@ export class Capturer {
     const declared = via?.declaredAt ? `, declared at ${via.declaredAt}` : '';
     if (facts.bound) {
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${subject}${via ? '' : ` ${nativeName(fn)}`} is a bound function (made with .bind())${declared}. ` +
+        `Cannot ship the function to Spark: ${via ? `${subject}, a bound function (made with .bind())${declared}` : `${nativeName(fn)} is a bound function (made with .bind())`}. ` +
           'Its target and bound arguments cannot be read back. Capture the original function and its arguments instead, e.g. (batch, ctx) => f(x, batch, ctx).',
         { variable: via?.variable ?? fn.name, kind: 'a bound function', declaredAt: via?.declaredAt },
       );
     }
     if (!facts.location || !script) {
       const builtin = builtinPath(fn);
-      const kind = builtin ? `a built-in function (${builtin})` : 'a native function (its source is native code, e.g. from a native addon)';
+      const kind = builtin ? (via ? `a built-in function (${builtin})` : 'a built-in function') : 'a native function (its source is native code, e.g. from a native addon)';
       throw new ClosureCaptureError(
         `Cannot ship the function to Spark: ${via ? `${subject}, ${kind}${declared}` : `${nativeName(fn)} is ${kind}`}. ` +
           (builtin
@@ -379,7 +379,7 @@ export class Capturer {
     if (checked.problem) {
       const p = checked.problem;
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${cf.description} captures ${p.path} (${p.kind})${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
+        `Cannot ship the function to Spark: ${cf.description} captures ${p.path}, ${p.kind}${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
         { variable: p.path, kind: p.kind, declaredAt: decl.where },
       );
     }

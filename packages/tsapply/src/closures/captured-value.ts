@@ -75,7 +75,7 @@ function refusal(v: object): Omit<ValueProblem, 'path'> | undefined {
   }
   const o = v as { on?: unknown; pipe?: unknown; emit?: unknown };
   if (typeof o.on === 'function' && (typeof o.pipe === 'function' || typeof o.emit === 'function')) {
-    return { kind: `a stream or socket (${className(v)})`, advice: `It is tied to this process and cannot travel to the executors: ${IN_INIT}.` };
+    return { kind: `a stream, socket or client (${className(v)})`, advice: `It is tied to this process and cannot travel to the executors: ${IN_INIT}.` };
   }
   return undefined;
 }

@@ -39,3 +39,9 @@ export function lineOf(file: string, marker: string): number {
   if (i < 0) throw new Error(`marker ${marker} not found in ${file}`);
   return i + 1;
 }
+
+/** 1-based column of `token` on the line of `file` that contains `marker`. */
+export function columnOf(file: string, marker: string, token: string): number {
+  const line = readFileSync(file, 'utf8').split('\n')[lineOf(file, marker) - 1]!;
+  return line.indexOf(token) + 1;
+}

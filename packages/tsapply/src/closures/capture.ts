@@ -68,6 +68,8 @@ export interface CapturedFunction {
   block: Block;
   /** `the arrow function at analysis.ts:31`. */
   description: string;
+  /** The name a function or class text declares itself with (`function helper…`), if any. */
+  ownName: string | undefined;
 }
 
 export interface CapturedImport {
@@ -240,6 +242,7 @@ export class Capturer {
         : [],
       block: this.root, // set below, once the scopes are known
       description,
+      ownName: parsed.form === 'expression' ? ((parsed.root.id as AstNode | null)?.name as string | undefined) : undefined,
     };
     this.byFunction.set(fn, cf);
     this.functions.push(cf);

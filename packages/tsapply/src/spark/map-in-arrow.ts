@@ -30,6 +30,10 @@ export interface ShipReport {
   schema: string;
   schemaInferred: boolean;
   pythonVer: string;
+  /** How the function travelled: bundled as an export of its module, or captured with what it uses. */
+  shipped: 'export' | 'closure';
+  /** Time spent at the call deciding that and capturing the function's variables, in ms. */
+  captureMs: number;
 }
 
 const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'] as const;
@@ -133,5 +137,7 @@ function report(fp: FunctionPayload, shipped: Awaited<ReturnType<typeof shipPayl
     schema: ddl,
     schemaInferred: inferred,
     pythonVer: shipped.plan.pythonVer,
+    shipped: fp.plan.mode,
+    captureMs: Math.round(fp.plan.captureMs * 10) / 10,
   };
 }

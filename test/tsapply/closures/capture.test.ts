@@ -134,6 +134,21 @@ describe('captured values', () => {
     ]);
   });
 
+  it('an object used only as obj.prop ships only the properties used (an unused client in it is not refused)', async () => {
+    class Client {
+      query() {
+        return 1;
+      }
+    }
+    const settings = { threshold: 1, client: new Client(), label: (id: bigint) => `#${id}` };
+    const fn = (batch: Iterable<unknown>) => rowsOf(batch).map((r) => ({ id: r.id, over: Number(r.id) > settings.threshold, label: settings.label(r.id) }));
+    assert.deepEqual(await runShipped(fn, 3), [
+      { id: 0n, over: false, label: '#0' },
+      { id: 1n, over: false, label: '#1' },
+      { id: 2n, over: true, label: '#2' },
+    ]);
+  });
+
   it('takes the value a variable has at the call: a later reassignment does not reach the job', async () => {
     let threshold = 1;
     const fn = (batch: Iterable<unknown>) => rowsOf(batch).map((r) => ({ id: r.id, over: Number(r.id) > threshold }));

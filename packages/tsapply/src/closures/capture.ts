@@ -101,6 +101,22 @@ interface Found {
 
 const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}$/;
 
+/**
+ * A plain object (or module namespace) the function only uses as `obj.prop` is
+ * captured as the properties it uses: `config.threshold` does not drag in
+ * `config.client`, and a notebook kernel's object of every cell's variables (tslab
+ * compiles `k` of an earlier cell to `exports.k`) ships only what the function reads.
+ */
+function usedMembers(value: unknown, members: Set<string> | null | undefined): unknown {
+  if (!members || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  const namespace = (value as Record<symbol, unknown>)[Symbol.toStringTag] === 'Module';
+  if (proto !== Object.prototype && proto !== null && !namespace) return value;
+  const part: Record<string, unknown> = {};
+  for (const key of members) if (Object.prototype.hasOwnProperty.call(value, key) || (namespace && key in value)) part[key] = (value as Record<string, unknown>)[key];
+  return part;
+}
+
 function hasOwn(o: object, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, name);
 }
@@ -262,7 +278,7 @@ export class Capturer {
     const found: [string, Found][] = [];
     for (const name of free.names.keys()) {
       const f = this.find(name, scopes, topAt, globalAt);
-      if (f) found.push([name, f]);
+      if (f) found.push([name, { ...f, value: usedMembers(f.value, free.members.get(name)) }]);
     }
     // The function's block must exist before captured functions are placed beside it.
     if (found.some(([, f]) => f.level === 'closure')) ownBlock();

@@ -27,6 +27,11 @@ export interface AstNode {
 export interface FreeVariables {
   /** Free names, in order of first use, each with the offset of its first use. */
   names: Map<string, number>;
+  /**
+   * For each free name used only as `name.prop` (reads, calls, writes; never bare or
+   * computed), the properties used; null once the name is used any other way.
+   */
+  members: Map<string, Set<string> | null>;
   /** Offsets of `this` / `arguments` / `super` / `new.target` that belong to an enclosing function. */
   escapingThis: number | undefined;
   escapingArguments: number | undefined;
@@ -178,7 +183,7 @@ function resolves(scope: Scope | undefined, name: string): boolean {
   return false;
 }
 
-function reference(id: AstNode, scope: Scope, w: Walk): void {
+function reference(id: AstNode, scope: Scope, w: Walk, property?: string): void {
   const name = id.name as string;
   if (resolves(scope, name)) return;
   if (name === 'arguments' && w.ownThis) return;
@@ -187,6 +192,10 @@ function reference(id: AstNode, scope: Scope, w: Walk): void {
     return;
   }
   if (!w.result.names.has(name)) w.result.names.set(name, id.start);
+  const members = w.result.members;
+  if (property === undefined) members.set(name, null);
+  else if (!members.has(name)) members.set(name, new Set([property]));
+  else members.get(name)?.add(property);
 }
 
 function open(scope: Scope, node: AstNode): Scope {
@@ -296,10 +305,13 @@ function visit(node: AstNode, scope: Scope, w: Walk): void {
       visitPattern(node.left as AstNode, scope, w, false);
       visit(node.right as AstNode, scope, w);
       return;
-    case 'MemberExpression':
-      visit(node.object as AstNode, scope, w);
+    case 'MemberExpression': {
+      const object = node.object as AstNode;
+      if (object.type === 'Identifier' && !node.computed) reference(object, scope, w, (node.property as AstNode).name as string);
+      else visit(object, scope, w);
       if (node.computed) visit(node.property as AstNode, scope, w);
       return;
+    }
     case 'Property':
       if (node.computed) visit(node.key as AstNode, scope, w);
       if (node.method || node.kind === 'get' || node.kind === 'set') visitFunction(node.value as AstNode, scope, w, true);
@@ -357,6 +369,7 @@ function visit(node: AstNode, scope: Scope, w: Walk): void {
 export function freeVariables(root: AstNode): FreeVariables {
   const result: FreeVariables = {
     names: new Map(),
+    members: new Map(),
     escapingThis: undefined,
     escapingArguments: undefined,
     escapingSuper: undefined,

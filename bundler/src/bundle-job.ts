@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
 import { TsapplyError } from '@tsapply/common';
 import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } from './bundle-options.js';
@@ -80,6 +80,8 @@ interface Target {
   fn: string;
   /** Source of the synthetic entry, given the module's import specifier; default: re-export `exportName`. */
   entrySource?: (specifier: string) => string;
+  /** `entry` need not exist: it only anchors the in-memory `entrySource` (its folder resolves imports). */
+  virtual?: boolean;
 }
 
 /**
@@ -117,6 +119,19 @@ export async function bundleGeneratedEntry(
 }
 
 /**
+ * Bundle code that exists only in memory, such as the module tsapply generates for a
+ * captured closure. `anchor` is an absolute path that stands for the code's file and
+ * need not exist: its folder resolves bare imports and locates the project root (the
+ * base of the source map's paths), it names the job in messages, and it is the file a
+ * worker's `require` resolves externals from. An inline source map at the end of
+ * `source` (`//# sourceMappingURL=data:…`) is chained into the bundle's map. The
+ * bundle's export is the code's default export.
+ */
+export async function bundleEntrySource(anchor: string, source: string, options?: BundleOptions): Promise<JobBundle> {
+  return bundleTarget({ kind: 'job', entry: anchor, exportName: 'default', fn: 'bundleEntrySource', entrySource: () => source, virtual: true }, options);
+}
+
+/**
  * Bundle a custom serializer module (`--serializer ./my-serializer.ts`), whose default
  * export is `{ id, serialize, deserialize }`, so its code can travel in the payload.
  */
@@ -125,6 +140,15 @@ export async function bundleSerializerModule(path: string, options?: BundleOptio
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** The real path of a folder, or the path itself when it does not exist. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
 
 async function bundleTarget(target: Target, options: BundleOptions | undefined): Promise<JobBundle> {
   const started = performance.now();
@@ -142,14 +166,14 @@ async function bundleTarget(target: Target, options: BundleOptions | undefined):
     });
   }
   const requested = resolve(opts.cwd, target.entry);
-  if (!isFile(requested)) {
+  if (!target.virtual && !isFile(requested)) {
     const shown = displayPath(requested, opts.cwd);
     throw new BundleError(`Cannot bundle ${shown}: file not found (resolved to ${requested}).`, {
       entry: shown,
       problems: [{ kind: 'not-found', text: `File not found: ${shown} (resolved to ${requested}).` }],
     });
   }
-  const entry = realpathSync(requested);
+  const entry = target.virtual ? join(realDir(dirname(requested)), basename(requested)) : realpathSync(requested);
   const root = projectRoot(dirname(entry));
   const ctx: MessageContext = {
     workingDir: root,

@@ -70,7 +70,7 @@
  * job types reference, plus lib and @types/node) and 0.35–0.9 s afterwards, because
  * declaration files are cached per process.
  */
-export { bundleJob, bundleGeneratedEntry, bundleModuleFunction, bundleSerializerModule } from './bundle-job.js';
+export { bundleJob, bundleEntrySource, bundleGeneratedEntry, bundleModuleFunction, bundleSerializerModule } from './bundle-job.js';
 export type { JobBundle, BundleKind } from './bundle-job.js';
 export type { BundleOptions } from './bundle-options.js';
 export type { BundledPackage } from './dependencies.js';

@@ -195,6 +195,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     fields: { formatName: 'GIF', hint: 'Convert the file' },
   },
   { name: 'FunctionLocationError', make: (m) => (m.FunctionLocationError as { fromFields(f: unknown): Error }).fromFields({ problem: 'expected a function, got string' }), code: 'FUNCTION_LOCATION', fields: { problem: 'expected a function, got string' } },
+  {
+    name: 'ClosureCaptureError',
+    make: (m) => new (m.ClosureCaptureError as never as new (...a: unknown[]) => Error)('Cannot ship the function to Spark: the arrow function at a.ts:3 captures model (an instance of class Model), declared at a.ts:1.', { variable: 'model', kind: 'an instance of class Model', declaredAt: 'a.ts:1' }),
+    code: 'CLOSURE_CAPTURE',
+    fields: { variable: 'model', kind: 'an instance of class Model', declaredAt: 'a.ts:1' },
+  },
   { name: 'ExecutorSetupError', make: (m) => new (m.ExecutorSetupError as never as new (...a: unknown[]) => Error)('No node on the executors.', { reason: 'NODE_MISSING' }), code: 'EXECUTOR_SETUP', fields: { reason: 'NODE_MISSING', workerPythonVersion: undefined } },
   {
     name: 'WorkerCrashError',

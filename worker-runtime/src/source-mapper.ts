@@ -60,9 +60,13 @@ function isInternalFile(file: string): boolean {
   return /[\\/]node_modules[\\/](?:@tsapply[\\/]|piscina[\\/])/.test(path);
 }
 
-/** A mapped source that is tsapply's own job-side API bundled into the user's bundle. */
+/**
+ * A mapped source that is tsapply's own: the job-side API bundled into the user's
+ * bundle, or the entry tsapply generates around a shipped function
+ * (`__tsapply_entry__.js`, which holds no user code).
+ */
 function isInternalSource(source: string): boolean {
-  return /(?:^|[\\/])(?:node_modules[\\/]@tsapply[\\/]|packages[\\/]common[\\/])/.test(source);
+  return source === '__tsapply_entry__.js' || /(?:^|[\\/])(?:node_modules[\\/]@tsapply[\\/]|packages[\\/]common[\\/])/.test(source);
 }
 
 function isDependencySource(source: string): boolean {

@@ -69,6 +69,7 @@ export {
   ExecutorSetupError,
   WorkerCrashError,
   FunctionLocationError,
+  ClosureCaptureError,
   translateSparkError,
 } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

@@ -65,18 +65,23 @@ async function loadSerializer(spec: string, cwd: string): Promise<{ serializer: 
   return { serializer, code: bundle.code };
 }
 
-export async function preparePayload(
-  bundle: JobBundle,
-  job: JobDefinition,
-  opts: { serializer: string; cwd: string; schema: string | null },
-): Promise<PreparedPayload> {
-  const bad = describeUnserializable(job.context);
+/** Refuses a context no serializer can ship, naming the offending path (`context.model.predict`). */
+export function checkContext(context: unknown): void {
+  const bad = describeUnserializable(context);
   if (bad) {
     throw new UnserializableContextError(
       `Cannot ship the job's context: ${bad.path} (${bad.kind}) cannot be serialized. ${bad.reason}`,
       { path: bad.path },
     );
   }
+}
+
+export async function preparePayload(
+  bundle: JobBundle,
+  job: JobDefinition,
+  opts: { serializer: string; cwd: string; schema: string | null },
+): Promise<PreparedPayload> {
+  checkContext(job.context);
   const { serializer, code } = await loadSerializer(opts.serializer, opts.cwd);
   const meta: PayloadMeta = {
     kind: 'job',

@@ -24,6 +24,38 @@ export class FunctionLocationError extends TsapplyError {
   }
 }
 
+/** Fields of a `ClosureCaptureError`. */
+export interface ClosureCaptureFields {
+  /** The captured variable or path that cannot travel (`socket`, `config.client`, `this`). */
+  variable: string;
+  /** What it holds, e.g. `an instance of class Model`, `a stream or socket (Socket)`. */
+  kind: string;
+  /** Where it was declared (or used, for `this`), as `file:line`, when known. */
+  declaredAt: string | undefined;
+}
+
+/**
+ * A function given to mapInArrow/applyInArrow/parallelize().map (or its init) uses
+ * something that cannot be captured and shipped: a class instance, a stream, `this`
+ * of the code around an arrow, a native or bound function…. Raised before anything is
+ * uploaded; the message names the variable, the kind of value, where it was declared
+ * and what to do instead.
+ */
+export class ClosureCaptureError extends TsapplyError {
+  static override readonly className = 'ClosureCaptureError';
+  static override readonly code = 'CLOSURE_CAPTURE';
+  readonly variable: string;
+  readonly kind: string;
+  readonly declaredAt: string | undefined;
+
+  constructor(message: string, fields: ClosureCaptureFields, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.variable = fields.variable;
+    this.kind = fields.kind;
+    this.declaredAt = fields.declaredAt;
+  }
+}
+
 /**
  * An executor lacks something tsapply needs: Node.js >= 20, pyarrow, a Python whose
  * version the driver could determine, or a shipped artifact. `reason` is the shim's
@@ -83,5 +115,6 @@ export class WorkerCrashError extends TsapplyError {
 }
 
 registerErrorClass(FunctionLocationError);
+registerErrorClass(ClosureCaptureError);
 registerErrorClass(ExecutorSetupError);
 registerErrorClass(WorkerCrashError);

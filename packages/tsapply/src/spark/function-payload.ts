@@ -1,25 +1,33 @@
 /**
- * Turns the function a user hands to `df.mapInArrow(fn)` (and friends) into a payload.
+ * Turns the function a user hands to `df.mapInArrow(fn)` (and friends) into a payload,
+ * in two steps:
  *
- * `fn` must be exported from a module: `locateFunction` asks V8 which module defines
- * it and under which export. tsapply then bundles an in-memory entry —
- * `import { fn, init } from './module'; export default { apply: fn, init }` — like a
- * job file (`bundleGeneratedEntry`; nothing is written beside the user's module), and
- * frames it with the context into a payload (`preparePayload`, the same code path as
- * `tsapply run`, so custom serializer modules work too). The same function gives the
- * same bundle and the same payload hash every time, so it is uploaded once.
+ * 1. `planFunction` — SYNCHRONOUS, called at the moment of the user's call, so that
+ *    captured variables hold the values they had then: either `fn` is an export of
+ *    another module (shipped as that module, like a job file), or it is captured with
+ *    what it uses (`closures/`), see `locate-function.ts` for which.
+ * 2. `buildFunctionPayload` — bundles ONE in-memory entry with the existing bundler
+ *    (nothing is written beside the user's files; dependency inference, native-addon
+ *    refusal and source maps as for job files) and frames it with the context into a
+ *    payload (`preparePayload`, the code path of `tsapply run`, so custom serializers
+ *    work too). For a captured function the payload's context is
+ *    `{ context, captured }`: the values it captured travel with the job's serializer,
+ *    once per job, and the plan stays small. The same function with equal captured
+ *    values gives the same payload hash, so it is uploaded once per session.
  *
- * `init` is either a function exported from the same module as `fn`, or the name of
- * such an export (a string). It runs once per worker process; its result is
- * `ctx.state`.
+ * `init` is a function (captured like `fn`, or an export of fn's module), or — for an
+ * exported `fn` only — the name of another export of fn's module.
  */
 import { basename } from 'node:path';
-import { bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
+import { bundleEntrySource, bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
 import { InvalidOptionError, type JobDefinition } from '@tsapply/common';
+import { captureFunctions, type CaptureGraph } from '../closures/capture.js';
+import { generateModule, type JobExpression } from '../closures/generate-module.js';
+import { InspectorProbe } from '../closures/inspector.js';
 import { checkNativeAddons } from '../job/prepare-job.js';
-import { preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
+import { checkContext, preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
 import { FunctionLocationError } from './errors.js';
-import { locateFunction } from './locate-function.js';
+import { exportedFunction } from './locate-function.js';
 import { registerSourceRoot } from './translate-error.js';
 
 export interface FunctionPayloadOptions {
@@ -27,63 +35,89 @@ export interface FunctionPayloadOptions {
   context?: unknown;
   /** `'fast'`, `'compressed'` or a serializer module path. @default 'fast' */
   serializer?: string;
-  /** An export of fn's module (the function or its name) run once per worker; its result is `ctx.state`. */
-  init?: ((context: never) => unknown) | string;
   /** Output schema DDL placed in the payload (null when it will be inferred). */
   schema: string | null;
   /**
-   * Extra code for the entry: a module body that receives `apply`/`init`/`context` and
-   * sets `default` (used by `parallelize().map()` to wrap a per-item function).
+   * Builds the job object from the expressions of apply and init (used by
+   * `parallelize().map()` to wrap a per-item function). @default `{ apply, init }`
    */
-  wrap?: (applyName: string, initName: string | undefined) => string;
+  wrap?: JobExpression;
 }
+
+/** How a function travels, decided at the call. */
+export type FunctionPlan =
+  | { mode: 'export'; file: string; exportName: string; initName: string | undefined; label: string; captureMs: number }
+  | { mode: 'closure'; graph: CaptureGraph; anchor: string; label: string; captureMs: number };
 
 export interface FunctionPayload {
   payload: PreparedPayload;
   bundle: JobBundle;
-  /** Module and export of the user's function, for messages. */
-  file: string;
+  plan: FunctionPlan;
+  /** A short name for the function (its export or function name), for plans and messages. */
   exportName: string;
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-async function resolveInit(init: FunctionPayloadOptions['init'], file: string): Promise<string | undefined> {
-  if (init === undefined) return undefined;
-  if (typeof init === 'string') {
-    if (!IDENT.test(init)) {
-      throw new InvalidOptionError(`options.init must be an export name of ${basename(file)} (an identifier), got ${JSON.stringify(init)}.`, { option: 'init' });
+/**
+ * Decides, synchronously at the user's call, how `fn` (and `init`) travel, capturing
+ * them by value when they are not exports of another module. Throws
+ * `FunctionLocationError` / `ClosureCaptureError` / `InvalidOptionError`.
+ */
+export function planFunction(fn: unknown, init: unknown): FunctionPlan {
+  const started = performance.now();
+  if (typeof fn !== 'function') {
+    throw FunctionLocationError.fromFields({ problem: `expected a function, got ${fn === null ? 'null' : typeof fn}` });
+  }
+  const probe = new InspectorProbe();
+  try {
+    const exported = exportedFunction(fn, probe);
+    if (typeof init === 'string') {
+      if (!exported) {
+        throw new InvalidOptionError(
+          `options.init can be an export name only when the function is exported from a module other than the running script; pass the init function itself (init: (context) => …), got ${JSON.stringify(init)}.`,
+          { option: 'init' },
+        );
+      }
+      if (!IDENT.test(init)) {
+        throw new InvalidOptionError(`options.init must be an export name of ${basename(exported.file)} (an identifier), got ${JSON.stringify(init)}.`, { option: 'init' });
+      }
     }
-    return init;
+    const initExport = typeof init === 'function' && exported ? exportedFunction(init, probe) : undefined;
+    if (exported && (init === undefined || typeof init === 'string' || initExport?.file === exported.file)) {
+      const initName = typeof init === 'string' ? init : initExport?.exportName;
+      return { mode: 'export', file: exported.file, exportName: exported.exportName, initName, label: exported.exportName, captureMs: performance.now() - started };
+    }
+    const graph = captureFunctions(fn, typeof init === 'function' ? init : undefined, probe);
+    const anchor = graph.apply.script.file ?? `${process.cwd()}/${graph.apply.script.url || 'closure'}`;
+    const label = fn.name && IDENT.test(fn.name) ? fn.name : 'closure';
+    return { mode: 'closure', graph, anchor, label, captureMs: performance.now() - started };
+  } finally {
+    probe.close();
   }
-  const where = await locateFunction(init);
-  if (where.file !== file) {
-    throw FunctionLocationError.fromFields({
-      problem:
-        `init must be exported from the same module as the function (${file}), but it is defined in ${where.file}. ` +
-        'Re-export it from that module, or pass its export name as a string.',
-    });
-  }
-  return where.exportName;
 }
 
-/** Bundles `fn` (and `init`) into a payload; refuses native addons before anything is shipped. */
-export async function buildFunctionPayload(fn: unknown, options: FunctionPayloadOptions): Promise<FunctionPayload> {
-  const { file, exportName } = await locateFunction(fn);
-  const initName = await resolveInit(options.init, file);
-  const imports = [exportName, ...(initName && initName !== exportName ? [initName] : [])];
-  const body = options.wrap
-    ? options.wrap(exportName, initName)
-    : `export default { apply: ${exportName}${initName ? `, init: ${initName}` : ''} };\n`;
-  // The entry exists only in memory (esbuild's stdin), so nothing is written beside the user's module.
-  const bundle = await bundleGeneratedEntry(
-    file,
-    (specifier) => `// The entry that ships ${exportName} from ${basename(file)}.\nimport { ${imports.join(', ')} } from ${specifier};\n${body}`,
-    { cwd: process.cwd() },
-  );
+/** The in-memory entry of an exported function: `import { fn, init } from './module'; export default { apply, init }`. */
+function exportEntry(plan: Extract<FunctionPlan, { mode: 'export' }>, wrap: JobExpression | undefined): (specifier: string) => string {
+  const imports = [`${plan.exportName} as __tsapply_apply`, ...(plan.initName ? [`${plan.initName} as __tsapply_init`] : [])];
+  const init = plan.initName ? '__tsapply_init' : undefined;
+  const job = wrap ? wrap('__tsapply_apply', init) : `{ apply: __tsapply_apply${init ? `, init: ${init}` : ''} }`;
+  return (specifier) =>
+    `// The entry that ships ${plan.exportName} from ${basename(plan.file)}.\nimport { ${imports.join(', ')} } from ${specifier};\nexport default ${job};\n`;
+}
+
+/** Bundles the planned function into a payload; refuses native addons before anything is shipped. */
+export async function buildFunctionPayload(plan: FunctionPlan, options: FunctionPayloadOptions): Promise<FunctionPayload> {
+  const bundle =
+    plan.mode === 'export'
+      ? await bundleGeneratedEntry(plan.file, exportEntry(plan, options.wrap), { cwd: process.cwd() })
+      : await bundleEntrySource(plan.anchor, generateModule(plan.graph, options.wrap), { cwd: process.cwd() });
   checkNativeAddons(bundle, 'spark', () => undefined);
   registerSourceRoot(bundle.sourceRoot);
-  const job = { context: options.context } as unknown as JobDefinition;
+  // Checked on its own first, so a bad context is named `context.x`, as for job files.
+  checkContext(options.context);
+  const context = plan.mode === 'export' ? options.context : { context: options.context, captured: plan.graph.values };
+  const job = { context } as unknown as JobDefinition;
   const payload = await preparePayload(bundle, job, { serializer: options.serializer ?? 'fast', cwd: process.cwd(), schema: options.schema });
-  return { payload, bundle, file, exportName };
+  return { payload, bundle, plan, exportName: plan.label };
 }

@@ -1,101 +1,66 @@
 /**
- * Finds the source module and export name of a function the user hands to
- * `df.mapInArrow(fn)` / `applyInArrow(fn)` / `parallelize(...).map(fn)`.
+ * Decides how the function a user hands to `df.mapInArrow(fn)` / `applyInArrow(fn)` /
+ * `parallelize(...).map(fn)` travels:
  *
- * Why: a closure cannot be shipped to an executor by value (its captured scope is
- * gone once serialized), so tsapply ships the *module* that exports it, bundled, and
- * calls the export by name on the worker. The user should not have to pass a path,
- * so we ask V8 where the function was defined: the inspector protocol exposes a
- * function's `[[FunctionLocation]]` (script id + position), and the script id maps
- * to the module's URL. This works for ESM and CJS, for `.ts` run through tsx, and
- * costs a few milliseconds once per job.
+ * - an EXPORT of another module (`export function score…` in score.ts, imported by
+ *   the script): the module is bundled and the export called on the worker, exactly
+ *   as a job file (the module's own top-level code runs there too);
+ * - anything else — an inline arrow, a function of the running script (exported or
+ *   not), a factory-made closure, a REPL function: captured by value with what it
+ *   uses (`closures/capture.ts`).
+ *
+ * Whether a function is an export is read from the module's source at the position
+ * V8 gives for the function (`[[FunctionLocation]]`), never by importing the module:
+ * importing the running script while its top-level `await` is pending never settles,
+ * and Node then exits with code 13 and no message. The running script (process.argv[1],
+ * or any module on the current call stack) always takes the capture path.
  */
-import { Session } from 'node:inspector/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isAbsolute } from 'node:path';
-import { FunctionLocationError } from './errors.js';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Capturer } from '../closures/capture.js';
+import type { InspectorProbe } from '../closures/inspector.js';
 
-export interface FunctionLocation {
-  /** Absolute path of the module file that defines the function. */
+export interface ExportLocation {
+  /** Absolute path of the module file that exports the function. */
   file: string;
-  /** The export under which that module exposes the very same function object. */
+  /** The export under which that module exposes the function. */
   exportName: string;
   /** 1-based line of the definition, for messages. */
   line: number;
 }
 
-const PROBE_KEY = '__tsapplyFunctionProbe';
-
-/** Where V8 says `fn` was defined: absolute file path and 1-based line. */
-async function definitionSite(fn: Function): Promise<{ file: string; line: number }> {
-  const session = new Session();
-  session.connect();
-  const urls = new Map<string, string>();
-  session.on('Debugger.scriptParsed', (message) => {
-    urls.set(message.params.scriptId, message.params.url);
-  });
-  const global = globalThis as Record<string, unknown>;
+function real(path: string): string {
   try {
-    // Enabling the debugger replays `scriptParsed` for every script already loaded.
-    await session.post('Debugger.enable');
-    global[PROBE_KEY] = fn;
-    const { result } = await session.post('Runtime.evaluate', { expression: `globalThis.${PROBE_KEY}` });
-    if (!result.objectId) throw FunctionLocationError.fromFields({ problem: `could not inspect ${describe(fn)}` });
-    const props = await session.post('Runtime.getProperties', { objectId: result.objectId, ownProperties: true });
-    const location = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
-      | { scriptId: string; lineNumber: number }
-      | undefined;
-    if (!location) {
-      throw FunctionLocationError.fromFields({
-        problem: `${describe(fn)} has no source location (a built-in or bound function?). Pass a function declared in one of your own modules.`,
-      });
-    }
-    const url = urls.get(location.scriptId) ?? '';
-    const file = url.startsWith('file:') ? fileURLToPath(url) : url;
-    if (!isAbsolute(file)) {
-      throw FunctionLocationError.fromFields({
-        problem: `${describe(fn)} was defined in "${url || 'an anonymous script'}", not in a module file. Move it into a .ts/.js module and export it.`,
-      });
-    }
-    return { file, line: location.lineNumber + 1 };
-  } finally {
-    delete global[PROBE_KEY];
-    await session.post('Debugger.disable').catch(() => undefined);
-    session.disconnect();
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
-function describe(fn: Function): string {
-  return fn.name ? `function "${fn.name}"` : 'the anonymous function';
+/** True when `file` is the running script, or a module whose code is on the current call stack. */
+export function isRunningModule(file: string): boolean {
+  const main = process.argv[1];
+  if (main !== undefined && real(main) === real(file)) return true;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack.includes(pathToFileURL(file).href) || stack.includes(`(${file}:`) || stack.includes(`at ${file}:`);
 }
 
 /**
- * Locates `fn`'s module and the export that holds it. Rejects with a message that
- * says what to do when the function is not exported (the common mistake: an inline
- * arrow function), since only exports can be called on a worker.
+ * The module and export of `fn` when it is directly exported (ESM) by a module other
+ * than the running one, else undefined.
  */
-export async function locateFunction(fn: unknown): Promise<FunctionLocation> {
-  if (typeof fn !== 'function') {
-    throw FunctionLocationError.fromFields({ problem: `expected a function, got ${fn === null ? 'null' : typeof fn}` });
-  }
-  const { file, line } = await definitionSite(fn);
-  const moduleNamespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const names = Object.keys(moduleNamespace);
-  const exportName = names.find((name) => moduleNamespace[name] === fn);
-  // A CJS module seen through ESM import exposes its exports under `default` too.
-  const cjsDefault = moduleNamespace.default as Record<string, unknown> | undefined;
-  const cjsName =
-    exportName ??
-    (cjsDefault && typeof cjsDefault === 'object'
-      ? Object.keys(cjsDefault).find((name) => cjsDefault[name] === fn)
-      : undefined);
-  if (!cjsName) {
-    throw FunctionLocationError.fromFields({
-      problem:
-        `${describe(fn)} (defined at ${file}:${line}) is not exported from its module, so it cannot be ` +
-        `shipped to workers. Export it (e.g. \`export function ${fn.name || 'myFn'}(batch, ctx) { … }\`) ` +
-        'and pass the exported function. Inline arrow functions cannot be shipped.',
-    });
-  }
-  return { file, exportName: cjsName, line };
+export function exportedFunction(fn: Function, probe: InspectorProbe): ExportLocation | undefined {
+  const capturer = new Capturer(probe);
+  const { facts, script } = capturer.facts(fn);
+  if (!facts.location || !script?.file || facts.bound) return undefined;
+  if (!facts.scopes.some((s) => s.kind === 'module')) return undefined;
+  const text = Function.prototype.toString.call(fn);
+  const start = Capturer.textStart(script, text, facts);
+  if (start < 0) return undefined;
+  const exportName = script.exportNameOf(start, start + text.length);
+  if (exportName === undefined || isRunningModule(script.file)) return undefined;
+  return { file: script.file, exportName, line: script.original(start).line };
 }

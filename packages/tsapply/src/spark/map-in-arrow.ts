@@ -12,7 +12,7 @@
 import { parseDDL, toDDL } from '@tsapply/common';
 import type { DataFrame, GroupedData } from '@tsapply/spark-connect';
 import { InvalidOptionError } from '../errors.js';
-import { buildFunctionPayload, type FunctionPayload } from './function-payload.js';
+import { buildFunctionPayload, planFunction, type FunctionPayload } from './function-payload.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { inferredSchemaNote } from '../job/output-schema.js';
 import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
@@ -30,6 +30,10 @@ export interface ShipReport {
   schema: string;
   schemaInferred: boolean;
   pythonVer: string;
+  /** How the function travelled: bundled as an export of its module, or captured with what it uses. */
+  shipped: 'export' | 'closure';
+  /** Time spent at the call deciding that and capturing the function's variables, in ms. */
+  captureMs: number;
 }
 
 const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'] as const;
@@ -54,11 +58,12 @@ interface Planned {
 }
 
 async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, groupColumns: string[] | undefined, what: string): Promise<Planned> {
+  // Captured now, before the first await: a later change to a captured variable never reaches this job.
+  const plan = planFunction(fn, o.init);
   const declared = declaredDDL(o.schema);
-  const fp = await buildFunctionPayload(fn, {
+  const fp = await buildFunctionPayload(plan, {
     context: o.context,
     ...(o.serializer !== undefined ? { serializer: o.serializer } : {}),
-    ...(o.init !== undefined ? { init: o.init as never } : {}),
     schema: declared,
   });
   if (declared !== null) return { fp, ddl: declared, inferred: false };
@@ -132,5 +137,7 @@ function report(fp: FunctionPayload, shipped: Awaited<ReturnType<typeof shipPayl
     schema: ddl,
     schemaInferred: inferred,
     pythonVer: shipped.plan.pythonVer,
+    shipped: fp.plan.mode,
+    captureMs: Math.round(fp.plan.captureMs * 10) / 10,
   };
 }

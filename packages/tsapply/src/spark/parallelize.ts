@@ -16,7 +16,7 @@ import type { DataFrame, SparkSession } from '@tsapply/spark-connect';
 import { readFile } from 'node:fs/promises';
 import { JobRunner } from '@tsapply/worker-runtime';
 import { InvalidOptionError } from '../errors.js';
-import { buildFunctionPayload } from './function-payload.js';
+import { buildFunctionPayload, planFunction, type FunctionPlan } from './function-payload.js';
 import { inferredSchemaNote, schemaFromSample } from '../job/output-schema.js';
 import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
 import { shipPayload } from './ship-payload.js';
@@ -49,7 +49,8 @@ export class ParallelMapped<T = unknown> {
     private readonly spark: SparkSession,
     private readonly items: readonly unknown[],
     private readonly numSlices: number,
-    private readonly fn: unknown,
+    /** How the function travels, decided (and its captured values taken) at `map()`; or why it cannot. */
+    private readonly fnPlan: { plan: FunctionPlan } | { error: unknown },
     private readonly options: ParallelMapOptions,
   ) {}
 
@@ -70,13 +71,13 @@ export class ParallelMapped<T = unknown> {
   private async plan(): Promise<DataFrame> {
     const o = this.options;
     const declared = o.schema !== undefined ? toDDL(parseDDL(`value ${o.schema}`)) : null;
-    const fp = await buildFunctionPayload(this.fn, {
+    if ('error' in this.fnPlan) throw this.fnPlan.error;
+    const fp = await buildFunctionPayload(this.fnPlan.plan, {
       context: { items: this.items, context: o.context },
       ...(o.serializer !== undefined ? { serializer: o.serializer } : {}),
-      ...(o.init !== undefined ? { init: o.init as never } : {}),
       schema: declared === null ? null : `index bigint, ${declared}`,
       wrap: (apply, init) =>
-        'export default {\n' +
+        '{\n' +
         (init ? `  init: (c) => ${init}(c.context),\n` : '') +
         '  async apply(batch, ctx) {\n' +
         '    const items = ctx.context.items;\n' +
@@ -88,7 +89,7 @@ export class ParallelMapped<T = unknown> {
         '      out.push({ index: BigInt(index), value });\n' +
         '    }\n' +
         '    return out;\n' +
-        '  },\n};\n',
+        '  },\n}',
     });
     const input = this.spark.range(0, this.items.length, 1, this.numSlices);
     let ddl = declared === null ? null : `index bigint, ${declared}`;
@@ -119,14 +120,21 @@ export class ParallelCollection<Item = unknown> {
     readonly numSlices: number,
   ) {}
 
-  /** Calls `fn(item, ctx)` for every item on the executors; `fn` must be an exported function. */
+  /** Calls `fn(item, ctx)` for every item on the executors; `fn` is any function (captured with what it uses at this call). */
   map<T = unknown>(fn: (item: Item, ctx: ParallelItemContext) => T | Promise<T>, options?: ParallelMapOptions): ParallelMapped<Awaited<T>> {
     // Checked here, synchronously, so a mistake points at this line, not at collect().
     if (typeof fn !== 'function') {
       throw new InvalidOptionError(`map() needs a function (item, ctx) => result, got ${shownValue(fn)}.`, { option: 'fn' });
     }
     const o = checkApplyOptions(options, KEYS, 'map') as ParallelMapOptions;
-    return new ParallelMapped<Awaited<T>>(this.spark, this.items, this.numSlices, fn, o);
+    // Captured now, at the call; a function that cannot be shipped rejects collect() / toDataFrame().
+    let fnPlan: { plan: FunctionPlan } | { error: unknown };
+    try {
+      fnPlan = { plan: planFunction(fn, o.init) };
+    } catch (error) {
+      fnPlan = { error };
+    }
+    return new ParallelMapped<Awaited<T>>(this.spark, this.items, this.numSlices, fnPlan, o);
   }
 }
 

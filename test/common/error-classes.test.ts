@@ -164,9 +164,9 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
   { name: 'PortInUseError', make: (m) => (m.PortInUseError as { fromFields(f: unknown): Error }).fromFields({ port: 15002, pid: 42 }), code: 'SPARK_LOCAL_PORT_IN_USE', fields: { port: 15002, pid: 42 } },
   {
     name: 'SparkAlreadyRunningError',
-    make: (m) => new (m.SparkAlreadyRunningError as never as new (...a: unknown[]) => Error)('A server is already running.', { pid: 42, address: 'sc://localhost:15002' }),
+    make: (m) => new (m.SparkAlreadyRunningError as never as new (...a: unknown[]) => Error)('A server is already running.', { pid: 42, address: 'sc://localhost:15002', port: 15002 }),
     code: 'SPARK_LOCAL_ALREADY_RUNNING',
-    fields: { pid: 42, address: 'sc://localhost:15002' },
+    fields: { pid: 42, address: 'sc://localhost:15002', port: 15002 },
   },
   {
     name: 'SparkStartError',

@@ -49,6 +49,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     code: 'SCHEMA_MISMATCH',
     fields: { column: 'a', expected: 'bigint', actual: 'string "x"', rowIndex: 3, partition: 1 },
   },
+  {
+    name: 'ResultShapeError',
+    make: (m) => new (m.ResultShapeError as never as new (...a: unknown[]) => Error)('Row 2 is number 5; each row must be an object like { name: value }.', { actual: 'number 5', rowIndex: 2, column: undefined, partition: 1 }),
+    code: 'RESULT_SHAPE',
+    fields: { actual: 'number 5', rowIndex: 2, column: undefined, partition: 1 },
+  },
   { name: 'SchemaInferenceError', make: (m) => new (m.SchemaInferenceError as never as new (...a: unknown[]) => Error)('Cannot infer a type for column "b".', { column: 'b' }), code: 'SCHEMA_INFERENCE', fields: { column: 'b' } },
   {
     name: 'DDLParseError',

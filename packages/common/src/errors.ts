@@ -133,6 +133,38 @@ export class SchemaMismatchError extends TsapplyError {
   }
 }
 
+/**
+ * The value `apply()` returned has the wrong shape: not one of the `ApplyResult` forms
+ * (a string, a number, a class instance…), a row that is not an object, a
+ * `{column: values}` object whose values are not arrays or have different lengths.
+ * Raised with and without a declared schema, with the same message; a well-shaped
+ * result whose values do not fit the schema is a `SchemaMismatchError` instead.
+ */
+export class ResultShapeError extends TsapplyError {
+  static override readonly className = 'ResultShapeError';
+  static override readonly code = 'RESULT_SHAPE';
+  /** JS type and a short preview of the offending value (the result, a row or a column), e.g. `number 42`. */
+  readonly actual: string | undefined;
+  /** 0-based index of the offending row within the returned result, when a row is wrong. */
+  readonly rowIndex: number | undefined;
+  /** The offending column of a `{column: values}` object, when a column is wrong. */
+  readonly column: string | undefined;
+  /** The partition whose result was wrong, when the error comes from a task. */
+  readonly partition: number | undefined;
+
+  constructor(
+    message: string,
+    fields: { actual?: string; rowIndex?: number; column?: string; partition?: number } = {},
+    options?: TsapplyErrorOptions,
+  ) {
+    super(message, {}, options);
+    this.actual = fields.actual;
+    this.rowIndex = fields.rowIndex;
+    this.column = fields.column;
+    this.partition = fields.partition;
+  }
+}
+
 /** No `schema` was declared and one could not be inferred from the sample. */
 export class SchemaInferenceError extends TsapplyError {
   static override readonly className = 'SchemaInferenceError';
@@ -290,6 +322,7 @@ export function registeredErrorClass(name: string): TsapplyErrorClass | undefine
 registerErrorClass(TsapplyError);
 registerErrorClass(InvalidOptionError);
 registerErrorClass(SchemaMismatchError);
+registerErrorClass(ResultShapeError);
 registerErrorClass(SchemaInferenceError);
 registerErrorClass(DDLParseError);
 registerErrorClass(SerializerError);

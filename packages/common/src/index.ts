@@ -3,7 +3,8 @@
  *
  * - the job contract (`defineJob`, `JobDefinition`, `Batch`, …),
  * - Spark DDL ⇄ Arrow schemas (`parseDDL`, `toDDL`, `inferSchema`),
- * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`, `applyResultToBatches`),
+ * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`), and the one check of what
+ *   `apply()` returns (`classifyResult`, used by `applyResultToBatches` and `applyResultToRows`),
  * - context serializers (`serializers.fast`, `serializers.compressed`),
  * - payload framing (`encodePayload`, `decodePayload`, `payloadHash`),
  * - error classes with one constructor shape and a cross-copy check (`isTsapplyError`, `X.is(e)`).
@@ -24,6 +25,7 @@ export {
   isTsapplyError,
   InvalidOptionError,
   SchemaMismatchError,
+  ResultShapeError,
   SchemaInferenceError,
   DDLParseError,
   SerializerError,
@@ -46,8 +48,10 @@ export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
 export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';
-export { applyResultToBatches, resultToBatches } from './arrow/apply-result.js';
+export { applyResultToBatches, applyResultToRows, resultToBatches } from './arrow/apply-result.js';
 export type { ApplyResultOptions } from './arrow/apply-result.js';
+export { classifyResult, lazyRowsKind, checkRow } from './arrow/classify-result.js';
+export type { ClassifiedResult, ColumnValues } from './arrow/classify-result.js';
 
 export type { Serializer } from './serializers/serializer.js';
 export { serializers, resolveSerializer, validateSerializer, BUILTIN_SERIALIZER_IDS } from './serializers/index.js';

@@ -1,0 +1,40 @@
+// JobRunner: each wrongly shaped result of apply() is the same ResultShapeError — same
+// message, same fields, plus the partition — from applyBatch (declared schema) and from
+// applyBatchRows (no schema: the sample the driver infers a schema from). The shapes and
+// their messages are in test/fixtures/common/result-shapes.ts.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResultShapeError } from '@tsapply/common';
+import { JobRunner } from '@tsapply/worker-runtime';
+import { join } from 'node:path';
+import { BAD_SHAPES, SHAPES_SCHEMA } from '../fixtures/common/result-shapes.ts';
+import { collectRows, handPayload, rejection, ROOT, xBatch } from './payload-helpers.js';
+
+const file = join(ROOT, 'examples', 'shapes.ts');
+
+/** A payload whose apply() returns `source`; `schema` null is inference mode. */
+function runner(source: string, schema: string | null): JobRunner {
+  const code = `exports.default = { input: { rows: [] }, apply() { return (${source}); } };\n`;
+  return JobRunner.fromBytes(handPayload(code, file, { schema }).bytes);
+}
+
+describe('JobRunner: a wrongly shaped result is one ResultShapeError, with or without a schema', () => {
+  for (const shape of BAD_SHAPES) {
+    it(shape.name, async () => {
+      const errors: [string, unknown][] = [
+        ['applyBatch, declared schema', await rejection(collectRows(runner(shape.source, SHAPES_SCHEMA).applyBatch(xBatch([1]), { partitionIndex: 3 })))],
+        ['applyBatchRows, no schema', await rejection(runner(shape.source, null).applyBatchRows(xBatch([1]), { partitionIndex: 3 }))],
+      ];
+      for (const [how, e] of errors) {
+        assert.ok(e instanceof ResultShapeError, `${how}: ${String(e)}`);
+        assert.equal(e.message, `Wrong result from apply() (partition 3): ${shape.message}`, how);
+        assert.equal(e.code, 'RESULT_SHAPE');
+        assert.deepEqual(
+          { actual: e.actual, rowIndex: e.rowIndex, column: e.column, partition: e.partition },
+          { actual: undefined, rowIndex: undefined, column: undefined, ...shape.fields, partition: 3 },
+          how,
+        );
+      }
+    });
+  }
+});

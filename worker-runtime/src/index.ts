@@ -26,6 +26,8 @@ export { JobRunner } from './job-runner.js';
 export type { ApplyBatchOptions, LoadRunnerOptions } from './job-runner.js';
 export { getRunner, getRunnerFromFile, cachedRunnerHashes, clearRunnerCache, MAX_CACHED_RUNNERS } from './runner-cache.js';
 export { JobShapeError, InvalidTaskError, ProtocolError, TruncatedFrameError } from './errors.js';
+export { JobDefinitionError } from '@tsapply/common';
+export { checkJobDefinition } from './check-job.js';
 export { reviveTaskError, isSerializedError } from './task-errors.js';
 export { recordBatchFromIPC, recordBatchesToIPC } from './arrow-ipc.js';
 export { applyResultToRows } from './apply-result-guard.js';

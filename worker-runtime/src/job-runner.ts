@@ -90,7 +90,7 @@ export class JobRunner {
     this.job = pickJob(exports, decoded.meta);
   }
 
-  /** Verifies and loads payload bytes. Throws `PayloadError`, `JobShapeError` or `UserCodeError` (phase `load`). */
+  /** Verifies and loads payload bytes. Throws `PayloadError`, `JobDefinitionError` or `UserCodeError` (phase `load`). */
   static fromBytes(bytes: Uint8Array, options: LoadRunnerOptions = {}): JobRunner {
     const hash = payloadHash(bytes);
     if (options.expectedHash !== undefined && options.expectedHash !== hash) {

@@ -165,6 +165,32 @@ export class ResultShapeError extends TsapplyError {
   }
 }
 
+/**
+ * The job module's export is not a usable job: no default export, not an object, an
+ * unknown field, no `input`, `apply` not a function, a bad `schema`, `groupBy`,
+ * `batchSize` or `output`; or, for a shipped function (`mapInArrow(fn)`), the named
+ * export is missing or not a function. Raised by the one check of a job's shape
+ * (`checkJobDefinition` in @tsapply/worker-runtime), with the same message on the
+ * driver and in every worker.
+ */
+export class JobDefinitionError extends TsapplyError {
+  static override readonly className = 'JobDefinitionError';
+  static override readonly code = 'JOB_DEFINITION';
+  /** The job file (or the module of a shipped function), as the message shows it. */
+  readonly jobFile: string;
+  /** The export that was looked up: `default` for job files, the function's name otherwise. */
+  readonly exportName: string;
+  /** The job's field that is wrong (`apply`, `output.format`, an unknown field…); undefined when the export itself is. */
+  readonly field: string | undefined;
+
+  constructor(message: string, fields: { jobFile: string; exportName?: string; field?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.jobFile = fields.jobFile;
+    this.exportName = fields.exportName ?? 'default';
+    this.field = fields.field;
+  }
+}
+
 /** No `schema` was declared and one could not be inferred from the sample. */
 export class SchemaInferenceError extends TsapplyError {
   static override readonly className = 'SchemaInferenceError';
@@ -323,6 +349,7 @@ registerErrorClass(TsapplyError);
 registerErrorClass(InvalidOptionError);
 registerErrorClass(SchemaMismatchError);
 registerErrorClass(ResultShapeError);
+registerErrorClass(JobDefinitionError);
 registerErrorClass(SchemaInferenceError);
 registerErrorClass(DDLParseError);
 registerErrorClass(SerializerError);

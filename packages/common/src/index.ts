@@ -26,6 +26,7 @@ export {
   InvalidOptionError,
   SchemaMismatchError,
   ResultShapeError,
+  JobDefinitionError,
   SchemaInferenceError,
   DDLParseError,
   SerializerError,
@@ -75,6 +76,7 @@ export type { FormatTableOptions } from './format-table.js';
 export { cacheDir } from './cache-dir.js';
 
 export { readOptions, OptionReader } from './options/read-options.js';
+export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';
 export { shownValue } from './options/shown-value.js';
 
 export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';

@@ -122,6 +122,7 @@ const NAME_BY_CODE: Record<string, string> = {
   USER_CODE: 'UserCodeError',
   SCHEMA_MISMATCH: 'SchemaMismatchError',
   RESULT_SHAPE: 'ResultShapeError',
+  JOB_DEFINITION: 'JobDefinitionError',
   SCHEMA_INFERENCE: 'SchemaInferenceError',
   DDL_PARSE: 'DDLParseError',
   SERIALIZER: 'SerializerError',

@@ -3,6 +3,7 @@
  *
  * - the job contract (`defineJob`, `JobDefinition`, `Batch`, …),
  * - Spark DDL ⇄ Arrow schemas (`parseDDL`, `toDDL`, `inferSchema`),
+ * - the one parser of dates and times written as text (`parseDate`, `parseTimestamp`),
  * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`), and the one check of what
  *   `apply()` returns (`classifyResult`, used by `applyResultToBatches` and `applyResultToRows`),
  * - context serializers (`serializers.fast`, `serializers.compressed`),
@@ -74,6 +75,8 @@ export { formatTable, formatCell } from './format-table.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir } from './cache-dir.js';
+
+export { parseDate, parseTimestamp, epochDay, isLeapYear, daysInMonth } from './date-time.js';
 
 export { readOptions, OptionReader } from './options/read-options.js';
 export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';

@@ -7,8 +7,9 @@
  * - the first type that parses wins, in Spark's order: `int` (fits 32 bits) →
  *   `bigint` (fits 64 bits) → `decimal(p,0)` (a larger integer, p ≤ 38) → `double`
  *   (also `NaN`, `Infinity`, `-Infinity`) → `timestamp` (ISO-8601-like:
- *   `2012-01-01`, `2012-01-01 10:00:00`, `2012-01-01T10:00:00.123Z`, …; Spark's
- *   default parser accepts a bare date, so a date column becomes `timestamp`) →
+ *   `2012-01-01`, `2012-01-01 10:00:00`, `2012-01-01T10:00:00.123Z`, …, read by
+ *   `@tsapply/common`'s one date/time parser; a day that does not exist, such as
+ *   `2024-02-31`, is no timestamp, so its column is `string`, as on Spark) →
  *   `boolean` (`true`/`false`, any case) → `string`;
  * - two rows disagreeing widen as Spark does: int+bigint → bigint, integral+double →
  *   double, anything else → string; a column with only nulls is `string`.
@@ -16,6 +17,7 @@
  * Timestamps without an offset are read as UTC (Spark uses the session time zone;
  * set `spark.sql.session.timeZone=UTC` there for identical values).
  */
+import { parseTimestamp } from '@tsapply/common';
 
 export type CsvType =
   | { kind: 'null' }
@@ -30,8 +32,6 @@ export type CsvType =
 const INT_RE = /^[+-]?\d+$/;
 const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/;
 const SPECIAL_DOUBLES = new Set(['NaN', 'Infinity', '-Infinity', '+Infinity', 'Inf', '-Inf']);
-const TIMESTAMP_RE =
-  /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/;
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -108,31 +108,4 @@ export function inferField(soFar: CsvType, field: string | undefined): CsvType {
 /** Final type of a column: all-null columns are strings, as in Spark. */
 export function finalType(t: CsvType): CsvType {
   return t.kind === 'null' ? { kind: 'string' } : t;
-}
-
-/**
- * Parses an ISO-8601-like timestamp to epoch milliseconds (UTC unless an offset is
- * given). Returns undefined when the text is not a valid timestamp. Sub-millisecond
- * digits are dropped (JS Dates hold milliseconds).
- */
-export function parseTimestamp(text: string): number | undefined {
-  const m = TIMESTAMP_RE.exec(text);
-  if (!m) return undefined;
-  const [, y, mo = '1', d = '1', h = '0', mi = '0', s = '0', frac = '', tz] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  let ms = Date.UTC(Number(y), month - 1, day, hour, minute, second, Number((frac + '000').slice(0, 3)));
-  // Reject day overflow such as 2021-02-30 (Date.UTC would roll it into March).
-  if (new Date(ms).getUTCDate() !== day) return undefined;
-  if (tz && tz !== 'Z') {
-    const sign = tz.startsWith('-') ? -1 : 1;
-    const digits = tz.slice(1).replace(':', '');
-    const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-    ms -= sign * offsetMin * 60_000;
-  }
-  return ms;
 }

@@ -1,6 +1,8 @@
 /**
  * Dates and times in CSV files go through @tsapply/common's one date/time parser, in
- * type inference and under a declared type alike: a day that does not exist
+ * type inference and under a declared type alike. As on Spark 4, a column of
+ * `yyyy-MM-dd` values is a `date`, one mixing them with timestamps a `timestamp`; a
+ * day that does not exist
  * (`2024-02-31`, `2023-02-29`) or a time that does not (`24:00:00`) never makes a
  * column a timestamp — Spark infers `string` for it too — and under a declared `date`
  * or `timestamp` it is refused, never rolled over into March (Spark reads it as null,
@@ -67,6 +69,17 @@ describe('CSV type inference with impossible dates and times', () => {
       assert.deepEqual([...micros], [BigInt(Date.parse('2024-01-15T10:00:00.123Z')) * 1000n + 456n, BigInt(Date.parse('2024-01-15T10:00:00.500Z')) * 1000n]);
     }
     assert.equal(String(schema.fields.find((f) => f.name === 'micros')!.type), 'Timestamp<MICROSECOND, UTC>');
+  });
+});
+
+describe('CSV type inference of dates', () => {
+  it('yyyy-MM-dd values are a date column; with timestamps or other forms, a timestamp column; with an impossible day, a string column', async () => {
+    const { ddl, rows } = await readCsv(join(DATA, 'dates.csv'));
+    assert.equal(ddl, 'day date, mixed timestamp, short timestamp, bad string');
+    assert.deepEqual(rows, [
+      { day: new Date('2024-02-29T00:00:00Z'), mixed: new Date('2024-02-29T00:00:00Z'), short: new Date('2024-02-29T00:00:00Z'), bad: '2024-02-29' },
+      { day: new Date('2000-02-29T00:00:00Z'), mixed: new Date('2024-03-01T10:00:00Z'), short: new Date('2024-03-01T00:00:00Z'), bad: '2024-02-30' },
+    ]);
   });
 });
 

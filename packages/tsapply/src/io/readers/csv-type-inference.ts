@@ -6,18 +6,21 @@
  *   strings are nulls and do not vote;
  * - the first type that parses wins, in Spark's order: `int` (fits 32 bits) →
  *   `bigint` (fits 64 bits) → `decimal(p,0)` (a larger integer, p ≤ 38) → `double`
- *   (also `NaN`, `Infinity`, `-Infinity`) → `timestamp` (ISO-8601-like:
- *   `2012-01-01`, `2012-01-01 10:00:00`, `2012-01-01T10:00:00.123Z`, …, read by
- *   `@tsapply/common`'s one date/time parser; a day that does not exist, such as
- *   `2024-02-31`, is no timestamp, so its column is `string`, as on Spark) →
- *   `boolean` (`true`/`false`, any case) → `string`;
+ *   (also `NaN`, `Infinity`, `-Infinity`) → `date` (exactly `yyyy-MM-dd`, Spark's
+ *   default date format, which Spark 3.4+ infers with its default `preferDate`) →
+ *   `timestamp` (ISO-8601-like: `2012-1-1`, `2012-01`, `2012-01-01 10:00:00`,
+ *   `2012-01-01T10:00:00.123Z`, …) → `boolean` (`true`/`false`, any case) → `string`.
+ *   Dates and timestamps are read by `@tsapply/common`'s one date/time parser: a day
+ *   or time that does not exist, such as `2024-02-31`, is neither, so its column is
+ *   `string`, as on Spark;
  * - two rows disagreeing widen as Spark does: int+bigint → bigint, integral+double →
- *   double, anything else → string; a column with only nulls is `string`.
+ *   double, date+timestamp → timestamp, anything else → string; a column with only
+ *   nulls is `string`.
  *
  * Timestamps without an offset are read as UTC (Spark uses the session time zone;
  * set `spark.sql.session.timeZone=UTC` there for identical values).
  */
-import { parseTimestamp } from '@tsapply/common';
+import { parseDate, parseTimestamp } from '@tsapply/common';
 
 export type CsvType =
   | { kind: 'null' }
@@ -25,12 +28,15 @@ export type CsvType =
   | { kind: 'bigint' }
   | { kind: 'decimal'; precision: number }
   | { kind: 'double' }
+  | { kind: 'date' }
   | { kind: 'timestamp' }
   | { kind: 'boolean' }
   | { kind: 'string' };
 
 const INT_RE = /^[+-]?\d+$/;
 const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/;
+/** Spark's default date format for inference, `yyyy-MM-dd`: two-digit month and day, no spaces. */
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const SPECIAL_DOUBLES = new Set(['NaN', 'Infinity', '-Infinity', '+Infinity', 'Inf', '-Inf']);
 
 const INT32_MIN = -(2 ** 31);
@@ -54,6 +60,7 @@ const LADDER: ReadonlyArray<[CsvType['kind'], Step]> = [
     return digits <= 38 ? { kind: 'decimal', precision: digits } : undefined;
   }],
   ['double', (f) => (DOUBLE_RE.test(f) || SPECIAL_DOUBLES.has(f) ? { kind: 'double' } : undefined)],
+  ['date', (f) => (DATE_RE.test(f) && parseDate(f) !== undefined ? { kind: 'date' } : undefined)],
   ['timestamp', (f) => (parseTimestamp(f) !== undefined ? { kind: 'timestamp' } : undefined)],
   ['boolean', (f) => (/^(true|false)$/i.test(f) ? { kind: 'boolean' } : undefined)],
 ];
@@ -95,6 +102,8 @@ function widen(a: CsvType, b: CsvType): CsvType {
     }
     return wide;
   }
+  // A timestamp holds every date (at midnight), as in Spark's findWiderTypeForTwo.
+  if ((a.kind === 'date' && b.kind === 'timestamp') || (a.kind === 'timestamp' && b.kind === 'date')) return { kind: 'timestamp' };
   return { kind: 'string' };
 }
 

@@ -4,10 +4,9 @@
 // their messages are in test/fixtures/common/result-shapes.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResultShapeError } from '@tsapply/common';
 import { JobRunner } from '@tsapply/worker-runtime';
 import { join } from 'node:path';
-import { BAD_SHAPES, SHAPES_SCHEMA } from '../fixtures/common/result-shapes.ts';
+import { assertShapeError, BAD_SHAPES, SHAPES_SCHEMA } from '../fixtures/common/result-shapes.ts';
 import { collectRows, handPayload, rejection, ROOT, xBatch } from './payload-helpers.js';
 
 const file = join(ROOT, 'examples', 'shapes.ts');
@@ -25,16 +24,7 @@ describe('JobRunner: a wrongly shaped result is one ResultShapeError, with or wi
         ['applyBatch, declared schema', await rejection(collectRows(runner(shape.source, SHAPES_SCHEMA).applyBatch(xBatch([1]), { partitionIndex: 3 })))],
         ['applyBatchRows, no schema', await rejection(runner(shape.source, null).applyBatchRows(xBatch([1]), { partitionIndex: 3 }))],
       ];
-      for (const [how, e] of errors) {
-        assert.ok(e instanceof ResultShapeError, `${how}: ${String(e)}`);
-        assert.equal(e.message, `Wrong result from apply() (partition 3): ${shape.message}`, how);
-        assert.equal(e.code, 'RESULT_SHAPE');
-        assert.deepEqual(
-          { actual: e.actual, rowIndex: e.rowIndex, column: e.column, partition: e.partition },
-          { actual: undefined, rowIndex: undefined, column: undefined, ...shape.fields, partition: 3 },
-          how,
-        );
-      }
+      for (const [how, e] of errors) assertShapeError(e, shape, how, 3);
     });
   }
 });

@@ -5,8 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as arrow from 'apache-arrow';
-import { applyResultToBatches, applyResultToRows, classifyResult, parseDDL, recordBatchToRows, ResultShapeError, SchemaMismatchError } from '@tsapply/common';
-import { BAD_SHAPES, SHAPES_SCHEMA } from '../../fixtures/common/result-shapes.ts';
+import { applyResultToBatches, applyResultToRows, classifyResult, parseDDL, recordBatchToRows, SchemaMismatchError } from '@tsapply/common';
+import { assertShapeError, BAD_SHAPES, SHAPES_SCHEMA } from '../../fixtures/common/result-shapes.ts';
 
 const schema = parseDDL(SHAPES_SCHEMA);
 
@@ -19,25 +19,20 @@ async function withSchema(result: unknown): Promise<Record<string, unknown>[]> {
   return rows;
 }
 
-async function rejection(p: Promise<unknown>): Promise<ResultShapeError> {
+async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
   } catch (e) {
-    assert.ok(e instanceof ResultShapeError, String(e));
     return e;
   }
-  assert.fail('expected a ResultShapeError');
+  assert.fail('expected a rejection');
 }
 
 describe('a wrongly shaped result is one ResultShapeError, with or without a schema', () => {
   for (const shape of BAD_SHAPES) {
     it(shape.name, async () => {
       for (const [how, run] of [['with a schema', withSchema], ['without a schema', applyResultToRows]] as const) {
-        const e = await rejection(run(value(shape.source)));
-        assert.equal(e.message, shape.message, how);
-        assert.equal(e.name, 'ResultShapeError');
-        assert.equal(e.code, 'RESULT_SHAPE');
-        assert.deepEqual({ actual: e.actual, rowIndex: e.rowIndex, column: e.column }, { actual: undefined, rowIndex: undefined, column: undefined, ...shape.fields }, how);
+        assertShapeError(await rejection(run(value(shape.source))), shape, how);
       }
     });
   }

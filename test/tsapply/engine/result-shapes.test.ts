@@ -7,8 +7,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResultShapeError, runJob } from 'tsapply';
-import { BAD_SHAPES, SHAPES_SCHEMA } from '../../fixtures/common/result-shapes.ts';
+import { runJob } from 'tsapply';
+import { assertShapeError, BAD_SHAPES, SHAPES_SCHEMA } from '../../fixtures/common/result-shapes.ts';
 import { tempDir } from '../cli-helpers.ts';
 
 const dir = tempDir('tsapply-result-shapes-');
@@ -30,14 +30,7 @@ describe('runJob: a wrongly shaped result is one ResultShapeError, with or witho
       for (const schema of [SHAPES_SCHEMA, undefined]) {
         const how = schema === undefined ? 'schema inferred' : 'schema declared';
         await assert.rejects(runJob(job(shape.name, shape.source, schema), { workers: 1, quiet: true, typecheck: false }), (e: unknown) => {
-          assert.ok(e instanceof ResultShapeError, `${how}: ${String(e)}`);
-          assert.equal(e.message, `Wrong result from apply() (partition 0): ${shape.message}`, how);
-          assert.equal(e.code, 'RESULT_SHAPE');
-          assert.deepEqual(
-            { actual: e.actual, rowIndex: e.rowIndex, column: e.column, partition: e.partition },
-            { actual: undefined, rowIndex: undefined, column: undefined, ...shape.fields, partition: 0 },
-            how,
-          );
+          assertShapeError(e, shape, how, 0);
           return true;
         });
       }

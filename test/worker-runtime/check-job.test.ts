@@ -1,7 +1,8 @@
 // The one check of a job's shape (checkJobDefinition) in a worker: each job file of the
 // wrong shape, bundled for real and loaded by JobRunner as a worker loads its payload,
 // fails at load with one JobDefinitionError — exact message, jobFile, exportName and
-// field — the message test/tsapply/job/load-job.test.ts expects from the driver.
+// field — the message test/tsapply/job/load-job.test.ts expects from the driver. Only a
+// missing input is the driver's alone to refuse.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { bundleJob } from '@tsapply/bundler';
 import { JobDefinitionError } from '@tsapply/common';
 import { checkJobDefinition, JobRunner } from '@tsapply/worker-runtime';
 import { BAD_JOBS } from '../fixtures/worker-runtime/bad-jobs.ts';
-import { handPayload, ROOT } from './payload-helpers.js';
+import { handPayload, ROOT, xBatch } from './payload-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsapply-bad-jobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +38,7 @@ function expectJobError(fn: () => unknown, expected: { message: string; jobFile:
 }
 
 describe('a worker loading a job of the wrong shape: one JobDefinitionError at load', () => {
-  for (const bad of BAD_JOBS) {
+  for (const bad of BAD_JOBS.filter((b) => !b.driverOnly)) {
     it(bad.name, async () => {
       const file = jobFile(bad.name, bad.job);
       const bundle = await bundleJob(file);
@@ -46,6 +47,18 @@ describe('a worker loading a job of the wrong shape: one JobDefinitionError at l
       expectJobError(() => JobRunner.fromBytes(payload.bytes), { message: bad.message(file), jobFile: file, exportName: 'default', field: bad.field });
     });
   }
+});
+
+describe('a job without input', () => {
+  it('loads in a worker, as the jobs generated around shipped functions do, and is refused on the driver', async () => {
+    for (const bad of BAD_JOBS.filter((b) => b.driverOnly)) {
+      const file = jobFile(bad.name, bad.job);
+      const bundle = await bundleJob(file);
+      const runner = JobRunner.fromBytes(handPayload(bundle.code, bundle.entry, { schema: null }).bytes);
+      assert.deepEqual(await runner.applyBatchRows(xBatch([1]), { partitionIndex: 0 }), []);
+      expectJobError(() => checkJobDefinition({ default: { apply() {} } }, file), { message: bad.message(file), jobFile: file, exportName: 'default', field: bad.field });
+    }
+  });
 });
 
 describe('checkJobDefinition', () => {

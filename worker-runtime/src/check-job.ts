@@ -6,7 +6,7 @@
  * sides — and never with "undefined is not a function" on every batch.
  *
  * It checks every field of `JobDefinition`: the default export is an object with only
- * known fields, an `input`, an `apply` function, and — when present — an `init`
+ * known fields, an `input` (on the driver), an `apply` function, and — when present — an `init`
  * function, a non-empty DDL `schema` string, a non-empty `groupBy` list of column
  * names, a positive integer `batchSize` and an `output` object with only known fields,
  * a path, a known format and a known mode. What the fields say (whether the input exists, whether the
@@ -43,13 +43,23 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set(JOB_FIELDS);
 const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['format', 'path', 'mode'] satisfies (keyof OutputSpec)[]);
 const EXAMPLE = 'export default defineJob({ input, apply(batch, ctx) { … } })';
 
+export interface CheckJobOptions {
+  /**
+   * Refuse a job without `input`. Only the driver reads the input, and the workers also
+   * load generated jobs without one (the entry tsapply bundles around a function shipped
+   * with `mapInArrow` or `parallelize().map`), so they pass `false`.
+   * @default true
+   */
+  requireInput?: boolean;
+}
+
 /**
  * Checks the default export of an evaluated job bundle (`exports` is its
  * `module.exports`) and returns it. `file` is the job file, as a path (absolute or
  * relative to the cwd) or a `file:` URL; messages show it relative to the cwd.
  * Throws `JobDefinitionError` with `field` naming what is wrong.
  */
-export function checkJobDefinition(exports: unknown, file: string): JobDefinition {
+export function checkJobDefinition(exports: unknown, file: string, options: CheckJobOptions = {}): JobDefinition {
   const jobFile = displaySource(file);
   const fail = (message: string, field?: string): never => {
     throw new JobDefinitionError(message, { jobFile, exportName: 'default', ...(field !== undefined ? { field } : {}) });
@@ -67,7 +77,7 @@ export function checkJobDefinition(exports: unknown, file: string): JobDefinitio
   for (const key of Object.keys(j)) {
     if (!KNOWN_FIELDS.has(key)) fail(`${the} has an unknown field "${key}". Valid fields: ${JOB_FIELDS.join(', ')}.`, key);
   }
-  if (j.input === undefined) {
+  if (j.input === undefined && options.requireInput !== false) {
     fail(`${the} has no "input". Add input: { format: 'csv', path: 'data.csv' }, { range: n } or { rows: [...] }.`, 'input');
   }
   if (typeof j.apply !== 'function') {

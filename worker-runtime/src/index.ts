@@ -28,6 +28,7 @@ export { getRunner, getRunnerFromFile, cachedRunnerHashes, clearRunnerCache, MAX
 export { JobShapeError, InvalidTaskError, ProtocolError, TruncatedFrameError } from './errors.js';
 export { JobDefinitionError } from '@tsapply/common';
 export { checkJobDefinition } from './check-job.js';
+export type { CheckJobOptions } from './check-job.js';
 export { reviveTaskError, isSerializedError } from './task-errors.js';
 export { recordBatchFromIPC, recordBatchesToIPC } from './arrow-ipc.js';
 export { applyResultToRows } from './apply-result-guard.js';

@@ -6,7 +6,9 @@
  * Payload kinds:
  * - `'job'`: a job file; the job is `module.exports.default` (`export default defineJob({…})`),
  *   checked by `checkJobDefinition` — the same check, with the same messages, that
- *   the driver runs before it ships the job.
+ *   the driver runs before it ships the job (but for `input`, which only the driver
+ *   reads). Shipped functions (`df.mapInArrow(fn)`, `parallelize().map(fn)`) come as
+ *   such a job too, generated around the function: `{ apply: fn, init }`.
  * - `'function'`: a module exporting a plain `apply`-like function (`df.mapInArrow(fn)`);
  *   `meta.exportName` names it, and `meta.initExportName` (optional) names its `init`.
  *
@@ -31,7 +33,9 @@ export function pickJob(exports: unknown, meta: PayloadMeta): RunnableJob {
       { jobFile: file, exportName: String(meta.exportName) },
     );
   }
-  const job = checkJobDefinition(exports, meta.sourceFile);
+  // No `input` needed here: the driver refused a job file without one, and the jobs
+  // tsapply generates around shipped functions (mapInArrow, parallelize) have none.
+  const job = checkJobDefinition(exports, meta.sourceFile, { requireInput: false });
   const { apply, init } = job;
   // Call through the job object so `this` inside apply/init is the job, as users expect from methods.
   return {

@@ -18,7 +18,7 @@ function calendarDay(d: Date): Date {
 
 export default defineJob({
   // Relative to this file. CSV types are inferred as Spark would: `date` becomes a
-  // timestamp (a JS Date), the measurements doubles, `weather` a string.
+  // date (a JS Date at UTC midnight), the measurements doubles, `weather` a string.
   input: { format: 'csv', path: '../node_modules/vega-datasets/data/seattle-weather.csv' },
   schema: 'day string, weekday string, weekend boolean, iso_week int, quarter int, temp_range double, weather string',
   apply(batch) {

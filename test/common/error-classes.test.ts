@@ -49,6 +49,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     code: 'SCHEMA_MISMATCH',
     fields: { column: 'a', expected: 'bigint', actual: 'string "x"', rowIndex: 3, partition: 1 },
   },
+  {
+    name: 'ResultShapeError',
+    make: (m) => new (m.ResultShapeError as never as new (...a: unknown[]) => Error)('Row 2 is number 5; each row must be an object like { name: value }.', { actual: 'number 5', rowIndex: 2, column: undefined, partition: 1 }),
+    code: 'RESULT_SHAPE',
+    fields: { actual: 'number 5', rowIndex: 2, column: undefined, partition: 1 },
+  },
   { name: 'SchemaInferenceError', make: (m) => new (m.SchemaInferenceError as never as new (...a: unknown[]) => Error)('Cannot infer a type for column "b".', { column: 'b' }), code: 'SCHEMA_INFERENCE', fields: { column: 'b' } },
   {
     name: 'DDLParseError',
@@ -108,12 +114,6 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
       }),
     code: 'INVALID_TSCONFIG',
     fields: { tsconfig: 'tsconfig.json', entry: 'job.ts', diagnostics: [{ file: 'tsconfig.json', line: 2, column: 5, code: 5023, category: 'error', message: "Unknown compiler option 'strictt'." }] },
-  },
-  {
-    name: 'JobShapeError',
-    make: (m) => new (m.JobShapeError as never as new (...a: unknown[]) => Error)('job.ts has no default export.', { file: 'job.ts', exportName: 'default' }),
-    code: 'JOB_SHAPE',
-    fields: { file: 'job.ts', exportName: 'default' },
   },
   { name: 'ProtocolError', make: (m) => new (m.ProtocolError as never as new (...a: unknown[]) => Error)('Unknown frame type 99 from the shim.', { frameType: 99 }), code: 'PROTOCOL', fields: { frameType: 99 } },
   { name: 'TruncatedFrameError', make: (m) => (m.TruncatedFrameError as { fromFields(f: unknown): Error }).fromFields({ expected: 5, got: 2 }), code: 'TRUNCATED_FRAME', fields: { expected: 5, got: 2 } },
@@ -181,7 +181,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     code: 'OUTPUT_EXISTS',
     fields: { path: '/data/out' },
   },
-  { name: 'JobDefinitionError', make: (m) => new (m.JobDefinitionError as never as new (...a: unknown[]) => Error)('job.ts has no default export.', { jobFile: 'job.ts' }), code: 'JOB_DEFINITION', fields: { jobFile: 'job.ts' } },
+  {
+    name: 'JobDefinitionError',
+    make: (m) => new (m.JobDefinitionError as never as new (...a: unknown[]) => Error)('The job in job.ts has no apply() function: "apply" is a string.', { jobFile: 'job.ts', field: 'apply' }),
+    code: 'JOB_DEFINITION',
+    fields: { jobFile: 'job.ts', exportName: 'default', field: 'apply' },
+  },
   {
     name: 'UnserializableContextError',
     make: (m) => new (m.UnserializableContextError as never as new (...a: unknown[]) => Error)('context.model.predict is a function.', { path: 'context.model.predict' }),
@@ -249,10 +254,13 @@ describe('error classes', () => {
     assert.deepEqual([...exported].filter((c) => !covered.has(c)).map((c) => (c as ErrorClass).name), []);
   });
 
-  it('the deprecated option classes are InvalidOptionError itself, so instanceof keeps working', () => {
+  it('the deprecated option classes are InvalidOptionError itself (JobShapeError is JobDefinitionError), so instanceof keeps working', () => {
     assert.equal(sparkConnect.SparkConnectOptionError, common.InvalidOptionError);
     assert.equal(sparkLocal.SparkLocalOptionError, common.InvalidOptionError);
     assert.equal(workerRuntime.InvalidTaskError, common.InvalidOptionError);
+    // The worker's job-shape class became the one class of the one job check.
+    assert.equal(workerRuntime.JobShapeError, common.JobDefinitionError);
+    assert.equal(tsapply.JobDefinitionError, common.JobDefinitionError);
     const e = new common.InvalidOptionError('options.port must be an integer from 1 to 65535, got 70000.', { option: 'port' });
     assert.ok(e instanceof sparkLocal.SparkLocalOptionError);
     assert.ok(sparkConnect.SparkConnectOptionError.is(e));

@@ -8,13 +8,16 @@
 // - `{ range, numPartitions }`: the embedded engine once cut by --workers, so
 //   ctx.partitionIndex and the batches differed from Spark's;
 // - examples/image-features.ts (Spark's `image` source) through `tsapply run --remote`,
-//   and a `binaryFile` input, which Spark runs once refused although listed as valid.
+//   and a `binaryFile` input, which Spark runs once refused although listed as valid;
+// - CSV dates: a column of yyyy-MM-dd values is `date` on Spark 4 (the embedded reader
+//   once said timestamp), and an impossible day (2024-02-31) makes a column `string`
+//   on both (the embedded reader once read a declared date 2024-02-31 as March 2).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordBatchToRows } from '@tsapply/common';
+import { recordBatchToRows, toDDL } from '@tsapply/common';
 import { col, runJob, runJobOnSpark, SparkSession } from 'tsapply';
 // Reader internals are not part of the package's public exports: import the built file.
 import { openInput } from '../../packages/tsapply/dist/io/open-input.js';
@@ -39,8 +42,8 @@ after(async () => {
 const rowsOf = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(canonical(r))).sort();
 
 /** The embedded CSV reader's column names and rows for a fixture file. */
-async function localCsv(file: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
-  const src = await openInput({ format: 'csv', path: file }, { baseDir: DATA, batchSize: 100 });
+async function localCsv(file: string, options?: Record<string, unknown>): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+  const src = await openInput({ format: 'csv', path: file, ...(options ? { options } : {}) } as never, { baseDir: DATA, batchSize: 100 });
   const rows: Record<string, unknown>[] = [];
   for await (const b of src.batches) rows.push(...recordBatchToRows(b));
   return { columns: src.schema.fields.map((f) => f.name), rows };
@@ -98,6 +101,42 @@ describe('CSV headers with repeated and empty names', () => {
       name: 'SparkError',
       errorClass: 'COLUMN_ALREADY_EXISTS',
       message: '[COLUMN_ALREADY_EXISTS] The column `a` already exists. Choose another name or rename the existing column. SQLSTATE: 42711',
+    });
+  });
+});
+
+describe('CSV dates and times, possible and impossible', () => {
+  // Timestamps without an offset are read in the session time zone on Spark, as UTC on
+  // the embedded engine.
+  before(async () => {
+    await (await spark.sql('SET spark.sql.session.timeZone=UTC')).collect();
+  });
+
+  const cases: [string, string][] = [
+    ['dates.csv', 'day date, mixed timestamp, short timestamp, bad string'],
+    ['impossible-dates.csv', 'id int, leap timestamp, bad_day string, not_leap string, bad_hour string, offset timestamp, micros timestamp'],
+  ];
+  for (const [file, ddl] of cases) {
+    it(`${file}: spark.read.csv and the embedded reader infer ${ddl} and read the same values`, async () => {
+      const df = spark.read.csv(join(DATA, file), { header: true, inferSchema: true });
+      assert.equal((await df.schema()).ddl, ddl);
+      const src = await openInput({ format: 'csv', path: file }, { baseDir: DATA, batchSize: 100 });
+      assert.equal(toDDL(src.schema), ddl);
+      assert.deepEqual((await localCsv(file)).rows, await df.collect());
+    });
+  }
+
+  it('under a declared date, 2024-02-31 fails Spark in FAILFAST mode (PERMISSIVE reads null) and the embedded reader', async () => {
+    const schema = 'day date, mixed string, short string, bad date';
+    const permissive = await spark.read.schema(schema).csv(join(DATA, 'dates.csv'), { header: true }).collect();
+    assert.deepEqual(permissive.map((r) => r.bad), [new Date('2024-02-29T00:00:00Z'), null]);
+    await assert.rejects(spark.read.schema(schema).csv(join(DATA, 'dates.csv'), { header: true, mode: 'FAILFAST' }).collect(), {
+      name: 'SparkError',
+      errorClass: 'FAILED_READ_FILE.NO_HINT',
+    });
+    await assert.rejects(localCsv('dates.csv', { schema }), {
+      name: 'InputError',
+      message: `Cannot read csv input "${join(DATA, 'dates.csv')}": line 3, column "bad": "2024-02-30" is not a valid date. Fix the data or declare the column as string in input.options.schema.`,
     });
   });
 });

@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toBinary } from '@bufbuild/protobuf';
 import { RelationSchema } from '@tsapply/spark-connect/internal';
-import { SparkSession, sessionUploads, shipReport, UserCodeError, SchemaMismatchError, col } from 'tsapply';
-import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, wrongType } from '../fixtures/spark/basic-fns.ts';
+import { SparkSession, sessionUploads, shipReport, UserCodeError, SchemaMismatchError, ResultShapeError, col } from 'tsapply';
+import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, unequalColumns, wrongType } from '../fixtures/spark/basic-fns.ts';
 
 let spark: SparkSession;
 
@@ -155,6 +155,22 @@ describe('errors users see', () => {
       assert.equal(e.column, 'label');
       return true;
     });
+  });
+
+  it('a wrongly shaped result: the same ResultShapeError from the executors (declared schema) and the driver\'s sample (inferred)', async () => {
+    const check = (e: unknown) => {
+      assert.ok(e instanceof ResultShapeError, String(e));
+      assert.equal(
+        e.message,
+        'Wrong result from apply() (partition 0): Returned columns have different lengths: "id" has 4 values but "label" has 1. Every column must have one value per row.',
+      );
+      assert.equal(e.code, 'RESULT_SHAPE');
+      assert.equal(e.column, 'label');
+      assert.equal(e.partition, 0);
+      return true;
+    };
+    await assert.rejects(async () => (await spark.range(0, 4, 1, 1).mapInArrow(unequalColumns, { schema: 'id bigint, label string' })).collect(), check);
+    await assert.rejects(async () => (await spark.range(0, 4, 1, 1).mapInArrow(unequalColumns, { quiet: true })).collect(), check);
   });
 
   it('applyInArrow on a computed expression is refused with a hint', async () => {

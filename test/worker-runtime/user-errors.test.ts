@@ -132,7 +132,8 @@ describe('bad jobs and bad payloads', () => {
         e.message,
         'Job file examples/no-default.ts has no default export. A job file must export its job: export default defineJob({ input, apply(batch, ctx) { … } }). Exports found: job, helper.',
       );
-      assert.equal(e.code, 'JOB_SHAPE');
+      assert.equal(e.code, 'JOB_DEFINITION');
+      assert.equal(e.name, 'JobDefinitionError');
       return true;
     });
   });
@@ -140,7 +141,7 @@ describe('bad jobs and bad payloads', () => {
   it('apply that is not a function', () => {
     const p = handPayload('exports.default = { input: { rows: [] }, apply: "nope" };\n', file);
     assert.throws(() => JobRunner.fromBytes(p.bytes), {
-      name: 'JobShapeError',
+      name: 'JobDefinitionError',
       message: 'The job in examples/no-default.ts has no apply() function: "apply" is a string. Add apply(batch, ctx) { … } to defineJob({ … }).',
     });
   });
@@ -148,7 +149,7 @@ describe('bad jobs and bad payloads', () => {
   it('a missing named function export', () => {
     const p = handPayload('exports.other = () => [];\n', file, { kind: 'function', exportName: 'score' });
     assert.throws(() => JobRunner.fromBytes(p.bytes), {
-      name: 'JobShapeError',
+      name: 'JobDefinitionError',
       message:
         'examples/no-default.ts has no export named "score". Exports found: other. Export the function you pass to tsapply: export function score(batch, ctx) { … }.',
     });

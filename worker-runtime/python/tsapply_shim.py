@@ -68,7 +68,11 @@ ERROR_CODES = {
     "ProtocolError": "PROTOCOL",
     "UserCodeError": "USER_CODE",
     "SchemaMismatchError": "SCHEMA_MISMATCH",
+    "ResultShapeError": "RESULT_SHAPE",
 }
+
+# Errors of the user's code or of the value it returned: raised as TsapplyUserError.
+_USER_ERROR_CODES = (ERROR_CODES["UserCodeError"], ERROR_CODES["SchemaMismatchError"], ERROR_CODES["ResultShapeError"])
 
 
 def _details(name, message, **fields):
@@ -509,7 +513,7 @@ def _error_from_worker(info, partition_index):
     }
     if err.get("stack"):
         details["stack"] = err["stack"]
-    if err.get("tsapply") and err.get("code") not in (None, ERROR_CODES["UserCodeError"], ERROR_CODES["SchemaMismatchError"]):
+    if err.get("tsapply") and err.get("code") not in (None,) + _USER_ERROR_CODES:
         return TsapplyWorkerError(message, details)
     return TsapplyUserError(message, details)
 

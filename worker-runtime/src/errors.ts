@@ -1,7 +1,8 @@
 /**
  * Errors raised by the worker runtime itself (as opposed to errors thrown by user
  * code, which become `UserCodeError` from `@tsapply/common`). A malformed task or a bad
- * option of `applyBatch()` is an `InvalidOptionError`; a frame that breaks the
+ * option of `applyBatch()` is an `InvalidOptionError`; a job of the wrong shape is a
+ * `JobDefinitionError` (`checkJobDefinition`, check-job.ts); a frame that breaks the
  * shim ⇄ worker protocol is a `ProtocolError` or a `TruncatedFrameError` (process/).
  *
  * Each class is registered with `registerErrorClass` so that `deserializeError`
@@ -9,23 +10,18 @@
  * as the receiving side imported `@tsapply/worker-runtime` (the driver does, to find
  * the piscina task entry).
  */
-import { InvalidOptionError, registerErrorClass, TsapplyError, type TsapplyErrorOptions } from '@tsapply/common';
+import { InvalidOptionError, JobDefinitionError, registerErrorClass, TsapplyError, type TsapplyErrorOptions } from '@tsapply/common';
 
-/** The job module evaluated, but what it exports is not a usable job or function. */
-export class JobShapeError extends TsapplyError {
-  static override readonly className = 'JobShapeError';
-  static override readonly code = 'JOB_SHAPE';
-  /** The job's original source file (as recorded in the payload). */
-  readonly file: string;
-  /** The export that was looked up: `default` for job files, the function name otherwise. */
-  readonly exportName: string;
-
-  constructor(message: string, fields: { file: string; exportName: string }, options?: TsapplyErrorOptions) {
-    super(message, {}, options);
-    this.file = fields.file;
-    this.exportName = fields.exportName;
-  }
-}
+/**
+ * @deprecated A job module whose export is not a usable job or function is a
+ * `JobDefinitionError` (from `@tsapply/common`), on the driver and in the workers
+ * alike; this name is kept so `instanceof JobShapeError` and `JobShapeError.is(e)` keep
+ * working (`name` and `code` are `JobDefinitionError` / `JOB_DEFINITION`, and the file
+ * is `jobFile`).
+ */
+export const JobShapeError = JobDefinitionError;
+/** @deprecated Use `JobDefinitionError`. */
+export type JobShapeError = JobDefinitionError;
 
 /**
  * @deprecated A malformed task or a bad option of `applyBatch()` is an
@@ -74,6 +70,5 @@ export class TruncatedFrameError extends TsapplyError {
   }
 }
 
-registerErrorClass(JobShapeError);
 registerErrorClass(ProtocolError);
 registerErrorClass(TruncatedFrameError);

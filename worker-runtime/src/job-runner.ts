@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import {
+  applyResultToRows,
   resultToBatches,
   createBatch,
   decodePayload,
@@ -23,7 +24,7 @@ import {
   validateSerializer,
 } from '@tsapply/common';
 import type { ApplyContext, ApplyResult, PayloadMeta, Serializer } from '@tsapply/common';
-import { applyResultToRows, guardUserIterable, isArrowLike } from './apply-result-guard.js';
+import { guardUserIterable, isArrowLike } from './apply-result-guard.js';
 import { evaluateCommonJs } from './evaluate-bundle.js';
 import { pickJob, type RunnableJob } from './pick-job.js';
 import { BundleSourceMapper } from './source-mapper.js';
@@ -89,7 +90,7 @@ export class JobRunner {
     this.job = pickJob(exports, decoded.meta);
   }
 
-  /** Verifies and loads payload bytes. Throws `PayloadError`, `JobShapeError` or `UserCodeError` (phase `load`). */
+  /** Verifies and loads payload bytes. Throws `PayloadError`, `JobDefinitionError` or `UserCodeError` (phase `load`). */
   static fromBytes(bytes: Uint8Array, options: LoadRunnerOptions = {}): JobRunner {
     const hash = payloadHash(bytes);
     if (options.expectedHash !== undefined && options.expectedHash !== hash) {
@@ -143,8 +144,9 @@ export class JobRunner {
   /**
    * Runs `apply` on one record batch (a batch of a partition, or one whole group) and
    * yields the result as record batches of the output schema. Rejects with
-   * `UserCodeError` when user code throws, `SchemaMismatchError` (with `partition`)
-   * when the result does not fit the schema.
+   * `UserCodeError` when user code throws, `ResultShapeError` (with `partition`) when
+   * the result is not one of the `ApplyResult` forms, `SchemaMismatchError` (with
+   * `partition`) when it does not fit the schema.
    */
   async *applyBatch(recordBatch: RecordBatch, options: ApplyBatchOptions): AsyncGenerator<RecordBatch, void, undefined> {
     yield* this.runBatch(recordBatch, checkApplyOptions(recordBatch, options, 'applyBatch'));
@@ -184,6 +186,8 @@ export class JobRunner {
   /**
    * Runs `apply` on one record batch and returns its result as plain rows, without a
    * schema: used on a sample when the job declares no schema, so the driver can infer one.
+   * A wrongly shaped result is the same `ResultShapeError`, with the same message, as
+   * from `applyBatch`.
    */
   async applyBatchRows(recordBatch: RecordBatch, options: ApplyBatchOptions): Promise<Record<string, unknown>[]> {
     const opts = checkApplyOptions(recordBatch, options, 'applyBatchRows');

@@ -4,12 +4,18 @@
  * not with "undefined is not a function" on every batch.
  *
  * Payload kinds:
- * - `'job'`: a job file; the job is `module.exports.default` (`export default defineJob({…})`).
+ * - `'job'`: a job file; the job is `module.exports.default` (`export default defineJob({…})`),
+ *   checked by `checkJobDefinition` — the same check, with the same messages, that
+ *   the driver runs before it ships the job (but for `input`, which only the driver
+ *   reads). Shipped functions (`df.mapInArrow(fn)`, `parallelize().map(fn)`) come as
+ *   such a job too, generated around the function: `{ apply: fn, init }`.
  * - `'function'`: a module exporting a plain `apply`-like function (`df.mapInArrow(fn)`);
  *   `meta.exportName` names it, and `meta.initExportName` (optional) names its `init`.
+ *
+ * Every problem is a `JobDefinitionError`.
  */
-import type { ApplyContext, ApplyResult, Batch, PayloadMeta } from '@tsapply/common';
-import { JobShapeError } from './errors.js';
+import { JobDefinitionError, type ApplyContext, type ApplyResult, type Batch, type PayloadMeta } from '@tsapply/common';
+import { checkJobDefinition, exportList, moduleObject, typeName } from './check-job.js';
 import { displaySource } from './source-mapper.js';
 
 /** The parts of a job the runtime calls. */
@@ -18,55 +24,23 @@ export interface RunnableJob {
   apply: (batch: Batch, ctx: ApplyContext) => ApplyResult | Promise<ApplyResult>;
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const t = typeof v;
-  return t === 'object' || t === 'undefined' ? (t === 'object' ? 'an object' : 'undefined') : `a ${t}`;
-}
-
-function exportList(exports: object): string {
-  const names = Object.keys(exports).filter((k) => k !== '__esModule');
-  return names.length === 0 ? 'It exports nothing.' : `Exports found: ${names.join(', ')}.`;
-}
-
 export function pickJob(exports: unknown, meta: PayloadMeta): RunnableJob {
-  const file = displaySource(meta.sourceFile);
-  const mod = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? (exports as Record<string, unknown>) : {};
-  if (meta.kind === 'function') return pickFunction(mod, meta, file);
+  if (meta.kind === 'function') return pickFunction(moduleObject(exports), meta, displaySource(meta.sourceFile));
   if (meta.kind !== 'job') {
-    throw new JobShapeError(`Unknown payload kind ${JSON.stringify(meta.kind)} for ${file}; expected 'job' or 'function'. Rebuild the payload with this tsapply version.`, { file, exportName: String(meta.exportName) });
-  }
-  const job = mod.default;
-  if (job === undefined) {
-    throw new JobShapeError(
-      `Job file ${file} has no default export. A job file must export its job: export default defineJob({ input, apply(batch, ctx) { … } }). ${exportList(mod)}`,
-      { file, exportName: 'default' },
+    const file = displaySource(meta.sourceFile);
+    throw new JobDefinitionError(
+      `Unknown payload kind ${JSON.stringify(meta.kind)} for ${file}; expected 'job' or 'function'. Rebuild the payload with this tsapply version.`,
+      { jobFile: file, exportName: String(meta.exportName) },
     );
   }
-  if (typeof job !== 'object' || job === null || Array.isArray(job)) {
-    throw new JobShapeError(
-      `The default export of ${file} is ${typeName(job)}, not a job definition. Export an object: export default defineJob({ input, apply(batch, ctx) { … } }).`,
-      { file, exportName: 'default' },
-    );
-  }
-  const { apply, init } = job as { apply?: unknown; init?: unknown };
-  if (typeof apply !== 'function') {
-    throw new JobShapeError(
-      `The job in ${file} has no apply() function: "apply" is ${typeName(apply)}. Add apply(batch, ctx) { … } to defineJob({ … }).`,
-      { file, exportName: 'default' },
-    );
-  }
-  if (init !== undefined && typeof init !== 'function') {
-    throw new JobShapeError(
-      `The job in ${file} has an "init" that is ${typeName(init)}, not a function. Use init: (context) => state, or remove it.`,
-      { file, exportName: 'default' },
-    );
-  }
+  // No `input` needed here: the driver refused a job file without one, and the jobs
+  // tsapply generates around shipped functions (mapInArrow, parallelize) have none.
+  const job = checkJobDefinition(exports, meta.sourceFile, { requireInput: false });
+  const { apply, init } = job;
   // Call through the job object so `this` inside apply/init is the job, as users expect from methods.
   return {
-    apply: (batch, ctx) => (apply as RunnableJob['apply']).call(job, batch, ctx),
-    ...(init !== undefined ? { init: (context: unknown) => (init as (c: unknown) => unknown).call(job, context) } : {}),
+    apply: (batch, ctx) => apply.call(job, batch, ctx as never),
+    ...(init !== undefined ? { init: (context: unknown) => init.call(job, context) } : {}),
   };
 }
 
@@ -74,11 +48,11 @@ function pickFunction(mod: Record<string, unknown>, meta: PayloadMeta, file: str
   const name = meta.exportName;
   const fn = mod[name];
   if (typeof fn !== 'function') {
-    throw new JobShapeError(
+    throw new JobDefinitionError(
       fn === undefined
         ? `${file} has no export named "${name}". ${exportList(mod)} Export the function you pass to tsapply: export function ${name}(batch, ctx) { … }.`
         : `Export "${name}" of ${file} is ${typeName(fn)}, not a function.`,
-      { file, exportName: name },
+      { jobFile: file, exportName: name },
     );
   }
   const initName = typeof meta.initExportName === 'string' ? meta.initExportName : undefined;
@@ -86,7 +60,7 @@ function pickFunction(mod: Record<string, unknown>, meta: PayloadMeta, file: str
   if (initName !== undefined) {
     const f = mod[initName];
     if (typeof f !== 'function') {
-      throw new JobShapeError(`init export "${initName}" of ${file} is ${typeName(f)}, not a function. ${exportList(mod)}`, { file, exportName: initName });
+      throw new JobDefinitionError(`init export "${initName}" of ${file} is ${typeName(f)}, not a function. ${exportList(mod)}`, { jobFile: file, exportName: initName });
     }
     init = f as RunnableJob['init'];
   }

@@ -5,6 +5,7 @@
  */
 import {
   isTsapplyError,
+  ResultShapeError,
   SchemaMismatchError,
   TsapplyError,
   UserCodeError,
@@ -81,11 +82,18 @@ export function toResultError(e: unknown, partition: number): unknown {
     Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
     return err;
   }
-  // Without a column the problem is the shape of the whole value, not one cell.
+  // A wrong shape is about the value as a whole (or one of its rows or columns), with
+  // or without a schema; without a column a schema mismatch is too (an Arrow table
+  // missing a column…). A mismatch in a column is a value that does not fit its type.
+  const prefix = `Wrong result from apply() (partition ${partition}): `;
+  if (ResultShapeError.is(e)) {
+    const src = e as ResultShapeError;
+    return new ResultShapeError(prefix + e.message, { actual: src.actual, rowIndex: src.rowIndex, column: src.column, partition });
+  }
   const column = (e as { column?: unknown }).column;
   const message =
     column === undefined
-      ? `Wrong result from apply() (partition ${partition}): ${e.message}`
+      ? prefix + e.message
       : `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
   if (e.code === 'SCHEMA_MISMATCH') {
     const src = e as unknown as SchemaMismatchError;

@@ -133,6 +133,64 @@ export class SchemaMismatchError extends TsapplyError {
   }
 }
 
+/**
+ * The value `apply()` returned has the wrong shape: not one of the `ApplyResult` forms
+ * (a string, a number, a class instance…), a row that is not an object, a
+ * `{column: values}` object whose values are not arrays or have different lengths.
+ * Raised with and without a declared schema, with the same message; a well-shaped
+ * result whose values do not fit the schema is a `SchemaMismatchError` instead.
+ */
+export class ResultShapeError extends TsapplyError {
+  static override readonly className = 'ResultShapeError';
+  static override readonly code = 'RESULT_SHAPE';
+  /** JS type and a short preview of the offending value (the result, a row or a column), e.g. `number 42`. */
+  readonly actual: string | undefined;
+  /** 0-based index of the offending row within the returned result, when a row is wrong. */
+  readonly rowIndex: number | undefined;
+  /** The offending column of a `{column: values}` object, when a column is wrong. */
+  readonly column: string | undefined;
+  /** The partition whose result was wrong, when the error comes from a task. */
+  readonly partition: number | undefined;
+
+  constructor(
+    message: string,
+    fields: { actual?: string; rowIndex?: number; column?: string; partition?: number } = {},
+    options?: TsapplyErrorOptions,
+  ) {
+    super(message, {}, options);
+    this.actual = fields.actual;
+    this.rowIndex = fields.rowIndex;
+    this.column = fields.column;
+    this.partition = fields.partition;
+  }
+}
+
+/**
+ * The job module's export is not a usable job: no default export, not an object, an
+ * unknown field, no `input`, `apply` not a function, a bad `schema`, `groupBy`,
+ * `batchSize` or `output`; or, for a shipped function (`mapInArrow(fn)`), the named
+ * export is missing or not a function. Raised by the one check of a job's shape
+ * (`checkJobDefinition` in @tsapply/worker-runtime), with the same message on the
+ * driver and in every worker.
+ */
+export class JobDefinitionError extends TsapplyError {
+  static override readonly className = 'JobDefinitionError';
+  static override readonly code = 'JOB_DEFINITION';
+  /** The job file (or the module of a shipped function), as the message shows it. */
+  readonly jobFile: string;
+  /** The export that was looked up: `default` for job files, the function's name otherwise. */
+  readonly exportName: string;
+  /** The job's field that is wrong (`apply`, `output.format`, an unknown field…); undefined when the export itself is. */
+  readonly field: string | undefined;
+
+  constructor(message: string, fields: { jobFile: string; exportName?: string; field?: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.jobFile = fields.jobFile;
+    this.exportName = fields.exportName ?? 'default';
+    this.field = fields.field;
+  }
+}
+
 /** No `schema` was declared and one could not be inferred from the sample. */
 export class SchemaInferenceError extends TsapplyError {
   static override readonly className = 'SchemaInferenceError';
@@ -290,6 +348,8 @@ export function registeredErrorClass(name: string): TsapplyErrorClass | undefine
 registerErrorClass(TsapplyError);
 registerErrorClass(InvalidOptionError);
 registerErrorClass(SchemaMismatchError);
+registerErrorClass(ResultShapeError);
+registerErrorClass(JobDefinitionError);
 registerErrorClass(SchemaInferenceError);
 registerErrorClass(DDLParseError);
 registerErrorClass(SerializerError);

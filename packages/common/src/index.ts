@@ -3,7 +3,9 @@
  *
  * - the job contract (`defineJob`, `JobDefinition`, `Batch`, …),
  * - Spark DDL ⇄ Arrow schemas (`parseDDL`, `toDDL`, `inferSchema`),
- * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`, `applyResultToBatches`),
+ * - the one parser of dates and times written as text (`parseDate`, `parseTimestamp`),
+ * - rows ⇄ Arrow record batches (`rowsToRecordBatch`, `createBatch`), and the one check of what
+ *   `apply()` returns (`classifyResult`, used by `applyResultToBatches` and `applyResultToRows`),
  * - context serializers (`serializers.fast`, `serializers.compressed`),
  * - payload framing (`encodePayload`, `decodePayload`, `payloadHash`),
  * - error classes with one constructor shape and a cross-copy check (`isTsapplyError`, `X.is(e)`).
@@ -24,6 +26,8 @@ export {
   isTsapplyError,
   InvalidOptionError,
   SchemaMismatchError,
+  ResultShapeError,
+  JobDefinitionError,
   SchemaInferenceError,
   DDLParseError,
   SerializerError,
@@ -46,8 +50,10 @@ export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
 export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';
-export { applyResultToBatches, resultToBatches } from './arrow/apply-result.js';
+export { applyResultToBatches, applyResultToRows, resultToBatches } from './arrow/apply-result.js';
 export type { ApplyResultOptions } from './arrow/apply-result.js';
+export { classifyResult, lazyRowsKind, checkRow } from './arrow/classify-result.js';
+export type { ClassifiedResult, ColumnValues } from './arrow/classify-result.js';
 
 export type { Serializer } from './serializers/serializer.js';
 export { serializers, resolveSerializer, validateSerializer, BUILTIN_SERIALIZER_IDS } from './serializers/index.js';
@@ -70,7 +76,10 @@ export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir } from './cache-dir.js';
 
+export { parseDate, parseTimestamp, epochDay, isLeapYear, daysInMonth } from './date-time.js';
+
 export { readOptions, OptionReader } from './options/read-options.js';
+export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';
 export { shownValue } from './options/shown-value.js';
 
 export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';

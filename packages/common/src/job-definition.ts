@@ -28,7 +28,10 @@ export interface CsvInputOptions {
   schema?: string;
 }
 
-export type OutputFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';
+/** The formats a job can write, in the order messages list them. */
+export const OUTPUT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
+
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface OutputSpec {
   format?: OutputFormat;
@@ -80,6 +83,20 @@ export interface JobDefinition<Context = unknown, State = unknown> {
   /** Rows per Arrow record batch handed to `apply` (without groupBy). @default 10000 */
   batchSize?: number;
 }
+
+/**
+ * Every field a job definition may have, in the order messages list them (the job's
+ * shape is checked once, by `checkJobDefinition` in @tsapply/worker-runtime, on the
+ * driver and in every worker).
+ */
+export const JOB_FIELDS = ['input', 'schema', 'groupBy', 'context', 'init', 'apply', 'output', 'batchSize'] as const satisfies readonly (keyof JobDefinition)[];
+
+/**
+ * Fails to compile when a field is added to `JobDefinition` but not to `JOB_FIELDS`
+ * (the checker would refuse it as unknown). Types only: nothing reaches user bundles.
+ */
+export type UnlistedJobFields = CheckNever<Exclude<keyof JobDefinition, (typeof JOB_FIELDS)[number]>>;
+type CheckNever<T extends never> = T;
 
 /** Identity at run time; exists so job files get types and editors get completion. */
 export function defineJob<Context = unknown, State = unknown>(

@@ -6,8 +6,9 @@
  */
 import { TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
 
-// One class for every bad option in tsapply, shared with the other packages.
-export { InvalidOptionError } from '@tsapply/common';
+// One class for every bad option in tsapply, shared with the other packages; one class
+// for a malformed job, raised by the one check of a job's shape (driver and workers).
+export { InvalidOptionError, JobDefinitionError } from '@tsapply/common';
 
 /** The job file's `input` cannot be read: missing path, unreadable file, bad contents. */
 export class InputError extends TsapplyError {
@@ -36,18 +37,6 @@ export class OutputError extends TsapplyError {
   constructor(message: string, fields: { path: string; code?: string }, options?: TsapplyErrorOptions) {
     super(message, { code: fields.code }, options);
     this.path = fields.path;
-  }
-}
-
-/** The job definition itself (the default export) is missing or malformed. */
-export class JobDefinitionError extends TsapplyError {
-  static override readonly className = 'JobDefinitionError';
-  static override readonly code = 'JOB_DEFINITION';
-  /** The job file, as given. */
-  readonly jobFile: string;
-  constructor(message: string, fields: { jobFile: string }, options?: TsapplyErrorOptions) {
-    super(message, {}, options);
-    this.jobFile = fields.jobFile;
   }
 }
 
@@ -90,6 +79,5 @@ export class UnsupportedImageFormat extends TsapplyError {
 
 registerErrorClass(InputError);
 registerErrorClass(OutputError);
-registerErrorClass(JobDefinitionError);
 registerErrorClass(UnserializableContextError);
 registerErrorClass(UnsupportedImageFormat);

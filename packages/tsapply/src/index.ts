@@ -39,6 +39,7 @@ export {
   TsapplyError,
   isTsapplyError,
   SchemaMismatchError,
+  ResultShapeError,
   SchemaInferenceError,
   DDLParseError,
   SerializerError,

@@ -96,7 +96,7 @@ describe('applyResultToBatches', () => {
   it('rejects (not throws) with a clear message for a wrong shape', async () => {
     const msg = (what: string) =>
       `apply() returned ${what}; expected an array of rows, a {column: values} object, an Arrow RecordBatch/Table, or an (async) iterable of rows`;
-    await assert.rejects(collect(42), { name: 'SchemaMismatchError', message: msg('a number') });
+    await assert.rejects(collect(42), { name: 'ResultShapeError', code: 'RESULT_SHAPE', message: msg('a number') });
     await assert.rejects(collect('rows'), { message: msg('a string') });
     await assert.rejects(collect(true), { message: msg('a boolean') });
     await assert.rejects(collect(() => 1), { message: msg('a function') });

@@ -118,9 +118,23 @@ describe('rowsToRecordBatch errors', () => {
       'Row 0 has column "c", which is not in the schema (columns: a, b). Add it to the schema or leave it out of the returned rows.');
     assert.equal(mismatch('s struct<x: int>', [{ s: { x: 1, y: 2 } }]).message,
       'Column "s" expects struct<x: int> but row 0 has an object with field "y", which the struct does not declare (fields: x). Add it to the schema or drop it.');
-    assert.equal(mismatch('a int', [5 as never]).message, 'Row 0 is number 5; each row must be an object like { a: value }.');
     assert.equal(mismatch('m map<string, int>', [{ m: new Map([[null, 1]]) }]).message,
       'Column "m" (map<string, int>) cannot hold a null map key, but row 0 has one. Map keys must not be null.');
+  });
+});
+
+describe('rowsToRecordBatch shape errors', () => {
+  // A row that is not an object is a wrong shape, not a schema mismatch: the same
+  // ResultShapeError, with the same message, as without a schema (classify-result.ts),
+  // so the message cannot name a schema column.
+  it('a row that is not an object is a ResultShapeError naming the row', () => {
+    assert.throws(() => rowsToRecordBatch([{ a: 1 }, 5 as never], parseDDL('a int')), {
+      name: 'ResultShapeError',
+      code: 'RESULT_SHAPE',
+      rowIndex: 1,
+      actual: 'number 5',
+      message: 'Row 1 is number 5; each row must be an object like { name: value }.',
+    });
   });
 });
 

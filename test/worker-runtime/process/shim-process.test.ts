@@ -28,6 +28,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
   let throws: JobFiles;
   let noisy: JobFiles;
   let grouped: JobFiles;
+  let wrongShape: JobFiles;
 
   before(async () => {
     ws = await new ShimWorkspace().init();
@@ -38,6 +39,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
     throws = await ws.addJob('throws.ts', 'id bigint');
     noisy = await ws.addJob('noisy.ts', 'id bigint');
     grouped = await ws.addJob('grouped.ts', 'g string, n bigint, total double', { mode: 'grouped', groupColumns: ['g'] });
+    wrongShape = await ws.addJob('wrong-shape.ts', 'id bigint');
   });
 
   after(() => ws?.cleanup());
@@ -71,6 +73,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
           input: { kind: 'rows', schema: [['g', 'string'], ['x', 'float64']], rows: [['é', 1.5], ['é', 2.25], ['é', 4]] },
           collect: 'rows',
         },
+        { op: 'map', command: wrongShape.command, partition: 2, input: rows3, collect: 'rows' },
       ]));
     });
 
@@ -137,6 +140,17 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
       assert.equal(r.ok, true, r.message);
       assert.equal(r.returnType, 'struct<g:string,n:bigint,total:double>');
       assert.deepEqual(r.rows, [{ g: 'é', n: 3, total: 7.75 }]);
+    });
+
+    it('relays a wrongly shaped result as a user error: ResultShapeError with the partition', () => {
+      const r = results[10];
+      assert.equal(r.ok, false);
+      assert.equal(r.errorType, 'TsapplyUserError');
+      assert.equal(firstLine(r.message), 'Wrong result from apply() (partition 2): Row 0 is string "1"; each row must be an object like { name: value }.');
+      const marker = markerJson(r.message);
+      assert.equal(marker.name, 'ResultShapeError');
+      assert.equal(marker.code, 'RESULT_SHAPE');
+      assert.deepEqual(marker.fields, { actual: 'string "1"', rowIndex: 0, partition: 2 });
     });
 
     it('serves every task from one Node process', () => {

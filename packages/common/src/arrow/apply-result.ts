@@ -1,18 +1,21 @@
 /**
- * Whatever `apply()` returned → a stream of Arrow RecordBatches in the output schema.
+ * Whatever `apply()` returned → a stream of Arrow RecordBatches in the output schema
+ * (`applyResultToBatches`), or → plain rows when there is no schema yet and one is to
+ * be inferred from them (`applyResultToRows`). Both classify the value with
+ * `classifyResult` (classify-result.ts), so a wrongly shaped result is the same
+ * `ResultShapeError` with or without a schema; values that do not fit the schema are
+ * `SchemaMismatchError`s.
  *
- * Accepted forms (the `ApplyResult` union): an array of row objects, a `{column: values[]}`
- * object, an Arrow RecordBatch or Table (from any copy of apache-arrow), a sync or async
- * iterable of rows, or null/undefined (no rows). Large results are cut into batches of at
- * most `maxRowsPerBatch` rows, and iterables are consumed chunk by chunk, so a generator
- * producing millions of rows never has more than one chunk in memory.
+ * Large results are cut into batches of at most `maxRowsPerBatch` rows, and iterables
+ * are consumed chunk by chunk, so a generator producing millions of rows never has
+ * more than one chunk in memory.
  */
 import type * as arrow from 'apache-arrow';
-import { SchemaMismatchError } from '../errors.js';
 import { readOptions } from '../options/read-options.js';
-import { adoptRecordBatch, isArrowRecordBatch, isArrowTable } from './adopt-arrow.js';
-import { jsTypeName, describeValue } from './describe-value.js';
-import { checkColumnsObject, columnsRangeToRecordBatch, rowsRangeToRecordBatch } from './rows-to-batch.js';
+import { adoptRecordBatch } from './adopt-arrow.js';
+import { recordBatchToRows } from './batch-to-rows.js';
+import { checkRow, classifyResult, type ColumnValues } from './classify-result.js';
+import { checkColumnNames, columnsRangeToRecordBatch, rowsRangeToRecordBatch } from './rows-to-batch.js';
 
 export interface ApplyResultOptions {
   /** Upper bound on rows per emitted RecordBatch. @default 10000 */
@@ -24,29 +27,6 @@ const DEFAULTS: Required<ApplyResultOptions> = { maxRowsPerBatch: 10_000 };
 function validateOptions(options: unknown): Required<ApplyResultOptions> {
   const o = readOptions('applyResultToBatches()', options, ['maxRowsPerBatch'] as const);
   return { maxRowsPerBatch: o.positiveInteger('maxRowsPerBatch') ?? DEFAULTS.maxRowsPerBatch };
-}
-
-function isColumnValues(v: unknown): boolean {
-  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function article(name: string): string {
-  return /^[aeiou]/i.test(name) ? `an ${name}` : `a ${name}`;
-}
-
-function wrongShape(result: unknown): SchemaMismatchError {
-  const actual = jsTypeName(result);
-  return new SchemaMismatchError(
-    `apply() returned ${article(actual)}; expected an array of rows, a {column: values} object, ` +
-      'an Arrow RecordBatch/Table, or an (async) iterable of rows',
-    { actual: describeValue(result) },
-  );
 }
 
 /** Convert any `ApplyResult` to RecordBatches of at most `maxRowsPerBatch` rows in `schema`. */
@@ -77,54 +57,84 @@ export async function* resultToBatches(
   schema: arrow.Schema,
   maxRowsPerBatch: number = DEFAULTS.maxRowsPerBatch,
 ): AsyncGenerator<arrow.RecordBatch, void, undefined> {
-  let value = result;
-  if (isObjectLike(value) && typeof (value as { then?: unknown }).then === 'function') value = await value;
-  if (value === null || value === undefined) return;
-
-  if (Array.isArray(value)) {
-    for (let start = 0; start < value.length; start += maxRowsPerBatch) {
-      yield rowsRangeToRecordBatch(value, start, Math.min(value.length, start + maxRowsPerBatch), schema);
-    }
-    return;
+  const c = await classifyResult(result);
+  switch (c.kind) {
+    case 'empty':
+      return;
+    case 'rows':
+      for (let start = 0; start < c.rows.length; start += maxRowsPerBatch) {
+        yield rowsRangeToRecordBatch(c.rows, start, Math.min(c.rows.length, start + maxRowsPerBatch), schema);
+      }
+      return;
+    case 'table':
+      for (const batch of c.table.batches) yield* sliceBatch(adoptRecordBatch(batch, schema, 'Arrow Table'), maxRowsPerBatch);
+      return;
+    case 'recordBatch':
+      yield* sliceBatch(adoptRecordBatch(c.batch, schema), maxRowsPerBatch);
+      return;
+    case 'asyncIterable':
+      yield* chunkRows(c.rows, schema, maxRowsPerBatch);
+      return;
+    case 'iterable':
+      yield* chunkRowsSync(c.rows, schema, maxRowsPerBatch);
+      return;
+    case 'columns':
+      checkColumnNames(c.columns, schema);
+      for (let start = 0; start < c.numRows; start += maxRowsPerBatch) {
+        yield columnsRangeToRecordBatch(c.columns, start, Math.min(c.numRows, start + maxRowsPerBatch), schema);
+      }
+      return;
   }
-  if (isArrowTable(value)) {
-    for (const batch of value.batches) yield* sliceBatch(adoptRecordBatch(batch, schema, 'Arrow Table'), maxRowsPerBatch);
-    return;
-  }
-  if (isArrowRecordBatch(value)) {
-    yield* sliceBatch(adoptRecordBatch(value, schema), maxRowsPerBatch);
-    return;
-  }
-  if (typeof value === 'string') throw wrongShape(value);
-  if (isObjectLike(value) && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    yield* chunkRows(value as AsyncIterable<unknown>, schema, maxRowsPerBatch);
-    return;
-  }
-  if (isObjectLike(value) && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' && !ArrayBuffer.isView(value)) {
-    yield* chunkRowsSync(value as Iterable<unknown>, schema, maxRowsPerBatch);
-    return;
-  }
-  if (isPlainObject(value)) {
-    const entries = Object.entries(value);
-    if (entries.length > 0 && !entries.some(([, v]) => isColumnValues(v))) {
-      const [k, v] = entries[0]!;
-      throw new SchemaMismatchError(
-        `apply() returned a single object whose values are not arrays ("${k}" is ${describeValue(v)}). ` +
-          'Return an array of rows ([{ … }]) or a {column: values[]} object.',
-        { actual: describeValue(value) },
-      );
-    }
-    const n = checkColumnsObject(value, schema);
-    for (let start = 0; start < n; start += maxRowsPerBatch) {
-      yield columnsRangeToRecordBatch(value, start, Math.min(n, start + maxRowsPerBatch), schema);
-    }
-    return;
-  }
-  throw wrongShape(value);
 }
 
-function isObjectLike(v: unknown): v is object {
-  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+/**
+ * Collects any `ApplyResult` into plain row objects, without a schema: what schema
+ * inference reads (the driver infers the output schema from these rows). Shapes are
+ * checked exactly as `applyResultToBatches` checks them, with the same messages.
+ */
+export async function applyResultToRows(result: unknown): Promise<Record<string, unknown>[]> {
+  const c = await classifyResult(result);
+  switch (c.kind) {
+    case 'empty':
+      return [];
+    case 'rows':
+      for (let i = 0; i < c.rows.length; i++) checkRow(c.rows[i], i);
+      return c.rows as Record<string, unknown>[];
+    case 'table':
+      return c.table.batches.flatMap((b) => recordBatchToRows(b as unknown as arrow.RecordBatch));
+    case 'recordBatch':
+      return recordBatchToRows(c.batch as unknown as arrow.RecordBatch);
+    case 'asyncIterable': {
+      const rows: Record<string, unknown>[] = [];
+      for await (const row of c.rows) {
+        checkRow(row, rows.length);
+        rows.push(row);
+      }
+      return rows;
+    }
+    case 'iterable': {
+      const rows: Record<string, unknown>[] = [];
+      for (const row of c.rows) {
+        checkRow(row, rows.length);
+        rows.push(row);
+      }
+      return rows;
+    }
+    case 'columns':
+      return columnsToRows(c.columns, c.numRows);
+  }
+}
+
+/** A checked `{column: values}` object as rows; an absent column (null/undefined) gives that value in every row. */
+function columnsToRows(columns: Readonly<Record<string, ColumnValues>>, numRows: number): Record<string, unknown>[] {
+  const entries = Object.entries(columns);
+  const rows = new Array<Record<string, unknown>>(numRows);
+  for (let i = 0; i < numRows; i++) {
+    const row: Record<string, unknown> = {};
+    for (const [name, values] of entries) row[name] = values === null || values === undefined ? values : values[i];
+    rows[i] = row;
+  }
+  return rows;
 }
 
 function* sliceBatch(batch: arrow.RecordBatch, max: number): Generator<arrow.RecordBatch> {

@@ -9,6 +9,7 @@
  * actual JS value and the row.
  */
 import * as arrow from 'apache-arrow';
+import { parseDate, parseTimestamp } from '../date-time.js';
 import { SchemaMismatchError } from '../errors.js';
 import { typeToDDL } from '../schema/ddl-format.js';
 import { describeValue, jsTypeName } from './describe-value.js';
@@ -297,8 +298,6 @@ function buildBinary(type: arrow.Binary, nullable: boolean, values: ArrayLike<un
   return arrow.makeData({ type, length: n, nullCount: validity.nullCount, nullBitmap: validity.buffer, valueOffsets: offsets, data: bytes });
 }
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function buildDate(type: arrow.Date_, nullable: boolean, values: ArrayLike<unknown>, ctx: Ctx, what: string): arrow.Data {
   const n = values.length;
   const validity = new Validity(n);
@@ -307,17 +306,18 @@ function buildDate(type: arrow.Date_, nullable: boolean, values: ArrayLike<unkno
   const millis = day ? null : new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    let ms: number;
+    let d: number;
     if (v instanceof Date) {
-      ms = v.getTime();
+      const ms = v.getTime();
       if (Number.isNaN(ms)) mismatch(ctx, type, v, i);
+      // A date is a calendar day in UTC: times of day are dropped (floor, so pre-1970 works).
+      d = Math.floor(ms / MS_PER_DAY);
     } else if (typeof v === 'string') {
-      const m = DATE_ONLY.exec(v);
-      ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-      // Date.UTC silently rolls 2024-02-31 over to March: reject instead.
-      if (!m || new Date(ms).getUTCDate() !== Number(m[3])) {
-        mismatch(ctx, type, v, i, "; date strings must be 'YYYY-MM-DD'");
-      }
+      // The one text parser (date-time.ts): a day that does not exist, such as
+      // 2024-02-31, is refused, never rolled over into March.
+      const parsed = parseDate(v);
+      if (parsed === undefined) mismatch(ctx, type, v, i, "; date strings must be 'YYYY-MM-DD'");
+      d = parsed;
     } else if (isNullish(v)) {
       checkNull(v, nullable, type, ctx, i, what);
       validity.nullCount++;
@@ -325,35 +325,11 @@ function buildDate(type: arrow.Date_, nullable: boolean, values: ArrayLike<unkno
     } else {
       mismatch(ctx, type, v, i, "; return a Date or a 'YYYY-MM-DD' string");
     }
-    // A date is a calendar day in UTC: times of day are dropped (floor, so pre-1970 works).
-    const d = Math.floor(ms / MS_PER_DAY);
     if (days) days[i] = d;
     else millis![i] = BigInt(d * MS_PER_DAY);
     validity.setValid(i);
   }
   return arrow.makeData({ type, length: n, nullCount: validity.nullCount, nullBitmap: validity.buffer, data: (days ?? millis)! } as never);
-}
-
-const ISO_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
-
-/** Microseconds since the epoch for an ISO string; strings without an offset are read as UTC. */
-function isoToMicros(s: string): bigint | undefined {
-  const m = ISO_TIMESTAMP.exec(s);
-  if (!m) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
-  if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) {
-    return undefined;
-  }
-  let offsetMin = 0;
-  if (zone && zone !== 'Z' && zone !== 'z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
-  }
-  const micros = BigInt(ms - offsetMin * 60_000) * 1000n + BigInt((frac + '000000').slice(0, 6));
-  return micros;
 }
 
 function buildTimestamp(type: arrow.Timestamp, nullable: boolean, values: ArrayLike<unknown>, ctx: Ctx, what: string): arrow.Data {
@@ -373,7 +349,7 @@ function buildTimestamp(type: arrow.Timestamp, nullable: boolean, values: ArrayL
       if (!Number.isFinite(v)) mismatch(ctx, type, v, i);
       micros = Number.isInteger(v) ? BigInt(v) * 1000n : BigInt(Math.round(v * 1000));
     } else if (typeof v === 'string') {
-      const parsed = isoToMicros(v);
+      const parsed = parseTimestamp(v);
       if (parsed === undefined) mismatch(ctx, type, v, i, '; timestamp strings must be ISO 8601 like 2024-01-31T12:00:00Z');
       micros = parsed;
     } else if (isNullish(v)) {

@@ -7,6 +7,7 @@ import * as arrow from 'apache-arrow';
 import { SchemaMismatchError } from '../errors.js';
 import { typeToDDL } from '../schema/ddl-format.js';
 import { buildColumn } from './build-column.js';
+import { checkColumnsShape, isRow, notARowError } from './classify-result.js';
 import { describeValue } from './describe-value.js';
 
 function schemaColumns(schema: arrow.Schema): string {
@@ -43,13 +44,8 @@ export function rowsRangeToRecordBatch(
   const columns = fields.map(() => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const row = rows[start + i];
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new SchemaMismatchError(
-        `Row ${rowBase + i} is ${describeValue(row)}; each row must be an object like { ${fields[0]?.name ?? 'column'}: value }.`,
-        { actual: describeValue(row), rowIndex: rowBase + i },
-      );
-    }
-    const r = row as Record<string, unknown>;
+    if (!isRow(row)) throw notARowError(row, rowBase + i);
+    const r = row;
     let matched = 0;
     for (let j = 0; j < nFields; j++) {
       const v = r[fields[j]!.name];
@@ -84,15 +80,12 @@ export function rowsToRecordBatch(
   return rowsRangeToRecordBatch(rows, 0, rows.length, schema, 0);
 }
 
-function isColumnValues(v: unknown): v is ArrayLike<unknown> {
-  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-}
-
 /**
- * Check a `{ column: values }` object against the schema and return its row count.
+ * Refuses a column of a `{ column: values }` object that the schema does not have.
+ * (Its shape — arrays of one length — is `checkColumnsShape`'s to check.)
  * @internal
  */
-export function checkColumnsObject(columns: Record<string, unknown>, schema: arrow.Schema): number {
+export function checkColumnNames(columns: Readonly<Record<string, unknown>>, schema: arrow.Schema): void {
   const names = new Set(schema.fields.map((f) => f.name));
   for (const k of Object.keys(columns)) {
     if (!names.has(k)) {
@@ -103,29 +96,6 @@ export function checkColumnsObject(columns: Record<string, unknown>, schema: arr
       );
     }
   }
-  let length: number | undefined;
-  let first = '';
-  for (const f of schema.fields) {
-    const values = columns[f.name];
-    if (values === undefined || values === null) continue;
-    if (!isColumnValues(values)) {
-      throw new SchemaMismatchError(
-        `Column "${f.name}" in the returned {column: values} object is ${describeValue(values)}; expected an array of values.`,
-        { column: f.name, expected: typeToDDL(f.type), actual: describeValue(values) },
-      );
-    }
-    if (length === undefined) {
-      length = values.length;
-      first = f.name;
-    } else if (values.length !== length) {
-      throw new SchemaMismatchError(
-        `Returned columns have different lengths: "${first}" has ${length} value${length === 1 ? '' : 's'} but "${f.name}" has ${values.length}. ` +
-          'Every column must have one value per row.',
-        { column: f.name },
-      );
-    }
-  }
-  return length ?? 0;
 }
 
 /** Typed arrays that are exactly an Arrow column's value buffer (copied, then used as-is). */
@@ -180,6 +150,7 @@ export function columnsToRecordBatch(
   columns: Record<string, ArrayLike<unknown>>,
   schema: arrow.Schema,
 ): arrow.RecordBatch {
-  const n = checkColumnsObject(columns, schema);
+  const n = checkColumnsShape(columns);
+  checkColumnNames(columns, schema);
   return columnsRangeToRecordBatch(columns, 0, n, schema);
 }

@@ -1,7 +1,7 @@
 /**
- * The output formats a job can write, in its own module so the CLI can list and check
- * them without loading the writers (and parquet-wasm).
+ * The output formats a job can write, in their own module so the CLI can list and check
+ * them without loading the writers (and parquet-wasm). The list lives in
+ * `@tsapply/common` beside `OutputFormat`, where the check of a job's shape (in the
+ * worker runtime, which must not import this package) reads it too.
  */
-import type { OutputFormat } from '@tsapply/common';
-
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['parquet', 'csv', 'jsonl', 'arrow'];
+export { OUTPUT_FORMATS } from '@tsapply/common';

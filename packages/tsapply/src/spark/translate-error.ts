@@ -7,8 +7,9 @@
  * task-failure and job-abort messages), and the client receives the whole traceback
  * through FetchErrorDetails. This module finds the marker in that text and rebuilds
  * the original error — a `UserCodeError` with the user's message, the ORIGINAL .ts
- * file:line and the partition; a `SchemaMismatchError`; a `WorkerCrashError` with exit
- * status and stderr tail; an `ExecutorSetupError` — instead of "Python worker failed".
+ * file:line and the partition; a `ResultShapeError` or a `SchemaMismatchError` with the
+ * partition; a `WorkerCrashError` with exit status and stderr tail; an
+ * `ExecutorSetupError` — instead of "Python worker failed".
  *
  * Problems Spark's own Python worker hits before the shim runs (no pyarrow, wrong
  * Python) have no marker and are recognised by their text.
@@ -120,6 +121,8 @@ function reanchor(file: string, ctx: TranslateContext): string {
 const NAME_BY_CODE: Record<string, string> = {
   USER_CODE: 'UserCodeError',
   SCHEMA_MISMATCH: 'SchemaMismatchError',
+  RESULT_SHAPE: 'ResultShapeError',
+  JOB_DEFINITION: 'JobDefinitionError',
   SCHEMA_INFERENCE: 'SchemaInferenceError',
   DDL_PARSE: 'DDLParseError',
   SERIALIZER: 'SerializerError',

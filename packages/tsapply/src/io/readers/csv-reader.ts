@@ -60,6 +60,8 @@ function csvTypeToArrow(t: CsvType): arrow.DataType {
       return new arrow.Decimal(0, t.precision, 128);
     case 'double':
       return new arrow.Float64();
+    case 'date':
+      return new arrow.DateDay();
     case 'timestamp':
       return new arrow.TimestampMicrosecond('UTC');
     case 'boolean':

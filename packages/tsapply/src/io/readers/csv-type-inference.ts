@@ -6,16 +6,21 @@
  *   strings are nulls and do not vote;
  * - the first type that parses wins, in Spark's order: `int` (fits 32 bits) →
  *   `bigint` (fits 64 bits) → `decimal(p,0)` (a larger integer, p ≤ 38) → `double`
- *   (also `NaN`, `Infinity`, `-Infinity`) → `timestamp` (ISO-8601-like:
- *   `2012-01-01`, `2012-01-01 10:00:00`, `2012-01-01T10:00:00.123Z`, …; Spark's
- *   default parser accepts a bare date, so a date column becomes `timestamp`) →
- *   `boolean` (`true`/`false`, any case) → `string`;
+ *   (also `NaN`, `Infinity`, `-Infinity`) → `date` (exactly `yyyy-MM-dd`, Spark's
+ *   default date format, which Spark 3.4+ infers with its default `preferDate`) →
+ *   `timestamp` (ISO-8601-like: `2012-1-1`, `2012-01`, `2012-01-01 10:00:00`,
+ *   `2012-01-01T10:00:00.123Z`, …) → `boolean` (`true`/`false`, any case) → `string`.
+ *   Dates and timestamps are read by `@tsapply/common`'s one date/time parser: a day
+ *   or time that does not exist, such as `2024-02-31`, is neither, so its column is
+ *   `string`, as on Spark;
  * - two rows disagreeing widen as Spark does: int+bigint → bigint, integral+double →
- *   double, anything else → string; a column with only nulls is `string`.
+ *   double, date+timestamp → timestamp, anything else → string; a column with only
+ *   nulls is `string`.
  *
  * Timestamps without an offset are read as UTC (Spark uses the session time zone;
  * set `spark.sql.session.timeZone=UTC` there for identical values).
  */
+import { parseDate, parseTimestamp } from '@tsapply/common';
 
 export type CsvType =
   | { kind: 'null' }
@@ -23,15 +28,16 @@ export type CsvType =
   | { kind: 'bigint' }
   | { kind: 'decimal'; precision: number }
   | { kind: 'double' }
+  | { kind: 'date' }
   | { kind: 'timestamp' }
   | { kind: 'boolean' }
   | { kind: 'string' };
 
 const INT_RE = /^[+-]?\d+$/;
 const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/;
+/** Spark's default date format for inference, `yyyy-MM-dd`: two-digit month and day, no spaces. */
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const SPECIAL_DOUBLES = new Set(['NaN', 'Infinity', '-Infinity', '+Infinity', 'Inf', '-Inf']);
-const TIMESTAMP_RE =
-  /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/;
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -54,6 +60,7 @@ const LADDER: ReadonlyArray<[CsvType['kind'], Step]> = [
     return digits <= 38 ? { kind: 'decimal', precision: digits } : undefined;
   }],
   ['double', (f) => (DOUBLE_RE.test(f) || SPECIAL_DOUBLES.has(f) ? { kind: 'double' } : undefined)],
+  ['date', (f) => (DATE_RE.test(f) && parseDate(f) !== undefined ? { kind: 'date' } : undefined)],
   ['timestamp', (f) => (parseTimestamp(f) !== undefined ? { kind: 'timestamp' } : undefined)],
   ['boolean', (f) => (/^(true|false)$/i.test(f) ? { kind: 'boolean' } : undefined)],
 ];
@@ -95,6 +102,8 @@ function widen(a: CsvType, b: CsvType): CsvType {
     }
     return wide;
   }
+  // A timestamp holds every date (at midnight), as in Spark's findWiderTypeForTwo.
+  if ((a.kind === 'date' && b.kind === 'timestamp') || (a.kind === 'timestamp' && b.kind === 'date')) return { kind: 'timestamp' };
   return { kind: 'string' };
 }
 
@@ -108,31 +117,4 @@ export function inferField(soFar: CsvType, field: string | undefined): CsvType {
 /** Final type of a column: all-null columns are strings, as in Spark. */
 export function finalType(t: CsvType): CsvType {
   return t.kind === 'null' ? { kind: 'string' } : t;
-}
-
-/**
- * Parses an ISO-8601-like timestamp to epoch milliseconds (UTC unless an offset is
- * given). Returns undefined when the text is not a valid timestamp. Sub-millisecond
- * digits are dropped (JS Dates hold milliseconds).
- */
-export function parseTimestamp(text: string): number | undefined {
-  const m = TIMESTAMP_RE.exec(text);
-  if (!m) return undefined;
-  const [, y, mo = '1', d = '1', h = '0', mi = '0', s = '0', frac = '', tz] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  let ms = Date.UTC(Number(y), month - 1, day, hour, minute, second, Number((frac + '000').slice(0, 3)));
-  // Reject day overflow such as 2021-02-30 (Date.UTC would roll it into March).
-  if (new Date(ms).getUTCDate() !== day) return undefined;
-  if (tz && tz !== 'Z') {
-    const sign = tz.startsWith('-') ? -1 : 1;
-    const digits = tz.slice(1).replace(':', '');
-    const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-    ms -= sign * offsetMin * 60_000;
-  }
-  return ms;
 }

@@ -4,15 +4,16 @@
  * work is a single function call.
  */
 import * as arrow from 'apache-arrow';
-import { parseTimestamp } from './csv-type-inference.js';
+import { parseDate, parseTimestamp } from '@tsapply/common';
 
 /** Returns the converted value, or throws a plain Error whose message ends the sentence "… is not a valid <type>". */
 export type TextConverter = (text: string) => unknown;
 
 const INT_RE = /^\s*[+-]?\d+\s*$/;
 const DOUBLE_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?\s*$/;
-const DATE_RE = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/;
 const DECIMAL_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/;
+
+const MS_PER_DAY = 86_400_000;
 
 class BadValue extends Error {}
 
@@ -54,18 +55,21 @@ export function textConverter(type: arrow.DataType): TextConverter | undefined {
         const l = t.trim().toLowerCase();
         return l === 'true' ? true : l === 'false' ? false : bad(t, 'boolean');
       };
+    // Dates and timestamps go through @tsapply/common's one parser (date-time.ts), the
+    // one type inference and apply() results use: 2024-02-31 is not a valid date here
+    // either (Spark reads it as null, or fails in FAILFAST mode), never March 2.
     case arrow.Type.Timestamp:
       return (t) => {
-        const ms = parseTimestamp(t);
-        return ms === undefined ? bad(t, 'timestamp') : new Date(ms);
+        const micros = parseTimestamp(t);
+        // Epoch milliseconds with the microseconds as a fraction: the column builder keeps
+        // them to the microsecond (a Date would drop them).
+        return micros === undefined ? bad(t, 'timestamp') : Number(micros) / 1000;
       };
-    case arrow.Type.Date: {
+    case arrow.Type.Date:
       return (t) => {
-        const m = DATE_RE.exec(t);
-        const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-        return Number.isNaN(ms) ? bad(t, 'date') : new Date(ms);
+        const day = parseDate(t);
+        return day === undefined ? bad(t, 'date') : new Date(day * MS_PER_DAY);
       };
-    }
     case arrow.Type.Decimal:
       return (t) => (DECIMAL_RE.test(t) ? t.trim() : bad(t, 'decimal'));
     default:

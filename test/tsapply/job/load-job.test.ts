@@ -12,19 +12,12 @@ import { JobDefinitionError, runJob } from 'tsapply';
 import { BAD_JOBS } from '../../fixtures/worker-runtime/bad-jobs.ts';
 import { tempDir } from '../cli-helpers.ts';
 
-/**
- * job/load-job.ts still runs its own, older check ("Invalid job in <file>: …"); these
- * cases pass once it calls checkJobDefinition(exports, jobFile) instead. Remove the
- * `todo` then.
- */
-const DRIVER_PENDING = 'job/load-job.ts does not call checkJobDefinition yet';
-
 const dir = tempDir('tsapply-bad-jobs-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the driver refuses a job of the wrong shape with the workers\' JobDefinitionError', () => {
   for (const bad of BAD_JOBS) {
-    it(bad.name, { todo: DRIVER_PENDING }, async () => {
+    it(bad.name, async () => {
       const folder = join(dir, bad.name.replace(/\W+/g, '-'));
       mkdirSync(folder, { recursive: true });
       const file = join(folder, 'job.ts');

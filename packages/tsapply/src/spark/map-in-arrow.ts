@@ -15,9 +15,9 @@ import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload, planFunction, type FunctionPayload } from './function-payload.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { inferredSchemaNote } from '../job/output-schema.js';
-import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
+import { checkApplyOptions, SHIP_KEYS, shipSettings, type SparkApplyOptions } from './apply-options.js';
 import { identifierParts } from './column-identifier.js';
-import { shipPayload } from './ship-payload.js';
+import { shipPayload, type ShippedPayload } from './ship-payload.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
 
 /** What the last mapInArrow/applyInArrow shipped (for `--json`, tests, diagnostics). */
@@ -34,9 +34,11 @@ export interface ShipReport {
   shipped: 'export' | 'closure';
   /** Time spent at the call deciding that and capturing the function's variables, in ms. */
   captureMs: number;
+  /** The executors' Node: their own, or a runtime tsapply shipped (bytes uploaded by this call). */
+  executorNode: ShippedPayload['executorNode'];
 }
 
-const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', 'pythonVer', 'sampleRows', 'quiet'] as const;
+const MAP_KEYS = ['schema', 'context', 'serializer', 'init', 'barrier', ...SHIP_KEYS, 'sampleRows', 'quiet'] as const;
 const GROUP_KEYS = MAP_KEYS.filter((k) => k !== 'barrier');
 
 const reports = new WeakMap<DataFrame, ShipReport>();
@@ -86,7 +88,7 @@ export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkAppl
     mode: 'map',
     schemaDDL: ddl,
     functionName: fp.exportName,
-    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+    ...shipSettings(o),
   });
   const out = await mapPartitionsPlan(df, { ...shipped.plan, barrier: o.barrier ?? false });
   reports.set(out, report(fp, shipped, ddl, inferred));
@@ -121,7 +123,7 @@ export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: 
     schemaDDL: ddl,
     groupColumns,
     functionName: fp.exportName,
-    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+    ...shipSettings(o),
   });
   const out = await groupMapPlan(grouped.df, grouped.groupingExpressions, shipped.plan);
   reports.set(out, report(fp, shipped, ddl, inferred));
@@ -139,5 +141,6 @@ function report(fp: FunctionPayload, shipped: Awaited<ReturnType<typeof shipPayl
     pythonVer: shipped.plan.pythonVer,
     shipped: fp.plan.mode,
     captureMs: Math.round(fp.plan.captureMs * 10) / 10,
+    executorNode: shipped.executorNode,
   };
 }

@@ -18,7 +18,7 @@ import { JobRunner } from '@tsapply/worker-runtime';
 import { InvalidOptionError } from '../errors.js';
 import { buildFunctionPayload, planFunction, type FunctionPlan } from './function-payload.js';
 import { inferredSchemaNote, schemaFromSample } from '../job/output-schema.js';
-import { checkApplyOptions, type SparkApplyOptions } from './apply-options.js';
+import { checkApplyOptions, SHIP_KEYS, shipSettings, type SparkApplyOptions } from './apply-options.js';
 import { shipPayload } from './ship-payload.js';
 import { mapPartitionsPlan } from './udf-plan.js';
 
@@ -38,7 +38,7 @@ export interface ParallelItemContext<Context = unknown, State = unknown> {
   readonly state: State;
 }
 
-const KEYS = ['schema', 'context', 'serializer', 'init', 'pythonVer', 'quiet'] as const;
+const KEYS = ['schema', 'context', 'serializer', 'init', ...SHIP_KEYS, 'quiet'] as const;
 const SAMPLE_ITEMS = 20;
 
 /** The result of `.map(fn)`: run it with `collect()` or get the DataFrame. */
@@ -105,7 +105,7 @@ export class ParallelMapped<T = unknown> {
       mode: 'map',
       schemaDDL: ddl,
       functionName: fp.exportName,
-      ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
+      ...shipSettings(o),
     });
     return mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
   }

@@ -12,7 +12,7 @@
  *
  * The spec (keys are the shim's, snake_case):
  * `{ version: 1, mode: 'map' | 'grouped', payload: {file, sha256}, worker: {file, sha256},
- *    schema_ddl, schema_json, group_columns: [...], node_options: {node, args, env} }`.
+ *    schema_ddl, schema_json, group_columns: [...], node_options: {node, args, env, policy, shipped} }`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,8 +48,18 @@ export interface ShimCommandSpec {
   schemaJson: string;
   /** Grouped mode: the grouping column names (the key handed to `ctx.key`). @default [] */
   groupColumns?: string[];
-  /** How the executor starts Node. `node` defaults to $TSAPPLY_NODE, else `node` on PATH. */
-  nodeOptions?: { node?: string | null; args?: string[]; env?: Record<string, string> };
+  /**
+   * How the executor starts Node (see `executor-node/executor-node.ts`): `node` a path on
+   * the executors; `policy` whether a local node or the `shipped` runtime comes first.
+   * @default a local node ($TSAPPLY_NODE, else `node` on PATH), nothing shipped
+   */
+  nodeOptions?: {
+    node?: string | null;
+    args?: string[];
+    env?: Record<string, string>;
+    policy?: 'auto' | 'ship' | 'local';
+    shipped?: { archive: string; path: string; sha256: string } | null;
+  };
 }
 
 export interface ShimModule {
@@ -97,6 +107,8 @@ export function buildShimCommand(spec: ShimCommandSpec, moduleName: string = shi
       node: spec.nodeOptions?.node ?? null,
       args: spec.nodeOptions?.args ?? [],
       env: spec.nodeOptions?.env ?? {},
+      policy: spec.nodeOptions?.policy ?? 'auto',
+      shipped: spec.nodeOptions?.shipped ?? null,
     },
   };
   return pickleCall(moduleName, 'make_command', [dict]);

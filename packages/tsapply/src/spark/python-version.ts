@@ -10,10 +10,8 @@
  * which is cached and returned. One probe per server per driver process (~1 s).
  * `TSAPPLY_PYTHON_VER` (or the `pythonVer` option) skips the probe.
  */
-import { create } from '@bufbuild/protobuf';
-import { CommonInlineUserDefinedFunctionSchema, unparsedType } from '@tsapply/spark-connect/internal';
 import type { SparkSession } from '@tsapply/spark-connect';
-import { EVAL_TYPE_MAP_ARROW_ITER } from './udf-plan.js';
+import { probePlan } from './udf-plan.js';
 import { InvalidOptionError } from '@tsapply/common';
 import { ExecutorSetupError } from './errors.js';
 import { executorSetupProblem, workerVersionFromMismatch } from './translate-error.js';
@@ -62,7 +60,7 @@ export async function probeExecutorPythonVersion(spark: SparkSession, firstGuess
   for (let attempt = 0; attempt < 3; attempt++) {
     tried.push(guess);
     try {
-      await probePlan(spark, guess).collect();
+      await probePlan(spark, { command: identityCommand(), outputDDL: 'id bigint', pythonVer: guess, functionName: 'tsapply_python_probe' }).collect();
       return guess;
     } catch (e) {
       // With `tsapply` imported, SparkSession's error hook has already turned Spark's error
@@ -85,25 +83,6 @@ function mismatchVersionIn(message: string): string | undefined {
   const setup = executorSetupProblem(message);
   if (setup) throw setup;
   return message.includes('PYTHON_VERSION_MISMATCH') ? workerVersionFromMismatch(message) : undefined;
-}
-
-function probePlan(spark: SparkSession, pythonVer: string) {
-  const input = spark.range(0, 1, 1, 1);
-  return input.withRelation({
-    case: 'mapPartitions',
-    value: {
-      input: input.relation,
-      func: create(CommonInlineUserDefinedFunctionSchema, {
-        functionName: 'tsapply_python_probe',
-        deterministic: true,
-        arguments: [],
-        function: {
-          case: 'pythonUdf',
-          value: { outputType: unparsedType('struct<id: bigint>'), evalType: EVAL_TYPE_MAP_ARROW_ITER, command: identityCommand(), pythonVer, additionalIncludes: [] },
-        },
-      }),
-    },
-  });
 }
 
 /**

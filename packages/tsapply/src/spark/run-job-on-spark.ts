@@ -26,9 +26,11 @@ import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { quoteColumnName } from './column-identifier.js';
-import { checkPythonVer, executorPythonVersion } from './python-version.js';
+import { executorPythonVersion } from './python-version.js';
 import { JOB_RUN_KEYS, readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
-import { shipPayload } from './ship-payload.js';
+import { shipPayload, type ShippedPayload } from './ship-payload.js';
+import { checkApplyOptions, SHIP_KEYS, shipSettings } from './apply-options.js';
+import type { ExecutorNodeChoice } from './executor-node/executor-node.js';
 import { summarizeProgress, type SparkRunProgress } from './spark-progress.js';
 import { registerSourceRoot, translateSparkError } from './translate-error.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
@@ -41,6 +43,10 @@ export interface SparkRunOptions extends JobRunOptions {
   spark?: SparkSession;
   /** Executors' Python `major.minor`. @default $TSAPPLY_PYTHON_VER, else detected */
   pythonVer?: string;
+  /** Which node the executors run ('auto', 'ship', 'local' or a path there). @default $TSAPPLY_EXECUTOR_NODE, else 'auto' */
+  executorNode?: ExecutorNodeChoice;
+  /** Ship this Node version from the registry. @default the driver's own node when it fits */
+  executorNodeVersion?: string;
   /** Called with every ExecutionProgress report (tasks done / total). */
   onProgress?: (progress: SparkRunProgress) => void;
   /**
@@ -67,9 +73,11 @@ export interface SparkRunSummary {
   schemaInferred: boolean;
   /** The executors' Python version the plan was built for. */
   pythonVer: string;
+  /** The executors' Node: their own, or a runtime tsapply shipped (its bytes, the upload's). */
+  executorNode: ShippedPayload['executorNode'];
 }
 
-const KEYS = ['remote', 'spark', ...JOB_RUN_KEYS, 'pythonVer', 'stdout', 'stderr', 'onProgress', 'interruptOnSigint'] as const;
+const KEYS = ['remote', 'spark', ...JOB_RUN_KEYS, ...SHIP_KEYS, 'stdout', 'stderr', 'onProgress', 'interruptOnSigint'] as const;
 const SPARK_FORMAT: Record<OutputFormat, string | undefined> = { parquet: 'parquet', csv: 'csv', jsonl: 'json', arrow: undefined };
 
 /** Validates the options once (unknown keys and wrong types are errors) and fills defaults. */
@@ -83,12 +91,12 @@ function resolveSparkRunOptions(options: SparkRunOptions | undefined) {
   if (spark === undefined && !(remote ?? process.env.SPARK_REMOTE)) {
     throw new InvalidOptionError("runJobOnSpark() needs a Spark Connect URL: pass remote: 'sc://host:port' (--remote) or set SPARK_REMOTE.", { option: 'remote' });
   }
-  const pythonVer = o.get('pythonVer');
+  const ship = checkApplyOptions(Object.fromEntries(SHIP_KEYS.filter((k) => o.has(k)).map((k) => [k, o.get(k)])), SHIP_KEYS, 'runJobOnSpark');
   return {
     ...readJobRunOptions(o as OptionReader<JobRunOptionKey>),
     spark: spark as SparkSession | undefined,
     remote: remote ?? process.env.SPARK_REMOTE,
-    pythonVer: pythonVer === undefined ? undefined : checkPythonVer(pythonVer, 'options.pythonVer'),
+    ship,
     onProgress: o.function<(p: SparkRunProgress) => void>('onProgress'),
     interruptOnSigint: o.boolean('interruptOnSigint') ?? false,
   };
@@ -125,7 +133,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
   try {
     // Finding the executors' Python version runs a small Spark job; start it now so it
     // overlaps the input plan, schema inference and the uploads (shipPayload awaits it).
-    const pythonVerProbe = executorPythonVersion(spark, opts.pythonVer);
+    const pythonVerProbe = executorPythonVersion(spark, opts.ship.pythonVer);
     pythonVerProbe.catch(() => undefined); // reported where shipPayload awaits it, not as unhandled
     await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', String(batchSize));
     const { sparkInput } = await import('./spark-input.js');
@@ -143,7 +151,9 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
       schemaDDL: ddl,
       ...(groupColumns ? { groupColumns } : {}),
       functionName: `tsapply:${jobPath}`,
+      ...shipSettings(opts.ship),
       pythonVer: pythonVerProbe,
+      note,
     });
     pythonVer = shipped.plan.pythonVer;
     const result: DataFrame = groupColumns
@@ -189,6 +199,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
       schema: ddl,
       schemaInferred: declared === null,
       pythonVer,
+      executorNode: shipped.executorNode,
     };
   } catch (e) {
     if (createdOutput && format !== 'arrow') await rm(outPath!, { recursive: true, force: true }).catch(() => undefined);

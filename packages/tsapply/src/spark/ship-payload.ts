@@ -1,7 +1,8 @@
 /**
  * From a built payload to the pieces of a Spark plan: uploads the shim, the worker
  * script and the payload (each at most once per session), finds the executors'
- * Python version, and assembles the shim's spec. The spec names the artifacts by
+ * Python version, decides which node they run (shipping a runtime when they have
+ * none, once per session), and assembles the shim's spec. The spec names the artifacts by
  * SparkFiles name and sha256 only, so the plan stays small however large the payload.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { executorPythonVersion } from './python-version.js';
 import { ensureArtifacts } from './session-artifacts.js';
 import type { UdfPlanOptions } from './udf-plan.js';
 import { buildWorkerBundle } from './worker-bundle.js';
+import { planExecutorNode, type ExecutorNodeChoice, type ExecutorNodeReport } from './executor-node/executor-node.js';
 
 /** SparkFiles name of a payload: content-addressed, so re-adding it is a no-op. */
 export function payloadFileName(hash: string): string {
@@ -30,6 +32,12 @@ export interface ShipOptions {
    */
   pythonVer?: string | Promise<string>;
   functionName: string;
+  /** Which node the executors run: 'auto', 'ship', 'local' or a path there. @default $TSAPPLY_EXECUTOR_NODE, else 'auto' */
+  executorNode?: ExecutorNodeChoice;
+  /** The Node version to ship from the registry. @default the driver's binary when it fits, else its major */
+  executorNodeVersion?: string;
+  /** Notes for the user (packing or downloading a Node runtime). @default stderr */
+  note?: (line: string) => void;
 }
 
 export interface ShippedPayload {
@@ -38,6 +46,8 @@ export interface ShippedPayload {
   uploaded: string[];
   /** Bytes this call uploaded. */
   uploadedBytes: number;
+  /** The executors' Node: found there, or shipped (and how large, how long the upload took). */
+  executorNode: ExecutorNodeReport & { uploadedBytes: number; uploadMs: number };
 }
 
 export async function shipPayload(spark: SparkSession, payload: PreparedPayload, options: ShipOptions): Promise<ShippedPayload> {
@@ -55,6 +65,19 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
     ]),
     probe,
   ]);
+  // Needs the shim on the session (the platform probe runs its code) and the Python version.
+  const node = await planExecutorNode(spark, {
+    ...(options.executorNode !== undefined ? { choice: options.executorNode } : {}),
+    ...(options.executorNodeVersion !== undefined ? { version: options.executorNodeVersion } : {}),
+    shimModuleName: shim.moduleName,
+    pythonVer,
+    note: options.note ?? ((line) => process.stderr.write(`${line}\n`)),
+  });
+  const uploadStarted = Date.now();
+  const runtimeUpload = node.artifact
+    ? await ensureArtifacts(spark, [{ name: node.artifact.name, data: () => readFile(node.artifact!.path) }])
+    : { uploaded: [], uploadedBytes: 0 };
+  const uploadMs = runtimeUpload.uploaded.length > 0 ? Date.now() - uploadStarted : 0;
   const spec: ShimCommandSpec = {
     mode: options.mode,
     payload: { file: payloadName, sha256: payload.hash },
@@ -62,6 +85,12 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
     schemaDDL: options.schemaDDL,
     schemaJson: sparkSchemaJson(parseDDL(options.schemaDDL)),
     groupColumns: options.groupColumns ?? [],
+    nodeOptions: node.nodeOptions,
   };
-  return { plan: { spec, shimModuleName: shim.moduleName, pythonVer, functionName: options.functionName }, uploaded, uploadedBytes };
+  return {
+    plan: { spec, shimModuleName: shim.moduleName, pythonVer, functionName: options.functionName },
+    uploaded: [...uploaded, ...runtimeUpload.uploaded],
+    uploadedBytes: uploadedBytes + runtimeUpload.uploadedBytes,
+    executorNode: { ...node.report, uploadedBytes: runtimeUpload.uploadedBytes, uploadMs },
+  };
 }

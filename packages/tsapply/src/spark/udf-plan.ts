@@ -18,6 +18,7 @@ import {
   type Expression,
   unparsedType,
 } from '@tsapply/spark-connect/internal';
+import type { SparkSession } from '@tsapply/spark-connect';
 import { quoteColumnName } from './column-identifier.js';
 import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
 
@@ -86,5 +87,38 @@ export async function groupMapPlan(df: DataFrame, grouping: Expression[], option
   return df.withRelation({
     case: 'groupMap',
     value: { input: df.relation, groupingExpressions: grouping, func, sortingExpressions: [], initialGroupingExpressions: [] },
+  });
+}
+
+export interface ProbePlanOptions {
+  /** The pickled `(function, return_type)` the Python worker runs over one input row. */
+  command: Uint8Array;
+  /** Its output columns as Spark DDL (`info string`). */
+  outputDDL: string;
+  pythonVer: string;
+  functionName: string;
+}
+
+/**
+ * A one-task probe: `spark.range(1)` mapped through a Python command, for what only an
+ * executor can tell (its Python version, platform, a local node). No input columns are
+ * passed: the probe reads none.
+ */
+export function probePlan(spark: SparkSession, o: ProbePlanOptions): DataFrame {
+  const input = spark.range(0, 1, 1, 1);
+  return input.withRelation({
+    case: 'mapPartitions',
+    value: {
+      input: input.relation,
+      func: create(CommonInlineUserDefinedFunctionSchema, {
+        functionName: o.functionName,
+        deterministic: true,
+        arguments: [],
+        function: {
+          case: 'pythonUdf',
+          value: { outputType: unparsedType(structTypeDDL(o.outputDDL)), evalType: EVAL_TYPE_MAP_ARROW_ITER, command: o.command, pythonVer: o.pythonVer, additionalIncludes: [] },
+        },
+      }),
+    },
   });
 }

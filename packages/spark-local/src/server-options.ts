@@ -42,6 +42,12 @@ export interface StartSparkConnectOptions {
    * @default 300_000
    */
   timeoutMs?: number;
+  /**
+   * The Python the executors' workers run (must have pyspark and pyarrow). For trying
+   * executors set up differently from this machine, e.g. a wrapper script that runs the
+   * managed venv's python with another PATH. @default the managed venv's python
+   */
+  pythonExecutable?: string;
   /** Progress lines (environment creation, start). @default writes to stderr */
   onProgress?: (line: string) => void;
 }
@@ -57,6 +63,7 @@ export interface ResolvedServerOptions {
   stateDir: string;
   driverMemory: string;
   timeoutMs: number;
+  pythonExecutable: string | undefined;
   onProgress: (line: string) => void;
 }
 
@@ -68,7 +75,7 @@ export function defaultStateDir(): string {
 }
 
 const KNOWN = [
-  'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'stateDir', 'driverMemory', 'timeoutMs', 'onProgress',
+  'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'stateDir', 'driverMemory', 'timeoutMs', 'pythonExecutable', 'onProgress',
 ] as const;
 
 /**
@@ -120,6 +127,7 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
     stateDir: o.string('stateDir', 'a folder path') ?? defaultStateDir(),
     driverMemory: driverMemory as string,
     timeoutMs: timeoutMs as number,
+    pythonExecutable: o.string('pythonExecutable', 'the path of a python executable'),
     onProgress: onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }

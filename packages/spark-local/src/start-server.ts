@@ -160,7 +160,7 @@ function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
     'spark.ui.enabled': 'false',
     'spark.sql.shuffle.partitions': '4',
     'spark.python.worker.reuse': 'true',
-    'spark.pyspark.python': env.python,
+    'spark.pyspark.python': o.pythonExecutable ?? env.python,
     'spark.pyspark.driver.python': env.python,
   };
   if (o.mode === 'cluster') {
@@ -182,7 +182,8 @@ function serverEnv(o: ResolvedServerOptions, env: PythonEnv, javaHome: string): 
     ...process.env,
     SPARK_HOME: env.sparkHome,
     JAVA_HOME: javaHome,
-    PYSPARK_PYTHON: env.python,
+    // Spark Connect's planner takes the workers' Python from this variable only (not the conf).
+    PYSPARK_PYTHON: o.pythonExecutable ?? env.python,
     PYSPARK_DRIVER_PYTHON: env.python,
     SPARK_LOCAL_IP: LOOPBACK,
   };

@@ -36,7 +36,7 @@ describe('runJobOnSpark() options', () => {
     [
       'an unknown key',
       { remote, workers: 2 },
-      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, stdout, stderr, onProgress, interruptOnSigint.',
+      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, executorNode, executorNodeVersion, stdout, stderr, onProgress, interruptOnSigint.',
     ],
     ["overwrite 'no'", { remote, overwrite: 'no' }, 'options.overwrite must be a boolean (true or false), got the string "no".'],
     ["typecheck 'false'", { remote, typecheck: 'false' }, 'options.typecheck must be a boolean (true or false), got the string "false".'],
@@ -46,6 +46,16 @@ describe('runJobOnSpark() options', () => {
     ['spark {}', { spark: {} }, 'options.spark must be an open SparkSession (from SparkSession.connect()), got an object.'],
     ['pythonVer 3', { remote, pythonVer: '3' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "3".'],
     ['pythonVer 3.11 as a number', { remote, pythonVer: 3.11 }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got 3.11.'],
+    [
+      "executorNode 'node'",
+      { remote, executorNode: 'node' },
+      "options.executorNode must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got \"node\". A relative path would be resolved in each executor's working folder; give an absolute one.",
+    ],
+    [
+      'executorNodeVersion 18',
+      { remote, executorNodeVersion: '18' },
+      'options.executorNodeVersion must be a Node.js version 20 or newer, as a major (24), major.minor (24.19) or exact version (24.19.0); got "18".',
+    ],
     ['interruptOnSigint 1', { remote, interruptOnSigint: 1 }, 'options.interruptOnSigint must be a boolean (true or false), got 1.'],
     ['output empty', { remote, output: '', overwrite: true }, 'output must be a non-empty path, e.g. out/result.'],
   ];
@@ -60,12 +70,19 @@ describe('mapInArrow() / applyInArrow() options', () => {
     [
       'an unknown key',
       { shcema: 'id bigint' },
-      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, sampleRows, quiet.',
+      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, sampleRows, quiet.',
     ],
     ['schema 5', { schema: 5 }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got 5."],
     ["schema ''", { schema: ' ' }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."],
     ['serializer true', { serializer: true }, "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got true."],
     ['pythonVer 311', { pythonVer: '311' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "311".'],
+    ["executorNode ''", { executorNode: '' }, "options.executorNode must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got \"\"."],
+    ['executorNode true', { executorNode: true }, "options.executorNode must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got true."],
+    [
+      "executorNodeVersion 'latest'",
+      { executorNodeVersion: 'latest' },
+      'options.executorNodeVersion must be a Node.js version 20 or newer, as a major (24), major.minor (24.19) or exact version (24.19.0); got "latest".',
+    ],
     ["barrier 'yes'", { barrier: 'yes' }, 'options.barrier must be a boolean (true or false), got the string "yes".'],
     ['sampleRows 0', { sampleRows: 0 }, 'options.sampleRows must be a positive integer, got 0.'],
     ["quiet 'false'", { quiet: 'false' }, 'options.quiet must be a boolean (true or false), got the string "false".'],
@@ -78,7 +95,7 @@ describe('mapInArrow() / applyInArrow() options', () => {
     const grouped = spark.range(0, 3).groupBy('id');
     await refuses(
       grouped.applyInArrow(countGroup, { barrier: true } as never),
-      'Invalid option in applyInArrow(): "barrier". Valid options: schema, context, serializer, init, pythonVer, sampleRows, quiet.',
+      'Invalid option in applyInArrow(): "barrier". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, sampleRows, quiet.',
     );
     await refuses(grouped.applyInArrow(countGroup, { serializer: '' }), "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got the string \"\".");
   });
@@ -87,10 +104,11 @@ describe('mapInArrow() / applyInArrow() options', () => {
 describe('parallelize().map() options', () => {
   const items = [1, 2, 3];
   const cases: [string, unknown, string][] = [
-    ['an unknown key', { sampleRows: 3 }, 'Invalid option in map(): "sampleRows". Valid options: schema, context, serializer, init, pythonVer, quiet.'],
+    ['an unknown key', { sampleRows: 3 }, 'Invalid option in map(): "sampleRows". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, quiet.'],
     ["quiet 'false'", { quiet: 'false' }, 'options.quiet must be a boolean (true or false), got the string "false".'],
     ['schema null', { schema: null }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got null."],
     ['pythonVer 3.x', { pythonVer: '3.x' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "3.x".'],
+    ["executorNode 'shipp'", { executorNode: 'shipp' }, "options.executorNode must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got \"shipp\". A relative path would be resolved in each executor's working folder; give an absolute one."],
   ];
   for (const [what, options, message] of cases) {
     it(`refuses ${what} at the call, not at collect()`, () => refuses(() => spark.parallelize(items).map(double as never, options as never), message));

@@ -672,7 +672,7 @@ def _check_spec(spec):
 
 
 PROBE_SCHEMA_JSON = json.dumps(
-    {"type": "struct", "fields": [{"name": "info", "type": "string", "nullable": True, "metadata": {}}]}
+    {"type": "struct", "fields": [dict(name="info", type="string", nullable=True, metadata={})]}
 )
 
 

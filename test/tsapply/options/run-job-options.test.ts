@@ -58,7 +58,16 @@ const CLI_CASES: [string[], string][] = [
     ['--remote', 'sc://localhost:1', '--workers', '2'],
     '--workers applies to the embedded engine only; with --remote the cluster decides how many tasks run at once (spark.executor.instances and spark.executor.cores). Remove --workers or --remote.',
   ],
-  [['--python-ver', '3.11'], "--python-ver applies to Spark runs only (the executors' Python); the embedded engine runs no Python. Add --remote or remove --python-ver."],
+  [['--python-ver', '3.11'], "--python-ver applies to Spark runs only (the executors' Python; the embedded engine runs no Python). Add --remote or remove --python-ver."],
+  [['--executor-node', 'ship'], "--executor-node applies to Spark runs only (the executors' Node; the embedded engine runs this process's own). Add --remote or remove --executor-node."],
+  [
+    ['--executor-node-version', '24'],
+    "--executor-node-version applies to Spark runs only (the Node shipped to the executors; the embedded engine runs this process's own). Add --remote or remove --executor-node-version.",
+  ],
+  [
+    ['--remote', 'sc://localhost:1', '--executor-node', 'bin/node'],
+    "--executor-node must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got \"bin/node\". A relative path would be resolved in each executor's working folder; give an absolute one.",
+  ],
   [
     ['--output', 'out', '--show', '5'],
     '--show sets how many rows are printed when there is no output; with --output the rows go to files. Remove --show or --output.',

@@ -246,7 +246,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
       assert.equal(
         firstLine(results[0].message),
         "tsapply needs Node.js >= 20 on every Spark executor; 'node' was not found on PATH (PATH=/nonexistent-bin). " +
-          'Install Node.js 20+ on the executors or set TSAPPLY_NODE=/path/to/node',
+          'tsapply ships a Node.js runtime when its probe finds none on the executors, but this executor differs from the probed one: run with --executor-node ship, or install Node.js 20+ on the executors or set TSAPPLY_NODE=/path/to/node.',
       );
     });
 
@@ -260,7 +260,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
       assert.equal(
         firstLine(results[0].message),
         `tsapply needs Node.js >= 20 on every Spark executor; ${fake} reports version 'v18.19.0'. ` +
-          'Install Node.js 20+ on the executors or set TSAPPLY_NODE=/path/to/node',
+          'tsapply ships a Node.js runtime when its probe finds none on the executors, but this executor differs from the probed one: run with --executor-node ship, or install Node.js 20+ on the executors or set TSAPPLY_NODE=/path/to/node.',
       );
     });
 

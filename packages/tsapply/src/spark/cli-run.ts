@@ -2,6 +2,8 @@
  * `tsapply run job.ts --remote [sc://host:port]`: what the CLI needs beyond the
  * engine-independent flags. `--remote` without a URL uses `$SPARK_REMOTE`.
  */
+import { checkExecutorNode, checkExecutorNodeVersion } from './executor-node/executor-node.js';
+import { checkPythonVer } from './python-version.js';
 import { InvalidOptionError } from '../errors.js';
 import type { JobRunOptions } from '../run-options.js';
 import { runJobOnSpark, type SparkRunSummary } from './run-job-on-spark.js';
@@ -31,11 +33,11 @@ export async function runOnSparkFromCli(
       interruptOnSigint: true,
       onProgress: (p: Parameters<typeof bar.update>[0]) => bar.update(p),
     };
-    // Checked by runJobOnSpark like the library's options; the messages name the option.
+    // Checked here so the messages name the flags, not the library's options.
     const ship = {
-      ...(flags.pythonVer !== undefined ? { pythonVer: flags.pythonVer } : {}),
-      ...(flags.executorNode !== undefined ? { executorNode: flags.executorNode } : {}),
-      ...(flags.executorNodeVersion !== undefined ? { executorNodeVersion: flags.executorNodeVersion } : {}),
+      ...(flags.pythonVer !== undefined ? { pythonVer: checkPythonVer(flags.pythonVer, '--python-ver') } : {}),
+      ...(flags.executorNode !== undefined ? { executorNode: checkExecutorNode(flags.executorNode, '--executor-node') } : {}),
+      ...(flags.executorNodeVersion !== undefined ? { executorNodeVersion: checkExecutorNodeVersion(flags.executorNodeVersion, '--executor-node-version') } : {}),
     };
     return await runJobOnSpark(job, { ...options, ...ship });
   } finally {

@@ -110,17 +110,17 @@ export function pickNodeWheel(wheels: NodeWheel[], host: NodePlatform, wanted: s
   const match = fits.filter((w) => versionMatches(w.version, wanted)).sort((a, b) => compareVersions(b.version, a.version));
   if (match.length > 0) return match[0];
   const key = platformKey(host);
+  const glibc = host.glibc ? ` with glibc ${host.glibc.join('.')}` : '';
   if (fits.length === 0) {
-    const glibc = host.glibc ? ` with glibc ${host.glibc.join('.')}` : '';
     throw new ExecutorSetupError(
-      `The registry has no Node.js build for the executors' platform ${key}${glibc} (${NODE_WHEEL_PROJECT} builds need glibc 2.28 or newer on Linux). ` +
+      `The registry has no Node.js build for the executors' platform ${key}${glibc} (${NODE_WHEEL_PROJECT} builds need glibc 2.17 or newer on Linux, 2.28 for Node 24). ` +
         'Install Node.js 20+ on the executors and pass --executor-node /path/to/node (executorNode in the library).',
       { reason: 'NO_NODE_BUILD' },
     );
   }
   const majors = [...new Set(fits.map((w) => w.version.split('.')[0]))].sort((a, b) => Number(a) - Number(b));
   throw new ExecutorSetupError(
-    `No Node.js ${wanted} build for ${key} in the registry; it has majors ${majors.join(', ')}. Pass one of them to --executor-node-version (executorNodeVersion).`,
+    `No Node.js ${wanted} build for ${key}${glibc} in the registry; for this platform it has majors ${majors.join(', ')}. Pass one of them to --executor-node-version (executorNodeVersion).`,
     { reason: 'NO_NODE_BUILD' },
   );
 }

@@ -4,14 +4,18 @@
  * task with `[PYTHON_VERSION_MISMATCH]` when they differ (the server never checks).
  *
  * How: a probe job — `spark.range(1)` through a mapInArrow whose command is the
- * identity (`builtins.iter`, so no artifact, shim or Node is involved) — sent with a
- * guess. If the guess is right the probe returns its one row; if not, the worker's
+ * shim's executor probe (`executor-node/executor-platform.ts`; the shim, a few KB, is
+ * uploaded first, no Node is involved) — sent with a guess. If the guess is right the
+ * probe returns its one row, which also describes the executors' platform and node
+ * (kept, so choosing the executors' node costs no second job); if not, the worker's
  * error names its version (`… different version (3, 11) than that in driver 3.12 …`),
- * which is cached and returned. One probe per server per driver process (~1 s).
+ * which is cached and returned. One probe per server per driver process (~0.5 s).
  * `TSAPPLY_PYTHON_VER` (or the `pythonVer` option) skips the probe.
  */
 import type { SparkSession } from '@tsapply/spark-connect';
-import { probePlan } from './udf-plan.js';
+import { rememberExecutorPlatform, runExecutorProbe } from './executor-node/executor-platform.js';
+import { shimModule } from './pickle-command.js';
+import { ensureArtifacts } from './session-artifacts.js';
 import { InvalidOptionError } from '@tsapply/common';
 import { ExecutorSetupError } from './errors.js';
 import { executorSetupProblem, workerVersionFromMismatch } from './translate-error.js';
@@ -60,7 +64,9 @@ export async function probeExecutorPythonVersion(spark: SparkSession, firstGuess
   for (let attempt = 0; attempt < 3; attempt++) {
     tried.push(guess);
     try {
-      await probePlan(spark, { command: identityCommand(), outputDDL: 'id bigint', pythonVer: guess, functionName: 'tsapply_python_probe' }).collect();
+      const shim = shimModule();
+      await ensureArtifacts(spark, [{ name: `pyfiles/${shim.fileName}`, data: Buffer.from(shim.source, 'utf8') }]);
+      rememberExecutorPlatform(spark, shim.moduleName, await runExecutorProbe(spark, shim.moduleName, guess));
       return guess;
     } catch (e) {
       // With `tsapply` imported, SparkSession's error hook has already turned Spark's error
@@ -83,24 +89,4 @@ function mismatchVersionIn(message: string): string | undefined {
   const setup = executorSetupProblem(message);
   if (setup) throw setup;
   return message.includes('PYTHON_VERSION_MISMATCH') ? workerVersionFromMismatch(message) : undefined;
-}
-
-/**
- * Pickle of `(builtins.iter, pyspark.sql.types._parse_datatype_json_string('{…id long…}'))`:
- * the identity over the input batches, with a real StructType as Spark 4 requires.
- */
-function identityCommand(): Uint8Array {
-  const json = JSON.stringify({ type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] });
-  const text = Buffer.from(json, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(text.length);
-  return Buffer.concat([
-    Buffer.from([0x80, 3]), // PROTO 3
-    Buffer.from('cbuiltins\niter\n', 'latin1'), // GLOBAL builtins.iter
-    Buffer.from('cpyspark.sql.types\n_parse_datatype_json_string\n', 'latin1'), // GLOBAL
-    Buffer.from([0x58]), // BINUNICODE
-    len,
-    text,
-    Buffer.from([0x85, 0x52, 0x86, 0x2e]), // TUPLE1, REDUCE, TUPLE2, STOP
-  ]);
 }

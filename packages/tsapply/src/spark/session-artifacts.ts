@@ -17,6 +17,8 @@ interface SessionArtifacts {
   present: Set<string>;
   /** Artifacts this process sent to the session (names, in order). */
   uploads: string[];
+  /** Uploads no job has reported yet, with their bytes (a probe uploads the shim before its job ships). */
+  unreported: Map<string, number>;
   /** Serialises uploads so concurrent jobs do not send the same artifact twice. */
   queue: Promise<unknown>;
 }
@@ -25,7 +27,7 @@ const sessions = new WeakMap<SparkSession, SessionArtifacts>();
 
 function stateOf(spark: SparkSession): SessionArtifacts {
   let s = sessions.get(spark);
-  if (s === undefined) sessions.set(spark, (s = { present: new Set(), uploads: [], queue: Promise.resolve() }));
+  if (s === undefined) sessions.set(spark, (s = { present: new Set(), uploads: [], unreported: new Map(), queue: Promise.resolve() }));
   return s;
 }
 
@@ -54,12 +56,26 @@ export function ensureArtifacts(
     const result = await spark.addArtifacts(loaded, { skipExisting: true });
     for (const name of [...result.uploaded, ...result.skipped]) state.present.add(name);
     state.uploads.push(...result.uploaded);
-    const uploadedBytes = loaded.filter((a) => result.uploaded.includes(a.name)).reduce((n, a) => n + a.data.byteLength, 0);
+    const sent = loaded.filter((a) => result.uploaded.includes(a.name));
+    for (const a of sent) state.unreported.set(a.name, a.data.byteLength);
+    const uploadedBytes = sent.reduce((n, a) => n + a.data.byteLength, 0);
     return { uploaded: result.uploaded, uploadedBytes };
   };
   const next = state.queue.then(run, run);
   state.queue = next.catch(() => undefined);
   return next;
+}
+
+/**
+ * The uploads to `spark`'s session that no job has reported yet, which the caller now
+ * reports: what a job's `--json` counts, whoever made the upload on its behalf.
+ */
+export function takeUnreportedUploads(spark: SparkSession): EnsureArtifactsResult {
+  const state = stateOf(spark);
+  const uploaded = [...state.unreported.keys()];
+  const uploadedBytes = [...state.unreported.values()].reduce((n, b) => n + b, 0);
+  state.unreported.clear();
+  return { uploaded, uploadedBytes };
 }
 
 /** Names this process uploaded to `spark`'s session, in order (for tests and reports). */

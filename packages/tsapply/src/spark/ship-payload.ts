@@ -11,7 +11,7 @@ import type { SparkSession } from '@tsapply/spark-connect';
 import type { PreparedPayload } from '../job/prepare-payload.js';
 import { shimModule, sparkSchemaJson, type ShimCommandSpec } from './pickle-command.js';
 import { executorPythonVersion } from './python-version.js';
-import { ensureArtifacts } from './session-artifacts.js';
+import { ensureArtifacts, takeUnreportedUploads } from './session-artifacts.js';
 import type { UdfPlanOptions } from './udf-plan.js';
 import { buildWorkerBundle } from './worker-bundle.js';
 import { planExecutorNode, type ExecutorNodeChoice, type ExecutorNodeReport } from './executor-node/executor-node.js';
@@ -57,7 +57,7 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
   // The probe is a Spark job (about 1 s, mostly the session's first Python worker, which
   // the real job then reuses) and the uploads are plain transfers: run them side by side.
   const probe = options.pythonVer instanceof Promise ? options.pythonVer : executorPythonVersion(spark, options.pythonVer);
-  const [{ uploaded, uploadedBytes }, pythonVer] = await Promise.all([
+  const [, pythonVer] = await Promise.all([
     ensureArtifacts(spark, [
       { name: `pyfiles/${shim.fileName}`, data: Buffer.from(shim.source, 'utf8') },
       { name: `files/${worker.fileName}`, data: worker.bytes },
@@ -87,10 +87,12 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
     groupColumns: options.groupColumns ?? [],
     nodeOptions: node.nodeOptions,
   };
+  // Counted per job, including the shim the Python probe uploaded on this job's behalf.
+  const { uploaded, uploadedBytes } = takeUnreportedUploads(spark);
   return {
     plan: { spec, shimModuleName: shim.moduleName, pythonVer, functionName: options.functionName },
-    uploaded: [...uploaded, ...runtimeUpload.uploaded],
-    uploadedBytes: uploadedBytes + runtimeUpload.uploadedBytes,
+    uploaded,
+    uploadedBytes,
     executorNode: { ...node.report, uploadedBytes: runtimeUpload.uploadedBytes, uploadMs },
   };
 }

@@ -81,22 +81,31 @@ export function driverPlatform(): NodePlatform | null {
 
 const cache = new Map<string, Promise<ExecutorPlatform>>();
 
+const cacheKey = (spark: SparkSession, shimModuleName: string) => `${spark.client.address} ${shimModuleName}`;
+
 /**
- * Describes the executors (cached per server for this process). `shimModuleName` must
+ * Describes the executors (cached per server for this process; the probe that finds
+ * the executors' Python version fills the cache as it goes). `shimModuleName` must
  * already be on the session (`pyfiles/`), `pythonVer` be the executors' Python.
  */
 export function probeExecutorPlatform(spark: SparkSession, shimModuleName: string, pythonVer: string): Promise<ExecutorPlatform> {
-  const key = `${spark.client.address} ${shimModuleName}`;
+  const key = cacheKey(spark, shimModuleName);
   let pending = cache.get(key);
   if (pending === undefined) {
-    pending = runProbe(spark, shimModuleName, pythonVer);
+    pending = runExecutorProbe(spark, shimModuleName, pythonVer);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
   return pending;
 }
 
-async function runProbe(spark: SparkSession, shimModuleName: string, pythonVer: string): Promise<ExecutorPlatform> {
+/** Keeps what a probe run for another reason (the Python version) learnt. */
+export function rememberExecutorPlatform(spark: SparkSession, shimModuleName: string, platform: ExecutorPlatform): void {
+  cache.set(cacheKey(spark, shimModuleName), Promise.resolve(platform));
+}
+
+/** One probe job, uncached; fails like any Python UDF when `pythonVer` is not the executors'. */
+export async function runExecutorProbe(spark: SparkSession, shimModuleName: string, pythonVer: string): Promise<ExecutorPlatform> {
   const command = pickleCall(shimModuleName, 'make_probe_command', []);
   const table = await probePlan(spark, { command, outputDDL: 'info string', pythonVer, functionName: 'tsapply_executor_probe' }).toArrow();
   const info = table.getChild('info')?.get(0);

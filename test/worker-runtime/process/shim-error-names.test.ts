@@ -6,32 +6,12 @@
 // marker the real shim builds comes back on the driver as that class.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { registeredErrorClass } from '@tsapply/common';
 // Importing the packages registers their error classes, as on the driver.
 import '@tsapply/worker-runtime';
 import { ExecutorSetupError, translateSparkError } from 'tsapply';
-
-const SHIM = join(fileURLToPath(new URL('../../..', import.meta.url)), 'worker-runtime', 'python', 'tsapply_shim.py');
-const PYTHON = process.env.TSAPPLY_TEST_PYTHON ?? 'python3';
-
-/** Loads the real shim module in Python (stdlib only at import) and returns what `code` prints as JSON. */
-function fromShim(code: string): Record<string, unknown> {
-  const program = [
-    'import importlib.util, json, sys',
-    'spec = importlib.util.spec_from_file_location("tsapply_shim_check", sys.argv[1])',
-    'shim = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(shim)',
-    code,
-  ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', program, SHIM], { encoding: 'utf8' });
-  assert.equal(r.error, undefined, `cannot run ${PYTHON}: ${String(r.error)}`);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
+import { fromShim, SHIM_SOURCE as SHIM } from './shim-harness.ts';
 
 describe("the shim's error names and codes", () => {
   const table = fromShim('print(json.dumps(shim.ERROR_CODES))') as Record<string, string>;

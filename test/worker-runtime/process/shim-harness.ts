@@ -2,7 +2,8 @@
 // @tsapply/bundler, framed with @tsapply/common), the real worker bundle, the real
 // pickle command and the real Python shim, driven by test/fixtures/process/drive_shim.py
 // in a real Python with pyarrow. Not a test file itself.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,25 @@ import { buildWorkerBundle } from '../../../packages/tsapply/dist/spark/worker-b
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'process');
 export const DRIVER = join(FIXTURES, 'drive_shim.py');
+export const SHIM_SOURCE = join(ROOT, 'worker-runtime', 'python', 'tsapply_shim.py');
+
+/**
+ * Loads the real shim module in `python` (stdlib only at import) as `shim`, runs `code`
+ * and returns what it prints as JSON. For the shim's own functions, without a job.
+ */
+export function fromShim(code: string, python = process.env.TSAPPLY_TEST_PYTHON ?? 'python3', env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const program = [
+    'import importlib.util, json, sys',
+    'spec = importlib.util.spec_from_file_location("tsapply_shim_check", sys.argv[1])',
+    'shim = importlib.util.module_from_spec(spec)',
+    'spec.loader.exec_module(shim)',
+    code,
+  ].join('\n');
+  const r = spawnSync(python, ['-c', program, SHIM_SOURCE], { encoding: 'utf8', env });
+  assert.equal(r.error, undefined, `cannot run ${python}: ${String(r.error)}`);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
 
 /**
  * The Python to drive the shim with: $TSAPPLY_TEST_PYTHON when set, else the managed

@@ -85,7 +85,9 @@ export class SparkSession extends EventEmitter {
     const client = new SparkConnectClient(params, clientOptions);
     const session = new SparkSession(client);
     try {
-      await session.version;
+      const answered = session.version;
+      for (const hook of SparkSession.connectingHooks) hook();
+      await answered;
     } catch (e) {
       client.close();
       throw e;
@@ -211,6 +213,13 @@ export class SparkSession extends EventEmitter {
    * TypeScript error. Applied by every `executePlan` (so every DataFrame action).
    */
   static readonly errorHooks: ((e: unknown) => unknown)[] = [];
+
+  /**
+   * Called when `connect()` has sent its first request and waits for the server: work
+   * worth doing while the network is slow (tsapply prepares closure capture there).
+   * Synchronous and must not throw.
+   */
+  static readonly connectingHooks: (() => void)[] = [];
 
   /** Runs a command to completion and returns its (non-progress) responses. */
   async executeCommand(command: MessageInitShape<typeof CommandSchema> | Command, options?: ExecuteOptions): Promise<ExecutePlanResponse[]> {

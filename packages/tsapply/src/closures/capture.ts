@@ -29,7 +29,7 @@ import { parse } from 'acorn';
 import { ClosureCaptureError } from '../spark/errors.js';
 import { builtinPath, standardGlobals } from './builtins.js';
 import { checkCapturedValue, snapshotValue } from './captured-value.js';
-import { InspectorProbe, type FunctionFacts, type ScopeInfo } from './inspector.js';
+import { acquireProbe, releaseProbe, type InspectorProbe, type FunctionFacts, type ScopeInfo } from './inspector.js';
 import { freeVariables, type AstNode } from './scope-analysis.js';
 import { scriptIndex, type ImportBinding, type ScriptIndex } from './script-index.js';
 import { dirname, resolve } from 'node:path';
@@ -439,13 +439,13 @@ export class Capturer {
 /** Captures `apply` (and `init`) with one inspector session. */
 export function captureFunctions(apply: Function, init: Function | undefined, probe?: InspectorProbe): CaptureGraph {
   const own = probe === undefined;
-  const p = probe ?? new InspectorProbe();
+  const p = probe ?? acquireProbe();
   try {
     const c = new Capturer(p);
     const applyFn = c.capture(apply);
     const initFn = init ? c.capture(init) : undefined;
     return { root: c.root, functions: c.functions, values: c.values, patches: c.patches, imports: c.imports, apply: applyFn, init: initFn };
   } finally {
-    if (own) p.close();
+    if (own) releaseProbe();
   }
 }

@@ -12,9 +12,13 @@
  * fails loudly instead of capturing stale values.
  *
  * Cost, measured on this 2-core machine: `Debugger.enable` replays one
- * `scriptParsed` event per loaded script (~450 in a tsx script importing tsapply),
- * 25–40 ms the first time in a process and ~8 ms later; each function then costs two
- * or three round trips of well under a millisecond.
+ * `scriptParsed` event per loaded script (~1600 in a tsx script importing tsapply),
+ * ~75 ms the first time in a process and ~17 ms later; each function then costs two
+ * or three round trips of well under a millisecond. (`[[Scopes]]` and
+ * `[[FunctionLocation]]` need no Debugger domain; script URLs and sources do.) So one
+ * probe is shared: `acquireProbe()` keeps it, with the Debugger enabled, for a few
+ * seconds after its last use, and `prewarmProbe()` enables it ahead of the first call,
+ * while a SparkSession connects (the event loop waits on the network then anyway).
  */
 import { Session } from 'node:inspector';
 
@@ -159,4 +163,35 @@ export class InspectorProbe {
       this.session.disconnect();
     }
   }
+}
+
+/** How long the shared probe keeps the Debugger enabled after its last use. */
+const PROBE_IDLE_MS = 10_000;
+let shared: InspectorProbe | undefined;
+let idle: NodeJS.Timeout | undefined;
+
+/** The process's probe (Debugger enabled); give it back with `releaseProbe()`. */
+export function acquireProbe(): InspectorProbe {
+  if (idle !== undefined) clearTimeout(idle);
+  idle = undefined;
+  return (shared ??= new InspectorProbe());
+}
+
+/** Closes the shared probe once it has been idle for a while (the timer never keeps the process alive). */
+export function releaseProbe(): void {
+  if (idle !== undefined) clearTimeout(idle);
+  idle = setTimeout(() => {
+    idle = undefined;
+    const p = shared;
+    shared = undefined;
+    p?.close();
+  }, PROBE_IDLE_MS);
+  idle.unref();
+}
+
+/** Enables the shared probe now, so the next capture does not pay for it. */
+export function prewarmProbe(): void {
+  if (shared !== undefined) return;
+  acquireProbe();
+  releaseProbe();
 }

@@ -23,7 +23,7 @@ import { bundleEntrySource, bundleGeneratedEntry, type JobBundle } from '@tsappl
 import { InvalidOptionError, type JobDefinition } from '@tsapply/common';
 import { captureFunctions, type CaptureGraph } from '../closures/capture.js';
 import { generateModule, type JobExpression } from '../closures/generate-module.js';
-import { InspectorProbe } from '../closures/inspector.js';
+import { acquireProbe, releaseProbe } from '../closures/inspector.js';
 import { checkNativeAddons } from '../job/prepare-job.js';
 import { checkContext, preparePayload, type PreparedPayload } from '../job/prepare-payload.js';
 import { FunctionLocationError } from './errors.js';
@@ -69,7 +69,7 @@ export function planFunction(fn: unknown, init: unknown): FunctionPlan {
   if (typeof fn !== 'function') {
     throw FunctionLocationError.fromFields({ problem: `expected a function, got ${fn === null ? 'null' : typeof fn}` });
   }
-  const probe = new InspectorProbe();
+  const probe = acquireProbe();
   try {
     const exported = exportedFunction(fn, probe);
     if (typeof init === 'string') {
@@ -93,7 +93,7 @@ export function planFunction(fn: unknown, init: unknown): FunctionPlan {
     const label = fn.name && IDENT.test(fn.name) ? fn.name : 'closure';
     return { mode: 'closure', graph, anchor, label, captureMs: performance.now() - started };
   } finally {
-    probe.close();
+    releaseProbe();
   }
 }
 

@@ -11,6 +11,7 @@ import type { SparkApplyOptions } from './apply-options.js';
 import { applyInArrow, mapInArrow } from './map-in-arrow.js';
 import { parallelize, type ParallelCollection } from './parallelize.js';
 import { translateSparkError } from './translate-error.js';
+import { prewarmProbe } from '../closures/inspector.js';
 
 declare module '@tsapply/spark-connect' {
   interface DataFrame {
@@ -49,6 +50,22 @@ export function installSparkMethods(): void {
     return parallelize(this, items, numSlices);
   });
   if (!SparkSession.errorHooks.includes(translateHook)) SparkSession.errorHooks.push(translateHook);
+  if (!SparkSession.connectingHooks.includes(prewarmCapture)) SparkSession.connectingHooks.push(prewarmCapture);
+}
+
+/**
+ * A session is connecting, so closures are about to be shipped: enable the inspector's
+ * Debugger now, on the next turn of the event loop while the server answers, rather than
+ * at the user's first mapInArrow(fn) call.
+ */
+function prewarmCapture(): void {
+  setImmediate(() => {
+    try {
+      prewarmProbe();
+    } catch {
+      // No inspector (Node built without it): capture reports that itself, at the call.
+    }
+  }).unref();
 }
 
 /** Every DataFrame action: a failed tsapply task becomes the user's error (UserCodeError …). */

@@ -69,10 +69,20 @@ ERROR_CODES = {
     "UserCodeError": "USER_CODE",
     "SchemaMismatchError": "SCHEMA_MISMATCH",
     "ResultShapeError": "RESULT_SHAPE",
+    "TaskTimeoutError": "TASK_TIMEOUT",
+    "WorkerOutOfMemoryError": "WORKER_OUT_OF_MEMORY",
 }
 
 # Errors of the user's code or of the value it returned: raised as TsapplyUserError.
-_USER_ERROR_CODES = (ERROR_CODES["UserCodeError"], ERROR_CODES["SchemaMismatchError"], ERROR_CODES["ResultShapeError"])
+_USER_ERROR_CODES = (
+    ERROR_CODES["UserCodeError"],
+    ERROR_CODES["SchemaMismatchError"],
+    ERROR_CODES["ResultShapeError"],
+    ERROR_CODES["TaskTimeoutError"],
+)
+# What a Node worker prints when V8 reaches its heap limit, and the line it prints at start.
+_OOM_MARKERS = ("JavaScript heap out of memory", "Reached heap limit")
+_HEAP_LIMIT_LINE = "[tsapply worker] heap limit "
 
 
 def _details(name, message, **fields):
@@ -319,7 +329,8 @@ class _NodeWorker:
     """One Node child speaking the frame protocol on its stdin/stdout."""
 
     def __init__(self, node, bundle_path, node_options):
-        args = [node] + list(node_options.get("args") or []) + [bundle_path]
+        self.args = list(node_options.get("args") or [])
+        args = [node] + self.args + [bundle_path]
         env = dict(os.environ)
         env.update({str(k): str(v) for k, v in (node_options.get("env") or {}).items()})
         env["TSAPPLY_WORKER_PROTOCOL"] = str(SHIM_PROTOCOL_VERSION)
@@ -334,6 +345,15 @@ class _NodeWorker:
         self.pid = self.proc.pid
         self.bundle_path = bundle_path
         self.tasks_run = 0
+        # The limit the user set (--max-old-space-size, from workerMemory) is the one to name;
+        # otherwise the worker's own report of V8's limit.
+        self.heap_limit_mb = None
+        for arg in self.args:
+            if arg.startswith("--max-old-space-size="):
+                self.configured_heap_mb = int(arg.split("=", 1)[1])
+                break
+        else:
+            self.configured_heap_mb = None
         self.stderr_tail = collections.deque(maxlen=_STDERR_LINES_KEPT)
         self._stderr_thread = threading.Thread(
             target=self._pump_stderr, name="tsapply-node-stderr-%d" % self.pid, daemon=True
@@ -344,6 +364,12 @@ class _NodeWorker:
         prefix = "[tsapply node %d] " % self.pid
         for raw in iter(self.proc.stderr.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\n")
+            if line.startswith(_HEAP_LIMIT_LINE):
+                try:
+                    self.heap_limit_mb = int(line[len(_HEAP_LIMIT_LINE):].split()[0])
+                except (ValueError, IndexError):
+                    pass
+                continue
             self.stderr_tail.append(line)
             try:
                 sys.stderr.write(prefix + line + "\n")
@@ -394,6 +420,19 @@ class _NodeWorker:
             how = "exited with code %d" % code
             exit_code, sig = code, None
         tail = list(self.stderr_tail)[-_STDERR_LINES_REPORTED:]
+        if any(marker in line for line in tail for marker in _OOM_MARKERS):
+            part = " in partition %d" % partition_index if partition_index is not None else ""
+            limit_mb = self.configured_heap_mb or self.heap_limit_mb
+            limit = "heap limit %d MB" % limit_mb if limit_mb else "Node's default heap limit"
+            message = (
+                "Out of memory%s (%s): the function's worker ran out of JavaScript heap and was ended. "
+                "Raise the limit with workerMemory (--worker-memory, e.g. 4g), or make one call hold less "
+                "(a smaller batchSize, streaming the rows)." % (part, limit)
+            )
+            return TsapplyUserError(
+                message,
+                _details("WorkerOutOfMemoryError", message, partition=partition_index, heapLimitMb=limit_mb),
+            )
         where = " (partition %d)" % partition_index if partition_index is not None else ""
         message = "tsapply's Node worker (pid %d) %s while %s%s. " % (self.pid, how, while_doing, where)
         if tail:
@@ -440,7 +479,8 @@ def _get_worker(spec):
     global _worker
     with _worker_lock:
         bundle_path = _resolve_file(spec["worker"]["file"], "worker bundle")
-        if _worker is not None and (not _worker.alive() or _worker.bundle_path != bundle_path):
+        args = list((spec.get("node_options") or {}).get("args") or [])
+        if _worker is not None and (not _worker.alive() or _worker.bundle_path != bundle_path or _worker.args != args):
             _worker.close()
             _worker = None
         if _worker is None:
@@ -535,6 +575,7 @@ def _run_task(spec, batches, partition_index):
         },
         "schema": spec.get("schema_ddl"),
         "groupColumns": list(spec.get("group_columns") or []),
+        "taskTimeoutMs": spec.get("task_timeout_ms"),
     }
     stop = threading.Event()
     feed_error = []
@@ -587,8 +628,12 @@ def _run_task(spec, batches, partition_index):
             elif ftype == FRAME_ERROR:
                 finished = True
                 stop.set()
-                writer.join()
                 info = json.loads(body.decode("utf-8"))
+                if info.get("workerExiting"):
+                    # The worker ends after this error (a timeout, an error that escaped the
+                    # job's code): the next task must start a new one, not write to this one.
+                    _drop_worker(worker)
+                writer.join()
                 raise _error_from_worker(info, partition_index)
             else:
                 stop.set()

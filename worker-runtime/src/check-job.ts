@@ -96,7 +96,13 @@ export function checkJobDefinition(exports: unknown, file: string, options: Chec
   }
   if (j.batchSize !== undefined && (typeof j.batchSize !== 'number' || !Number.isInteger(j.batchSize) || j.batchSize < 1)) {
     fail(`${the} has a "batchSize" of ${shownValue(j.batchSize)}; it must be a positive integer (rows per call of apply), e.g. batchSize: 1000.`, 'batchSize');
+  }  if (j.taskTimeoutMs !== undefined && (typeof j.taskTimeoutMs !== 'number' || !Number.isInteger(j.taskTimeoutMs) || j.taskTimeoutMs < 1)) {
+    fail(
+      `${the} has a "taskTimeoutMs" of ${shownValue(j.taskTimeoutMs)}; it must be a positive integer of milliseconds (the longest one call of apply may run), e.g. taskTimeoutMs: 60_000.`,
+      'taskTimeoutMs',
+    );
   }
+
   if (j.output !== undefined) checkOutput(j.output, the, fail);
   return j as unknown as JobDefinition;
 }

@@ -23,7 +23,7 @@ import {
   resolveSerializer,
   validateSerializer,
 } from '@tsapply/common';
-import type { ApplyContext, ApplyResult, PayloadMeta, Serializer } from '@tsapply/common';
+import type { ApplyContext, ApplyResult, PayloadMeta, Serializer, UserCodeError } from '@tsapply/common';
 import { guardUserIterable, isArrowLike } from './apply-result-guard.js';
 import { evaluateCommonJs } from './evaluate-bundle.js';
 import { pickJob, type RunnableJob } from './pick-job.js';
@@ -66,6 +66,14 @@ export class JobRunner {
 
   private readonly job: RunnableJob;
   private readonly mapper: BundleSourceMapper;
+
+  /**
+   * An error thrown by this payload's code outside a call (in a timer, a rejected
+   * promise nobody awaited) as a `UserCodeError` at the user's own line.
+   */
+  asUserError(e: unknown, partition: number | undefined): UserCodeError {
+    return toUserCodeError(e, 'apply', partition, this.mapper);
+  }
   private initPromise: Promise<unknown> | undefined;
   private initCount = 0;
 

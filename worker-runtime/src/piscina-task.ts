@@ -9,14 +9,42 @@
  * `init` run — once per thread, however many tasks it serves. (Calling it on the main
  * thread works too, e.g. for a driver-side sample, with the main thread's own cache.)
  */
+import { isMainThread } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { InvalidOptionError, parseDDL, serializeError } from '@tsapply/common';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { recordBatchesToIPC, recordBatchFromIPC } from './arrow-ipc.js';
+import { forbidProcessExit } from './forbid-process-exit.js';
 import { getRunnerFromFile } from './runner-cache.js';
 import type { BatchTaskInput, BatchTaskOutput, SampleTaskOutput, TaskInput, TaskOutput } from './task-protocol.js';
 
 export type { BatchTaskInput, BatchTaskOutput, SampleTaskInput, SampleTaskOutput, TaskInput, TaskOutput } from './task-protocol.js';
+
+/** The task running in this thread, to which an error escaping the job's code belongs. */
+let running: { runner: { asUserError(e: unknown, partition: number | undefined): unknown }; partition: number } | undefined;
+/** An error thrown in a timer or an unawaited promise of the job's code, not yet reported. */
+let escaped: unknown;
+
+// In a pool thread the job's code may not end the thread, and an error that escapes it (a
+// throw in a timer) fails the task running then (else the next one), at the user's line,
+// instead of killing the thread with a bare message. On the main thread (a driver-side
+// sample) both stay the user's own.
+if (!isMainThread) {
+  forbidProcessExit();
+  const onEscaped = (e: unknown) => {
+    escaped ??= running ? running.runner.asUserError(e, running.partition) : e;
+  };
+  process.on('uncaughtException', onEscaped);
+  process.on('unhandledRejection', onEscaped);
+}
+
+/** Throws the error that escaped the job's code, once. */
+function throwEscaped(): void {
+  if (escaped === undefined) return;
+  const e = escaped;
+  escaped = undefined;
+  throw e;
+}
 
 /** Parsed DDL by text: a pool sends the same inferred schema with every task. */
 const schemaCache = new Map<string, Schema>();
@@ -56,7 +84,19 @@ function checkTask(task: unknown): TaskInput {
 
 async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
   const task = checkTask(input);
+  throwEscaped();
   const runner = await getRunnerFromFile(task.payloadPath, task.payloadHash);
+  running = { runner, partition: task.partitionIndex };
+  try {
+    const out = await runLoaded(task, runner);
+    throwEscaped();
+    return out;
+  } finally {
+    running = undefined;
+  }
+}
+
+async function runLoaded(task: TaskInput, runner: Awaited<ReturnType<typeof getRunnerFromFile>>): Promise<TaskOutput | MovableOutput> {
   const batch = recordBatchFromIPC(task.ipc);
   const base = { partitionIndex: task.partitionIndex, ...(task.key !== undefined ? { key: task.key } : {}) };
   if (task.type === 'sample') {

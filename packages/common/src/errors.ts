@@ -299,6 +299,59 @@ export class UserCodeError extends TsapplyError {
   }
 }
 
+/**
+ * One call of the user's function (one batch, or one whole group; `init` counts in the
+ * call that runs it) took longer than `taskTimeoutMs`. The worker running it was ended:
+ * a synchronous loop cannot be interrupted any other way. On Spark the task is retried.
+ */
+export class TaskTimeoutError extends TsapplyError {
+  static override readonly className = 'TaskTimeoutError';
+  static override readonly code = 'TASK_TIMEOUT';
+  readonly partition: number | undefined;
+  readonly timeoutMs: number;
+
+  static fromFields(fields: { partition?: number; timeoutMs: number }): TaskTimeoutError {
+    const part = fields.partition !== undefined ? ` in partition ${fields.partition}` : '';
+    const secs = fields.timeoutMs / 1000;
+    return new TaskTimeoutError(
+      `The function ran longer than the task timeout${part}: one call took more than ${secs} s (taskTimeoutMs: ${fields.timeoutMs}). ` +
+        'Find where it hangs, make one call do less (a smaller batchSize), or allow more time with taskTimeoutMs (--task-timeout <seconds>).',
+      fields,
+    );
+  }
+
+  constructor(message: string, fields: { partition?: number; timeoutMs: number }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.partition = fields.partition;
+    this.timeoutMs = fields.timeoutMs;
+  }
+}
+
+/** The worker running the user's function reached its heap limit. */
+export class WorkerOutOfMemoryError extends TsapplyError {
+  static override readonly className = 'WorkerOutOfMemoryError';
+  static override readonly code = 'WORKER_OUT_OF_MEMORY';
+  readonly partition: number | undefined;
+  /** The heap limit in MB, when known. */
+  readonly heapLimitMb: number | undefined;
+
+  static fromFields(fields: { partition?: number; heapLimitMb?: number }): WorkerOutOfMemoryError {
+    const part = fields.partition !== undefined ? ` in partition ${fields.partition}` : '';
+    const limit = fields.heapLimitMb !== undefined ? `heap limit ${fields.heapLimitMb} MB` : "Node's default heap limit";
+    return new WorkerOutOfMemoryError(
+      `Out of memory${part} (${limit}): the function's worker ran out of JavaScript heap and was ended. ` +
+        'Raise the limit with workerMemory (--worker-memory, e.g. 4g), or make one call hold less (a smaller batchSize, streaming the rows).',
+      fields,
+    );
+  }
+
+  constructor(message: string, fields: { partition?: number; heapLimitMb?: number }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.partition = fields.partition;
+    this.heapLimitMb = fields.heapLimitMb;
+  }
+}
+
 /** Plain-object form of an error: survives structured clone and JSON. */
 export interface SerializedError {
   __tsapplyError: 1;
@@ -355,6 +408,8 @@ registerErrorClass(DDLParseError);
 registerErrorClass(SerializerError);
 registerErrorClass(PayloadError);
 registerErrorClass(UserCodeError);
+registerErrorClass(TaskTimeoutError);
+registerErrorClass(WorkerOutOfMemoryError);
 
 function toJsonSafe(v: unknown, depth = 0): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;

@@ -33,6 +33,8 @@ export {
   SerializerError,
   PayloadError,
   UserCodeError,
+  TaskTimeoutError,
+  WorkerOutOfMemoryError,
   serializeError,
   deserializeError,
   registerErrorClass,
@@ -81,6 +83,7 @@ export { parseDate, parseTimestamp, epochDay, isLeapYear, daysInMonth } from './
 export { readOptions, OptionReader } from './options/read-options.js';
 export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';
 export { shownValue } from './options/shown-value.js';
+export { parseMemorySize } from './options/memory-size.js';
 
 export { ImageError, IMAGE_STRUCT_DDL, IMAGE_SCHEMA_DDL, BINARY_FILE_SCHEMA_DDL } from './image/index.js';
 export type { Image, ImageRow, ChannelOrder, BinaryFileRow } from './image/index.js';

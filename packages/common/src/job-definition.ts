@@ -82,6 +82,13 @@ export interface JobDefinition<Context = unknown, State = unknown> {
   output?: OutputSpec;
   /** Rows per Arrow record batch handed to `apply` (without groupBy). @default 10000 */
   batchSize?: number;
+  /**
+   * Longest one call of `apply` may run, in ms (one batch, or one whole group; `init` counts
+   * in the call that runs it). A call that takes longer fails its task with a
+   * TaskTimeoutError; Spark retries the task. The `taskTimeoutMs` option and
+   * `--task-timeout` override it. @default no limit
+   */
+  taskTimeoutMs?: number;
 }
 
 /**
@@ -89,7 +96,7 @@ export interface JobDefinition<Context = unknown, State = unknown> {
  * shape is checked once, by `checkJobDefinition` in @tsapply/worker-runtime, on the
  * driver and in every worker).
  */
-export const JOB_FIELDS = ['input', 'schema', 'groupBy', 'context', 'init', 'apply', 'output', 'batchSize'] as const satisfies readonly (keyof JobDefinition)[];
+export const JOB_FIELDS = ['input', 'schema', 'groupBy', 'context', 'init', 'apply', 'output', 'batchSize', 'taskTimeoutMs'] as const satisfies readonly (keyof JobDefinition)[];
 
 /**
  * Fails to compile when a field is added to `JobDefinition` but not to `JOB_FIELDS`

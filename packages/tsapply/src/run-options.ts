@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { TsconfigChoice } from '@tsapply/bundler';
 import type { OutputFormat } from '@tsapply/common';
-import { readOptions, type OptionReader } from '@tsapply/common';
+import { parseMemorySize, readOptions, type OptionReader } from '@tsapply/common';
 import { OUTPUT_FORMATS } from './io/output-formats.js';
 
 /** Progress of a running job, reported after each finished task. */
@@ -53,8 +53,41 @@ export interface JobRunOptions {
   stderr?: NodeJS.WritableStream;
 }
 
+/** Limits on the workers that run the job's function, on either engine. */
+export interface WorkerLimitOptions {
+  /**
+   * Longest one call of the function may run, in ms: one batch, or one whole group (with
+   * `init` when that call runs it). A call that takes longer ends its worker and fails its
+   * task with a TaskTimeoutError naming the partition; Spark retries the task as usual.
+   * @default the job file's `taskTimeoutMs`, else no limit
+   */
+  taskTimeoutMs?: number;
+  /**
+   * JavaScript heap of each worker (a thread of the embedded engine, a Node process beside
+   * each Spark executor): megabytes, or `'512m'`, `'2g'`. A function that needs more ends
+   * with a WorkerOutOfMemoryError naming the partition and the limit. @default Node's default
+   */
+  workerMemory?: number | string;
+}
+
+/** The keys of `WorkerLimitOptions`, for the option lists of every entry that takes them. */
+export const WORKER_LIMIT_KEYS = ['taskTimeoutMs', 'workerMemory'] as const;
+
+export interface ResolvedWorkerLimits {
+  taskTimeoutMs: number | undefined;
+  workerMemoryMb: number | undefined;
+}
+
+/** Reads `taskTimeoutMs` and `workerMemory` (see `WorkerLimitOptions`). */
+export function readWorkerLimits(o: OptionReader<(typeof WORKER_LIMIT_KEYS)[number]>): ResolvedWorkerLimits {
+  return {
+    taskTimeoutMs: o.positiveInteger('taskTimeoutMs'),
+    workerMemoryMb: o.has('workerMemory') ? parseMemorySize(o.get('workerMemory'), 'options.workerMemory') : undefined,
+  };
+}
+
 /** Options of the embedded engine's `runJob()`. */
-export interface RunOptions extends JobRunOptions {
+export interface RunOptions extends JobRunOptions, WorkerLimitOptions {
   /** Worker threads in the pool. @default os.availableParallelism() */
   workers?: number;
   /**
@@ -80,7 +113,7 @@ export interface ResolvedJobRunOptions {
   stderr: NodeJS.WritableStream;
 }
 
-export interface ResolvedRunOptions extends ResolvedJobRunOptions {
+export interface ResolvedRunOptions extends ResolvedJobRunOptions, ResolvedWorkerLimits {
   workers: number;
   /** Undefined: the input's own partitioning (`range`'s numPartitions), else `workers`. */
   numPartitions: number | undefined;
@@ -109,13 +142,14 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
 /** The options every engine takes that select what a run does (output, checks, notes). */
 export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'onTypecheckConfig', 'quiet'] as const;
 
-const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', 'stdout', 'stderr', 'onProgress'] as const;
+const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', ...WORKER_LIMIT_KEYS, 'stdout', 'stderr', 'onProgress'] as const;
 
 /** Validates `options` of runJob() (unknown keys and wrong types are errors) and fills defaults. */
 export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'): ResolvedRunOptions {
   const o = readOptions(`${fn}()`, options, KEYS);
   return {
     ...readJobRunOptions(o as OptionReader<JobRunOptionKey>),
+    ...readWorkerLimits(o as OptionReader<(typeof WORKER_LIMIT_KEYS)[number]>),
     workers: o.positiveInteger('workers') ?? availableParallelism(),
     numPartitions: o.positiveInteger('numPartitions'),
     onProgress: o.function('onProgress'),

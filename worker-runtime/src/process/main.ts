@@ -8,6 +8,8 @@
  * to stderr, which the shim copies to the executor log and keeps the tail of for
  * crash reports. The process exits when stdin closes (the Python worker exited).
  */
+import { getHeapStatistics } from 'node:v8';
+import { forbidProcessExit } from '../forbid-process-exit.js';
 import { getRunnerFromFile } from '../runner-cache.js';
 import { runTaskServer } from './task-server.js';
 
@@ -19,10 +21,16 @@ function main(): void {
     );
     process.exit(2);
   }
+  // The shim reads this line (and keeps it out of the executor log) to name the limit
+  // in an out-of-memory message.
+  process.stderr.write(`[tsapply worker] heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB\n`);
   const out = process.stdout;
   const write = out.write.bind(out) as (chunk: Uint8Array) => boolean;
   // Frames only on the real stdout; everything else printed goes to stderr.
   out.write = ((chunk: never, encoding?: never, cb?: never) => process.stderr.write(chunk, encoding, cb)) as typeof out.write;
+
+  // The job's code may not end the worker (a throw in a timer ends it after reporting it).
+  const exit = forbidProcessExit();
 
   runTaskServer({
     input: process.stdin,
@@ -30,11 +38,12 @@ function main(): void {
     write,
     // The shared LRU cache: a long-lived executor worker serves job after job.
     loadRunner: getRunnerFromFile,
+    exit,
   }).then(
-    () => process.exit(0),
+    () => exit(0),
     (e: unknown) => {
       process.stderr.write(`tsapply worker: fatal protocol error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-      process.exit(70);
+      exit(70);
     },
   );
 }

@@ -35,6 +35,8 @@ export interface StartMessage {
   schema: string | null;
   /** Group column names (grouped mode): `ctx.key` is built from the group's first row. */
   groupColumns: string[];
+  /** Longest one call of the user's function may run (ms); undefined: no limit. */
+  taskTimeoutMs: number | undefined;
 }
 
 export type ShimToWorkerMessage =
@@ -94,5 +96,6 @@ function parseStart(body: Uint8Array): StartMessage {
     payload: { path: msg.payload.path, sha256: msg.payload.sha256 },
     schema: typeof msg.schema === 'string' && msg.schema.trim() !== '' ? msg.schema : null,
     groupColumns: Array.isArray(msg.groupColumns) ? msg.groupColumns.map(String) : [],
+    taskTimeoutMs: typeof msg.taskTimeoutMs === 'number' && msg.taskTimeoutMs > 0 ? msg.taskTimeoutMs : undefined,
   };
 }

@@ -12,7 +12,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { RecordBatch } from 'apache-arrow';
 import type { Schema } from 'apache-arrow';
-import { parseDDL, recordBatchToRows, serializeError } from '@tsapply/common';
+import { parseDDL, recordBatchToRows, serializeError, TaskTimeoutError } from '@tsapply/common';
+import { CallWatchdog } from './call-watchdog.js';
 import { readFrames } from './frames.js';
 import { decodeShimFrame, ProtocolError, type StartMessage } from './shim-to-worker.js';
 import { WorkerMessageWriter } from './worker-to-shim.js';
@@ -27,6 +28,8 @@ export interface TaskRunner {
     options: { partitionIndex: number; key?: Record<string, unknown>; schema?: Schema },
   ): AsyncIterable<RecordBatch>;
   readonly outputSchema: Schema | undefined;
+  /** An error of the payload's code thrown outside a call, at the user's line (`JobRunner.asUserError`). */
+  asUserError?(e: unknown, partition: number | undefined): unknown;
 }
 
 export interface TaskServerOptions {
@@ -39,6 +42,12 @@ export interface TaskServerOptions {
    * process passes `getRunnerFromFile`, which keeps the few most recent payloads).
    */
   loadRunner: (path: string, sha256: string) => Promise<TaskRunner>;
+  /**
+   * Ends the process. When given, an exception nobody caught (a throw in a timer of user
+   * code, a rejected promise nobody awaited) fails the running task with that error, at
+   * the user's line, and then ends the worker: its state can no longer be trusted.
+   */
+  exit?: (code: number) => never;
 }
 
 interface TaskState {
@@ -58,7 +67,36 @@ interface TaskState {
 export async function runTaskServer(options: TaskServerOptions): Promise<void> {
   const writer = new WorkerMessageWriter(options.output, options.write);
   const schemas = new Map<string, Schema>();
+  const watchdog = new CallWatchdog();
   let task: TaskState | undefined;
+  if (options.exit !== undefined) {
+    const exit = options.exit;
+    const fatal = (e: unknown) => {
+      if (!watchdog.claimForExit()) return; // a timeout is already being reported
+      const t = task;
+      const error = t?.runner?.asUserError ? t.runner.asUserError(e, t.start.partitionIndex) : e;
+      process.stderr.write(`tsapply worker: an error escaped the job's code${t ? ` (partition ${t.start.partitionIndex})` : ''}; the worker ends: ${String((error as Error)?.stack ?? error)}\n`);
+      if (t === undefined || t.failed) exit(70);
+      writer.send({ type: 'error', error: serializeError(error), workerExiting: true }).then(
+        () => exit(70),
+        () => exit(70),
+      );
+    };
+    process.on('uncaughtException', fatal);
+    process.on('unhandledRejection', fatal);
+  }
+  /** Runs one call of user code under the task's timeout; results are written after it returns. */
+  const watched = <T>(t: TaskState, call: () => Promise<T>): Promise<T> =>
+    watchdog.watch(
+      t.start.taskTimeoutMs,
+      () =>
+        WorkerMessageWriter.frameOf({
+          type: 'error',
+          error: serializeError(TaskTimeoutError.fromFields({ partition: t.start.partitionIndex, timeoutMs: t.start.taskTimeoutMs! })),
+          workerExiting: true,
+        }),
+      call,
+    );
 
   const fail = async (t: TaskState, e: unknown): Promise<void> => {
     t.failed = true;
@@ -82,7 +120,8 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           key: undefined,
         };
         try {
-          task.runner = await options.loadRunner(message.payload.path, message.payload.sha256);
+          const t = task;
+          task.runner = await watched(t, () => options.loadRunner(message.payload.path, message.payload.sha256));
           if (message.schema !== null) {
             let schema = schemas.get(message.schema);
             if (schema === undefined) schemas.set(message.schema, (schema = parseDDL(message.schema)));
@@ -105,17 +144,29 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           t.key = groupKey(message.batch, t.start.groupColumns);
         }
         try {
-          const results = t.runner!.runBatch(message.batch, {
-            partitionIndex: t.start.partitionIndex,
-            ...(t.key !== undefined ? { key: t.key } : {}),
-            ...(t.schema !== undefined ? { schema: t.schema } : {}),
-          });
-          for await (const out of results) {
-            if (out.numRows === 0) continue;
+          // With a timeout the call's results are written after it returns, when no call is
+          // in progress (the watchdog may write to stdout only during a call); without one
+          // they stream out as they come.
+          const timed = t.start.taskTimeoutMs !== undefined;
+          const held: RecordBatch[] = [];
+          const emit = async (out: RecordBatch) => {
             t.rowsOut += out.numRows;
             t.batchesOut++;
             await writer.send({ type: 'batch', batch: out });
-          }
+          };
+          await watched(t, async () => {
+            const results = t.runner!.runBatch(message.batch, {
+              partitionIndex: t.start.partitionIndex,
+              ...(t.key !== undefined ? { key: t.key } : {}),
+              ...(t.schema !== undefined ? { schema: t.schema } : {}),
+            });
+            for await (const out of results) {
+              if (out.numRows === 0) continue;
+              if (timed) held.push(out);
+              else await emit(out);
+            }
+          });
+          for (const out of held) await emit(out);
         } catch (e) {
           await fail(t, e);
         }

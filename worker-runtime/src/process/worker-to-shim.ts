@@ -34,6 +34,8 @@ export interface DoneMessage {
 export interface ErrorMessage {
   type: 'error';
   error: SerializedError;
+  /** The worker is ending after this error (a timeout, a crash in user code): start a new one. */
+  workerExiting?: boolean;
 }
 
 export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMessage | ErrorMessage;
@@ -64,6 +66,12 @@ export class WorkerMessageWriter {
       const type = message.type === 'done' ? FrameType.done : FrameType.error;
       await this.sendFrame(type, Buffer.from(JSON.stringify(message), 'utf8'));
     }
+  }
+
+  /** The bytes of a terminal message's frame, for a sender that cannot use this writer (the call watchdog). */
+  static frameOf(message: DoneMessage | ErrorMessage): Uint8Array {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    return Buffer.concat([frameHeader(message.type === 'done' ? FrameType.done : FrameType.error, body.byteLength), body]);
   }
 
   private async sendFrame(type: number, body: Uint8Array): Promise<void> {

@@ -21,3 +21,11 @@ export function oneOf<T extends string>(flag: string, value: string, valid: read
   }
   return value as T;
 }
+
+/** A number of seconds (`30`, `2.5`) as whole milliseconds. */
+export function positiveSecondsAsMs(flag: string, value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0)) {
+    throw new InvalidOptionError(`${flag} must be a positive number of seconds, such as 30 or 2.5, got ${JSON.stringify(value)}`, { option: flag });
+  }
+  return Math.max(1, Math.round(Number(value) * 1000));
+}

@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import type { TsconfigChoice } from '@tsapply/bundler';
 import type { RunSummary } from '../engine/local-engine.js';
 import { OUTPUT_FORMATS } from '../io/output-formats.js';
-import type { JobRunOptions, RunOptions } from '../run-options.js';
+import type { JobRunOptions, RunOptions, WorkerLimitOptions } from '../run-options.js';
+import { parseMemorySize } from '@tsapply/common';
 import type { CommandModule } from './command-module.js';
 import { InvalidOptionError } from '../errors.js';
-import { nonNegativeInteger, oneOf, positiveInteger } from './parse-options.js';
+import { nonNegativeInteger, oneOf, positiveInteger, positiveSecondsAsMs } from './parse-options.js';
 import { createProgress } from './progress.js';
 import { reportError } from './report-error.js';
 
@@ -27,6 +28,8 @@ interface RunFlags {
   pythonVer?: string;
   executorNode?: string;
   executorNodeVersion?: string;
+  taskTimeout?: string;
+  workerMemory?: string;
 }
 
 /**
@@ -69,9 +72,11 @@ export function typecheckConfigLine(choice: TsconfigChoice): string {
 }
 
 /** Checks the flags both engines share, once, and maps them to options. */
-export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions {
+export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions & WorkerLimitOptions {
   refuseIneffectiveFlags(flags);
-  const options: JobRunOptions = { typecheck: flags.typecheck };
+  const options: JobRunOptions & WorkerLimitOptions = { typecheck: flags.typecheck };
+  if (flags.taskTimeout !== undefined) options.taskTimeoutMs = positiveSecondsAsMs('--task-timeout', flags.taskTimeout);
+  if (flags.workerMemory !== undefined) options.workerMemory = parseMemorySize(flags.workerMemory, '--worker-memory');
   if (flags.verbose && flags.typecheck && !flags.quiet) {
     options.onTypecheckConfig = (choice) => process.stderr.write(`${typecheckConfigLine(choice)}\n`);
   }
@@ -141,6 +146,8 @@ export const runCommand: CommandModule = {
       .option('--quiet', 'print nothing but the result')
       .option('--verbose', 'show stacks on errors and the tsconfig.json the job was type-checked with')
       .option('--no-typecheck', 'skip type-checking the job file')
+      .option('--task-timeout <seconds>', 'fail a task when one call of the function runs longer (default: the job\'s taskTimeoutMs, else none)')
+      .option('--worker-memory <size>', 'JavaScript heap of each worker, e.g. 512m or 4g (default: Node\'s)')
       .option('--remote [url]', 'run on Spark through Spark Connect (sc://host:port; without a URL: $SPARK_REMOTE)')
       .option('--python-ver <major.minor>', "the Spark executors' Python version (default: detected)")
       .option('--executor-node <auto|ship|local|path>', "node on the executors: auto ships one when they have none (default: auto)")

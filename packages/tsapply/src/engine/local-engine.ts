@@ -68,7 +68,8 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   const mode = target?.mode ?? 'error';
   const input = await openInput(job.input, { baseDir: jobBaseDir(prepared), batchSize });
   const numPartitions = opts.numPartitions ?? input.numPartitions ?? opts.workers;
-  const pool = new TaskPool(opts.workers, payload);
+  const taskTimeoutMs = opts.taskTimeoutMs ?? job.taskTimeoutMs;
+  const pool = new TaskPool(opts.workers, payload, { taskTimeoutMs, workerMemoryMb: opts.workerMemoryMb });
   let writer: DatasetWriter | undefined;
   try {
     const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
@@ -121,7 +122,9 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
 
     // Ordered, bounded pipeline: at most `maxInFlight` tasks run or wait for the
     // writer; the oldest is awaited (and written) before the next batch is read.
-    const maxInFlight = opts.workers * 2;
+    // With a task timeout, no more tasks than threads: a task's time then starts when it
+    // does, never while it waits in the pool's queue.
+    const maxInFlight = taskTimeoutMs === undefined ? opts.workers * 2 : opts.workers;
     const inFlight: { task: Task; result: Promise<TaskResult> }[] = [];
     try {
       for (;;) {

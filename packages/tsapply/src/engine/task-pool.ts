@@ -7,6 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { Piscina } from 'piscina';
+import { TaskTimeoutError, WorkerOutOfMemoryError } from '@tsapply/common';
 import {
   piscinaTaskFilename,
   recordBatchesToIPC,
@@ -23,22 +24,42 @@ export interface TaskResult {
   rowsOut: number;
 }
 
+export interface WorkerLimits {
+  /** Longest one task (a call of the function) may run, in ms; the thread is ended after it. */
+  taskTimeoutMs?: number | undefined;
+  /** Old-generation heap of each thread, in MB. */
+  workerMemoryMb?: number | undefined;
+}
+
 export class TaskPool {
   private readonly pool: Piscina;
 
   constructor(
     workers: number,
     private readonly payload: { path: string; hash: string },
+    private readonly limits: WorkerLimits = {},
   ) {
-    this.pool = new Piscina({ filename: piscinaTaskFilename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+    this.pool = new Piscina({
+      filename: piscinaTaskFilename,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+      ...(limits.workerMemoryMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: limits.workerMemoryMb } } : {}),
+    });
   }
 
   private async run<T>(task: TaskInput): Promise<T> {
+    // Piscina ends the thread of an aborted task: a synchronous loop stops there too.
+    const signal = this.limits.taskTimeoutMs !== undefined ? AbortSignal.timeout(this.limits.taskTimeoutMs) : undefined;
     try {
       // Transfer the input bytes instead of copying them, when they own their buffer.
       const owned = task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
-      return (await this.pool.run(task, owned ? { transferList: [task.ipc.buffer as ArrayBuffer] } : {})) as T;
+      return (await this.pool.run(task, { ...(owned ? { transferList: [task.ipc.buffer as ArrayBuffer] } : {}), ...(signal ? { signal } : {}) })) as T;
     } catch (e) {
+      if (signal?.aborted) throw TaskTimeoutError.fromFields({ partition: task.partitionIndex, timeoutMs: this.limits.taskTimeoutMs! });
+      if ((e as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw WorkerOutOfMemoryError.fromFields({ partition: task.partitionIndex, ...(this.limits.workerMemoryMb !== undefined ? { heapLimitMb: this.limits.workerMemoryMb } : {}) });
+      }
       throw reviveTaskError(e);
     }
   }

@@ -4,10 +4,11 @@
  */
 import { readOptions, type OptionReader } from '@tsapply/common';
 import { checkPythonVer } from './python-version.js';
+import { readWorkerLimits, WORKER_LIMIT_KEYS, type ResolvedWorkerLimits, type WorkerLimitOptions } from '../run-options.js';
 import { checkExecutorNode, checkExecutorNodeVersion, type ExecutorNodeChoice } from './executor-node/executor-node.js';
 
 /** Options of `mapInArrow` / `applyInArrow`. */
-export interface SparkApplyOptions<Context = unknown> {
+export interface SparkApplyOptions<Context = unknown> extends WorkerLimitOptions {
   /** Output schema as Spark DDL (`'id bigint, name string'`). @default inferred from a sample run on the driver */
   schema?: string;
   /** Handed to the function as `ctx.context`; serialized and shipped once per job. @default undefined */
@@ -42,13 +43,14 @@ export interface SparkApplyOptions<Context = unknown> {
  * Checks the options of mapInArrow/applyInArrow/parallelize().map once, with the
  * shared toolkit: the returned object holds only checked values.
  */
-export function checkApplyOptions<K extends string>(options: unknown, keys: readonly K[], fn: string): SparkApplyOptions {
+export function checkApplyOptions<K extends string>(options: unknown, keys: readonly K[], fn: string): CheckedApplyOptions {
   const o = readOptions(`${fn}()`, options, keys) as unknown as OptionReader<keyof SparkApplyOptions>;
   const init = o.get('init');
   if (init !== undefined && typeof init !== 'function' && (typeof init !== 'string' || init === '')) {
     o.fail('init', 'a function or the export name of one');
   }
-  const checked: SparkApplyOptions = {
+  const limits = readWorkerLimits(o as unknown as OptionReader<(typeof WORKER_LIMIT_KEYS)[number]>);
+  const checked: CheckedApplyOptions = {
     schema: o.string('schema', "a Spark DDL string such as 'id bigint, name string'"),
     context: o.get('context'),
     serializer: o.string('serializer', "'fast', 'compressed', 'zstd' or a serializer module path"),
@@ -59,20 +61,27 @@ export function checkApplyOptions<K extends string>(options: unknown, keys: read
     executorNodeVersion: o.has('executorNodeVersion') ? checkExecutorNodeVersion(o.get('executorNodeVersion'), 'options.executorNodeVersion') : undefined,
     sampleRows: o.positiveInteger('sampleRows'),
     quiet: o.boolean('quiet'),
+    taskTimeoutMs: limits.taskTimeoutMs,
+    workerMemoryMb: limits.workerMemoryMb,
   };
   // Absent options stay absent (exactOptionalPropertyTypes-friendly spreading below).
-  for (const k of Object.keys(checked) as (keyof SparkApplyOptions)[]) if (checked[k] === undefined) delete checked[k];
+  for (const k of Object.keys(checked) as (keyof CheckedApplyOptions)[]) if (checked[k] === undefined) delete checked[k];
   return checked;
 }
 
+/** The options after their check: `workerMemory` in megabytes. */
+export type CheckedApplyOptions = Omit<SparkApplyOptions, 'workerMemory'> & Partial<ResolvedWorkerLimits>;
+
+type ShipSettings = Pick<CheckedApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion' | 'taskTimeoutMs' | 'workerMemoryMb'>;
+
 /** The options every way of shipping hands to `shipPayload`, only those that were given. */
-export function shipSettings(o: Pick<SparkApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion'>): Pick<SparkApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion'> {
-  return {
-    ...(o.pythonVer !== undefined ? { pythonVer: o.pythonVer } : {}),
-    ...(o.executorNode !== undefined ? { executorNode: o.executorNode } : {}),
-    ...(o.executorNodeVersion !== undefined ? { executorNodeVersion: o.executorNodeVersion } : {}),
-  };
+export function shipSettings(o: ShipSettings): ShipSettings {
+  const out: ShipSettings = {};
+  for (const k of ['pythonVer', 'executorNode', 'executorNodeVersion', 'taskTimeoutMs', 'workerMemoryMb'] as const) {
+    if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
+  }
+  return out;
 }
 
-/** The option names of `shipSettings`, for each entry's list of known keys. */
-export const SHIP_KEYS = ['pythonVer', 'executorNode', 'executorNodeVersion'] as const;
+/** The option names behind `shipSettings`, for each entry's list of known keys. */
+export const SHIP_KEYS = ['pythonVer', 'executorNode', 'executorNodeVersion', ...WORKER_LIMIT_KEYS] as const;

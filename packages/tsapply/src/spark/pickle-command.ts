@@ -48,6 +48,8 @@ export interface ShimCommandSpec {
   schemaJson: string;
   /** Grouped mode: the grouping column names (the key handed to `ctx.key`). @default [] */
   groupColumns?: string[];
+  /** Longest one call of the function may run on an executor (ms). @default no limit */
+  taskTimeoutMs?: number;
   /**
    * How the executor starts Node (see `executor-node/executor-node.ts`): `node` a path on
    * the executors; `policy` whether a local node or the `shipped` runtime comes first.
@@ -103,6 +105,7 @@ export function buildShimCommand(spec: ShimCommandSpec, moduleName: string = shi
     schema_ddl: spec.schemaDDL,
     schema_json: spec.schemaJson,
     group_columns: spec.groupColumns ?? [],
+    task_timeout_ms: spec.taskTimeoutMs ?? null,
     node_options: {
       node: spec.nodeOptions?.node ?? null,
       args: spec.nodeOptions?.args ?? [],

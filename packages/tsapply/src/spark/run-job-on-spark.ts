@@ -152,6 +152,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
       ...(groupColumns ? { groupColumns } : {}),
       functionName: `tsapply:${jobPath}`,
       ...shipSettings(opts.ship),
+      ...(opts.ship.taskTimeoutMs === undefined && job.taskTimeoutMs !== undefined ? { taskTimeoutMs: job.taskTimeoutMs } : {}),
       pythonVer: pythonVerProbe,
       note,
     });

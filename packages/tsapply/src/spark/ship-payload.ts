@@ -36,6 +36,10 @@ export interface ShipOptions {
   executorNode?: ExecutorNodeChoice;
   /** The Node version to ship from the registry. @default the driver's binary when it fits, else its major */
   executorNodeVersion?: string;
+  /** Longest one call of the function may run on an executor (ms). @default no limit */
+  taskTimeoutMs?: number;
+  /** JavaScript heap of each executor's Node worker, in MB. @default Node's default */
+  workerMemoryMb?: number;
   /** Notes for the user (packing or downloading a Node runtime). @default stderr */
   note?: (line: string) => void;
 }
@@ -85,7 +89,8 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
     schemaDDL: options.schemaDDL,
     schemaJson: sparkSchemaJson(parseDDL(options.schemaDDL)),
     groupColumns: options.groupColumns ?? [],
-    nodeOptions: node.nodeOptions,
+    nodeOptions: { ...node.nodeOptions, args: options.workerMemoryMb !== undefined ? [`--max-old-space-size=${options.workerMemoryMb}`] : [] },
+    ...(options.taskTimeoutMs !== undefined ? { taskTimeoutMs: options.taskTimeoutMs } : {}),
   };
   // Counted per job, including the shim the Python probe uploaded on this job's behalf.
   const { uploaded, uploadedBytes } = takeUnreportedUploads(spark);

@@ -71,6 +71,18 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     fields: { userMessage: 'boom', errorName: 'RangeError', location: { file: 'job.ts', line: 4, column: 9 }, userStack: 'RangeError: boom', partition: 2, phase: 'apply' },
   },
   {
+    name: 'TaskTimeoutError',
+    make: (m) => (m.TaskTimeoutError as { fromFields(f: unknown): Error }).fromFields({ partition: 1, timeoutMs: 2000 }),
+    code: 'TASK_TIMEOUT',
+    fields: { partition: 1, timeoutMs: 2000 },
+  },
+  {
+    name: 'WorkerOutOfMemoryError',
+    make: (m) => (m.WorkerOutOfMemoryError as { fromFields(f: unknown): Error }).fromFields({ partition: 0, heapLimitMb: 128 }),
+    code: 'WORKER_OUT_OF_MEMORY',
+    fields: { partition: 0, heapLimitMb: 128 },
+  },
+  {
     name: 'ImageError',
     make: (m) => new (m.ImageError as never as new (...a: unknown[]) => Error)('crop(): x must be a non-negative integer, got -1.', { reason: 'invalid-argument', origin: 'file:///data/a.png' }),
     code: 'IMAGE',

@@ -431,7 +431,7 @@ class _NodeWorker:
             )
             return TsapplyUserError(
                 message,
-                _details("WorkerOutOfMemoryError", message, partition=partition_index, heapLimitMb=limit_mb),
+                _details("WorkerOutOfMemoryError", message, fields={"partition": partition_index, "heapLimitMb": limit_mb}),
             )
         where = " (partition %d)" % partition_index if partition_index is not None else ""
         message = "tsapply's Node worker (pid %d) %s while %s%s. " % (self.pid, how, while_doing, where)

@@ -45,6 +45,8 @@ export {
   SerializerError,
   PayloadError,
   UserCodeError,
+  TaskTimeoutError,
+  WorkerOutOfMemoryError,
 } from '@tsapply/common';
 export { BundleError, NativeAddonError, TsconfigError, TypecheckError } from '@tsapply/bundler';
 export type { TsconfigChoice } from '@tsapply/bundler';

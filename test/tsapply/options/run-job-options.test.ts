@@ -16,7 +16,7 @@ const RUN_JOB_CASES: [string, unknown, string][] = [
   [
     'an unknown key',
     { workrs: 2 },
-    'Invalid option in runJob(): "workrs". Valid options: workers, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, numPartitions, stdout, stderr, onProgress.',
+    'Invalid option in runJob(): "workrs". Valid options: workers, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, numPartitions, taskTimeoutMs, workerMemory, stdout, stderr, onProgress.',
   ],
   ['workers 0', { workers: 0 }, 'options.workers must be a positive integer, got 0.'],
   ['workers 1.5', { workers: 1.5 }, 'options.workers must be a positive integer, got 1.5.'],
@@ -35,6 +35,10 @@ const RUN_JOB_CASES: [string, unknown, string][] = [
   ['stderr null', { stderr: null }, 'options.stderr must be a writable stream (such as process.stdout or a file stream), got null.'],
   ['onProgress true', { onProgress: true }, 'options.onProgress must be a function, got true.'],
   ['output empty', { output: '' }, 'output must be a non-empty path, e.g. out/result.'],
+  ['taskTimeoutMs 2.5', { taskTimeoutMs: 2.5 }, 'options.taskTimeoutMs must be a positive integer, got 2.5.'],
+  ["taskTimeoutMs '30s'", { taskTimeoutMs: '30s' }, 'options.taskTimeoutMs must be a positive integer, got the string "30s".'],
+  ['workerMemory 16', { workerMemory: 16 }, "options.workerMemory must be a memory size of at least 64 MB, as megabytes (2048) or with a unit ('512m', '2g'); got 16."],
+  ["workerMemory '2 gigs'", { workerMemory: '2 gigs' }, "options.workerMemory must be a memory size of at least 64 MB, as megabytes (2048) or with a unit ('512m', '2g'); got the string \"2 gigs\"."],
 ];
 
 describe('runJob() options', () => {
@@ -58,6 +62,9 @@ const CLI_CASES: [string[], string][] = [
     ['--remote', 'sc://localhost:1', '--workers', '2'],
     '--workers applies to the embedded engine only; with --remote the cluster decides how many tasks run at once (spark.executor.instances and spark.executor.cores). Remove --workers or --remote.',
   ],
+  [['--task-timeout', 'soon'], '--task-timeout must be a positive number of seconds, such as 30 or 2.5, got "soon"'],
+  [['--task-timeout', '0'], '--task-timeout must be a positive number of seconds, such as 30 or 2.5, got "0"'],
+  [['--worker-memory', '1k'], "--worker-memory must be a memory size of at least 64 MB, as megabytes (2048) or with a unit ('512m', '2g'); got the string \"1k\"."],
   [['--python-ver', '3.11'], "--python-ver applies to Spark runs only (the executors' Python; the embedded engine runs no Python). Add --remote or remove --python-ver."],
   [['--executor-node', 'ship'], "--executor-node applies to Spark runs only (the executors' Node; the embedded engine runs this process's own). Add --remote or remove --executor-node."],
   [

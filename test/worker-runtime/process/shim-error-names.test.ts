@@ -20,14 +20,14 @@ describe("the shim's error names and codes", () => {
     const source = readFileSync(SHIM, 'utf8');
     const patterns = [/_details\(\s*"(\w+)"/g, /"name":\s*"(\w+)"/g, /ERROR_CODES\["(\w+)"\]/g];
     const used = new Set(patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[1]!)));
-    assert.deepEqual([...used].sort(), ['ExecutorSetupError', 'ProtocolError', 'ResultShapeError', 'SchemaMismatchError', 'UserCodeError', 'WorkerCrashError']);
+    assert.deepEqual([...used].sort(), ['ExecutorSetupError', 'ProtocolError', 'ResultShapeError', 'SchemaMismatchError', 'TaskTimeoutError', 'UserCodeError', 'WorkerCrashError', 'WorkerOutOfMemoryError']);
     assert.deepEqual([...used].filter((n) => !(n in table)), []);
     // Codes are written only in the table (and read from the worker's errors).
     assert.deepEqual([...source.matchAll(/"code":\s*"(\w+)"/g)].map((m) => m[1]), []);
   });
 
   it('every entry is a registered TypeScript error class with that code', () => {
-    assert.deepEqual(Object.keys(table).sort(), ['ExecutorSetupError', 'ProtocolError', 'ResultShapeError', 'SchemaMismatchError', 'UserCodeError', 'WorkerCrashError']);
+    assert.deepEqual(Object.keys(table).sort(), ['ExecutorSetupError', 'ProtocolError', 'ResultShapeError', 'SchemaMismatchError', 'TaskTimeoutError', 'UserCodeError', 'WorkerCrashError', 'WorkerOutOfMemoryError']);
     for (const [name, code] of Object.entries(table)) {
       const cls = registeredErrorClass(name);
       assert.ok(cls, `${name} is not registered with registerErrorClass`);

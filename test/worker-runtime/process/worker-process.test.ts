@@ -174,7 +174,8 @@ describe('Node worker process protocol', () => {
     w.start(identity, ws.dir, 0, { protocol: 2 });
     assert.deepEqual(await w.exit(), { code: 70, signal: null });
     assert.match(
-      w.stderr,
+      // The first line tells the shim the heap limit; then the error.
+      w.stderr.replace(/^\[tsapply worker\] heap limit \d+ MB\n/, ''),
       /^tsapply worker: fatal protocol error: ProtocolError: The shim speaks protocol 2 but this worker speaks 1; the shim and the worker bundle come from different tsapply versions\./,
     );
     const w2 = new WorkerClient(ws.worker!.file, ws.dir);

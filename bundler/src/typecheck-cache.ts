@@ -17,10 +17,10 @@
  * (a new tsconfig.json nearer the job) means a fresh check.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cacheDir } from '@tsapply/common';
+import { cacheDir, writePrivateFile } from '@tsapply/common';
 import { tsconfigsAbove, type JobTsconfig, type TsconfigChoice } from './tsconfig.js';
 
 /**
@@ -116,10 +116,7 @@ export function recordTypecheckSuccess(entry: string, files: readonly string[], 
   };
   const path = recordPath(entry);
   try {
-    mkdirSync(join(cacheDir(), 'typecheck'), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record));
-    renameSync(tmp, path);
+    writePrivateFile(path, JSON.stringify(record));
   } catch {
     // The cache is an optimisation; a read-only cache folder must not fail the run.
   }

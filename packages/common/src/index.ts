@@ -76,7 +76,7 @@ export type { UnserializableValue } from './context/find-unserializable.js';
 export { formatTable, formatCell } from './format-table.js';
 export type { FormatTableOptions } from './format-table.js';
 
-export { cacheDir } from './cache-dir.js';
+export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './cache-dir.js';
 
 export { parseDate, parseTimestamp, epochDay, isLeapYear, daysInMonth } from './date-time.js';
 

@@ -21,9 +21,11 @@ function main(): void {
     );
     process.exit(2);
   }
-  // The shim reads this line (and keeps it out of the executor log) to name the limit
-  // in an out-of-memory message.
-  process.stderr.write(`[tsapply worker] heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB\n`);
+  // The shim (which sets TSAPPLY_WORKER_PROTOCOL) reads this line, and keeps it out of
+  // the executor log, to name the limit in an out-of-memory message.
+  if (process.env.TSAPPLY_WORKER_PROTOCOL) {
+    process.stderr.write(`[tsapply worker] heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB\n`);
+  }
   const out = process.stdout;
   const write = out.write.bind(out) as (chunk: Uint8Array) => boolean;
   // Frames only on the real stdout; everything else printed goes to stderr.

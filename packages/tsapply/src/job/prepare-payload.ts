@@ -6,9 +6,8 @@
  * `cacheDir()/payloads/<sha256>.tsap` (temp file + rename, so a reader never sees a
  * half-written payload).
  */
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { bundleSerializerModule, type JobBundle } from '@tsapply/bundler';
 import {
   BUILTIN_SERIALIZER_IDS,
@@ -19,6 +18,7 @@ import {
   resolveSerializer,
   SerializerError,
   validateSerializer,
+  writePrivateFile,
   type JobDefinition,
   type PayloadMeta,
   type Serializer,
@@ -97,14 +97,10 @@ export async function preparePayload(
     serializer,
   );
   const hash = payloadHash(bytes);
-  const dir = join(cacheDir(), 'payloads');
-  const path = join(dir, `${hash}.tsap`);
-  await mkdir(dir, { recursive: true });
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.size !== bytes.length) {
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  }
+  const path = join(cacheDir(), 'payloads', `${hash}.tsap`);
+  // A cached file is reused only when it holds exactly these bytes: one changed on disk
+  // (by accident or not) is replaced, never uploaded.
+  const existing = await readFile(path).catch(() => undefined);
+  if (existing === undefined || !existing.equals(bytes)) writePrivateFile(path, bytes);
   return { path, hash, bytes: bytes.length, serializer: serializer.id };
 }

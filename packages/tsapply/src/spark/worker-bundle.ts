@@ -16,11 +16,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { cacheDir, readOptions, TsapplyError } from '@tsapply/common';
+import { cacheDir, readOptions, TsapplyError, writePrivateFile } from '@tsapply/common';
 
 export interface WorkerBundle {
   /** `tsapply-worker-<16 hex>.cjs`: the artifact name under `files/` on Spark. */
@@ -115,12 +114,8 @@ async function build(dir: string): Promise<WorkerBundle> {
   const path = join(dir, fileName);
   const sourceMapPath = `${path}.map`;
   if (!existsSync(path)) {
-    await mkdir(dir, { recursive: true });
-    // Write under a temporary name then rename, so a concurrent reader never sees half a file.
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
-    await writeFile(sourceMapPath, map.contents);
-    await rename(tmp, path);
+    writePrivateFile(sourceMapPath, map.contents);
+    writePrivateFile(path, bytes);
   }
   return { fileName, bytes, sha256, path, sourceMapPath };
 }

@@ -17,14 +17,14 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import yauzl from 'yauzl';
-import { cacheDir } from '@tsapply/common';
+import { cacheDir, ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from '@tsapply/common';
 import { ExecutorSetupError } from '../errors.js';
 import { driverPlatform, platformKey, type NodePlatform } from './executor-platform.js';
 import { listNodeWheels, NODE_IN_WHEEL, NODE_WHEEL_PROJECT, parseWheelName, pickNodeWheel, runsOn, versionMatches, type NodeWheel } from './node-runtime-index.js';
@@ -68,7 +68,7 @@ export interface NodeRuntimeRequest {
 
 /** A runtime for `host`: from the cache when a good one is there, else built now. */
 export async function nodeRuntimeFor(req: NodeRuntimeRequest): Promise<NodeRuntime> {
-  await mkdir(runtimesDir(), { recursive: true });
+  ensurePrivateDir(runtimesDir());
   const records = await readRecords(req.note);
   const key = platformKey(req.host);
   if (driverBinaryFits(req)) {
@@ -154,7 +154,7 @@ async function verified(r: NodeRuntime, note: (line: string) => void): Promise<b
 }
 
 async function downloadWheel(wheel: NodeWheel, note: (line: string) => void): Promise<string> {
-  await mkdir(wheelsDir(), { recursive: true });
+  ensurePrivateDir(wheelsDir());
   const path = join(wheelsDir(), wheel.filename);
   // A wheel the user put there by hand (no registry access on this machine) is used when its hash is right.
   if (existsSync(path) && (await sha256File(path)) === wheel.sha256) return path;
@@ -165,7 +165,7 @@ async function downloadWheel(wheel: NodeWheel, note: (line: string) => void): Pr
   try {
     const res = await fetch(wheel.url, { signal: AbortSignal.timeout(15 * 60_000) });
     if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-    await pipeline(res.body as unknown as Readable, hashing(hash), createWriteStream(tmp));
+    await pipeline(res.body as unknown as Readable, hashing(hash), createWriteStream(tmp, { mode: PRIVATE_FILE_MODE }));
   } catch (e) {
     await rm(tmp, { force: true });
     throw new ExecutorSetupError(
@@ -217,15 +217,14 @@ async function build(open: () => Readable, size: number, what: Pick<NodeRuntime,
     const tar = tarPack();
     const entry = tar.entry({ name: NODE_IN_ARCHIVE, size, mode: 0o755, mtime: new Date(0) });
     const written = pipeline(open(), hashing(nodeHash), entry).then(() => tar.finalize());
-    await Promise.all([written, pipeline(tar, createGzip(), hashing(archiveHash), createWriteStream(tmp))]);
+    await Promise.all([written, pipeline(tar, createGzip(), hashing(archiveHash), createWriteStream(tmp, { mode: PRIVATE_FILE_MODE }))]);
     const archiveSha256 = archiveHash.digest('hex');
     const nodeSha256 = nodeHash.digest('hex');
     const archiveName = `tsapply-node-${what.version}-${what.platform}-${nodeSha256.slice(0, 12)}.tar.gz`;
     const archivePath = join(runtimesDir(), archiveName);
     const record: NodeRuntime = { archiveName, archivePath, archiveBytes: (await stat(tmp)).size, archiveSha256, nodeSha256, ...what };
     await rename(tmp, archivePath);
-    await writeFile(`${archivePath}.json.tmp`, JSON.stringify(record, null, 2));
-    await rename(`${archivePath}.json.tmp`, `${archivePath}.json`);
+    writePrivateFile(`${archivePath}.json`, JSON.stringify(record, null, 2));
     checked.add(archivePath);
     return record;
   } finally {

@@ -36,7 +36,7 @@ describe('runJobOnSpark() options', () => {
     [
       'an unknown key',
       { remote, workers: 2 },
-      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, stdout, stderr, onProgress, interruptOnSigint.',
+      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, stdout, stderr, onProgress, interruptOnSigint.',
     ],
     ["overwrite 'no'", { remote, overwrite: 'no' }, 'options.overwrite must be a boolean (true or false), got the string "no".'],
     ["typecheck 'false'", { remote, typecheck: 'false' }, 'options.typecheck must be a boolean (true or false), got the string "false".'],
@@ -70,7 +70,7 @@ describe('mapInArrow() / applyInArrow() options', () => {
     [
       'an unknown key',
       { shcema: 'id bigint' },
-      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, sampleRows, quiet.',
+      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
     ],
     ['schema 5', { schema: 5 }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got 5."],
     ["schema ''", { schema: ' ' }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."],
@@ -97,7 +97,7 @@ describe('mapInArrow() / applyInArrow() options', () => {
     const grouped = spark.range(0, 3).groupBy('id');
     await refuses(
       grouped.applyInArrow(countGroup, { barrier: true } as never),
-      'Invalid option in applyInArrow(): "barrier". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, sampleRows, quiet.',
+      'Invalid option in applyInArrow(): "barrier". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
     );
     await refuses(grouped.applyInArrow(countGroup, { serializer: '' }), "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got the string \"\".");
   });
@@ -106,7 +106,7 @@ describe('mapInArrow() / applyInArrow() options', () => {
 describe('parallelize().map() options', () => {
   const items = [1, 2, 3];
   const cases: [string, unknown, string][] = [
-    ['an unknown key', { sampleRows: 3 }, 'Invalid option in map(): "sampleRows". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, quiet.'],
+    ['an unknown key', { sampleRows: 3 }, 'Invalid option in map(): "sampleRows". Valid options: schema, context, serializer, init, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, quiet.'],
     ["quiet 'false'", { quiet: 'false' }, 'options.quiet must be a boolean (true or false), got the string "false".'],
     ['schema null', { schema: null }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got null."],
     ['pythonVer 3.x', { pythonVer: '3.x' }, 'options.pythonVer must be a Python version "major.minor" such as 3.11, got "3.x".'],

@@ -37,6 +37,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 
 SHIM_PROTOCOL_VERSION = 1
 MIN_NODE_MAJOR = 20
@@ -345,6 +346,11 @@ class _NodeWorker:
         self.pid = self.proc.pid
         self.bundle_path = bundle_path
         self.tasks_run = 0
+        # Tasks using this worker now (0 or 1: a Python worker runs one task at a time), when
+        # it last finished one, and how long it may then sit idle before it is closed.
+        self.busy = 0
+        self.last_used = time.monotonic()
+        self.idle_timeout_s = _DEFAULT_IDLE_TIMEOUT_S
         # The limit the user set (--max-old-space-size, from workerMemory) is the one to name;
         # otherwise the worker's own report of V8's limit.
         self.heap_limit_mb = None
@@ -472,6 +478,41 @@ class _NodeWorker:
 _worker = None
 _worker_lock = threading.Lock()
 _task_counter = 0
+# A Node worker nobody used for this long is closed (Spark keeps Python workers, one set per
+# Spark Connect session, for long; their Node workers must not pile up with them).
+_DEFAULT_IDLE_TIMEOUT_S = 300.0
+_reaper = None
+
+
+def _ensure_reaper():
+    """Starts the thread that closes the Node worker once it has been idle too long (once per process)."""
+    global _reaper
+    if _reaper is None:
+        _reaper = threading.Thread(target=_reap_idle_worker, name="tsapply-idle-reaper", daemon=True)
+        _reaper.start()
+
+
+def _reap_idle_worker():
+    global _worker
+    while True:
+        with _worker_lock:
+            w = _worker
+            # Look again after one idle period at most (a busy worker may be idle by then).
+            wait = w.idle_timeout_s if w is not None else 30.0
+            if w is not None and w.busy == 0:
+                idle_for = time.monotonic() - w.last_used
+                if idle_for >= w.idle_timeout_s:
+                    _worker = None
+                    w.close()
+                else:
+                    wait = w.idle_timeout_s - idle_for
+        time.sleep(min(max(wait, 0.05), 30.0))
+
+
+def _release_worker(worker):
+    with _worker_lock:
+        worker.busy = max(0, worker.busy - 1)
+        worker.last_used = time.monotonic()
 
 
 def _get_worker(spec):
@@ -495,6 +536,10 @@ def _get_worker(spec):
                     )
             node = _find_node(spec.get("node_options"))
             _worker = _NodeWorker(node, bundle_path, spec.get("node_options") or {})
+            _ensure_reaper()
+        idle_ms = spec.get("worker_idle_timeout_ms")
+        _worker.idle_timeout_s = idle_ms / 1000.0 if isinstance(idle_ms, (int, float)) and idle_ms > 0 else _DEFAULT_IDLE_TIMEOUT_S
+        _worker.busy += 1
         return _worker
 
 
@@ -644,6 +689,7 @@ def _run_task(spec, batches, partition_index):
                 )
                 raise TsapplyWorkerError(message, _details("ProtocolError", message, frameType=ftype))
     finally:
+        _release_worker(worker)
         if not finished and worker.alive():
             # The consumer stopped early (e.g. a limit) or we raised: cancel the task and
             # drain its results so the worker is in step for the next one.

@@ -33,6 +33,11 @@ export interface SparkApplyOptions<Context = unknown> extends WorkerLimitOptions
   executorNode?: ExecutorNodeChoice;
   /** Ship this Node version (`24`, `24.19.0`) from the registry. @default the driver's own node when it fits the executors */
   executorNodeVersion?: string;
+  /**
+   * How long the Node worker beside an executor may sit idle before it is closed (a new
+   * one starts with the next task). Bounds the Node processes of many sessions. @default 300000 (5 minutes)
+   */
+  workerIdleTimeoutMs?: number;
   /** Input rows sampled for schema inference. @default 1000 */
   sampleRows?: number;
   /** Do not print the inferred schema note. @default false */
@@ -59,6 +64,7 @@ export function checkApplyOptions<K extends string>(options: unknown, keys: read
     pythonVer: o.has('pythonVer') ? checkPythonVer(o.get('pythonVer'), 'options.pythonVer') : undefined,
     executorNode: o.has('executorNode') ? checkExecutorNode(o.get('executorNode'), 'options.executorNode') : undefined,
     executorNodeVersion: o.has('executorNodeVersion') ? checkExecutorNodeVersion(o.get('executorNodeVersion'), 'options.executorNodeVersion') : undefined,
+    workerIdleTimeoutMs: o.positiveInteger('workerIdleTimeoutMs'),
     sampleRows: o.positiveInteger('sampleRows'),
     quiet: o.boolean('quiet'),
     taskTimeoutMs: limits.taskTimeoutMs,
@@ -72,16 +78,16 @@ export function checkApplyOptions<K extends string>(options: unknown, keys: read
 /** The options after their check: `workerMemory` in megabytes. */
 export type CheckedApplyOptions = Omit<SparkApplyOptions, 'workerMemory'> & Partial<ResolvedWorkerLimits>;
 
-type ShipSettings = Pick<CheckedApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion' | 'taskTimeoutMs' | 'workerMemoryMb'>;
+type ShipSettings = Pick<CheckedApplyOptions, 'pythonVer' | 'executorNode' | 'executorNodeVersion' | 'taskTimeoutMs' | 'workerMemoryMb' | 'workerIdleTimeoutMs'>;
 
 /** The options every way of shipping hands to `shipPayload`, only those that were given. */
 export function shipSettings(o: ShipSettings): ShipSettings {
   const out: ShipSettings = {};
-  for (const k of ['pythonVer', 'executorNode', 'executorNodeVersion', 'taskTimeoutMs', 'workerMemoryMb'] as const) {
+  for (const k of ['pythonVer', 'executorNode', 'executorNodeVersion', 'taskTimeoutMs', 'workerMemoryMb', 'workerIdleTimeoutMs'] as const) {
     if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   }
   return out;
 }
 
 /** The option names behind `shipSettings`, for each entry's list of known keys. */
-export const SHIP_KEYS = ['pythonVer', 'executorNode', 'executorNodeVersion', ...WORKER_LIMIT_KEYS] as const;
+export const SHIP_KEYS = ['pythonVer', 'executorNode', 'executorNodeVersion', ...WORKER_LIMIT_KEYS, 'workerIdleTimeoutMs'] as const;

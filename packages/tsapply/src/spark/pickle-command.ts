@@ -50,6 +50,8 @@ export interface ShimCommandSpec {
   groupColumns?: string[];
   /** Longest one call of the function may run on an executor (ms). @default no limit */
   taskTimeoutMs?: number;
+  /** How long an executor's Node worker may sit idle before it is closed (ms). @default 300000 */
+  workerIdleTimeoutMs?: number;
   /**
    * How the executor starts Node (see `executor-node/executor-node.ts`): `node` a path on
    * the executors; `policy` whether a local node or the `shipped` runtime comes first.
@@ -106,6 +108,7 @@ export function buildShimCommand(spec: ShimCommandSpec, moduleName: string = shi
     schema_json: spec.schemaJson,
     group_columns: spec.groupColumns ?? [],
     task_timeout_ms: spec.taskTimeoutMs ?? null,
+    worker_idle_timeout_ms: spec.workerIdleTimeoutMs ?? null,
     node_options: {
       node: spec.nodeOptions?.node ?? null,
       args: spec.nodeOptions?.args ?? [],

@@ -40,6 +40,8 @@ export interface ShipOptions {
   taskTimeoutMs?: number;
   /** JavaScript heap of each executor's Node worker, in MB. @default Node's default */
   workerMemoryMb?: number;
+  /** How long an executor's Node worker may sit idle before it is closed (ms). @default 300000 (the shim's) */
+  workerIdleTimeoutMs?: number;
   /** Notes for the user (packing or downloading a Node runtime). @default stderr */
   note?: (line: string) => void;
 }
@@ -91,6 +93,7 @@ export async function shipPayload(spark: SparkSession, payload: PreparedPayload,
     groupColumns: options.groupColumns ?? [],
     nodeOptions: { ...node.nodeOptions, args: options.workerMemoryMb !== undefined ? [`--max-old-space-size=${options.workerMemoryMb}`] : [] },
     ...(options.taskTimeoutMs !== undefined ? { taskTimeoutMs: options.taskTimeoutMs } : {}),
+    ...(options.workerIdleTimeoutMs !== undefined ? { workerIdleTimeoutMs: options.workerIdleTimeoutMs } : {}),
   };
   // Counted per job, including the shim the Python probe uploaded on this job's behalf.
   const { uploaded, uploadedBytes } = takeUnreportedUploads(spark);

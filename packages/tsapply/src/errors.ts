@@ -40,6 +40,15 @@ export class OutputError extends TsapplyError {
   }
 }
 
+/** The run was stopped through its `signal` (the CLI: Ctrl-C) before it finished; nothing was written. */
+export class JobInterruptedError extends TsapplyError {
+  static override readonly className = 'JobInterruptedError';
+  static override readonly code = 'INTERRUPTED';
+  constructor(message = 'The run was interrupted before it finished; its workers were stopped and nothing was written.', fields: Record<string, never> = {}, options?: TsapplyErrorOptions) {
+    super(message, fields, options);
+  }
+}
+
 /** The job's `context` holds a value no serializer can ship (a function, symbol, socket…). */
 export class UnserializableContextError extends TsapplyError {
   static override readonly className = 'UnserializableContextError';
@@ -81,3 +90,4 @@ registerErrorClass(InputError);
 registerErrorClass(OutputError);
 registerErrorClass(UnserializableContextError);
 registerErrorClass(UnsupportedImageFormat);
+registerErrorClass(JobInterruptedError);

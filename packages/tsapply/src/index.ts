@@ -50,7 +50,7 @@ export {
 } from '@tsapply/common';
 export { BundleError, NativeAddonError, TsconfigError, TypecheckError } from '@tsapply/bundler';
 export type { TsconfigChoice } from '@tsapply/bundler';
-export { InputError, InvalidOptionError, JobDefinitionError, OutputError, UnserializableContextError } from './errors.js';
+export { InputError, InvalidOptionError, JobDefinitionError, OutputError, UnserializableContextError, JobInterruptedError } from './errors.js';
 export { TSAPPLY_VERSION as version } from './version.js';
 
 // Spark (issue 4): importing this installs DataFrame.mapInArrow, GroupedData.applyInArrow

@@ -97,6 +97,11 @@ export interface RunOptions extends JobRunOptions, WorkerLimitOptions {
   numPartitions?: number;
   /** Called after each finished task. */
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Stops the run when aborted: running tasks are ended, nothing is written, and `runJob`
+   * rejects with a JobInterruptedError. (`tsapply run` aborts it on Ctrl-C.)
+   */
+  signal?: AbortSignal;
 }
 
 /** The engine-independent options with their defaults filled in. */
@@ -118,6 +123,7 @@ export interface ResolvedRunOptions extends ResolvedJobRunOptions, ResolvedWorke
   /** Undefined: the input's own partitioning (`range`'s numPartitions), else `workers`. */
   numPartitions: number | undefined;
   onProgress: ((progress: RunProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
 }
 
 /** The keys of `JobRunOptions`, for the option lists of every entry that takes them. */
@@ -142,7 +148,7 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
 /** The options every engine takes that select what a run does (output, checks, notes). */
 export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'onTypecheckConfig', 'quiet'] as const;
 
-const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', ...WORKER_LIMIT_KEYS, 'stdout', 'stderr', 'onProgress'] as const;
+const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', ...WORKER_LIMIT_KEYS, 'stdout', 'stderr', 'onProgress', 'signal'] as const;
 
 /** Validates `options` of runJob() (unknown keys and wrong types are errors) and fills defaults. */
 export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'): ResolvedRunOptions {
@@ -153,5 +159,13 @@ export function resolveRunOptions(options: RunOptions | undefined, fn = 'runJob'
     workers: o.positiveInteger('workers') ?? availableParallelism(),
     numPartitions: o.positiveInteger('numPartitions'),
     onProgress: o.function('onProgress'),
+    signal: abortSignal(o),
   };
+}
+
+function abortSignal(o: OptionReader<(typeof KEYS)[number]>): AbortSignal | undefined {
+  const v = o.get('signal');
+  if (v === undefined) return undefined;
+  if (!(v instanceof AbortSignal)) o.fail('signal', 'an AbortSignal (from new AbortController().signal)');
+  return v as AbortSignal;
 }

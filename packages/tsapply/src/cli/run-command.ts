@@ -7,7 +7,7 @@ import { OUTPUT_FORMATS } from '../io/output-formats.js';
 import type { JobRunOptions, RunOptions, WorkerLimitOptions } from '../run-options.js';
 import { parseMemorySize } from '@tsapply/common';
 import type { CommandModule } from './command-module.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, JobInterruptedError } from '../errors.js';
 import { nonNegativeInteger, oneOf, positiveInteger, positiveSecondsAsMs } from './parse-options.js';
 import { createProgress } from './progress.js';
 import { reportError } from './report-error.js';
@@ -96,13 +96,22 @@ export function sharedOptionsFromFlags(flags: RunFlags): JobRunOptions & WorkerL
 
 async function runLocally(job: string, shared: JobRunOptions, flags: RunFlags, showProgress: boolean): Promise<RunSummary> {
   const progress = createProgress(showProgress);
+  // Ctrl-C stops the workers and removes what was half-written; a second one exits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nStopping the workers… (Ctrl-C again to exit at once)\n');
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
   try {
-    const options: RunOptions = { ...shared, onProgress: (p) => progress.update(p) };
+    const options: RunOptions = { ...shared, onProgress: (p) => progress.update(p), signal: interrupt.signal };
     if (flags.workers !== undefined) options.workers = positiveInteger('--workers', flags.workers);
     // Loaded on use: `--remote` runs never need the embedded engine (piscina, parquet-wasm).
     const { runJob } = await import('../engine/local-engine.js');
     return await runJob(job, options);
   } finally {
+    process.off('SIGINT', onSigint);
     progress.stop();
   }
 }
@@ -126,7 +135,8 @@ async function action(job: string, flags: RunFlags): Promise<void> {
     }
   } catch (e) {
     reportError(e, flags.verbose === true);
-    process.exitCode = 1;
+    // 130: ended by Ctrl-C, as shells report it.
+    process.exitCode = JobInterruptedError.is(e) ? 130 : 1;
   }
 }
 

@@ -25,6 +25,7 @@ import { inferredSchemaNote, noSampleRowsError, schemaFromSample } from '../job/
 import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
 import { partitionBatches, usedPartitions, type Task } from './partitioner.js';
 import { TaskPool, type TaskResult } from './task-pool.js';
+import { JobInterruptedError } from '../errors.js';
 
 /** What `runJob` resolves to (and `tsapply run --json` prints). */
 export interface RunSummary {
@@ -69,6 +70,8 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   const input = await openInput(job.input, { baseDir: jobBaseDir(prepared), batchSize });
   const numPartitions = opts.numPartitions ?? input.numPartitions ?? opts.workers;
   const taskTimeoutMs = opts.taskTimeoutMs ?? job.taskTimeoutMs;
+  /** `p`, or a JobInterruptedError as soon as the run's signal aborts. */
+  const untilAborted = <T>(p: Promise<T>): Promise<T> => raceAbort(p, opts.signal);
   const pool = new TaskPool(opts.workers, payload, { taskTimeoutMs, workerMemoryMb: opts.workerMemoryMb });
   let writer: DatasetWriter | undefined;
   try {
@@ -128,7 +131,7 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     const inFlight: { task: Task; result: Promise<TaskResult> }[] = [];
     try {
       for (;;) {
-        const next = await iterator.next();
+        const next = await untilAborted(Promise.resolve(iterator.next()));
         if (next.done) break;
         const task = next.value;
         const result = pool.runBatch(task, input.schema, ddl, batchSize);
@@ -136,16 +139,17 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
         inFlight.push({ task, result });
         if (inFlight.length >= maxInFlight) {
           const head = inFlight.shift()!;
-          await finished(head.task, await head.result);
+          await finished(head.task, await untilAborted(head.result));
         }
       }
       while (inFlight.length > 0) {
         const head = inFlight.shift()!;
-        await finished(head.task, await head.result);
+        await finished(head.task, await untilAborted(head.result));
       }
     } finally {
-      // On failure, let running tasks settle before the pool is destroyed.
-      await Promise.allSettled(inFlight.map((f) => f.result));
+      // On failure, let running tasks settle before the pool is destroyed; when interrupted,
+      // destroying the pool ends them.
+      if (!opts.signal?.aborted) await Promise.allSettled(inFlight.map((f) => f.result));
     }
 
     if (outPath) {
@@ -174,6 +178,26 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   } finally {
     await pool.destroy();
   }
+}
+
+/** Settles like `p`, or rejects with a JobInterruptedError when `signal` aborts first. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(new JobInterruptedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new JobInterruptedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 export type { RunOptions, ResolvedRunOptions };

@@ -10,7 +10,8 @@
  * put back).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import type { OutputFormat } from '@tsapply/common';
@@ -60,6 +61,40 @@ async function mkdirTracked(dir: string): Promise<string[]> {
   return missing;
 }
 
+/** Inside a temporary output folder: `<host> <pid>` of the process writing it. */
+const OWNER_FILE = '.tsapply-owner';
+
+function tempPrefix(name: string): string {
+  return `.${name}.tsapply-tmp-`;
+}
+
+/**
+ * Removes the temporary folders of earlier runs into the same output whose process is
+ * gone (killed with SIGKILL, a machine that lost power): they were never renamed into
+ * place, so they hold no result anyone could mistake for complete, only wasted space.
+ * Folders of live processes, of other hosts (a shared file system) and without an owner
+ * record are left alone.
+ */
+async function removeAbandonedTemps(parent: string, name: string): Promise<void> {
+  const prefix = tempPrefix(name);
+  for (const entry of await readdir(parent).catch(() => [] as string[])) {
+    if (!entry.startsWith(prefix)) continue;
+    const owner = await readFile(join(parent, entry, OWNER_FILE), 'utf8').catch(() => undefined);
+    const [host, pid] = owner?.trim().split(' ') ?? [];
+    if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
+    await rm(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class DatasetWriter {
   private readonly parts = new Map<number, PartWriter>();
   private rows = 0;
@@ -88,8 +123,10 @@ export class DatasetWriter {
     let created: string[];
     try {
       created = await mkdirTracked(parent);
-      const temp = join(parent, `.${basename(options.path)}.tsapply-tmp-${randomBytes(6).toString('hex')}`);
+      await removeAbandonedTemps(parent, basename(options.path));
+      const temp = join(parent, `${tempPrefix(basename(options.path))}${randomBytes(6).toString('hex')}`);
       await mkdir(temp);
+      await writeFile(join(temp, OWNER_FILE), `${hostname()} ${process.pid}\n`);
       return new DatasetWriter(options, schema, temp, created);
     } catch (e) {
       throw new OutputError(`Cannot create output "${options.path}": ${(e as Error).message}`, { path: options.path }, { cause: e });
@@ -117,6 +154,8 @@ export class DatasetWriter {
       this.parts.set(0, await create(join(this.tempDir, `part-00000.${ext}`), this.schema));
     }
     for (const part of this.parts.values()) await part.close();
+    // The owner record is the temporary folder's, not part of the output.
+    await rm(join(this.tempDir, OWNER_FILE), { force: true });
     await writeFile(join(this.tempDir, '_SUCCESS'), '');
     const target = this.options.path;
     if (await exists(target)) {

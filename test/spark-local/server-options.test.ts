@@ -36,6 +36,12 @@ const START_CASES: [string, unknown, string, string][] = [
   ['conf an array', { conf: [] }, 'conf', 'options.conf must be an object of string values, got an array.'],
   ['conf with a number', { conf: { 'spark.sql.shuffle.partitions': 2 } }, 'conf', 'options.conf["spark.sql.shuffle.partitions"] must be a string, got number.'],
   ['conf not spark.*', { conf: { 'sql.shuffle.partitions': '2' } }, 'conf', 'options.conf key "sql.shuffle.partitions" is not a Spark conf: keys start with "spark.".'],
+  [
+    'listening on every interface without a token',
+    { conf: { 'spark.connect.grpc.binding.address': '0.0.0.0' } },
+    'conf',
+    'options.conf["spark.connect.grpc.binding.address"] is "0.0.0.0", beyond this machine, but no token is set: anyone who reaches the port could run code here. Add a token (--token, or options.token) or listen on 127.0.0.1.',
+  ],
   ['token with a space', { token: 'a b' }, 'token', 'options.token must be a non-empty string without spaces or ";".'],
   ['timeoutMs 0', { timeoutMs: 0 }, 'timeoutMs', 'options.timeoutMs must be a positive number of milliseconds, got 0.'],
   ["driverMemory '1 gb'", { driverMemory: '1 gb' }, 'driverMemory', 'options.driverMemory must look like "1g" or "512m", got the string "1 gb".'],

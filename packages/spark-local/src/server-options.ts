@@ -109,6 +109,14 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
   if (token !== undefined && (typeof token !== 'string' || token === '' || /[\s;]/.test(token))) {
     o.reject('token', 'options.token must be a non-empty string without spaces or ";".');
   }
+  const bind = (conf as Record<string, string>)['spark.connect.grpc.binding.address'];
+  if (bind !== undefined && !['127.0.0.1', '::1', 'localhost'].includes(bind) && token === undefined) {
+    // Anyone who reaches the port could run code on this machine.
+    o.reject(
+      'conf',
+      `options.conf["spark.connect.grpc.binding.address"] is "${bind}", beyond this machine, but no token is set: anyone who reaches the port could run code here. Add a token (--token, or options.token) or listen on 127.0.0.1.`,
+    );
+  }
   const timeoutMs = o.get('timeoutMs') ?? 300_000;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) o.fail('timeoutMs', 'a positive number of milliseconds');
   const driverMemory = o.get('driverMemory') ?? '1g';

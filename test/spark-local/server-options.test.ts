@@ -14,7 +14,7 @@ import { SparkLocalOptionError, SPARK_VERSION_ENV, startSparkConnect, statusSpar
 const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-spark-options-'));
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, stateDir, driverMemory, timeoutMs, onProgress';
+const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, stateDir, driverMemory, timeoutMs, pythonExecutable, onProgress';
 
 /** [what, options, option named in the error, message] */
 const START_CASES: [string, unknown, string, string][] = [

@@ -75,6 +75,17 @@ function lib(call: (dir: string) => Promise<unknown>) {
 
 const quiet = { quiet: true, typecheck: false } as const;
 
+/** Runs `call` as a user without SPARK_REMOTE in the environment (the test runner sets it). */
+async function withoutSparkRemote<T>(call: () => Promise<T>): Promise<T> {
+  const saved = process.env.SPARK_REMOTE;
+  delete process.env.SPARK_REMOTE;
+  try {
+    return await call();
+  } finally {
+    if (saved !== undefined) process.env.SPARK_REMOTE = saved;
+  }
+}
+
 export const CASES: Case[] = [
   // The CLI
   { where: 'CLI', input: '`--workers 0`', run: cli(['run', 'job.ts', '--workers', '0'], { 'job.ts': GOOD_JOB }), message: 'tsapply: --workers must be a positive integer, got "0"' },
@@ -163,7 +174,7 @@ export const CASES: Case[] = [
   { where: 'library', input: 'runJob(job, { taskTimeoutMs: 2.5 })', run: lib((d) => runJob(join(d, 'none.ts'), { taskTimeoutMs: 2.5 })), message: "options.taskTimeoutMs must be a positive integer, got 2.5." },
   { where: 'library', input: "runJob(job, { signal: 'stop' })", run: lib((d) => runJob(join(d, 'none.ts'), { signal: 'stop' } as never)), message: "options.signal must be an AbortSignal (from new AbortController().signal), got the string \"stop\"." },
   { where: 'library', input: 'runJob of a file that does not exist', run: lib((d) => runJob(join(d, 'none.ts'), quiet)), message: "Cannot bundle {dir}/none.ts: file not found (resolved to {dir}/none.ts)." },
-  { where: 'library', input: 'runJobOnSpark(job) with no remote and no SPARK_REMOTE', run: lib((d) => runJobOnSpark(join(d, 'none.ts'), { ...quiet })), message: "runJobOnSpark() needs a Spark Connect URL: pass remote: 'sc://host:port' (--remote) or set SPARK_REMOTE." },
+  { where: 'library', input: 'runJobOnSpark(job) with no remote and no SPARK_REMOTE', run: lib((d) => withoutSparkRemote(() => runJobOnSpark(join(d, 'none.ts'), { ...quiet }))), message: "runJobOnSpark() needs a Spark Connect URL: pass remote: 'sc://host:port' (--remote) or set SPARK_REMOTE." },
   { where: 'library', input: "runJobOnSpark(job, { executorNode: 'shipp' })", run: lib((d) => runJobOnSpark(join(d, 'none.ts'), { remote: 'sc://localhost:1', executorNode: 'shipp' })), message: "options.executorNode must be 'auto', 'ship', 'local' or the absolute path of node on the executors (such as /usr/bin/node), got \"shipp\". A relative path would be resolved in each executor's working folder; give an absolute one." },
   { where: 'library', input: "runJobOnSpark(job, { pythonVer: '3' })", run: lib((d) => runJobOnSpark(join(d, 'none.ts'), { remote: 'sc://localhost:1', pythonVer: '3' })), message: "options.pythonVer must be a Python version \"major.minor\" such as 3.11, got \"3\"." },
   { where: 'library', input: "SparkSession.connect('http://host:15002')", run: lib(() => SparkSession.connect('http://host:15002')), message: "Invalid Spark Connect URL \"http://host:15002\": it must start with \"sc://\". Expected sc://host[:port]/[;token=\u2026;use_ssl=true;user_id=\u2026;session_id=\u2026;user_agent=\u2026]." },

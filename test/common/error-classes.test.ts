@@ -194,6 +194,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     fields: { path: '/data/out' },
   },
   {
+    name: 'JobInterruptedError',
+    make: (m) => new (m.JobInterruptedError as never as new () => Error)(),
+    code: 'INTERRUPTED',
+    fields: {},
+  },
+  {
     name: 'JobDefinitionError',
     make: (m) => new (m.JobDefinitionError as never as new (...a: unknown[]) => Error)('The job in job.ts has no apply() function: "apply" is a string.', { jobFile: 'job.ts', field: 'apply' }),
     code: 'JOB_DEFINITION',

@@ -94,7 +94,7 @@ describe('the embedded engine, stopped mid-job', () => {
 describe('a Spark run whose driver is killed mid-job', () => {
   it('leaves no output that looks complete, and the next run with --overwrite succeeds', async () => {
     const cwd = mkdtempSync(join(dir, 'spark-'));
-    const ended = await runAndStop(cwd, ['--remote', '--output', 'out', '--format', 'jsonl'], 'SIGKILL', 6000);
+    const ended = await runAndStop(cwd, ['--remote', '--output', 'out', '--format', 'jsonl'], 'SIGKILL', 5000);
     assert.equal(ended.signal, 'SIGKILL');
     // The server may still finish the write it was given, or abandon it; either way, an
     // output folder with _SUCCESS holds every row, and one without it is not a result.

@@ -53,12 +53,25 @@ export function installSparkMethods(): void {
   if (!SparkSession.connectingHooks.includes(prewarmCapture)) SparkSession.connectingHooks.push(prewarmCapture);
 }
 
+let connectingWithoutClosures = 0;
+
+/** Connects with nothing to capture (a job file run): no inspector warm-up. */
+export async function connectForJobFile<T>(connect: () => Promise<T>): Promise<T> {
+  connectingWithoutClosures++;
+  try {
+    return await connect();
+  } finally {
+    connectingWithoutClosures--;
+  }
+}
+
 /**
  * A session is connecting, so closures are about to be shipped: enable the inspector's
  * Debugger now, on the next turn of the event loop while the server answers, rather than
  * at the user's first mapInArrow(fn) call.
  */
 function prewarmCapture(): void {
+  if (connectingWithoutClosures > 0) return;
   setImmediate(() => {
     try {
       prewarmProbe();

@@ -27,6 +27,7 @@ import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { quoteColumnName } from './column-identifier.js';
 import { executorPythonVersion } from './python-version.js';
+import { connectForJobFile } from './install-methods.js';
 import { JOB_RUN_KEYS, readJobRunOptions, type JobRunOptionKey, type JobRunOptions } from '../run-options.js';
 import { shipPayload, type ShippedPayload } from './ship-payload.js';
 import { checkApplyOptions, SHIP_KEYS, shipSettings } from './apply-options.js';
@@ -123,7 +124,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
   // this job created it, so a failed run leaves nothing, as on the embedded engine.
   const createdOutput = target !== undefined && !target.remote && !existsSync(target.path);
 
-  const spark = opts.spark ?? (await SparkSession.connect(opts.remote));
+  const spark = opts.spark ?? (await connectForJobFile(() => SparkSession.connect(opts.remote)));
   const onProgress = (p: ProgressEvent) => opts.onProgress?.(summarizeProgress(p));
   spark.on('progress', onProgress);
   const releaseSigint = opts.interruptOnSigint

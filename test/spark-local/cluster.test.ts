@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,13 +18,13 @@ interface Row {
   executor_id: string;
 }
 
-describe('cluster mode: several executor processes on one machine', () => {
+describe('standalone mode: a Spark Master and Workers on one machine', () => {
   let stateDir: string;
   let server: SparkConnectServer | undefined;
 
   before(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'tsapply-spark-cluster-'));
-    server = await startSparkConnect({ mode: 'cluster', executors: 2, port: await findFreePort(), stateDir, onProgress: () => {} });
+    server = await startSparkConnect({ mode: 'standalone', workers: 2, port: await findFreePort(), stateDir, onProgress: () => {} });
   });
 
   after(async () => {
@@ -32,9 +32,9 @@ describe('cluster mode: several executor processes on one machine', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('runs the partitions of one job in two executor JVMs, which stop with the server', async () => {
+  it('runs the partitions of one job in two executor JVMs, which stop with the server, master and workers', async () => {
     assert.ok(server);
-    assert.equal(server.master, 'local-cluster[2,1,1024]');
+    assert.match(server.master, /^spark:\/\/127\.0\.0\.1:\d+$/);
     // PySpark's own Connect client from the managed venv, against the real server.
     const { stdout } = await execFileAsync(server.python, [script, server.address], {
       env: { ...process.env, SPARK_REMOTE: '' },
@@ -54,8 +54,21 @@ describe('cluster mode: several executor processes on one machine', () => {
       // Executors live in the server's process group, so stopping the server ends them.
       assert.equal(processGroup(pid), server.pid);
     }
+    // The Master and Workers share the server's process group too.
+    const group = readdirSync('/proc').filter((n) => /^\d+$/.test(n) && alive(Number(n)) && processGroupOrNull(Number(n)) === server!.pid).map(Number);
+    const cmd = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    assert.equal(group.filter((p) => cmd(p).includes('org.apache.spark.deploy.master.Master')).length, 1, 'one Master');
+    assert.equal(group.filter((p) => cmd(p).includes('org.apache.spark.deploy.worker.Worker')).length, 2, 'two Workers');
     await server.stop();
     server = undefined;
-    for (const pid of pids) assert.equal(alive(pid), false, `executor JVM ${pid} should be gone`);
+    for (const pid of [...pids, ...group]) assert.equal(alive(pid), false, `process ${pid} (${pids.includes(pid) ? 'executor' : 'cluster'}) should be gone`);
   });
 });
+
+function processGroupOrNull(pid: number): number | null {
+  try {
+    return processGroup(pid);
+  } catch {
+    return null;
+  }
+}

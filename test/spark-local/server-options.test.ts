@@ -14,18 +14,27 @@ import { SparkLocalOptionError, SPARK_VERSION_ENV, startSparkConnect, statusSpar
 const stateDir = mkdtempSync(join(tmpdir(), 'tsapply-spark-options-'));
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, stateDir, driverMemory, timeoutMs, pythonExecutable, onProgress';
+const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, workers, stateDir, driverMemory, timeoutMs, pythonExecutable, onProgress';
 
 /** [what, options, option named in the error, message] */
 const START_CASES: [string, unknown, string, string][] = [
   ['null options', null, 'options', 'Invalid options in startSparkConnect(): expected an object, got null.'],
   ['a string', 'local', 'options', 'Invalid options in startSparkConnect(): expected an object, got the string "local".'],
   ['an unknown key', { prot: 1 }, 'prot', `Invalid option in startSparkConnect(): "prot". Valid options: ${START_KEYS}.`],
-  ["mode 'yarn'", { mode: 'yarn' }, 'mode', 'options.mode must be one of local, cluster, got the string "yarn".'],
+  ["mode 'yarn'", { mode: 'yarn' }, 'mode', 'options.mode must be one of local, cluster, standalone, got the string "yarn".'],
   ['port 70000', { port: 70000 }, 'port', 'options.port must be an integer from 1 to 65535, got 70000.'],
   ["port '15002'", { port: '15002' }, 'port', 'options.port must be an integer from 1 to 65535, got the string "15002".'],
   ['executors without cluster mode', { executors: 3 }, 'executors', "options.executors only applies to mode 'cluster' (got mode 'local'). Pass mode: 'cluster' (CLI: --cluster)."],
   ['executors 17', { mode: 'cluster', executors: 17 }, 'executors', 'options.executors must be an integer from 1 to 16, got 17.'],
+  ['workers without standalone mode', { workers: 3 }, 'workers', "options.workers only applies to mode 'standalone' (got mode 'local'). Pass mode: 'standalone' (CLI: --standalone)."],
+  ['workers 0', { mode: 'standalone', workers: 0 }, 'workers', 'options.workers must be an integer from 1 to 8, got 0.'],
+  ["workers 'two'", { mode: 'standalone', workers: 'two' }, 'workers', 'options.workers must be an integer from 1 to 8, got the string "two".'],
+  [
+    'a master with standalone mode',
+    { mode: 'standalone', master: 'local[2]' },
+    'master',
+    "options.master and mode 'standalone' conflict: standalone mode starts its own master (spark://127.0.0.1:<port>). Pass one or the other.",
+  ],
   [
     'master with cluster mode',
     { mode: 'cluster', master: 'local[2]' },

@@ -74,4 +74,16 @@ export async function killProcessGroup(pid: number, graceMs = 15_000): Promise<v
   // SIGKILL either way: it also reaches leftovers of the group (Python daemons) that ignored SIGTERM.
   signalGroup('SIGKILL');
   if (!exited) await waitForExit(pid, 5000);
+  // Return once the whole group is gone (a cluster's master, workers and executors too),
+  // so a caller that checks, or starts a new server on the same ports, finds nothing left.
+  for (let waited = 0; waited < 5000 && groupExists(pid); waited += 50) await new Promise((r) => setTimeout(r, 50));
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cacheDir, readOptions, shownValue } from '@tsapply/common';
 import { resolveSparkVersion } from './spark-version.js';
 
-export type SparkLocalMode = 'local' | 'cluster';
+export type SparkLocalMode = 'local' | 'cluster' | 'standalone';
 
 export interface StartSparkConnectOptions {
   /**
@@ -25,12 +25,20 @@ export interface StartSparkConnectOptions {
   /**
    * `'local'`: one JVM runs driver and tasks. `'cluster'`: `local-cluster[executors,1,1024]`,
    * i.e. a master and workers inside the server JVM and one separate executor JVM per
-   * executor, so work really runs in several processes.
+   * executor, so work really runs in several processes. `'standalone'`: Spark's own
+   * standalone Master and `workers` Worker processes (`spark-class …Master` / `…Worker`)
+   * with the Connect server attached to the master, as on a real cluster.
    * @default 'local'
    */
   mode?: SparkLocalMode;
   /** Executor processes in `'cluster'` mode (1 core, 1 GiB each). @default 2 */
   executors?: number;
+  /**
+   * `'standalone'` mode: Spark standalone Worker processes (1 core, 1 GiB each, one
+   * executor each) beside a Master, all on 127.0.0.1 — a real cluster on one machine.
+   * @default 2
+   */
+  workers?: number;
   /** Directory of the state file and the server log. @default `<cacheDir()>/spark/run` */
   stateDir?: string;
   /** JVM heap of the server (driver). @default '1g' */
@@ -60,6 +68,7 @@ export interface ResolvedServerOptions {
   token: string | undefined;
   mode: SparkLocalMode;
   executors: number;
+  workers: number;
   stateDir: string;
   driverMemory: string;
   timeoutMs: number;
@@ -75,7 +84,7 @@ export function defaultStateDir(): string {
 }
 
 const KNOWN = [
-  'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'stateDir', 'driverMemory', 'timeoutMs', 'pythonExecutable', 'onProgress',
+  'master', 'port', 'sparkVersion', 'conf', 'token', 'mode', 'executors', 'workers', 'stateDir', 'driverMemory', 'timeoutMs', 'pythonExecutable', 'onProgress',
 ] as const;
 
 /**
@@ -84,7 +93,7 @@ const KNOWN = [
  */
 export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn = 'startSparkConnect()'): ResolvedServerOptions {
   const o = readOptions(fn, options, KNOWN);
-  const mode = o.oneOf('mode', ['local', 'cluster']) ?? 'local';
+  const mode = o.oneOf('mode', ['local', 'cluster', 'standalone']) ?? 'local';
   const port = o.get('port') ?? DEFAULT_PORT;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) o.fail('port', 'an integer from 1 to 65535');
   if (o.has('executors') && mode !== 'cluster') {
@@ -92,13 +101,22 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
   }
   const executors = o.get('executors') ?? 2;
   if (typeof executors !== 'number' || !Number.isInteger(executors) || executors < 1 || executors > 16) o.fail('executors', 'an integer from 1 to 16');
+  if (o.has('workers') && mode !== 'standalone') {
+    o.reject('workers', `options.workers only applies to mode 'standalone' (got mode '${mode}'). Pass mode: 'standalone' (CLI: --standalone).`);
+  }
+  const workers = o.get('workers') ?? 2;
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > 8) o.fail('workers', 'an integer from 1 to 8');
+  if (o.has('master') && mode === 'standalone') {
+    o.reject('master', "options.master and mode 'standalone' conflict: standalone mode starts its own master (spark://127.0.0.1:<port>). Pass one or the other.");
+  }
   if (o.has('master') && mode === 'cluster') {
     o.reject(
       'master',
       `options.master and mode 'cluster' conflict: cluster mode sets the master itself (local-cluster[${executors},1,1024]). Pass one or the other.`,
     );
   }
-  const master = o.get('master') ?? (mode === 'cluster' ? `local-cluster[${executors},1,1024]` : 'local[2]');
+  // Standalone: the master's URL is known once its port is chosen (startSparkConnect fills it in).
+  const master = o.get('master') ?? (mode === 'cluster' ? `local-cluster[${executors},1,1024]` : mode === 'standalone' ? 'spark://127.0.0.1' : 'local[2]');
   if (typeof master !== 'string' || master.trim() === '' || /\s/.test(master)) o.fail('master', 'a Spark master URL like "local[2]"');
   const conf = o.object('conf', 'an object of string values') ?? {};
   for (const [k, v] of Object.entries(conf)) {
@@ -132,6 +150,7 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
     token: token as string | undefined,
     mode,
     executors: executors as number,
+    workers: workers as number,
     stateDir: o.string('stateDir', 'a folder path') ?? defaultStateDir(),
     driverMemory: driverMemory as string,
     timeoutMs: timeoutMs as number,

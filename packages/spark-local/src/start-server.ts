@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PortInUseError, SparkAlreadyRunningError, SparkStartError } from './errors.js';
 import { detectJava } from './java.js';
 import { readLogTail } from './log-tail.js';
-import { findListeningPid, isPortFree, LOOPBACK } from './ports.js';
+import { findFreePort, findListeningPid, isPortFree, LOOPBACK } from './ports.js';
 import { probeSparkConnect } from './probe.js';
 import { killProcessGroup } from './process-utils.js';
 import { ensurePythonEnv, type PythonEnv } from './python-env.js';
@@ -75,10 +75,15 @@ export async function startSparkConnect(options: StartSparkConnectOptions = {}):
   const connectionString = o.token !== undefined ? `${address}/;token=${o.token}` : address;
   o.onProgress(`[spark-local] Starting Spark Connect ${o.sparkVersion} (${o.master}) on port ${o.port}; log: ${log}`);
   const started = Date.now();
-  const child = spawn(join(env.sparkHome, 'bin', 'spark-submit'), submitArgs(o, env), {
+  const standalone = o.mode === 'standalone' ? await standaloneCluster(o, stateDir) : undefined;
+  if (standalone) o.master = standalone.masterUrl;
+  const [command, args] = standalone
+    ? ['/bin/sh', ['-c', standalone.script, 'tsapply-spark-standalone', join(env.sparkHome, 'bin', 'spark-submit'), ...submitArgs(o, env)]]
+    : [join(env.sparkHome, 'bin', 'spark-submit'), submitArgs(o, env)];
+  const child = spawn(command, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: serverEnv(o, env, java.javaHome),
+    env: { ...serverEnv(o, env, java.javaHome), ...standalone?.env },
   });
   closeSync(logFd);
   let exit: string | undefined;
@@ -163,9 +168,10 @@ function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
     'spark.pyspark.python': o.pythonExecutable ?? env.python,
     'spark.pyspark.driver.python': env.python,
   };
-  if (o.mode === 'cluster') {
-    // Fits the 1024 MB each local-cluster worker offers.
+  if (o.mode === 'cluster' || o.mode === 'standalone') {
+    // Fits the 1024 MB each local-cluster or standalone worker offers.
     conf['spark.executor.memory'] = '768m';
+    conf['spark.executor.cores'] = '1';
     // Wait (up to 30 s) for every executor before the first job, so work spreads over all of them.
     conf['spark.scheduler.minRegisteredResourcesRatio'] = '1.0';
   }
@@ -197,4 +203,41 @@ function serverEnv(o: ResolvedServerOptions, env: PythonEnv, javaHome: string): 
   if (o.token !== undefined) e.SPARK_CONNECT_AUTHENTICATE_TOKEN = o.token;
   else delete e.SPARK_CONNECT_AUTHENTICATE_TOKEN;
   return e;
+}
+
+/**
+ * A Spark standalone cluster on loopback: Spark's own Master and `o.workers` Worker
+ * processes (`bin/spark-class org.apache.spark.deploy.master.Master` / `…worker.Worker`),
+ * each with its log next to the server's and its work folder in the state folder. They
+ * are started by one shell that then becomes the Connect server (`exec spark-submit`), so
+ * master, workers, executors and their Python and Node workers all share the server's
+ * process group: stopping the server ends the whole cluster, and nothing else.
+ * Workers and the server's application retry registering with the master while it starts.
+ */
+async function standaloneCluster(o: ResolvedServerOptions, stateDir: string): Promise<{ masterUrl: string; script: string; env: Record<string, string> }> {
+  const masterPort = await findFreePort();
+  const masterUrl = `spark://${LOOPBACK}:${masterPort}`;
+  const env: Record<string, string> = {
+    TSAPPLY_MASTER_LOG: join(stateDir, `spark-master-${o.port}.log`),
+    // Spark's scripts read these; the web UIs get free ports rather than 8080/8081.
+    SPARK_MASTER_WEBUI_PORT: String(await findFreePort()),
+    SPARK_LOCAL_IP: LOOPBACK,
+  };
+  const lines = [
+    'set -e',
+    `"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host ${LOOPBACK} --port ${masterPort} --webui-port "$SPARK_MASTER_WEBUI_PORT" >"$TSAPPLY_MASTER_LOG" 2>&1 &`,
+  ];
+  for (let i = 1; i <= o.workers; i++) {
+    env[`TSAPPLY_WORKER_${i}_LOG`] = join(stateDir, `spark-worker-${o.port}-${i}.log`);
+    env[`TSAPPLY_WORKER_${i}_DIR`] = join(stateDir, `spark-work-${o.port}-${i}`);
+    env[`TSAPPLY_WORKER_${i}_UI`] = String(await findFreePort());
+    lines.push(
+      `mkdir -p "$TSAPPLY_WORKER_${i}_DIR"`,
+      `"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host ${LOOPBACK} --cores 1 --memory 1g ` +
+        `--webui-port "$TSAPPLY_WORKER_${i}_UI" --work-dir "$TSAPPLY_WORKER_${i}_DIR" ${masterUrl} >"$TSAPPLY_WORKER_${i}_LOG" 2>&1 &`,
+    );
+  }
+  // "$@" is spark-submit and its arguments (given after the script, so no quoting is needed).
+  lines.push('exec "$@"');
+  return { masterUrl, script: lines.join('\n'), env };
 }

@@ -3,7 +3,7 @@
  * (`@tsapply/spark-local`) from the command line.
  *
  *   tsapply spark start [--master local[2]] [--port 15002] [--spark-version 4.1.1]
- *                       [--cluster [--executors 2]] [--conf k=v …] [--token T]
+ *                       [--cluster [--executors 2] | --standalone [--workers 2]] [--conf k=v …] [--token T]
  *   tsapply spark status [--port N] [--json]
  *   tsapply spark stop [--port N]
  *
@@ -26,6 +26,7 @@ import {
 } from '@tsapply/spark-local';
 import type { CommandModule } from './command-module.js';
 import { reportError } from './report-error.js';
+import { InvalidOptionError } from '../errors.js';
 
 function parseInteger(name: string) {
   return (value: string): number => {
@@ -95,6 +96,8 @@ interface StartFlags {
   sparkVersion?: string;
   cluster?: boolean;
   executors?: number;
+  standalone?: boolean;
+  workers?: number;
   conf?: Record<string, string>;
   token?: string;
   timeout?: number;
@@ -115,6 +118,8 @@ export function registerSparkCommand(program: Command): Command {
     .option('--spark-version <version>', `pyspark release from PyPI (default ${DEFAULT_SPARK_VERSION}, or $TSAPPLY_SPARK_VERSION)`)
     .option('--cluster', 'several executor processes on this machine (local-cluster)')
     .option('--executors <n>', 'executor processes with --cluster (default 2)', parseInteger('--executors'))
+    .option('--standalone', "a real Spark standalone cluster on this machine: Spark's Master and --workers Worker processes")
+    .option('--workers <n>', 'Worker processes with --standalone (default 2; 1 core and 1 GB each)', parseInteger('--workers'))
     .option('--conf <key=value>', 'Spark conf, repeatable', collectConf)
     .option('--token <token>', 'require clients to authenticate with this bearer token')
     .option('--timeout <seconds>', 'give up if the server does not answer in time (default 300)', parseInteger('--timeout'))
@@ -126,8 +131,13 @@ export function registerSparkCommand(program: Command): Command {
         const options: StartSparkConnectOptions = { port: flags.port };
         if (flags.master !== undefined) options.master = flags.master;
         if (flags.sparkVersion !== undefined) options.sparkVersion = flags.sparkVersion;
+        if (flags.cluster && flags.standalone) {
+          throw new InvalidOptionError('--cluster and --standalone are two ways to run several executors; pass one of them.', { option: '--standalone' });
+        }
         if (flags.cluster) options.mode = 'cluster';
+        if (flags.standalone) options.mode = 'standalone';
         if (flags.executors !== undefined) options.executors = flags.executors;
+        if (flags.workers !== undefined) options.workers = flags.workers;
         if (flags.conf !== undefined) options.conf = flags.conf;
         if (flags.token !== undefined) options.token = flags.token;
         if (flags.timeout !== undefined) options.timeoutMs = flags.timeout * 1000;

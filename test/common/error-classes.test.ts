@@ -194,6 +194,12 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
     fields: { path: '/data/out' },
   },
   {
+    name: 'UnsupportedSparkVersionError',
+    make: (m) => new (m.UnsupportedSparkVersionError as never as new (...a: unknown[]) => Error)('The server runs Spark 3.5.1.', { serverVersion: '3.5.1' }),
+    code: 'SPARK_VERSION_UNSUPPORTED',
+    fields: { serverVersion: '3.5.1' },
+  },
+  {
     name: 'JobInterruptedError',
     make: (m) => new (m.JobInterruptedError as never as new () => Error)(),
     code: 'INTERRUPTED',

@@ -56,9 +56,9 @@ const START_CASES: [string, unknown, string, string][] = [
   ["driverMemory '1 gb'", { driverMemory: '1 gb' }, 'driverMemory', 'options.driverMemory must look like "1g" or "512m", got the string "1 gb".'],
   ["onProgress 'log'", { onProgress: 'log' }, 'onProgress', 'options.onProgress must be a function, got the string "log".'],
   ["stateDir ''", { stateDir: '' }, 'stateDir', 'options.stateDir must be a folder path, got the string "".'],
-  ['sparkVersion 4', { sparkVersion: 4 }, 'sparkVersion', 'options.sparkVersion must be a Spark release like "4.1.1", got 4.'],
-  ["sparkVersion '4.1'", { sparkVersion: '4.1' }, 'sparkVersion', 'Invalid Spark version "4.1" (from sparkVersion): expected an exact release like "4.1.1" (major.minor.patch).'],
-  ["sparkVersion '3.5.1'", { sparkVersion: '3.5.1' }, 'sparkVersion', 'Spark 3.5.1 is not supported: tsapply needs Spark 4.0 or newer (for example "4.1.1").'],
+  ['sparkVersion 4', { sparkVersion: 4 }, 'sparkVersion', 'options.sparkVersion must be a Spark release like "4.3.0", got 4.'],
+  ["sparkVersion '4.1'", { sparkVersion: '4.1' }, 'sparkVersion', 'Invalid Spark version "4.1" (from sparkVersion): expected an exact release like "4.3.0" (major.minor.patch).'],
+  ["sparkVersion '3.5.1'", { sparkVersion: '3.5.1' }, 'sparkVersion', 'Spark 3.5.1 is not supported: tsapply needs Spark 4.0 or newer (supported: 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").'],
 ];
 
 const STOP_CASES: [string, unknown, string, string][] = [
@@ -104,7 +104,7 @@ describe('startSparkConnect() options', () => {
       await assertRefused(
         startSparkConnect({ stateDir }),
         SPARK_VERSION_ENV,
-        'Spark 3.5.0 is not supported: tsapply needs Spark 4.0 or newer (for example "4.1.1").',
+        'Spark 3.5.0 is not supported: tsapply needs Spark 4.0 or newer (supported: 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").',
       );
     } finally {
       if (saved === undefined) delete process.env[SPARK_VERSION_ENV];

@@ -16,7 +16,7 @@ export interface StartSparkConnectOptions {
   master?: string;
   /** gRPC port of the Connect server. @default 15002 */
   port?: number;
-  /** PyPI pyspark release. @default DEFAULT_SPARK_VERSION ('4.1.1'), or $TSAPPLY_SPARK_VERSION */
+  /** PyPI pyspark release. @default DEFAULT_SPARK_VERSION ('4.3.0'), or $TSAPPLY_SPARK_VERSION */
   sparkVersion?: string;
   /** Extra Spark confs (`--conf k=v`); they override tsapply's small-machine defaults. @default {} */
   conf?: Record<string, string>;
@@ -145,7 +145,7 @@ export function resolveServerOptions(options: StartSparkConnectOptions = {}, fn 
   return {
     master: master as string,
     port: port as number,
-    sparkVersion: resolveSparkVersion(o.string('sparkVersion', 'a Spark release like "4.1.1"')),
+    sparkVersion: resolveSparkVersion(o.string('sparkVersion', 'a Spark release like "4.3.0"')),
     conf: { ...(conf as Record<string, string>) },
     token: token as string | undefined,
     mode,

@@ -73,6 +73,7 @@ export {
   WorkerCrashError,
   FunctionLocationError,
   ClosureCaptureError,
+  UnsupportedSparkVersionError,
   translateSparkError,
 } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

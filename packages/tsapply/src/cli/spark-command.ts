@@ -2,7 +2,7 @@
  * `tsapply spark start|stop|status`: the managed local Spark Connect server
  * (`@tsapply/spark-local`) from the command line.
  *
- *   tsapply spark start [--master local[2]] [--port 15002] [--spark-version 4.1.1]
+ *   tsapply spark start [--master local[2]] [--port 15002] [--spark-version 4.3.0]
  *                       [--cluster [--executors 2] | --standalone [--workers 2]] [--conf k=v …] [--token T]
  *   tsapply spark status [--port N] [--json]
  *   tsapply spark stop [--port N]

@@ -114,7 +114,19 @@ export class WorkerCrashError extends TsapplyError {
   }
 }
 
+/** The session's server runs a Spark that tsapply cannot ship functions to (older than 4.0). */
+export class UnsupportedSparkVersionError extends TsapplyError {
+  static override readonly className = 'UnsupportedSparkVersionError';
+  static override readonly code = 'SPARK_VERSION_UNSUPPORTED';
+  readonly serverVersion: string;
+  constructor(message: string, fields: { serverVersion: string }, options?: TsapplyErrorOptions) {
+    super(message, {}, options);
+    this.serverVersion = fields.serverVersion;
+  }
+}
+
 registerErrorClass(FunctionLocationError);
+registerErrorClass(UnsupportedSparkVersionError);
 registerErrorClass(ClosureCaptureError);
 registerErrorClass(ExecutorSetupError);
 registerErrorClass(WorkerCrashError);

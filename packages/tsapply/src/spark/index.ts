@@ -32,5 +32,5 @@ export { sessionUploads } from './session-artifacts.js';
 export { executorPythonVersion, PYTHON_VER_ENV } from './python-version.js';
 export { translateSparkError } from './translate-error.js';
 export type { SparkRunProgress } from './spark-progress.js';
-export { ExecutorSetupError, WorkerCrashError, FunctionLocationError, ClosureCaptureError } from './errors.js';
+export { ExecutorSetupError, WorkerCrashError, FunctionLocationError, ClosureCaptureError, UnsupportedSparkVersionError } from './errors.js';
 export { SparkSession, DataFrame, GroupedData, SparkError, col, lit, expr, functions } from '@tsapply/spark-connect';

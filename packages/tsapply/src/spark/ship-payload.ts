@@ -12,6 +12,7 @@ import type { PreparedPayload } from '../job/prepare-payload.js';
 import { shimModule, sparkSchemaJson, type ShimCommandSpec } from './pickle-command.js';
 import { executorPythonVersion } from './python-version.js';
 import { ensureArtifacts, takeUnreportedUploads } from './session-artifacts.js';
+import { checkServerVersion } from './server-version.js';
 import type { UdfPlanOptions } from './udf-plan.js';
 import { buildWorkerBundle } from './worker-bundle.js';
 import { planExecutorNode, type ExecutorNodeChoice, type ExecutorNodeReport } from './executor-node/executor-node.js';
@@ -57,6 +58,7 @@ export interface ShippedPayload {
 }
 
 export async function shipPayload(spark: SparkSession, payload: PreparedPayload, options: ShipOptions): Promise<ShippedPayload> {
+  await checkServerVersion(spark);
   const shim = shimModule();
   const worker = await buildWorkerBundle();
   const payloadName = payloadFileName(payload.hash);

@@ -137,7 +137,7 @@ describe('a soak on one server', () => {
       sample(`after session ${s + 1}`);
     }
     // Idle workers are closed by the shim's reaper (it looks at least every IDLE_MS).
-    await new Promise((r) => setTimeout(r, IDLE_MS * 2 + 1000));
+    await new Promise((r) => setTimeout(r, IDLE_MS * 3 + 2000));
     const end = sample('idle');
 
     const csv = join(tmpdir(), `tsapply-soak-${process.pid}.csv`);

@@ -8,14 +8,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CASES } from './bad-inputs.ts';
+import { CASES, ROOT } from './bad-inputs.ts';
 
 const json = process.argv.includes('--json');
 const rows: { where: string; input: string; message: string }[] = [];
 for (const c of CASES) {
   const dir = mkdtempSync(join(tmpdir(), 'tsapply-census-'));
   try {
-    rows.push({ where: c.where, input: c.input, message: await c.run(dir).catch((e: unknown) => `(case failed: ${(e as Error).message.split('\n')[0]})`) });
+    const said = await c.run(dir).catch((e: unknown) => `(case failed: ${(e as Error).message.split('\n')[0]})`);
+    // The folders differ per run and per machine; the table shows them as the cases do.
+    rows.push({ where: c.where, input: c.input, message: said.split(dir).join('{dir}').split(ROOT.replace(/\/$/, '')).join('{root}') });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,8 +21,35 @@ export function isPortFree(port: number, host = LOOPBACK): Promise<boolean> {
   });
 }
 
-/** A port the OS reports free right now (there is always a small race until someone binds it). */
-export function findFreePort(host = LOOPBACK): Promise<number> {
+/**
+ * A port free right now (there is always a small race until someone binds it), chosen
+ * BELOW the OS's ephemeral range. A port the OS hands out for `listen(0)` comes from
+ * that range, which is where the JVM we are about to start takes its own random ports
+ * (driver RPC, block manager): the two collided once, the Connect server could not bind
+ * and our readiness probe spoke HTTP/2 to Spark's RPC port ("Too large frame").
+ */
+export async function findFreePort(host = LOOPBACK): Promise<number> {
+  const [low] = ephemeralPortRange();
+  const first = 20000;
+  for (let attempt = 0; attempt < 50 && low > first; attempt++) {
+    const port = first + Math.floor(Math.random() * (low - first));
+    if (await isPortFree(port, host)) return port;
+  }
+  return osAssignedPort(host);
+}
+
+/** The OS's ephemeral port range (Linux reports it; elsewhere IANA's 49152–65535). */
+function ephemeralPortRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+  } catch {
+    // not Linux
+  }
+  return [49152, 65535];
+}
+
+function osAssignedPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -47,6 +47,13 @@ export interface Batch<Row = Record<string, unknown>> extends Iterable<Row> {
   readonly columns: readonly string[];
   /** The Arrow vector of a column; throws naming the valid columns when absent. */
   column(name: string): Vector;
+  /**
+   * A column's values as JS values, for columnar code: a numeric column without nulls is
+   * its typed array (Float64Array, Int32Array, BigInt64Array…; a read-only view, no copy),
+   * any other column an array of the values rows hold (strings, Dates, null…), converted
+   * once per batch. Throws naming the valid columns when absent.
+   */
+  values(name: string): ArrayLike<unknown>;
   /** The underlying apache-arrow RecordBatch (zero-copy). */
   readonly arrow: RecordBatch;
   /** All rows as plain objects (materialised on demand). */

@@ -84,3 +84,39 @@ describe('createBatch', () => {
     assert.deepEqual([...createBatch(proto)], []);
   });
 });
+
+describe('batch.values()', () => {
+  const numbers = parseDDL('x double, n bigint, i int, m double, s string');
+  const rb2 = rowsToRecordBatch(
+    [
+      { x: 0.5, n: 1n, i: 7, m: null, s: 'a' },
+      { x: 1.5, n: 2n, i: 8, m: 2.5, s: null },
+      { x: 2.5, n: 3n, i: 9, m: 3.5, s: 'c' },
+    ],
+    numbers,
+  );
+
+  it('gives a numeric column without nulls as its typed array, without copying', () => {
+    const batch = createBatch(rb2);
+    const x = batch.values('x');
+    assert.ok(x instanceof Float64Array);
+    assert.deepEqual(Array.from(x), [0.5, 1.5, 2.5]);
+    assert.equal(x.buffer, (rb2.getChildAt(0)!.data[0]!.values as Float64Array).buffer, 'a view of the batch, no copy');
+    assert.ok(batch.values('n') instanceof BigInt64Array);
+    assert.deepEqual(Array.from(batch.values('i') as Int32Array), [7, 8, 9]);
+  });
+
+  it('gives other columns (nulls, strings) as the values rows hold, and a slice only its rows', () => {
+    const batch = createBatch(rb2);
+    assert.deepEqual(batch.values('m'), [null, 2.5, 3.5]);
+    assert.deepEqual(batch.values('s'), ['a', null, 'c']);
+    assert.deepEqual(batch.toArray().map((r) => r.s), ['a', null, 'c'], 'rows read the same converted column');
+    const tail = createBatch(rb2.slice(1, 3));
+    assert.deepEqual(Array.from(tail.values('x') as Float64Array), [1.5, 2.5]);
+    assert.deepEqual(Array.from(tail.values('n') as BigInt64Array), [2n, 3n]);
+  });
+
+  it('throws naming the valid columns for an unknown one', () => {
+    assert.throws(() => createBatch(rb2).values('y'), { message: 'Unknown column "y" in batch.values(). Valid columns: x, n, i, m, s.' });
+  });
+});

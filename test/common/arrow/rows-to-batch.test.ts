@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as arrow from 'apache-arrow';
 import {
-  parseDDL, rowsToRecordBatch, columnsToRecordBatch, recordBatchToRows, vectorToJS, SchemaMismatchError,
+  createBatch, parseDDL, rowsToRecordBatch, columnsToRecordBatch, recordBatchToRows, vectorToJS, SchemaMismatchError,
 } from '@tsapply/common';
 
 const ALL = parseDDL(
@@ -120,6 +120,25 @@ describe('rowsToRecordBatch errors', () => {
       'Column "s" expects struct<x: int> but row 0 has an object with field "y", which the struct does not declare (fields: x). Add it to the schema or drop it.');
     assert.equal(mismatch('m map<string, int>', [{ m: new Map([[null, 1]]) }]).message,
       'Column "m" (map<string, int>) cannot hold a null map key, but row 0 has one. Map keys must not be null.');
+  });
+});
+
+describe('rowsToRecordBatch gathering', () => {
+  it('reads columns by name whatever the key order, allows undefined-valued extra keys, refuses a defined one in any row', () => {
+    const schema = parseDDL('a int, b string');
+    const rows = [{ a: 1, b: 'x' }, { b: 'y', a: 2 }, { a: 3, extra: undefined }, { b: 'z' }];
+    const rb = rowsToRecordBatch(rows, schema);
+    assert.deepEqual(recordBatchToRows(rb), [{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { a: 3, b: null }, { a: null, b: 'z' }]);
+    const late = [...Array.from({ length: 30 }, (_, i) => ({ a: i, b: 'same shape' })), { a: 1, b: 'c', c: 0 }];
+    assert.throws(() => rowsToRecordBatch(late, schema), { message: /^Row 30 has column "c", which is not in the schema/ });
+  });
+
+  it('reads a column named __proto__ from the row itself, as rows are built', () => {
+    const schema = parseDDL('`__proto__` string, n int');
+    const batch = createBatch(rowsToRecordBatch([JSON.parse('{"__proto__": "own", "n": 1}') as Record<string, unknown>], schema));
+    const [row] = batch.toArray();
+    assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 'own');
+    assert.equal(row!.n, 1);
   });
 });
 

@@ -8,6 +8,7 @@
  * → Date, Decimal → string with exactly `scale` fraction digits, Map → Map, Struct →
  * plain object, Binary → Uint8Array (a copy, so rows don't pin the batch's memory).
  */
+import { isAscii } from 'node:buffer';
 import * as arrow from 'apache-arrow';
 
 const MS_PER_DAY = 86_400_000;
@@ -114,14 +115,33 @@ function numericToJS(data: arrow.Data): unknown[] {
   return out;
 }
 
+/**
+ * Bytes of a pure-ASCII column decoded by one call. Values are then sliced out of that
+ * text in JS: a call into C++ per value costs more than decoding a short string. A slice
+ * of 13 characters or more is a view that keeps its parent text alive (V8's SlicedString),
+ * so the window bounds what a row value the user keeps can pin: at most this many bytes,
+ * never the batch's whole column.
+ */
+const ASCII_WINDOW_BYTES = 1024;
+
 function utf8ToJS(data: arrow.Data): unknown[] {
   const n = data.length;
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
-  // Buffer#toString('utf8', start, end) decodes a slice without creating subarray views.
+  // Buffer#toString(encoding, start, end) decodes a slice without creating subarray views.
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const valid = validityOf(data);
   const out = new Array<unknown>(n);
+  if (n > 0 && isAscii(bytes.subarray(offsets[0]!, offsets[n]!))) {
+    for (let i = 0; i < n; ) {
+      const from = offsets[i]!;
+      let j = i + 1;
+      while (j < n && offsets[j + 1]! - from <= ASCII_WINDOW_BYTES) j++;
+      const text = buf.toString('latin1', from, offsets[j]!);
+      for (; i < j; i++) out[i] = valid && !valid(i) ? null : text.slice(offsets[i]! - from, offsets[i + 1]! - from);
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     if (valid && !valid(i)) out[i] = null;
     else {

@@ -24,6 +24,43 @@ function assemble(schema: arrow.Schema, length: number, children: arrow.Data[]):
   return new arrow.RecordBatch(schema, data);
 }
 
+type Gatherer = (row: Record<string, unknown>, columns: unknown[][], i: number) => number;
+const gatherers = new Map<string, Gatherer>();
+
+/**
+ * A function storing `row[names[j]]` into `columns[j][i]` for every column and returning
+ * how many were defined. It is compiled once per set of names, so each read is a named
+ * property load that V8 caches per row shape, where a loop over the names would be one
+ * generic keyed lookup per value. `__proto__` is read as an own property, as rows are built.
+ */
+function rowGatherer(names: readonly string[]): Gatherer {
+  const key = JSON.stringify(names);
+  let g = gatherers.get(key);
+  if (!g) {
+    const read = (name: string) =>
+      name === '__proto__' ? 'Object.getOwnPropertyDescriptor(r, "__proto__")?.value' : `r[${JSON.stringify(name)}]`;
+    const body = names.map((name, j) => `v = ${read(name)}; c[${j}][i] = v; if (v !== undefined) m++;`).join('\n');
+    g = new Function('r', 'c', 'i', `let m = 0, v;\n${body}\nreturn m;`) as Gatherer;
+    if (gatherers.size > 1000) gatherers.clear();
+    gatherers.set(key, g);
+  }
+  return g;
+}
+
+/** Throws for the first key of `row` the schema does not have (undefined-valued keys are allowed). */
+function checkExtraKeys(row: Record<string, unknown>, schema: arrow.Schema, rowIndex: number): void {
+  const names = new Set(schema.fields.map((f) => f.name));
+  for (const k of Object.keys(row)) {
+    if (!names.has(k) && row[k] !== undefined) {
+      throw new SchemaMismatchError(
+        `Row ${rowIndex} has column "${k}", which is not in the schema (columns: ${schemaColumns(schema)}). ` +
+          'Add it to the schema or leave it out of the returned rows.',
+        { column: k, actual: describeValue(row[k]), rowIndex },
+      );
+    }
+  }
+}
+
 /**
  * Build a RecordBatch from `rows[start..end)`. `rowBase` is the index of `rows[start]`
  * in the whole result, so messages name the row the user returned.
@@ -37,34 +74,15 @@ export function rowsRangeToRecordBatch(
   rowBase = start,
 ): arrow.RecordBatch {
   const fields = schema.fields;
-  const nFields = fields.length;
   const n = end - start;
-  const index = new Map<string, number>();
-  fields.forEach((f, j) => index.set(f.name, j));
   const columns = fields.map(() => new Array<unknown>(n));
+  const gather = rowGatherer(fields.map((f) => f.name));
   for (let i = 0; i < n; i++) {
     const row = rows[start + i];
     if (!isRow(row)) throw notARowError(row, rowBase + i);
-    const r = row;
-    let matched = 0;
-    for (let j = 0; j < nFields; j++) {
-      const v = r[fields[j]!.name];
-      columns[j]![i] = v;
-      if (v !== undefined) matched++;
-    }
-    // Cheap common case: as many defined keys as matched columns means no extra keys.
-    // Otherwise look for a key the schema does not have (undefined-valued keys are allowed).
-    if (Object.keys(r).length !== matched) {
-      for (const k of Object.keys(r)) {
-        if (!index.has(k) && r[k] !== undefined) {
-          throw new SchemaMismatchError(
-            `Row ${rowBase + i} has column "${k}", which is not in the schema (columns: ${schemaColumns(schema)}). ` +
-              'Add it to the schema or leave it out of the returned rows.',
-            { column: k, actual: describeValue(r[k]), rowIndex: rowBase + i },
-          );
-        }
-      }
-    }
+    const matched = gather(row, columns, i);
+    // Cheap common case: as many keys as matched columns means no extra keys.
+    if (Object.keys(row).length !== matched) checkExtraKeys(row, schema, rowBase + i);
   }
   const children = fields.map((f, j) =>
     buildColumn(f, columns[j]!, { column: f.name, columnDDL: typeToDDL(f.type), rowBase }),

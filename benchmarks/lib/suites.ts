@@ -8,7 +8,7 @@
  */
 import type { BenchmarkSuite } from './suite.js';
 
-export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client'] as const;
+export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> = {
@@ -18,4 +18,6 @@ export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> 
   // Spark mapInArrow vs PySpark and Spark SQL; job start-up vs context size (issue 5).
   spark: async () => (await import('../spark/suite.js')).suite,
   'spark-client': async () => (await import('../spark-client/suite.js')).suite,
+  // tsapply's own per-row cost in the worker: Arrow ↔ the values apply reads and returns (issue 13).
+  'row-cost': async () => (await import('../row-cost/suite.js')).suite,
 };

@@ -193,15 +193,29 @@ function timestampToJS(data: arrow.Data): unknown[] {
   // sub-millisecond digits are floored (floor, not truncation, so pre-1970 values are right).
   const unit = (data.type as arrow.Timestamp).unit;
   const perMs = unit === U.SECOND ? 0.001 : unit === U.MILLISECOND ? 1 : unit === U.MICROSECOND ? 1000 : 1_000_000;
+  // Each int64 read as two int32 halves (little-endian, as Arrow's IPC and every platform
+  // Node runs on): reading the BigInt64Array would allocate a BigInt per value. Exact
+  // while |value| < 2^52 (microseconds until the year 2112… and back to 1827); beyond,
+  // the BigInt.
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   for (let i = 0; i < n; i++) {
     if (valid && !valid(i)) {
       out[i] = null;
       continue;
     }
-    const v = values[i]!;
-    out[i] = new Date(perMs === 0.001 ? Number(v) * 1000 : Math.floor(Number(v) / perMs));
+    const hi = halves[2 * i + 1]!;
+    if (hi >= -0x100000 && hi < 0x100000) {
+      const v = hi * 4294967296 + (halves[2 * i]! >>> 0);
+      out[i] = new Date(perMs === 0.001 ? v * 1000 : Math.floor(v / perMs));
+    } else out[i] = new Date(perMs === 0.001 ? Number(values[i]!) * 1000 : Number(floorDiv(values[i]!, BigInt(perMs))));
   }
   return out;
+}
+
+/** ⌊a / b⌋ for b > 0 (BigInt division truncates toward zero). */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a < 0n && q * b !== a ? q - 1n : q;
 }
 
 /** Format a scaled 128-bit integer as a decimal string with exactly `scale` fraction digits. */

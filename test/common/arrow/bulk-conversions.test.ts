@@ -1,7 +1,7 @@
 /**
- * String columns both ways, through the bulk paths: a pure-ASCII column is decoded in
- * windows of text and encoded with one call; anything else value by value. The two
- * paths must agree on every value, null and offset.
+ * The fast paths of column conversion, against Arrow's own reading: a pure-ASCII string
+ * column is decoded in windows of text and encoded with one call (anything else value by
+ * value); timestamps are read from int32 halves while they fit 2^52, as BigInt beyond.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,5 +51,26 @@ describe('string columns', () => {
       { l: ['é', ''], st: { a: null, b: 'zz' } },
     ];
     assert.deepEqual(recordBatchToRows(rowsToRecordBatch(rows, nested)), rows);
+  });
+});
+
+describe('timestamp columns', () => {
+  const ts = (unit: arrow.TimeUnit, values: bigint[]) =>
+    new arrow.RecordBatch({ t: arrow.makeVector({ type: new arrow.Timestamp(unit, 'UTC'), data: BigInt64Array.from(values) } as never) } as never);
+  const dates = (rb: arrow.RecordBatch) => createBatch(rb).toArray().map((r) => (r.t as Date).getTime());
+
+  it('reads microseconds from 1600 to 2400, before and after the 2^52 limit of the fast path, flooring toward -∞', () => {
+    const ms = [Date.UTC(1600, 0, 1), Date.UTC(1827, 0, 1), Date.UTC(1969, 11, 31, 23, 59, 59, 999), 0, 1, Date.UTC(2026, 11, 5, 8, 30), Date.UTC(2112, 8, 1), Date.UTC(2113, 0, 1), Date.UTC(2400, 0, 1)];
+    const micros = ms.flatMap((m) => [BigInt(m) * 1000n, BigInt(m) * 1000n + 999n, BigInt(m) * 1000n - 1n]);
+    const expected = micros.map((u) => Number(u / 1000n - (u % 1000n < 0n ? 1n : 0n)));
+    assert.deepEqual(dates(ts(arrow.TimeUnit.MICROSECOND, micros)), expected);
+    assert.deepEqual(dates(ts(arrow.TimeUnit.MILLISECOND, ms.map(BigInt))), ms);
+    assert.deepEqual(dates(ts(arrow.TimeUnit.SECOND, [-86_400n, 0n, 1_790_000_000n])), [-86_400_000, 0, 1_790_000_000_000]);
+  });
+
+  it('round-trips Dates with nulls through a timestamp column', () => {
+    const schema2 = parseDDL('t timestamp');
+    const rows = [{ t: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)) }, { t: null }, { t: new Date(-1) }];
+    assert.deepEqual(recordBatchToRows(rowsToRecordBatch(rows, schema2)), rows);
   });
 });

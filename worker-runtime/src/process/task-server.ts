@@ -12,7 +12,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { RecordBatch } from 'apache-arrow';
 import type { Schema } from 'apache-arrow';
-import { parseDDL, recordBatchToRows, serializeError, TaskTimeoutError } from '@tsapply/common';
+import { parseDDL, serializeError, TaskTimeoutError, vectorToJS } from '@tsapply/common';
 import { CallWatchdog } from './call-watchdog.js';
 import { readFrames } from './frames.js';
 import { decodeShimFrame, ProtocolError, type StartMessage } from './shim-to-worker.js';
@@ -200,11 +200,16 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
   }
 }
 
-/** The group's key values by column name, from its first row (typed like any row value). */
+/**
+ * The group's key values by column name, from its first row (typed like any row value).
+ * Only the key columns are converted: a group's other columns may be wide.
+ */
 function groupKey(batch: RecordBatch, columns: readonly string[]): Record<string, unknown> {
-  const row = recordBatchToRows(batch.slice(0, 1))[0] ?? {};
   const key: Record<string, unknown> = {};
-  for (const c of columns) key[c] = row[c] ?? null;
+  for (const c of columns) {
+    const vector = batch.getChild(c);
+    key[c] = vector === null ? null : (vectorToJS(vector.slice(0, 1))[0] ?? null);
+  }
   return key;
 }
 

@@ -31,6 +31,22 @@ describe('string columns', () => {
     assert.deepEqual(roundTrip(values), values);
   });
 
+  it('round-trips non-ASCII values of every length across decode windows, with nulls', () => {
+    const values = Array.from({ length: 300 }, (_, i) => (i % 9 === 4 ? null : `${i}·` + 'Zürich 東京 𝄞 '.repeat(i % 120)));
+    const rb = columnsToRecordBatch({ s: values }, schema);
+    assert.deepEqual(arrowsOwn(rb), values);
+    assert.deepEqual(roundTrip(values), values);
+  });
+
+  it('decodes invalid UTF-8 value by value, as each value alone would be', () => {
+    const parts = [Buffer.from('ok '), Buffer.from([0xf0, 0x9f]), Buffer.from([0x80, 0x41]), Buffer.from('é fine')];
+    const offsets = new Int32Array(parts.length + 1);
+    parts.forEach((p, i) => (offsets[i + 1] = offsets[i]! + p.length));
+    const data = arrow.makeData({ type: new arrow.Utf8(), length: parts.length, nullCount: 0, valueOffsets: offsets, data: Buffer.concat(parts) });
+    const rb = new arrow.RecordBatch({ s: arrow.makeVector(data) } as never);
+    assert.deepEqual(createBatch(rb).values('s'), parts.map((p) => new TextDecoder().decode(p)));
+  });
+
   it('encodes a lone surrogate as U+FFFD at its own value, not merged with its neighbour', () => {
     const values = ['a\uD834', '\uDD1Eb'];
     assert.deepEqual(roundTrip(values), ['a\uFFFD', '\uFFFDb']);

@@ -8,7 +8,7 @@
  * → Date, Decimal → string with exactly `scale` fraction digits, Map → Map, Struct →
  * plain object, Binary → Uint8Array (a copy, so rows don't pin the batch's memory).
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import * as arrow from 'apache-arrow';
 
 const MS_PER_DAY = 86_400_000;
@@ -116,13 +116,13 @@ function numericToJS(data: arrow.Data): unknown[] {
 }
 
 /**
- * Bytes of a pure-ASCII column decoded by one call. Values are then sliced out of that
- * text in JS: a call into C++ per value costs more than decoding a short string. A slice
- * of 13 characters or more is a view that keeps its parent text alive (V8's SlicedString),
- * so the window bounds what a row value the user keeps can pin: at most this many bytes,
+ * Bytes of a string column decoded by one call. Values are then sliced out of that text
+ * in JS: a call into C++ per value costs more than decoding a short string. A slice of 13
+ * characters or more is a view that keeps its parent text alive (V8's SlicedString), so
+ * the window bounds what a row value the user keeps can pin: at most this many bytes,
  * never the batch's whole column.
  */
-const ASCII_WINDOW_BYTES = 1024;
+const WINDOW_BYTES = 1024;
 
 function utf8ToJS(data: arrow.Data): unknown[] {
   const n = data.length;
@@ -132,22 +132,40 @@ function utf8ToJS(data: arrow.Data): unknown[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const valid = validityOf(data);
   const out = new Array<unknown>(n);
-  if (n > 0 && isAscii(bytes.subarray(offsets[0]!, offsets[n]!))) {
-    for (let i = 0; i < n; ) {
-      const from = offsets[i]!;
-      let j = i + 1;
-      while (j < n && offsets[j + 1]! - from <= ASCII_WINDOW_BYTES) j++;
-      const text = buf.toString('latin1', from, offsets[j]!);
-      for (; i < j; i++) out[i] = valid && !valid(i) ? null : text.slice(offsets[i]! - from, offsets[i + 1]! - from);
+  const used = n > 0 ? bytes.subarray(offsets[0]!, offsets[n]!) : bytes.subarray(0, 0);
+  // Pure ASCII: a byte is a character. Valid UTF-8: characters are counted from lead
+  // bytes. Anything else (Spark strings may hold invalid bytes): value by value, so each
+  // value gets exactly the replacement characters it would alone.
+  const mode = isAscii(used) ? 'ascii' : isUtf8(used) ? 'utf8' : 'bytes';
+  if (mode === 'bytes') {
+    for (let i = 0; i < n; i++) {
+      const start = offsets[i]!;
+      const end = offsets[i + 1]!;
+      out[i] = valid && !valid(i) ? null : start === end ? '' : buf.toString('utf8', start, end);
     }
     return out;
   }
-  for (let i = 0; i < n; i++) {
-    if (valid && !valid(i)) out[i] = null;
-    else {
-      const start = offsets[i]!;
+  for (let i = 0; i < n; ) {
+    const from = offsets[i]!;
+    let j = i + 1;
+    while (j < n && offsets[j + 1]! - from <= WINDOW_BYTES) j++;
+    if (mode === 'ascii') {
+      const text = buf.toString('latin1', from, offsets[j]!);
+      for (; i < j; i++) out[i] = valid && !valid(i) ? null : text.slice(offsets[i]! - from, offsets[i + 1]! - from);
+      continue;
+    }
+    const text = buf.toString('utf8', from, offsets[j]!);
+    let p = from;
+    let unit = 0;
+    for (; i < j; i++) {
+      const start = unit;
       const end = offsets[i + 1]!;
-      out[i] = start === end ? '' : buf.toString('utf8', start, end);
+      // UTF-16 units of a valid UTF-8 sequence: one per lead byte, two for a 4-byte one.
+      for (; p < end; p++) {
+        const b = bytes[p]!;
+        if ((b & 0xc0) !== 0x80) unit += b >= 0xf0 ? 2 : 1;
+      }
+      out[i] = valid && !valid(i) ? null : text.slice(start, unit);
     }
   }
   return out;

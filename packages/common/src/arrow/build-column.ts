@@ -85,10 +85,6 @@ class Validity {
   setNull(i: number): void {
     this.nulls.push(i);
   }
-  /** Forgets the nulls recorded so far (a builder starting the column again). */
-  clear(): void {
-    this.nulls.length = 0;
-  }
   get nullCount(): number {
     return this.nulls.length;
   }
@@ -252,53 +248,32 @@ function buildFloat(type: arrow.Float, nullable: boolean, values: ArrayLike<unkn
 const encoder = new TextEncoder();
 
 /**
- * Encodes a checked string column with ONE encoder call: the values are joined (null and
- * undefined join as ''), and each value's offset follows from its length in UTF-8,
- * which for ASCII text is its length. One call per column instead of one per value: for
- * short strings the call cost more than the encoding. Returns the bytes, or undefined
- * (nothing set) when the joined encoding is not the values' encodings end to end: a lone
- * surrogate at the end of one value and another at the start of the next are encoded
- * as one pair when joined, and as two replacement characters alone.
+ * Encodes a checked pure-ASCII string column with ONE encoder call: the values are joined
+ * (null and undefined join as ''), and when every character became one byte, each
+ * value's offset is its length. One call per column instead of one per value: for short
+ * strings the call cost more than the encoding. Returns the bytes, or undefined (nothing
+ * set) when a value is not ASCII. A column whose first value is not ASCII is not tried.
  */
-function encodeColumnAtOnce(values: ArrayLike<unknown>, chars: number, offsets: Int32Array, validity: Validity): Uint8Array | undefined {
-  const joined = Array.prototype.join.call(values, '');
-  if (joined.length !== chars) return undefined;
-  let bytes = new Uint8Array(chars);
-  let { read, written } = encoder.encodeInto(joined, bytes);
-  const ascii = read === chars && written === chars;
-  if (!ascii) {
-    bytes = new Uint8Array(chars * 3); // a UTF-16 code unit needs at most 3 UTF-8 bytes
-    ({ read, written } = encoder.encodeInto(joined, bytes));
-  }
+function encodeAsciiColumn(values: ArrayLike<unknown>, chars: number, offsets: Int32Array, validity: Validity): Uint8Array | undefined {
   const n = values.length;
+  let first = 0;
+  while (first < n && typeof values[first] !== 'string') first++;
+  if (first < n && !ASCII_ONLY.test(values[first] as string)) return undefined;
+  const joined = Array.prototype.join.call(values, '');
+  const bytes = new Uint8Array(chars);
+  const { read, written } = encoder.encodeInto(joined, bytes);
+  if (joined.length !== chars || read !== chars || written !== chars) return undefined;
   let pos = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (typeof v === 'string') pos += ascii ? v.length : utf8Length(v);
+    if (typeof v === 'string') pos += v.length;
     else validity.setNull(i);
     offsets[i + 1] = pos;
   }
-  if (pos !== written) {
-    validity.clear();
-    return undefined;
-  }
-  return ascii ? bytes : pos < bytes.length >> 1 ? bytes.slice(0, pos) : bytes.subarray(0, pos);
-}
-
-/** Bytes `TextEncoder` gives for `s` (a lone surrogate becomes U+FFFD, 3 bytes). */
-function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length && (s.charCodeAt(k + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      k++;
-    } else bytes += 3;
-  }
   return bytes;
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 function buildUtf8(type: arrow.Utf8, nullable: boolean, values: ArrayLike<unknown>, ctx: Ctx, what: string): arrow.Data {
   const n = values.length;
@@ -315,11 +290,11 @@ function buildUtf8(type: arrow.Utf8, nullable: boolean, values: ArrayLike<unknow
       if (v === PARENT_NULL) markers = true;
     } else mismatch(ctx, type, v, i);
   }
-  const atOnce = markers ? undefined : encodeColumnAtOnce(values, chars, offsets, validity);
-  if (atOnce) {
-    return arrow.makeData({ type, length: n, nullCount: validity.nullCount, nullBitmap: validity.buffer, valueOffsets: offsets, data: atOnce });
+  const ascii = markers ? undefined : encodeAsciiColumn(values, chars, offsets, validity);
+  if (ascii) {
+    return arrow.makeData({ type, length: n, nullCount: validity.nullCount, nullBitmap: validity.buffer, valueOffsets: offsets, data: ascii });
   }
-  // Lone surrogates at the joins: encode value by value, each at its own offset.
+  // Not pure ASCII: encode value by value, each at its own offset.
   let bytes = new Uint8Array(chars * 3);
   let pos = 0;
   for (let i = 0; i < n; i++) {

@@ -602,6 +602,19 @@ def _batch_ipc_parts(batch, cache):
     return (cache["schema_msg"], batch.serialize(), _IPC_EOS)
 
 
+class _Fed:
+    """Stands in for the feeder thread when the input was written before reading."""
+
+    def join(self, timeout=None):
+        pass
+
+    def is_alive(self):
+        return False
+
+
+_FED = _Fed()
+
+
 def _run_task(spec, batches, partition_index):
     """Generator: send ``batches`` through the worker, yield its result batches."""
     global _task_counter
@@ -648,8 +661,16 @@ def _run_task(spec, batches, partition_index):
         _drop_worker(worker)
         raise worker.death_error(partition_index, "starting a task") from None
 
-    writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
-    writer.start()
+    if isinstance(batches, list) and len(batches) <= 1:
+        # A group (one batch, already in memory) is written here, with no feeder thread:
+        # starting a thread per group cost more than a small group's work. This cannot
+        # block: the worker reads a whole input frame before it writes any result, and
+        # END is 5 bytes.
+        feed()
+        writer = _FED
+    else:
+        writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
+        writer.start()
     finished = False
     try:
         while True:

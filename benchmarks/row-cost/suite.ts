@@ -14,7 +14,8 @@ import { findDifference } from '../lib/deep-compare.js';
 import { measureSync, verify, type Measurement } from '../lib/measure.js';
 import type { BenchmarkSuite, SuiteContext, SuiteResult } from '../lib/suite.js';
 
-const ROWS = 10_000;
+/** Rows per batch at scale 1 (Spark's `maxRecordsPerBatch`). */
+const BATCH_ROWS = 10_000;
 const COLUMNS = 4;
 
 interface Case {
@@ -39,17 +40,14 @@ const CASES: readonly Case[] = [
 
 export interface RowCostFigures {
   case: string;
+  rows: number;
   inRows: Measurement;
   inValues: Measurement | undefined;
   outRows: Measurement;
   outColumns: Measurement;
 }
 
-/** ns per row per column from a per-batch measurement. */
-const ns = (m: Measurement) => (m.medianMs * 1e6) / ROWS / COLUMNS;
-const nsRange = (m: Measurement) => `${((m.minMs * 1e6) / ROWS / COLUMNS).toFixed(0)}–${((m.maxMs * 1e6) / ROWS / COLUMNS).toFixed(0)}`;
-
-export function measureCase(c: Case, ctx: Pick<SuiteContext, 'profile'>): RowCostFigures {
+export function measureCase(c: Case, ctx: Pick<SuiteContext, 'profile'>, ROWS: number): RowCostFigures {
   const names = Array.from({ length: COLUMNS }, (_, j) => `c${j}`);
   const schema = parseDDL(names.map((n) => `${n} ${c.ddl}`).join(', '));
   const columns = Object.fromEntries(names.map((n, j) => [n, Array.from({ length: ROWS }, (_, i) => c.value(i, j))]));
@@ -65,6 +63,7 @@ export function measureCase(c: Case, ctx: Pick<SuiteContext, 'profile'>): RowCos
   }
   return {
     case: c.name,
+    rows: ROWS,
     inRows: measureSync(() => batchOf().toArray(), ctx.profile),
     inValues: hasValues
       ? measureSync(() => {
@@ -81,12 +80,16 @@ export const suite: BenchmarkSuite = {
   name: 'row-cost',
   title: "tsapply's own cost per row and column in the worker",
   async run(ctx: SuiteContext): Promise<SuiteResult> {
+    const rows = Math.max(100, Math.round(BATCH_ROWS * ctx.scale));
+    /** ns per row per column from a per-batch measurement. */
+    const ns = (m: Measurement) => (m.medianMs * 1e6) / rows / COLUMNS;
+    const nsRange = (m: Measurement) => `${((m.minMs * 1e6) / rows / COLUMNS).toFixed(0)}–${((m.maxMs * 1e6) / rows / COLUMNS).toFixed(0)}`;
     const figures: RowCostFigures[] = [];
     for (const c of CASES) {
       ctx.log(`row-cost: ${c.name}`);
-      figures.push(measureCase(c, ctx));
+      figures.push(measureCase(c, ctx, rows));
     }
-    const rows = figures.map((f) => [
+    const table = figures.map((f) => [
       f.case,
       ns(f.inRows).toFixed(0),
       f.inValues ? ns(f.inValues).toFixed(0) : '—',
@@ -99,7 +102,7 @@ export const suite: BenchmarkSuite = {
       suite: 'row-cost',
       title: suite.title,
       intro:
-        `Batches of ${ROWS.toLocaleString('en-US')} rows with ${COLUMNS} columns of one type, converted in this process: ` +
+        `Batches of ${rows.toLocaleString('en-US')} rows with ${COLUMNS} columns of one type, converted in this process: ` +
         'Arrow → row objects (`for (const row of batch)`), Arrow → `batch.values(name)`, row objects → Arrow and ' +
         '`{ column: values }` → Arrow in the output schema (every value checked against the type). ' +
         'Nanoseconds per row per column, medians. The goal (issue 13) is at most 300 ns per row per column in and out.',
@@ -110,7 +113,7 @@ export const suite: BenchmarkSuite = {
             {
               title: 'ns per row per column',
               columns: ['column type', 'in: rows', 'in: values()', 'out: rows', 'out: columns', 'rows in + out', 'min–max in / out'],
-              rows,
+              rows: table,
             },
           ],
           charts: [],

@@ -12,8 +12,9 @@ for its row count only, and records wall time and this process's CPU time (all t
 Prints one JSON object on stdout (the ClientReport shape of
 ts-client.ts); progress goes to stderr.
 
-Modes:
+Modes (--modes, default both):
   toArrow   spark.range(n).selectExpr(...).toArrow() -> pyarrow.Table
+  collect   spark.range(n).selectExpr(...).collect() -> list of Row
 """
 
 import argparse
@@ -57,12 +58,68 @@ def checksums(table):
     }
 
 
+def row_checksums(rows):
+    """The same checksums from Row objects, computed in Python (the warm-up check of collect).
+
+    Timestamps come back as naive datetimes in this process's local time zone, so they
+    are turned back into microseconds with time.mktime (whole seconds, exact) plus the
+    microseconds."""
+    sum_id = sum_x = sum_len_s = count_b = sum_ts = nulls = 0
+    for r in rows:
+        for v in r:
+            if v is None:
+                nulls += 1
+        if r.id is not None:
+            sum_id += r.id
+        if r.x is not None:
+            sum_x += r.x
+        if r.s is not None:
+            sum_len_s += len(r.s.encode("utf-8"))
+        if r.b:
+            count_b += 1
+        if r.ts is not None:
+            sum_ts += int(time.mktime(r.ts.timetuple())) * 1_000_000 + r.ts.microsecond - TS_BASE_MICROS
+    return {
+        "rows": str(len(rows)),
+        "sumId": str(sum_id),
+        "sumX": format_double(float(sum_x)),
+        "sumLenS": str(sum_len_s),
+        "countB": str(count_b),
+        "sumTsOffsetMicros": str(sum_ts),
+        "nulls": str(nulls),
+    }
+
+
+def time_mode(name, call, count, runs):
+    """Timed calls of one mode: wall ms and this process's CPU ms (all threads) per call."""
+    samples = []
+    cpu_samples = []
+    for r in range(runs):
+        gc.collect()  # outside the timing, like ts-client's gc()
+        cpu = time.process_time()  # CPU of this process, all threads (gRPC's C core included)
+        t = time.perf_counter()
+        result = call()
+        ms = (time.perf_counter() - t) * 1000
+        cpu_ms = (time.process_time() - cpu) * 1000
+        if count(result) != ROWS[0]:
+            raise SystemExit(f"{name} run {r + 1} returned {count(result)} rows, expected {ROWS[0]}")
+        del result
+        samples.append(ms)
+        cpu_samples.append(cpu_ms)
+        log(f"{name} run {r + 1}/{runs}: {ms:.0f} ms (client CPU {cpu_ms:.0f} ms)")
+    return samples, cpu_samples
+
+
+ROWS = [0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--remote", required=True)
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--exprs", required=True, help="JSON list of selectExpr expressions")
+    parser.add_argument("--modes", default="toArrow,collect", help="comma-separated: toArrow, collect")
     args = parser.parse_args()
     exprs = json.loads(args.exprs)
 
@@ -89,28 +146,24 @@ def main():
             "arrowBytes": 0,
             "modes": {},
         }
-        log("toArrow: warm-up and check")
-        warm = df.toArrow()
-        report["arrowBytes"] = warm.nbytes
-        sums = checksums(warm)
-        batches = len(warm.to_batches())
-        del warm
-        samples = []
-        cpu_samples = []
-        for r in range(args.runs):
-            gc.collect()  # outside the timing, like ts-client's gc()
-            cpu = time.process_time()  # CPU of this process, all threads (gRPC's C core included)
-            t = time.perf_counter()
-            table = df.toArrow()
-            ms = (time.perf_counter() - t) * 1000
-            cpu_ms = (time.process_time() - cpu) * 1000
-            if table.num_rows != args.rows:
-                raise SystemExit(f"toArrow run {r + 1} returned {table.num_rows} rows, expected {args.rows}")
-            del table
-            samples.append(ms)
-            cpu_samples.append(cpu_ms)
-            log(f"toArrow run {r + 1}/{args.runs}: {ms:.0f} ms (client CPU {cpu_ms:.0f} ms)")
-        report["modes"]["toArrow"] = {"checksums": sums, "samplesMs": samples, "cpuMs": cpu_samples, "batches": batches}
+        ROWS[0] = args.rows
+        modes = args.modes.split(",")
+        if "toArrow" in modes:
+            log("toArrow: warm-up and check")
+            warm = df.toArrow()
+            report["arrowBytes"] = warm.nbytes
+            sums = checksums(warm)
+            batches = len(warm.to_batches())
+            del warm
+            samples, cpu_samples = time_mode("toArrow", df.toArrow, lambda t: t.num_rows, args.runs)
+            report["modes"]["toArrow"] = {"checksums": sums, "samplesMs": samples, "cpuMs": cpu_samples, "batches": batches}
+        if "collect" in modes:
+            log("collect: warm-up and check")
+            warm = df.collect()
+            sums = row_checksums(warm)
+            del warm
+            samples, cpu_samples = time_mode("collect", df.collect, len, args.runs)
+            report["modes"]["collect"] = {"checksums": sums, "samplesMs": samples, "cpuMs": cpu_samples}
         print(json.dumps(report), flush=True)
     finally:
         spark.stop()

@@ -6,7 +6,7 @@
  * timestamp columns (`query.ts`); 10 M rows in full mode, 1 M with `--quick`. Each client
  * runs in its own process (`ts-client.ts`, `pyspark_collect.py`), checks one warm-up
  * result column by column against closed-form checksums, then times several calls.
- * Order: tsapply toArrow, PySpark toArrow, then tsapply stream and collect, so the
+ * Order: tsapply toArrow, PySpark toArrow and collect, then tsapply stream and collect, so the
  * headline pair runs back to back.
  *
  * The server is a managed one from `@tsapply/spark-local` (local[2], its own port and
@@ -43,6 +43,8 @@ interface PathFigure {
   mbPerS: number;
   /** PySpark toArrow median / this median (>1 = this path is faster). */
   vsPyspark: number;
+  /** PySpark's median for the same kind of result (collect for collect, else toArrow) / this median. */
+  vsPysparkSameKind: number;
   /** Client process CPU time per call (user + system, all threads), ms. */
   cpuMs: number[];
   medianCpuMs: number;
@@ -91,6 +93,7 @@ const PATH_LABELS: Record<string, string> = {
   'tsapply/stream': 'tsapply for await (stream)',
   'tsapply/collect': 'tsapply collect() rows',
   'pyspark/toArrow': 'PySpark toArrow()',
+  'pyspark/collect': 'PySpark collect() Rows',
 };
 
 function checkClient(report: ClientReport, expected: Checksums): void {
@@ -135,7 +138,8 @@ export const suite: BenchmarkSuite = {
     const pyMedian = median(py.modes.toArrow!.samplesMs);
     const pyCpuMedian = median(py.modes.toArrow!.cpuMs);
     const figures: PathFigure[] = [];
-    for (const [report, mode] of [[ts1, 'toArrow'], [ts2, 'stream'], [ts2, 'collect'], [py, 'toArrow']] as const) {
+    const pyCollectMedian = median(py.modes.collect!.samplesMs);
+    for (const [report, mode] of [[ts1, 'toArrow'], [ts2, 'stream'], [ts2, 'collect'], [py, 'toArrow'], [py, 'collect']] as const) {
       const { samplesMs, cpuMs } = report.modes[mode]!;
       const medianMs = median(samplesMs);
       const medianCpuMs = median(cpuMs);
@@ -150,6 +154,7 @@ export const suite: BenchmarkSuite = {
         rowsPerS: rows / (medianMs / 1000),
         mbPerS: mbPerSecond(bytes, medianMs),
         vsPyspark: pyMedian / medianMs,
+        vsPysparkSameKind: (mode === 'collect' ? pyCollectMedian : pyMedian) / medianMs,
         cpuMs,
         medianCpuMs,
         cpuVsPyspark: pyCpuMedian / medianCpuMs,
@@ -158,7 +163,7 @@ export const suite: BenchmarkSuite = {
 
     const throughput: ReportTable = {
       title: `Fetching ${fmt(rows)} rows (${fmt(bytes / 1e6, 1)} MB of Arrow buffers)`,
-      columns: ['path', 'rows/s', 'MB/s', 'median s', 'min–max s', 'vs PySpark toArrow', 'client CPU s', 'CPU vs PySpark'],
+      columns: ['path', 'rows/s', 'MB/s', 'median s', 'min–max s', 'vs PySpark toArrow', 'vs PySpark, same kind', 'client CPU s', 'CPU vs PySpark'],
       rows: figures.map((f) => [
         f.path,
         fmt(f.rowsPerS),
@@ -166,13 +171,15 @@ export const suite: BenchmarkSuite = {
         fmt(f.medianMs / 1000, 2),
         `${fmt(f.minMs / 1000, 2)}–${fmt(f.maxMs / 1000, 2)}`,
         fmtRatio(f.vsPyspark),
+        fmtRatio(f.vsPysparkSameKind),
         fmt(f.medianCpuMs / 1000, 2),
         fmtRatio(f.cpuVsPyspark),
       ]),
       note:
         'Median of the timed calls (each a complete fetch: plan, execution on the server, transfer, decoding). ' +
         'MB/s counts the Arrow buffer bytes of the result (the same figure for every path). ' +
-        '"vs PySpark toArrow" is PySpark\'s median time divided by this path\'s (>1× = faster than PySpark), both from this run. ' +
+        '"vs PySpark toArrow" is PySpark\'s median time divided by this path\'s (>1× = faster than PySpark), both from this run; ' +
+        '"same kind" compares row objects with PySpark\'s `collect()` (a list of Row) and Arrow with its `toArrow()`. ' +
         'Server and clients share the machine\'s cores, so the server\'s own work is part of every figure. ' +
         '"client CPU s" is the median CPU time (user + system, all threads) of the client process per call — the client\'s own cost, ' +
         'much less sensitive than wall time to a busy machine; "CPU vs PySpark" is PySpark\'s divided by this path\'s (>1× = cheaper than PySpark).',

@@ -13,6 +13,8 @@ import { findDifference, jsonProjection } from '../../benchmarks/lib/deep-compar
 import { measureCandidate } from '../../benchmarks/serializers/suite.js';
 import { naturalBytes, numericModel } from '../../benchmarks/serializers/payloads.js';
 import { parseBenchArgs } from '../../benchmarks/run.js';
+import { SUITE_NAMES } from '../../benchmarks/lib/suites.js';
+import { BENCH_SUITES } from '../../packages/tsapply/src/cli/bench-command.js';
 import { quickSuiteRun } from './quick-suite.js';
 
 const LABELS = ['fast', 'compressed', 'zstd', 'json', 'v8', 'custom json-gzip'];
@@ -118,7 +120,8 @@ describe('benchmarks: measuring core and arguments', () => {
 
   it('parses suite names and rejects unknown ones with the valid list', () => {
     assert.deepEqual(parseBenchArgs(['serializers', '--quick', '--out', '/tmp/x']), { suites: ['serializers'], quick: true, outDir: '/tmp/x', scale: 1 });
-    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark', 'spark-client']);
-    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, spark-client, all\./);
+    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark', 'spark-client', 'row-cost']);
+    assert.deepEqual(BENCH_SUITES, [...SUITE_NAMES, 'all'], 'tsapply bench (shipped without the benchmarks) names the same suites');
+    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, spark-client, row-cost, all\./);
   });
 });

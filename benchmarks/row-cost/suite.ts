@@ -4,14 +4,19 @@
  * `apply` reads (row objects, or `batch.values()` for columnar code), and what `apply`
  * returns (row objects, or `{ column: values }`) → Arrow in the output schema.
  *
+ * A second section times `groupBy` on the embedded engine: gathering every group of a
+ * 1 M-row input (many small groups, and a few huge ones) into one batch per group.
+ *
  * Each case is a batch of 10,000 rows (Spark's `maxRecordsPerBatch`) with four columns
  * of one type, so the row object's own cost is shared as in a real schema; figures are
  * nanoseconds per row per column (median of the profile's runs, with min–max). Every
  * conversion is checked against the input before it is timed.
  */
+import type { RecordBatch } from 'apache-arrow';
 import { columnsToRecordBatch, createBatch, parseDDL, recordBatchToRows, rowsToRecordBatch } from '@tsapply/common';
+import { groupBatches } from '../../packages/tsapply/src/engine/group-by.js';
 import { findDifference } from '../lib/deep-compare.js';
-import { measureSync, verify, type Measurement } from '../lib/measure.js';
+import { measureSync, median, verify, type Measurement } from '../lib/measure.js';
 import type { BenchmarkSuite, SuiteContext, SuiteResult } from '../lib/suite.js';
 
 /** Rows per batch at scale 1 (Spark's `maxRecordsPerBatch`). */
@@ -76,6 +81,48 @@ export function measureCase(c: Case, ctx: Pick<SuiteContext, 'profile'>, ROWS: n
   };
 }
 
+const GROUP_SCHEMA = parseDDL('k int, email string, x double, n bigint');
+
+/** `rows` input rows in batches of 10,000, whose key `k` takes `groups` values. */
+function groupInput(rows: number, groups: number): RecordBatch[] {
+  const batches: RecordBatch[] = [];
+  for (let start = 0; start < rows; start += BATCH_ROWS) {
+    const n = Math.min(BATCH_ROWS, rows - start);
+    batches.push(
+      columnsToRecordBatch(
+        {
+          k: Int32Array.from({ length: n }, (_, i) => ((start + i) * 7919) % groups),
+          email: Array.from({ length: n }, (_, i) => `user-${(start + i) % 5000}@example.org`),
+          x: Float64Array.from({ length: n }, (_, i) => (start + i) * 0.5),
+          n: BigInt64Array.from({ length: n }, (_, i) => BigInt(start + i)),
+        },
+        GROUP_SCHEMA,
+      ),
+    );
+  }
+  return batches;
+}
+
+async function measureGrouping(rows: number, groups: number, ctx: SuiteContext): Promise<{ groups: number; rows: number; ms: number[] }> {
+  const input = groupInput(rows, groups);
+  const run = async () => {
+    async function* batches() {
+      yield* input;
+    }
+    return groupBatches(batches(), GROUP_SCHEMA, ['k'], 4);
+  };
+  const check = await run();
+  const gathered = check.tasks.reduce((sum, t) => sum + t.batch.numRows, 0);
+  verify(`row-cost grouping into ${groups} groups`, check.tasks.length === Math.min(groups, rows) && gathered === rows ? undefined : `${check.tasks.length} groups of ${gathered} rows`);
+  const ms: number[] = [];
+  for (let r = 0; r < ctx.profile.runs; r++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return { groups, rows, ms };
+}
+
 export const suite: BenchmarkSuite = {
   name: 'row-cost',
   title: "tsapply's own cost per row and column in the worker",
@@ -88,6 +135,12 @@ export const suite: BenchmarkSuite = {
     for (const c of CASES) {
       ctx.log(`row-cost: ${c.name}`);
       figures.push(measureCase(c, ctx, rows));
+    }
+    const groupRows = Math.max(1000, Math.round(1_000_000 * ctx.scale));
+    const grouping = [];
+    for (const groups of [Math.max(1, Math.round(groupRows / 10)), 10]) {
+      ctx.log(`row-cost: grouping ${groupRows} rows into ${groups} groups`);
+      grouping.push(await measureGrouping(groupRows, groups, ctx));
     }
     const table = figures.map((f) => [
       f.case,
@@ -118,8 +171,25 @@ export const suite: BenchmarkSuite = {
           ],
           charts: [],
         },
+        {
+          heading: 'Grouping on the embedded engine',
+          text:
+            `\`groupBy\` gathering ${groupRows.toLocaleString('en-US')} rows (\`k int, email string, x double, n bigint\`, ` +
+            'batches of 10,000) into one batch per group, grouped by `k`; checked (every row in exactly one group) before timing.',
+          tables: [
+            {
+              title: 'groupBy, whole input',
+              columns: ['groups', 'rows per group', 'median ms', 'min–max ms', 'ns per row'],
+              rows: grouping.map((g) => {
+                const med = median(g.ms);
+                return [g.groups.toLocaleString('en-US'), (g.rows / g.groups).toLocaleString('en-US'), med.toFixed(0), `${Math.min(...g.ms).toFixed(0)}–${Math.max(...g.ms).toFixed(0)}`, ((med * 1e6) / g.rows).toFixed(0)];
+              }),
+            },
+          ],
+          charts: [],
+        },
       ],
-      raw: figures,
+      raw: { conversions: figures, grouping },
     };
   },
 };

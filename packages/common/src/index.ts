@@ -46,7 +46,8 @@ export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';
 export { inferSchema } from './schema/infer-schema.js';
 
-export { rowsToRecordBatch, columnsToRecordBatch } from './arrow/rows-to-batch.js';
+export { rowsToRecordBatch, columnsToRecordBatch, assembleRecordBatch } from './arrow/rows-to-batch.js';
+export { takeRows, locateRows, type RowLocations } from './arrow/take-rows.js';
 export { recordBatchToRows } from './arrow/batch-to-rows.js';
 export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';

@@ -14,7 +14,8 @@ function schemaColumns(schema: arrow.Schema): string {
   return schema.fields.map((f) => f.name).join(', ');
 }
 
-function assemble(schema: arrow.Schema, length: number, children: arrow.Data[]): arrow.RecordBatch {
+/** A RecordBatch of `length` rows in `schema` from its columns' Data. */
+export function assembleRecordBatch(schema: arrow.Schema, length: number, children: arrow.Data[]): arrow.RecordBatch {
   const data = arrow.makeData({
     type: new arrow.Struct(schema.fields),
     length,
@@ -87,7 +88,7 @@ export function rowsRangeToRecordBatch(
   const children = fields.map((f, j) =>
     buildColumn(f, columns[j]!, { column: f.name, columnDDL: typeToDDL(f.type), rowBase }),
   );
-  return assemble(schema, n, children);
+  return assembleRecordBatch(schema, n, children);
 }
 
 /** Build one RecordBatch from row objects. Missing keys are null; keys not in the schema are an error. */
@@ -160,7 +161,7 @@ export function columnsRangeToRecordBatch(
       : Array.prototype.slice.call(values, start, end);
     return buildColumn(f, slice, { column: f.name, columnDDL: typeToDDL(f.type), rowBase: start });
   });
-  return assemble(schema, n, children);
+  return assembleRecordBatch(schema, n, children);
 }
 
 /** Build one RecordBatch from `{ column: values[] }`. All columns must have the same length; absent columns are null. */

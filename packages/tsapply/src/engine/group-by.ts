@@ -7,11 +7,12 @@
  * in do not depend on input order. Groups are emitted in order of first appearance,
  * so the result order is the same whatever the number of workers.
  *
- * Key columns and gathered columns go through `vectorToJS` once per column (columnar),
- * and each group is rebuilt with `columnsToRecordBatch`.
+ * Only the key columns become JS values (once per column, to compute the keys); each
+ * group's batch is gathered from the input's Arrow data by row position (`takeRows`),
+ * so the other columns never go through JS.
  */
-import * as arrow from 'apache-arrow';
-import { columnsToRecordBatch, vectorToJS } from '@tsapply/common';
+import type * as arrow from 'apache-arrow';
+import { assembleRecordBatch, takeRows, vectorToJS, type RowLocations } from '@tsapply/common';
 import { InputError } from '../errors.js';
 import type { Task } from './partitioner.js';
 
@@ -53,37 +54,58 @@ export async function groupBatches(
       throw new InputError(`groupBy column "${k}" is not in the input. Input columns: ${names.join(', ')}.`, { format: 'groupBy' });
     }
   }
-  // Columns as JS arrays, concatenated over all batches.
-  const columns: unknown[][] = names.map(() => []);
+  // Each column's chunks (one per input batch), and the key columns as JS values.
+  const chunks: arrow.Data[][] = names.map(() => []);
+  const keyIndexes = keys.map((k) => names.indexOf(k));
+  const keyCols: unknown[][] = keys.map(() => []);
+  let rowsIn = 0;
   for await (const batch of batches) {
-    for (let c = 0; c < names.length; c++) {
+    if (batch.numRows === 0) continue;
+    rowsIn += batch.numRows;
+    for (let c = 0; c < names.length; c++) chunks[c]!.push(...batch.getChildAt(c)!.data);
+    keyIndexes.forEach((c, k) => {
       const values = vectorToJS(batch.getChildAt(c)!);
-      const col = columns[c]!;
+      const col = keyCols[k]!;
       for (let i = 0; i < values.length; i++) col.push(values[i]);
-    }
+    });
   }
-  const rowsIn = columns[0]?.length ?? 0;
-  const keyCols = keys.map((k) => columns[names.indexOf(k)]!);
-  const groups = new Map<string, number[]>();
-  for (let r = 0; r < rowsIn; r++) {
+  const keyText = (r: number) => {
     let text = '';
     for (const col of keyCols) text += keyPart(col[r]) + '\u0001';
-    let rows = groups.get(text);
-    if (!rows) groups.set(text, (rows = []));
+    return text;
+  };
+  // Rows of each group, in order of first appearance. One key column of numbers, strings,
+  // bigints or booleans (one JS type per column) is its own Map key, with no text per row.
+  const single = keyCols.length === 1 ? keyCols[0]! : undefined;
+  const primitive = single?.every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'));
+  const groups = new Map<unknown, number[]>();
+  for (let r = 0; r < rowsIn; r++) {
+    const k = primitive ? single![r] : keyText(r);
+    let rows = groups.get(k);
+    if (!rows) groups.set(k, (rows = []));
     rows.push(r);
   }
-  const tasks: Task[] = [];
-  for (const [text, rows] of groups) {
-    const cols: Record<string, unknown[]> = {};
-    for (let c = 0; c < names.length; c++) {
-      const src = columns[c]!;
-      const out = new Array<unknown>(rows.length);
-      for (let i = 0; i < rows.length; i++) out[i] = src[rows[i]!];
-      cols[names[c]!] = out;
+  // Where every input row is: its chunk and its row there (the same for every column).
+  const chunkOfRow = new Int32Array(rowsIn);
+  const rowInChunk = new Int32Array(rowsIn);
+  let r0 = 0;
+  (chunks[0] ?? []).forEach((data, c) => {
+    for (let i = 0; i < data.length; i++, r0++) {
+      chunkOfRow[r0] = c;
+      rowInChunk[r0] = i;
     }
+  });
+  const tasks: Task[] = [];
+  for (const rows of groups.values()) {
+    const at: RowLocations = { chunk: new Int32Array(rows.length), row: new Int32Array(rows.length) };
+    for (let i = 0; i < rows.length; i++) {
+      at.chunk[i] = chunkOfRow[rows[i]!]!;
+      at.row[i] = rowInChunk[rows[i]!]!;
+    }
+    const children = schema.fields.map((f, c) => takeRows(f, chunks[c]!, at));
     const key: Record<string, unknown> = {};
     keys.forEach((k, i) => (key[k] = keyCols[i]![rows[0]!]));
-    tasks.push({ partition: hashKey(text) % numPartitions, batch: columnsToRecordBatch(cols, schema), key });
+    tasks.push({ partition: hashKey(keyText(rows[0]!)) % numPartitions, batch: assembleRecordBatch(schema, rows.length, children), key });
   }
   return { tasks, rowsIn };
 }

@@ -8,7 +8,7 @@
  */
 import type { BenchmarkSuite } from './suite.js';
 
-export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost'] as const;
+export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> = {
@@ -20,4 +20,6 @@ export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> 
   'spark-client': async () => (await import('../spark-client/suite.js')).suite,
   // tsapply's own per-row cost in the worker: Arrow ↔ the values apply reads and returns (issue 13).
   'row-cost': async () => (await import('../row-cost/suite.js')).suite,
+  // Realistic per-row functions: tsapply against PySpark @udf, pandas_udf, C libraries (issue 13).
+  udf: async () => (await import('../udf/suite.js')).suite,
 };

@@ -1,8 +1,8 @@
 /**
- * The PySpark process that shares the suite's Spark server (`../lib/spark-target.ts`):
- * one long-lived Python process
- * (`pyspark_variants.py`) answering one JSON command per line, so its runs interleave
- * with tsapply's in the same run.
+ * The PySpark process that shares a suite's Spark server (`../lib/spark-target.ts`): one
+ * long-lived Python process (`pyspark_variants.py` for the Spark suite, the UDF suite's
+ * `udf_variants.py`) answering one JSON command per line, so its runs interleave with
+ * tsapply's in the same run.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -11,16 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** A command for `pyspark_variants.py` (see its docstring). */
+/** A command for the variants script (see the docstring of `pyspark_variants.py`). */
 export interface PySparkCommand {
   op: 'check' | 'time';
   workload: string;
-  variant: 'vectorised' | 'loop';
+  variant: string;
   rows: number;
   partitions: number;
   input: string[];
   schema: string;
   checksum: string[];
+  /** What else the script's variants take (the UDF suite: UDF input columns, context). */
+  [more: string]: unknown;
 }
 
 export interface PySparkAnswer {
@@ -39,8 +41,9 @@ export class PySparkProcess {
     this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
 
-  static async start(python: string, remote: string): Promise<PySparkProcess> {
-    const child = spawn(python, [join(HERE, 'pyspark_variants.py'), '--remote', remote], { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  /** Starts `script` (default: the Spark suite's `pyspark_variants.py`) against `remote`. */
+  static async start(python: string, remote: string, script = join(HERE, 'pyspark_variants.py')): Promise<PySparkProcess> {
+    const child = spawn(python, [script, '--remote', remote], { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
     const p = new PySparkProcess(child);
     const hello = JSON.parse(await p.nextLine()) as { versions: Record<string, string> };
     p.versions = hello.versions;
@@ -49,7 +52,7 @@ export class PySparkProcess {
 
   private async nextLine(): Promise<string> {
     const next = await this.lines.next();
-    if (next.done) throw new Error(`pyspark_variants.py exited. Last output:\n${this.stderrTail}`);
+    if (next.done) throw new Error(`The PySpark variants script exited. Last output:\n${this.stderrTail}`);
     return next.value;
   }
 

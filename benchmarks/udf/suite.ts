@@ -1,0 +1,240 @@
+/**
+ * UDF suite (`npm run bench -- udf`): realistic per-row functions, tsapply against what a
+ * PySpark user writes for the same job, on one Spark server in one run.
+ *
+ * Four workloads (`workloads.ts`: fuzzy matching, log parsing, JSON walking, a numeric
+ * simulation). Variants:
+ * - tsapply `mapInArrow` with the rows API, the columns API and, for edit distance, the
+ *   npm package (`fns.ts`);
+ * - PySpark `@udf`, `@udf(useArrow=True)`, `@pandas_udf`, `mapInArrow` with a Python row
+ *   loop, and the best C-backed library (`udf_variants.py`);
+ * - Spark SQL's built-ins for the same logic.
+ *
+ * Every variant is first checked on the same rows: its checksum aggregate must equal the
+ * built-in's. Then each is timed into Spark's `noop` writer (every row produced, none
+ * returned). Python row-at-a-time variants run on fewer rows than the others (they would
+ * take minutes otherwise); every figure is rows per second, so they compare.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { DataFrame } from 'tsapply';
+import { groupedBarChart } from '../lib/charts.js';
+import { median, verify } from '../lib/measure.js';
+import { sparkTarget } from '../lib/spark-target.js';
+import type { BenchmarkSuite, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
+import { PySparkProcess } from '../spark/pyspark-process.js';
+import { checksumProblem, type Checksums } from '../spark/workloads.js';
+import * as fns from './fns.js';
+import { fuzzyTitles, UDF_WORKLOAD_NAMES, udfWorkloads, type UdfWorkload, type UdfWorkloadName } from './workloads.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PARTITIONS = 4;
+
+type Variant = 'builtin' | 'ts-rows' | 'ts-columns' | 'ts-npm' | 'py-udf' | 'py-udf-arrow' | 'py-pandas' | 'py-loop' | 'py-clib';
+const TS_VARIANTS: readonly Variant[] = ['ts-rows', 'ts-columns', 'ts-npm'];
+const PY_VARIANTS: readonly Variant[] = ['py-udf', 'py-udf-arrow', 'py-pandas', 'py-loop', 'py-clib'];
+/** Python code run once per row: timed on the workload's smaller row count. */
+const PYTHON_ROW_AT_A_TIME: readonly Variant[] = ['py-udf', 'py-udf-arrow', 'py-pandas', 'py-loop'];
+
+const LABELS: Record<Variant, string> = {
+  builtin: 'Spark SQL built-in',
+  'ts-rows': 'tsapply, rows API',
+  'ts-columns': 'tsapply, columns API',
+  'ts-npm': 'tsapply + fastest-levenshtein',
+  'py-udf': 'PySpark @udf',
+  'py-udf-arrow': 'PySpark @udf(useArrow=True)',
+  'py-pandas': 'PySpark @pandas_udf',
+  'py-loop': 'PySpark mapInArrow, Python loop',
+  'py-clib': 'PySpark + C library',
+};
+
+/** The C-backed library each workload's `py-clib` variant uses. */
+const CLIB: Record<UdfWorkloadName, string> = {
+  fuzzy: 'rapidfuzz (cdist)',
+  logs: 'pyarrow.compute (extract_regex, strptime)',
+  json: 'orjson',
+  simulation: 'numpy',
+};
+
+/** Python packages the C-library variants need beyond the managed environment's. */
+const EXTRA_PYTHON = ['rapidfuzz==3.14.6', 'orjson==3.13.0'];
+
+function variantsOf(w: UdfWorkload): Variant[] {
+  return ['builtin', ...TS_VARIANTS.filter((v) => v !== 'ts-npm' || w.name === 'fuzzy'), ...PY_VARIANTS];
+}
+
+const TS_FUNCTIONS: Record<UdfWorkloadName, Partial<Record<Variant, (...args: never[]) => unknown>>> = {
+  fuzzy: { 'ts-rows': fns.fuzzyRows, 'ts-columns': fns.fuzzyColumns, 'ts-npm': fns.fuzzyNpm },
+  logs: { 'ts-rows': fns.logsRows, 'ts-columns': fns.logsColumns },
+  json: { 'ts-rows': fns.jsonRows, 'ts-columns': fns.jsonColumns },
+  simulation: { 'ts-rows': fns.simulationRows, 'ts-columns': fns.simulationColumns },
+};
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmtRatio = (n: number): string => (n >= 10 ? `${fmt(n, 0)}×` : `${fmt(n, 2)}×`);
+const fmtRows = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 1)}M` : `${fmt(n / 1e3)}k`);
+
+/** A collected checksum row as strings: bigints as digits, integral doubles without a fraction. */
+function toChecksums(row: Record<string, unknown>): Checksums {
+  const out: Checksums = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v);
+  return out;
+}
+
+/** Makes sure the managed Python has the C libraries the `py-clib` variants use. */
+function ensureExtraPython(python: string, ctx: SuiteContext): void {
+  if (spawnSync(python, ['-c', 'import rapidfuzz, orjson'], { encoding: 'utf8' }).status === 0) return;
+  ctx.log(`udf: pip install ${EXTRA_PYTHON.join(' ')} into ${python}`);
+  const r = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', ...EXTRA_PYTHON], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pip install ${EXTRA_PYTHON.join(' ')} failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
+}
+
+interface Figure {
+  workload: UdfWorkloadName;
+  variant: Variant;
+  rows: number;
+  samplesMs: number[];
+  rowsPerS: number;
+  checksums: Checksums;
+}
+
+export const suite: BenchmarkSuite = {
+  name: 'udf',
+  title: 'Realistic functions: tsapply against PySpark UDFs',
+  async run(ctx: SuiteContext): Promise<SuiteResult> {
+    const scale = ctx.scale * (ctx.quick ? 0.1 : 1);
+    const runs = ctx.quick ? 1 : 3;
+    const checkRows = Math.max(200, Math.round(20_000 * scale));
+    const all = udfWorkloads();
+    const context = { references: fuzzyTitles().references };
+    const target = await sparkTarget(ctx);
+    const figures: Figure[] = [];
+    let versions: Record<string, string> = {};
+    try {
+      ensureExtraPython(target.python, ctx);
+      const py = await PySparkProcess.start(target.python, target.remote, join(HERE, 'udf_variants.py'));
+      versions = py.versions;
+      const { SparkSession } = await import('tsapply');
+      const spark = await SparkSession.connect(target.remote);
+      try {
+        const frame = async (w: UdfWorkload, v: Variant, rows: number): Promise<DataFrame> => {
+          const input = spark.range(0, rows, 1, PARTITIONS).selectExpr(...w.inputExprs);
+          if (v === 'builtin') return w.builtinStages.reduce((df, stage) => df.selectExpr(...stage), input);
+          const fn = TS_FUNCTIONS[w.name][v]!;
+          return input.mapInArrow(fn as never, { schema: w.schema, ...(w.name === 'fuzzy' ? { context } : {}) });
+        };
+        const pyCmd = (op: 'check' | 'time', w: UdfWorkload, v: Variant, rows: number) => ({
+          op,
+          workload: w.name,
+          variant: v.slice('py-'.length),
+          rows,
+          partitions: PARTITIONS,
+          input: w.inputExprs,
+          udf_inputs: w.udfInputs,
+          schema: w.schema,
+          checksum: w.checksumExprs,
+          context,
+        });
+        const check = async (w: UdfWorkload, v: Variant): Promise<Checksums> => {
+          if (v.startsWith('py-')) return (await py.run(pyCmd('check', w, v, checkRows))).checksums!;
+          const [row] = await (await frame(w, v, checkRows)).selectExpr(...w.checksumExprs).collect();
+          return toChecksums(row!);
+        };
+        const time = async (w: UdfWorkload, v: Variant, rows: number): Promise<number> => {
+          if (v.startsWith('py-')) return (await py.run(pyCmd('time', w, v, rows))).ms;
+          const df = await frame(w, v, rows);
+          const t0 = performance.now();
+          await df.write.format('noop').mode('overwrite').save();
+          return performance.now() - t0;
+        };
+        for (const name of UDF_WORKLOAD_NAMES) {
+          const w = all[name];
+          const variants = variantsOf(w);
+          const checks = new Map<Variant, Checksums>();
+          for (const v of variants) {
+            checks.set(v, await check(w, v));
+            ctx.log(`udf: ${name} ${v}: checked`);
+          }
+          for (const v of variants) verify(`udf/${name}/${v}`, checksumProblem({ approximate: w.approximate } as never, checks.get('builtin')!, checks.get(v)!));
+          const rowsOf = (v: Variant) => Math.max(200, Math.round((PYTHON_ROW_AT_A_TIME.includes(v) ? w.rows.python : w.rows.fast) * scale));
+          const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
+          for (let r = 0; r < runs; r++) {
+            for (const v of variants) {
+              const ms = await time(w, v, rowsOf(v));
+              samples.get(v)!.push(ms);
+              ctx.log(`udf: ${name} run ${r + 1}/${runs} ${v}: ${fmtRows(rowsOf(v))} rows in ${fmt(ms / 1000, 2)} s (${fmt(rowsOf(v) / (ms / 1000))} rows/s)`);
+            }
+          }
+          for (const v of variants) {
+            const s = samples.get(v)!;
+            figures.push({ workload: name, variant: v, rows: rowsOf(v), samplesMs: s, rowsPerS: rowsOf(v) / (median(s) / 1000), checksums: checks.get(v)! });
+          }
+        }
+      } finally {
+        await spark.stop();
+        await py.close();
+      }
+    } finally {
+      await target.stop();
+    }
+    return report(figures, all, { target: target.description, checkRows, runs, versions });
+  },
+};
+
+function report(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, info: { target: string; checkRows: number; runs: number; versions: Record<string, string> }): SuiteResult {
+  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)?.rowsPerS;
+  const bestTs = (w: UdfWorkloadName) => Math.max(...TS_VARIANTS.map((v) => rate(w, v) ?? 0));
+  const perWorkload: ReportTable[] = UDF_WORKLOAD_NAMES.map((name) => ({
+    title: all[name].label,
+    columns: ['variant', 'rows', 'rows/s', 'median s', 'min–max s', 'tsapply best ÷ this'],
+    rows: figures
+      .filter((f) => f.workload === name)
+      .map((f) => [
+        f.variant === 'py-clib' ? `${LABELS[f.variant]}: ${CLIB[name]}` : LABELS[f.variant],
+        fmtRows(f.rows),
+        fmt(f.rowsPerS),
+        fmt(median(f.samplesMs) / 1000, 2),
+        `${fmt(Math.min(...f.samplesMs) / 1000, 2)}–${fmt(Math.max(...f.samplesMs) / 1000, 2)}`,
+        fmtRatio(bestTs(name) / f.rowsPerS),
+      ]),
+  }));
+  const headline: ReportTable = {
+    title: 'tsapply (best of its APIs) against each alternative: speed ratio (>1× = tsapply faster)',
+    columns: ['workload', ...PY_VARIANTS.map((v) => LABELS[v]), 'Spark SQL built-in'],
+    rows: UDF_WORKLOAD_NAMES.map((name) => [all[name].label, ...[...PY_VARIANTS, 'builtin' as const].map((v) => fmtRatio(bestTs(name) / rate(name, v)!))]),
+    note: `rows/s ratios of medians from one run. "C library": ${UDF_WORKLOAD_NAMES.map((n) => `${n}: ${CLIB[n]}`).join('; ')}.`,
+  };
+  return {
+    suite: 'udf',
+    title: suite.title,
+    intro:
+      `Four per-row workloads on ${info.target}, ${PARTITIONS} partitions, each variant written into Spark's \`noop\` writer. ` +
+      `Every variant's checksum aggregate equalled the Spark SQL built-in's on the same ${fmt(info.checkRows)} rows before timing. ` +
+      `Median of ${info.runs} run(s). Python's row-at-a-time variants (@udf, @udf with Arrow, @pandas_udf, the mapInArrow loop) ran on fewer rows ` +
+      'than the others; every figure is rows per second. Python side: ' +
+      Object.entries(info.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') +
+      '.',
+    sections: [
+      {
+        heading: 'Headline',
+        tables: [headline],
+        charts: [
+          {
+            name: 'rows-per-second',
+            caption: 'Rows per second by workload and variant (log scale)',
+            spec: groupedBarChart(
+              figures.map((f) => ({ workload: f.workload, variant: LABELS[f.variant], rowsPerS: Math.round(f.rowsPerS) })),
+              { title: 'Realistic functions: rows per second', group: 'workload', series: 'variant', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', log: true },
+            ),
+          },
+        ],
+      },
+      { heading: 'Per workload', tables: perWorkload, charts: [] },
+    ],
+    raw: figures,
+  };
+}

@@ -8,7 +8,7 @@
  */
 import type { BenchmarkSuite } from './suite.js';
 
-export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf'] as const;
+export const SUITE_NAMES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf', 'grouped'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> = {
@@ -22,4 +22,6 @@ export const SUITES: Readonly<Record<SuiteName, () => Promise<BenchmarkSuite>>> 
   'row-cost': async () => (await import('../row-cost/suite.js')).suite,
   // Realistic per-row functions: tsapply against PySpark @udf, pandas_udf, C libraries (issue 13).
   udf: async () => (await import('../udf/suite.js')).suite,
+  // One call per group: tsapply applyInArrow against PySpark applyInArrow / applyInPandas (issue 13).
+  grouped: async () => (await import('../grouped/suite.js')).suite,
 };

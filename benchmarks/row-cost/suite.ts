@@ -4,7 +4,10 @@
  * `apply` reads (row objects, or `batch.values()` for columnar code), and what `apply`
  * returns (row objects, or `{ column: values }`) → Arrow in the output schema.
  *
- * A second section times `groupBy` on the embedded engine: gathering every group of a
+ * A second section runs the UDF suite's realistic functions (`../udf/node-only.ts`) and
+ * splits each row's time into the user's own code and tsapply's work around it.
+ *
+ * A third section times `groupBy` on the embedded engine: gathering every group of a
  * 1 M-row input (many small groups, and a few huge ones) into one batch per group.
  *
  * Each case is a batch of 10,000 rows (Spark's `maxRecordsPerBatch`) with four columns
@@ -15,6 +18,8 @@
 import type { RecordBatch } from 'apache-arrow';
 import { columnsToRecordBatch, createBatch, parseDDL, recordBatchToRows, rowsToRecordBatch } from '@tsapply/common';
 import { groupBatches } from '../../packages/tsapply/src/engine/group-by.js';
+import { nodeOnly, type NodeOnlyFigure } from '../udf/node-only.js';
+import { UDF_WORKLOAD_NAMES } from '../udf/workloads.js';
 import { findDifference } from '../lib/deep-compare.js';
 import { measureSync, median, verify, type Measurement } from '../lib/measure.js';
 import type { BenchmarkSuite, SuiteContext, SuiteResult } from '../lib/suite.js';
@@ -136,6 +141,15 @@ export const suite: BenchmarkSuite = {
       ctx.log(`row-cost: ${c.name}`);
       figures.push(measureCase(c, ctx, rows));
     }
+    const realistic: NodeOnlyFigure[] = [];
+    const realisticBatches = Math.max(1, Math.round(10 * ctx.scale));
+    for (const name of UDF_WORKLOAD_NAMES) {
+      for (const api of ['rows', 'columns'] as const) {
+        ctx.log(`row-cost: ${name} (${api} API), node only`);
+        realistic.push(await nodeOnly(name, api, realisticBatches, ctx.profile));
+      }
+    }
+    const perRow = (m: Measurement, rows: number) => (m.medianMs * 1e6) / rows;
     const groupRows = Math.max(1000, Math.round(1_000_000 * ctx.scale));
     const grouping = [];
     for (const groups of [Math.max(1, Math.round(groupRows / 10)), 10]) {
@@ -172,6 +186,25 @@ export const suite: BenchmarkSuite = {
           charts: [],
         },
         {
+          heading: 'Realistic functions: user code and tsapply around it',
+          text:
+            "The UDF suite's functions (`benchmarks/udf/fns.ts`) on its inputs, in this process: the user's own code (the function on " +
+            'rows and values built beforehand, its result not converted) and the Node worker\'s whole path (IPC in, `createBatch`, the ' +
+            'function, result → Arrow in the output schema, IPC out). The goal (issue 13) is tsapply\'s part at most 1.5× the user\'s.',
+          tables: [
+            {
+              title: `ns per row (${(realisticBatches * BATCH_ROWS).toLocaleString('en-US')} rows)`,
+              columns: ['workload', 'API', 'user code', 'worker path', "tsapply's part", "tsapply's part ÷ user code"],
+              rows: realistic.map((f) => {
+                const user = perRow(f.userCode, f.rows);
+                const worker = perRow(f.workerPath, f.rows);
+                return [f.workload, f.api, user.toFixed(0), worker.toFixed(0), (worker - user).toFixed(0), `${((worker - user) / user).toFixed(2)}×`];
+              }),
+            },
+          ],
+          charts: [],
+        },
+        {
           heading: 'Grouping on the embedded engine',
           text:
             `\`groupBy\` gathering ${groupRows.toLocaleString('en-US')} rows (\`k int, email string, x double, n bigint\`, ` +
@@ -189,7 +222,7 @@ export const suite: BenchmarkSuite = {
           charts: [],
         },
       ],
-      raw: { conversions: figures, grouping },
+      raw: { conversions: figures, realistic, grouping },
     };
   },
 };

@@ -14,8 +14,9 @@
  * Single-threaded; the Spark variants run on two cores, so compare with care (the suite
  * reports both per row).
  */
-import { RecordBatchReader, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
-import { applyResultToBatches, columnsToRecordBatch, createBatch, parseDDL } from '@tsapply/common';
+import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
+import { columnsToRecordBatch, createBatch, parseDDL } from '@tsapply/common';
+import { workerPath as runWorkerPath } from '../lib/worker-path.js';
 import { measureAsync, measureSync, type Measurement, type MeasureProfile } from '../lib/measure.js';
 import * as fns from './fns.js';
 import { numericX, textOf, type Workload } from './workloads.js';
@@ -65,16 +66,7 @@ export async function nodeOnly(w: Workload, titles: readonly string[], batches: 
     for (const b of inputs) n += (fn(createBatch(b)) as { length?: number } | null)?.length ?? 1;
     return n;
   }, profile);
-  const workerPath = await measureAsync(async () => {
-    let bytes = 0;
-    for (const body of ipc) {
-      const [batch] = RecordBatchReader.from(body).readAll();
-      for await (const out of applyResultToBatches(fn(createBatch(batch!)), outSchema)) {
-        bytes += RecordBatchStreamWriter.writeAll([out]).toUint8Array(true).byteLength;
-      }
-    }
-    return bytes;
-  }, profile);
+  const workerPath = await measureAsync(() => runWorkerPath(ipc, fn, outSchema), profile);
   return {
     rows,
     userCode,

@@ -23,11 +23,10 @@ output. Functions:
 """
 
 import argparse
-import json
+import os
 import math
 import re
 import sys
-import time
 
 
 def log(message):
@@ -112,13 +111,6 @@ FUNCTIONS = {
 }
 
 
-def format_value(v):
-    """Checksums as the suite prints them: ints as digits, integral doubles without '.0'."""
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
-
-
 def dataframe(spark, cmd):
     fn = FUNCTIONS[(cmd["workload"], cmd["variant"])]
     # pyarrow.compute's count_substring_regex yields int32 for string input, matching the schema.
@@ -126,39 +118,18 @@ def dataframe(spark, cmd):
     return df.mapInArrow(fn, cmd["schema"])
 
 
-def run(spark, cmd):
-    df = dataframe(spark, cmd)
-    started = time.perf_counter()
-    if cmd["op"] == "time":
-        df.write.format("noop").mode("overwrite").save()
-        return {"ok": True, "ms": (time.perf_counter() - started) * 1000}
-    row = df.selectExpr(*cmd["checksum"]).collect()[0]
-    ms = (time.perf_counter() - started) * 1000
-    return {"ok": True, "ms": ms, "checksums": {k: format_value(v) for k, v in row.asDict().items()}}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--remote", required=True)
     args = parser.parse_args()
 
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    from pyspark_serve import serve
+
     import pyarrow
     import pyspark
-    from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.remote(args.remote).getOrCreate()
-    hello = {"ready": True, "versions": {"python": sys.version.split()[0], "pyspark": pyspark.__version__, "pyarrow": pyarrow.__version__}}
-    print(json.dumps(hello), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        cmd = json.loads(line)
-        try:
-            answer = run(spark, cmd)
-        except Exception as e:  # report, keep serving: the suite decides what a failure means
-            answer = {"ok": False, "error": "%s: %s" % (type(e).__name__, str(e)[-3000:])}
-        print(json.dumps(answer), flush=True)
-    spark.stop()
+    serve(args.remote, dataframe, [pyarrow, pyspark])
 
 
 if __name__ == "__main__":

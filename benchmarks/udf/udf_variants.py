@@ -28,9 +28,9 @@ Variants (the logic mirrors benchmarks/udf/fns.ts):
 import argparse
 import calendar
 import json
+import os
 import re
 import sys
-import time
 
 STEPS = 200
 MONTH = {m: i + 1 for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])}
@@ -278,28 +278,13 @@ def dataframe(spark, cmd):
     raise ValueError("unknown variant %r" % variant)
 
 
-def format_value(v):
-    """Checksums as the suite prints them: ints as digits, integral doubles without '.0'."""
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
-
-
-def run(spark, cmd):
-    df = dataframe(spark, cmd)
-    started = time.perf_counter()
-    if cmd["op"] == "time":
-        df.write.format("noop").mode("overwrite").save()
-        return {"ok": True, "ms": (time.perf_counter() - started) * 1000}
-    row = df.selectExpr(*cmd["checksum"]).collect()[0]
-    ms = (time.perf_counter() - started) * 1000
-    return {"ok": True, "ms": ms, "checksums": {k: format_value(v) for k, v in row.asDict().items()}}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--remote", required=True)
     args = parser.parse_args()
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    from pyspark_serve import serve
 
     import numpy
     import orjson
@@ -307,29 +292,8 @@ def main():
     import pyarrow
     import pyspark
     import rapidfuzz
-    from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.remote(args.remote).getOrCreate()
-    versions = {
-        "python": sys.version.split()[0],
-        "pyspark": pyspark.__version__,
-        "pyarrow": pyarrow.__version__,
-        "pandas": pandas.__version__,
-        "numpy": numpy.__version__,
-        "rapidfuzz": rapidfuzz.__version__,
-        "orjson": orjson.__version__,
-    }
-    print(json.dumps({"ready": True, "versions": versions}), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        cmd = json.loads(line)
-        try:
-            answer = run(spark, cmd)
-        except Exception as e:  # report, keep serving: the suite decides what a failure means
-            answer = {"ok": False, "error": "%s: %s" % (type(e).__name__, str(e)[-3000:])}
-        print(json.dumps(answer), flush=True)
-    spark.stop()
+    serve(args.remote, dataframe, [pyspark, pyarrow, pandas, numpy, rapidfuzz, orjson])
 
 
 if __name__ == "__main__":

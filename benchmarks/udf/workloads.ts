@@ -117,7 +117,7 @@ export function udfWorkloads(titles: readonly string[] = movieTitles()): Record<
         'sum(bytes) AS sum_bytes',
       ],
       approximate: [],
-      rows: { fast: 1_000_000, python: 200_000 },
+      rows: { fast: 1_000_000, python: 1_000_000 },
     },
     json: {
       name: 'json',
@@ -136,7 +136,7 @@ export function udfWorkloads(titles: readonly string[] = movieTitles()): Record<
       schema: 'id bigint, n_items int, total_cents bigint, vip boolean',
       checksumExprs: ['count(1) AS n', 'sum(id) AS sum_id', 'sum(n_items) AS sum_items', 'sum(total_cents) AS sum_total', 'sum(CAST(vip AS INT)) AS n_vip'],
       approximate: [],
-      rows: { fast: 1_000_000, python: 200_000 },
+      rows: { fast: 1_000_000, python: 1_000_000 },
     },
     simulation: {
       name: 'simulation',
@@ -150,7 +150,7 @@ export function udfWorkloads(titles: readonly string[] = movieTitles()): Record<
       schema: 'id bigint, x double, above int',
       checksumExprs: ['count(1) AS n', 'sum(id) AS sum_id', 'sum(x) AS sum_x', 'sum(above) AS sum_above'],
       approximate: ['sum_x'],
-      rows: { fast: 1_000_000, python: 100_000 },
+      rows: { fast: 1_000_000, python: 1_000_000 },
     },
   };
 }

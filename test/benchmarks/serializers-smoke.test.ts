@@ -120,8 +120,8 @@ describe('benchmarks: measuring core and arguments', () => {
 
   it('parses suite names and rejects unknown ones with the valid list', () => {
     assert.deepEqual(parseBenchArgs(['serializers', '--quick', '--out', '/tmp/x']), { suites: ['serializers'], quick: true, outDir: '/tmp/x', scale: 1 });
-    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf']);
+    assert.deepEqual(parseBenchArgs([]).suites, ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf', 'grouped']);
     assert.deepEqual(BENCH_SUITES, [...SUITE_NAMES, 'all'], 'tsapply bench (shipped without the benchmarks) names the same suites');
-    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, spark-client, row-cost, udf, all\./);
+    assert.throws(() => parseBenchArgs(['serialisers']), /^Error: Unknown benchmark suite "serialisers"\. Valid: serializers, local, spark, spark-client, row-cost, udf, grouped, all\./);
   });
 });

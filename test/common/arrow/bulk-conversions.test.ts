@@ -47,6 +47,15 @@ describe('string columns', () => {
     assert.deepEqual(createBatch(rb).values('s'), parts.map((p) => new TextDecoder().decode(p)));
   });
 
+  it('encodes a column longer than one JS string may be when joined (value by value)', () => {
+    const big = 'x'.repeat(15_000_000);
+    const values = [big, 'a', big, big, big, 'b', big]; // 75M characters in all
+    const rb = columnsToRecordBatch({ s: values }, schema);
+    const offsets = rb.getChildAt(0)!.data[0]!.valueOffsets as Int32Array;
+    assert.equal(offsets[values.length], 75_000_002);
+    assert.deepEqual(Array.from(createBatch(rb).values('s'), (v) => (v as string).length), values.map((v) => v.length));
+  });
+
   it('encodes a lone surrogate as U+FFFD at its own value, not merged with its neighbour', () => {
     const values = ['a\uD834', '\uDD1Eb'];
     assert.deepEqual(roundTrip(values), ['a\uFFFD', '\uFFFDb']);

@@ -255,6 +255,8 @@ const encoder = new TextEncoder();
  * set) when a value is not ASCII. A column whose first value is not ASCII is not tried.
  */
 function encodeAsciiColumn(values: ArrayLike<unknown>, chars: number, offsets: Int32Array, validity: Validity): Uint8Array | undefined {
+  // Joined, the column must stay far below V8's longest string (2^29 - 24 characters).
+  if (chars > MAX_JOINED_CHARS) return undefined;
   const n = values.length;
   let first = 0;
   while (first < n && typeof values[first] !== 'string') first++;
@@ -274,6 +276,7 @@ function encodeAsciiColumn(values: ArrayLike<unknown>, chars: number, offsets: I
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const MAX_JOINED_CHARS = 1 << 26;
 
 function buildUtf8(type: arrow.Utf8, nullable: boolean, values: ArrayLike<unknown>, ctx: Ctx, what: string): arrow.Data {
   const n = values.length;

@@ -1,5 +1,5 @@
 /**
- * `tsapply bench [serializers|local|spark|spark-client|row-cost|udf|all] [--quick] [--out DIR]`: runs the benchmark
+ * `tsapply bench [serializers|local|spark|spark-client|row-cost|udf|grouped|all] [--quick] [--out DIR]`: runs the benchmark
  * suite of a tsapply source checkout — the very same code as `npm run bench`
  * (`benchmarks/run.ts`), in a child `node --import tsx` process so the suites run from
  * their TypeScript sources, get a fresh heap, and cannot disturb this process.
@@ -17,7 +17,7 @@ import { TsapplyError } from '@tsapply/common';
 import type { CommandModule } from './command-module.js';
 
 /** Must match `SUITE_NAMES` in benchmarks/lib/suites.ts (plus `all`). */
-export const BENCH_SUITES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf', 'all'] as const;
+export const BENCH_SUITES = ['serializers', 'local', 'spark', 'spark-client', 'row-cost', 'udf', 'grouped', 'all'] as const;
 
 /** The nearest folder at or above `start` holding `benchmarks/run.ts`, or undefined. */
 export function findBenchmarkRoot(start: string): string | undefined {

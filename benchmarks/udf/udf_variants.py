@@ -9,7 +9,7 @@ as tsapply:
 Same line protocol as benchmarks/spark/pyspark_variants.py: one JSON command per line on
 stdin, one JSON answer per line on stdout:
 
-    {"op": "check"|"time", "workload": "logs", "variant": "udf", "rows": 200000,
+    {"op": "check"|"time", "table": "tsapply_bench_udf_logs_1000000", "workload": "logs", "variant": "udf", "rows": 1000000,
      "partitions": 4, "input": [...selectExpr...], "schema": "...", "checksum": [...],
      "context": {...}}
     -> {"ok": true, "ms": 1234.5, "checksums": {...}}   (checksums only for "check")
@@ -263,7 +263,8 @@ def clib_frame(df, cmd):
 
 
 def dataframe(spark, cmd):
-    df = spark.range(0, cmd["rows"], 1, cmd["partitions"]).selectExpr(*cmd["input"])
+    # The suite saved the input as a Parquet table; "input" builds the same rows where it did not.
+    df = spark.table(cmd["table"]) if cmd.get("table") else spark.range(0, cmd["rows"], 1, cmd["partitions"]).selectExpr(*cmd["input"])
     variant = cmd["variant"]
     if variant == "udf":
         return udf_frame(df, cmd, False)

@@ -386,14 +386,16 @@ class _NodeWorker:
     def alive(self):
         return self.proc.poll() is None
 
-    def write_frame(self, ftype, *parts):
-        """Write one frame from body parts (bytes-like); blocks while the pipe is full."""
+    def write_frame(self, ftype, *parts, flush=True):
+        """Write one frame from body parts (bytes-like); blocks while the pipe is full.
+        ``flush=False`` leaves small frames in the buffer, to go with the next ones."""
         length = sum(memoryview(p).nbytes for p in parts)
         w = self.proc.stdin
         w.write(_HEADER.pack(ftype, length))
         for p in parts:
             w.write(p)
-        w.flush()
+        if flush:
+            w.flush()
 
     def read_frame(self):
         """The next (type, body) from the worker; None at end of stream (the worker exited)."""
@@ -638,13 +640,13 @@ def _run_task(spec, batches, partition_index):
     stop = threading.Event()
     feed_error = []
 
-    def feed():
+    def feed(flush_each=True):
         cache = {}
         try:
             for batch in batches:
                 if stop.is_set():
                     break
-                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache))
+                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache), flush=flush_each)
             worker.write_frame(FRAME_CANCEL if stop.is_set() else FRAME_END)
         except (BrokenPipeError, ValueError, OSError):
             pass  # the worker died (or its pipe was closed); the reader reports how
@@ -655,18 +657,19 @@ def _run_task(spec, batches, partition_index):
             except (BrokenPipeError, ValueError, OSError):
                 pass
 
+    # A group (one batch, already in memory) is written here, with no feeder thread, and
+    # START, its batch and END go out together (one wake-up of the worker): a thread and
+    # three flushes per group cost more than a small group's work. This cannot block: the
+    # worker reads a whole input frame before it writes any result, and END is 5 bytes.
+    fed_here = isinstance(batches, list) and len(batches) <= 1
     try:
-        worker.write_frame(FRAME_START, json.dumps(start).encode("utf-8"))
+        worker.write_frame(FRAME_START, json.dumps(start).encode("utf-8"), flush=not fed_here)
     except (BrokenPipeError, ValueError, OSError):
         _drop_worker(worker)
         raise worker.death_error(partition_index, "starting a task") from None
 
-    if isinstance(batches, list) and len(batches) <= 1:
-        # A group (one batch, already in memory) is written here, with no feeder thread:
-        # starting a thread per group cost more than a small group's work. This cannot
-        # block: the worker reads a whole input frame before it writes any result, and
-        # END is 5 bytes.
-        feed()
+    if fed_here:
+        feed(flush_each=False)
         writer = _FED
     else:
         writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)

@@ -119,6 +119,8 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           batchesOut: 0,
           key: undefined,
         };
+        // A group's results are few and small: they go out with its DONE, in one write.
+        if (message.mode === 'grouped') writer.cork();
         try {
           const t = task;
           task.runner = await watched(t, () => options.loadRunner(message.payload.path, message.payload.sha256));
@@ -177,7 +179,10 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
         if (task === undefined) throw new ProtocolError(`'${message.type}' arrived outside a task.`);
         const t = task;
         task = undefined;
-        if (t.failed) break;
+        if (t.failed) {
+          await writer.uncork();
+          break;
+        }
         if (t.start.mode === 'grouped' && t.batchesOut === 0) {
           // The shim builds a pyarrow.Table from our batches: give it the schema.
           if (t.schema === undefined) {

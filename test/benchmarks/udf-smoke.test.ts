@@ -1,3 +1,4 @@
+// @requires-spark: the suite runs against the test server (SPARK_REMOTE).
 /**
  * Smoke test of the UDF suite on a real managed Spark server, at a tiny scale: every
  * variant (tsapply's APIs, PySpark's UDF kinds, the C libraries, Spark's built-ins) must

@@ -15,7 +15,7 @@ import { median, verify } from '../lib/measure.js';
 import { sparkTarget } from '../lib/spark-target.js';
 import type { BenchmarkSuite, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
 import { PySparkProcess } from '../spark/pyspark-process.js';
-import { checksumProblem, type Checksums } from '../spark/workloads.js';
+import { checksumProblem, toChecksums, type Checksums } from '../spark/workloads.js';
 import { summarizeGroup } from './fns.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,12 +39,6 @@ interface Shape {
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function toChecksums(row: Record<string, unknown>): Checksums {
-  const out: Checksums = {};
-  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v);
-  return out;
-}
 
 interface Figure {
   shape: string;

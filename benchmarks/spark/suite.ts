@@ -21,7 +21,7 @@ import { nodeOnly, type NodeOnlyFigures } from './node-only.js';
 import { sparkTarget } from '../lib/spark-target.js';
 import { PySparkProcess } from './pyspark-process.js';
 import { cliStartup, contextStartup, type CliStartupFigures, type ContextCase, type ContextStartupFigures } from './startup.js';
-import { checksumProblem, identityChecksums, movieTitles, workloads, WORKLOAD_NAMES, type Checksums, type Workload, type WorkloadName } from './workloads.js';
+import { checksumProblem, identityChecksums, movieTitles, workloads, WORKLOAD_NAMES, toChecksums, type Checksums, type Workload, type WorkloadName } from './workloads.js';
 
 type VariantName = 'builtin' | 'tsapply' | 'pyspark-vectorised' | 'pyspark-loop';
 const VARIANTS: readonly VariantName[] = ['builtin', 'tsapply', 'pyspark-vectorised', 'pyspark-loop'];
@@ -83,15 +83,6 @@ const fmtS = (ms: number): string => fmt(ms / 1000, 2);
 const fmtRatio = (n: number): string => (n >= 10 ? `${fmt(n, 0)}×` : n >= 0.095 ? `${fmt(n, 2)}×` : `${fmt(n, 3)}×`);
 const fmtRows = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, n % 1e6 === 0 ? 0 : 1)}M` : `${fmt(n / 1e3)}k`);
 const range = (samples: number[]): string => `${fmtS(Math.min(...samples))}–${fmtS(Math.max(...samples))}`;
-
-/** A collected checksum row as strings: bigints as digits, integral doubles without a fraction. */
-function toChecksums(row: Record<string, unknown>): Checksums {
-  const out: Checksums = {};
-  for (const [k, v] of Object.entries(row)) {
-    out[k] = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v);
-  }
-  return out;
-}
 
 interface Runners {
   check(w: Workload, v: VariantName, rows: number): Promise<Checksums>;

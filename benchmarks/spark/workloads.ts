@@ -113,6 +113,13 @@ export function workloads(titles: readonly string[] = movieTitles()): Record<Wor
 /** Checksums as decimal strings (bigint-safe across the JSON boundary with Python). */
 export type Checksums = Record<string, string>;
 
+/** A collected checksum row as strings: bigints as digits, integral doubles without a fraction (as the Python side prints them). */
+export function toChecksums(row: Record<string, unknown>): Checksums {
+  const out: Checksums = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v);
+  return out;
+}
+
 /** Relative tolerance for `approximate` checksums: sums of 10^7 doubles in different orders. */
 export const RELATIVE_TOLERANCE = 1e-9;
 

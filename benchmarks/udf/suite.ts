@@ -28,7 +28,7 @@ import { median, verify } from '../lib/measure.js';
 import { sparkTarget } from '../lib/spark-target.js';
 import type { BenchmarkSuite, ReportTable, SuiteContext, SuiteResult } from '../lib/suite.js';
 import { PySparkProcess } from '../spark/pyspark-process.js';
-import { checksumProblem, type Checksums } from '../spark/workloads.js';
+import { checksumProblem, toChecksums, type Checksums } from '../spark/workloads.js';
 import * as fns from './fns.js';
 import { fuzzyTitles, UDF_WORKLOAD_NAMES, udfWorkloads, type UdfWorkload, type UdfWorkloadName } from './workloads.js';
 
@@ -78,13 +78,6 @@ const TS_FUNCTIONS: Record<UdfWorkloadName, Partial<Record<Variant, (...args: ne
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const fmtRatio = (n: number): string => (n >= 10 ? `${fmt(n, 0)}×` : `${fmt(n, 2)}×`);
 const fmtRows = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 1)}M` : `${fmt(n / 1e3)}k`);
-
-/** A collected checksum row as strings: bigints as digits, integral doubles without a fraction. */
-function toChecksums(row: Record<string, unknown>): Checksums {
-  const out: Checksums = {};
-  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v);
-  return out;
-}
 
 /** Makes sure the managed Python has the C libraries the `py-clib` variants use. */
 function ensureExtraPython(python: string, ctx: SuiteContext): void {

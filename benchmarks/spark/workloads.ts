@@ -123,8 +123,11 @@ export function toChecksums(row: Record<string, unknown>): Checksums {
 /** Relative tolerance for `approximate` checksums: sums of 10^7 doubles in different orders. */
 export const RELATIVE_TOLERANCE = 1e-9;
 
-/** What differs between a variant's checksums and the reference's; undefined when they agree. */
-export function checksumProblem(w: Workload, expected: Checksums, actual: Checksums): string | undefined {
+/**
+ * What differs between a variant's checksums and the reference's; undefined when they agree.
+ * Only `approximate` is read, so any suite's workload (udf, grouped) can pass its own.
+ */
+export function checksumProblem(w: Pick<Workload, 'approximate'>, expected: Checksums, actual: Checksums): string | undefined {
   const wrong: string[] = [];
   for (const [k, want] of Object.entries(expected)) {
     const got = actual[k];

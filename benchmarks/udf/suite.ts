@@ -164,7 +164,7 @@ export const suite: BenchmarkSuite = {
             checks.set(v, await check(w, v));
             ctx.log(`udf: ${name} ${v}: checked`);
           }
-          for (const v of variants) verify(`udf/${name}/${v}`, checksumProblem({ approximate: w.approximate } as never, checks.get('builtin')!, checks.get(v)!));
+          for (const v of variants) verify(`udf/${name}/${v}`, checksumProblem(w, checks.get('builtin')!, checks.get(v)!));
           const rowsOf = (v: Variant) => Math.max(200, Math.round((PYTHON_ROW_AT_A_TIME.includes(v) ? w.rows.python : w.rows.fast) * scale));
           const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
           for (let r = 0; r < runs; r++) {

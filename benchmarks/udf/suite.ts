@@ -61,6 +61,16 @@ const CLIB: Record<UdfWorkloadName, string> = {
   simulation: 'numpy',
 };
 
+/**
+ * Issue 13's targets: tsapply's best API at least `atLeast` times as fast as `variant` on
+ * every workload. Judged in the report from this run's figures, met or missed.
+ */
+const TARGETS: readonly { variant: Variant; atLeast: number }[] = [
+  { variant: 'py-udf', atLeast: 3 },
+  { variant: 'py-pandas', atLeast: 1 },
+  { variant: 'py-loop', atLeast: 1 },
+];
+
 /** Python packages the C-library variants need beyond the managed environment's. */
 const EXTRA_PYTHON = ['rapidfuzz==3.14.6', 'orjson==3.13.0'];
 
@@ -187,7 +197,7 @@ export const suite: BenchmarkSuite = {
     } finally {
       await target.stop();
     }
-    return report(figures, all, { target: target.description, checkRows, runs, versions });
+    return report(figures, all, { target: target.description, checkRows, runs, quick: ctx.quick, versions });
   },
 };
 
@@ -202,7 +212,41 @@ function fewerRows(figures: Figure[]): string {
     : `Python's row-at-a-time variants (@udf, @udf with Arrow, @pandas_udf, the mapInArrow loop) ran on fewer rows than the others for ${fewer.join(', ')} (see the rows column); figures are rows per second. `;
 }
 
-function report(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, info: { target: string; checkRows: number; runs: number; versions: Record<string, string> }): SuiteResult {
+/**
+ * Each target met or missed per workload, and every alternative faster than tsapply's best
+ * (the C libraries, Spark's built-ins) with by how much: the goal judged on this run.
+ */
+function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, bestTs: (w: UdfWorkloadName) => number, quick: boolean): ReportTable {
+  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)!.rowsPerS;
+  let met = 0;
+  const rows = UDF_WORKLOAD_NAMES.map((name) => {
+    const cells = TARGETS.map(({ variant, atLeast }) => {
+      const ratio = bestTs(name) / rate(name, variant);
+      if (ratio >= atLeast) met++;
+      return `${fmtRatio(ratio)} ${ratio >= atLeast ? 'met' : 'missed'}`;
+    });
+    const faster = figures
+      .filter((f) => f.workload === name && !TS_VARIANTS.includes(f.variant) && f.rowsPerS > bestTs(name))
+      .map((f) => `${f.variant === 'py-clib' ? CLIB[name] : LABELS[f.variant]}, ${fmtRatio(f.rowsPerS / bestTs(name))}`);
+    return [all[name].label, ...cells, faster.length > 0 ? faster.join('; ') : 'none'];
+  });
+  const longestS = Math.max(...figures.map((f) => median(f.samplesMs))) / 1000;
+  return {
+    title: "Issue 13's targets: tsapply's best API ÷ each PySpark variant, and what is still faster than tsapply",
+    columns: ['workload', ...TARGETS.map(({ variant, atLeast }) => `vs ${LABELS[variant]} (target ≥${atLeast}×)`), 'faster than tsapply (by how much)'],
+    rows,
+    note:
+      `${met} of ${TARGETS.length * UDF_WORKLOAD_NAMES.length} targets met in this run.` +
+      (quick ? ` Quick mode: the longest timed run lasted ${fmt(longestS, 2)} s, so fixed per-job costs weigh more than at full size; judge the targets on a full run.` : ''),
+  };
+}
+
+/** The suite's report from its figures (exported for the report's unit test). */
+export function report(
+  figures: Figure[],
+  all: Record<UdfWorkloadName, UdfWorkload>,
+  info: { target: string; checkRows: number; runs: number; quick: boolean; versions: Record<string, string> },
+): SuiteResult {
   const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)?.rowsPerS;
   const bestTs = (w: UdfWorkloadName) => Math.max(...TS_VARIANTS.map((v) => rate(w, v) ?? 0));
   const perWorkload: ReportTable[] = UDF_WORKLOAD_NAMES.map((name) => ({
@@ -223,7 +267,7 @@ function report(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, in
     title: 'tsapply (best of its APIs) against each alternative: speed ratio (>1× = tsapply faster)',
     columns: ['workload', ...PY_VARIANTS.map((v) => LABELS[v]), 'Spark SQL built-in'],
     rows: UDF_WORKLOAD_NAMES.map((name) => [all[name].label, ...[...PY_VARIANTS, 'builtin' as const].map((v) => fmtRatio(bestTs(name) / rate(name, v)!))]),
-    note: `rows/s ratios of medians from one run. "C library": ${UDF_WORKLOAD_NAMES.map((n) => `${n}: ${CLIB[n]}`).join('; ')}.`,
+    note: `rows/s ratios of medians of ${info.runs} run(s). "C library": ${UDF_WORKLOAD_NAMES.map((n) => `${n}: ${CLIB[n]}`).join('; ')}.`,
   };
   return {
     suite: 'udf',
@@ -241,7 +285,7 @@ function report(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, in
     sections: [
       {
         heading: 'Headline',
-        tables: [headline],
+        tables: [headline, targetsTable(figures, all, bestTs, info.quick)],
         charts: [
           {
             name: 'rows-per-second',

@@ -87,6 +87,8 @@ const TS_FUNCTIONS: Record<UdfWorkloadName, Partial<Record<Variant, (...args: ne
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const fmtRatio = (n: number): string => (n >= 10 ? `${fmt(n, 0)}×` : `${fmt(n, 2)}×`);
+/** A ratio judged against `bound`: three decimals where two would round it onto the bound. */
+const fmtAgainst = (n: number, bound: number): string => (n !== bound && fmtRatio(n) === fmtRatio(bound) ? `${fmt(n, 3)}×` : fmtRatio(n));
 const fmtRows = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 1)}M` : `${fmt(n / 1e3)}k`);
 
 /** Makes sure the managed Python has the C libraries the `py-clib` variants use. */
@@ -223,11 +225,11 @@ function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkloa
     const cells = TARGETS.map(({ variant, atLeast }) => {
       const ratio = bestTs(name) / rate(name, variant);
       if (ratio >= atLeast) met++;
-      return `${fmtRatio(ratio)} ${ratio >= atLeast ? 'met' : 'missed'}`;
+      return `${fmtAgainst(ratio, atLeast)} ${ratio >= atLeast ? 'met' : 'missed'}`;
     });
     const faster = figures
       .filter((f) => f.workload === name && !TS_VARIANTS.includes(f.variant) && f.rowsPerS > bestTs(name))
-      .map((f) => `${f.variant === 'py-clib' ? CLIB[name] : LABELS[f.variant]}, ${fmtRatio(f.rowsPerS / bestTs(name))}`);
+      .map((f) => `${f.variant === 'py-clib' ? CLIB[name] : LABELS[f.variant]}, ${fmtAgainst(f.rowsPerS / bestTs(name), 1)}`);
     return [all[name].label, ...cells, faster.length > 0 ? faster.join('; ') : 'none'];
   });
   const longestS = Math.max(...figures.map((f) => median(f.samplesMs))) / 1000;

@@ -36,6 +36,14 @@ describe('benchmarks: udf report', () => {
     assert.equal(fuzzy[4], 'rapidfuzz (cdist), 1.50×');
   });
 
+  it('never rounds a missed target onto the target', () => {
+    const close = figures.map((f) => (f.workload === 'json' && f.variant === 'py-loop' ? { ...f, rowsPerS: 100.2 } : f));
+    const t = report(close, udfWorkloads(), { target: 'a test', checkRows: 200, runs: 3, quick: false, versions: {} }).sections[0]!.tables[1]!;
+    const json = t.rows.find((r) => String(r[0]).startsWith('JSON'))!;
+    assert.equal(json[3], '0.998× missed');
+    assert.equal(json[4], 'PySpark mapInArrow, Python loop, 1.002×; orjson, 1.50×');
+  });
+
   it('states how many runs the medians are of', () => {
     assert.match(result.sections[0]!.tables[0]!.note!, /medians of 3 run\(s\)/);
   });

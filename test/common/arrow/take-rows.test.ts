@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleRecordBatch, locateRows, parseDDL, recordBatchToRows, rowsToRecordBatch, takeRows } from '@tsapply/common';
+import { assembleRecordBatch, RowLocator, parseDDL, recordBatchToRows, rowsToRecordBatch, takeRows } from '@tsapply/common';
 
 const schema = parseDDL(
   'b boolean, t tinyint, sm smallint, i int, l bigint, f float, d double, s string, bin binary, dt date, ' +
@@ -40,7 +40,7 @@ describe('takeRows', () => {
     const padded = rowsToRecordBatch([...all.slice(0, 5), ...all.slice(20, 40), ...all.slice(0, 5)], schema).slice(5, 25);
     const last = rowsToRecordBatch(all.slice(40), schema);
     const positions = [59, 0, 21, 21, 3, 39, 40, 20, 10, 17, 45, 2, 38];
-    const at = locateRows([first.numRows, padded.numRows, last.numRows], positions);
+    const at = new RowLocator([first.numRows, padded.numRows, last.numRows]).locate(positions);
     const children = schema.fields.map((f, c) => takeRows(f, [first, padded, last].flatMap((b) => b.getChildAt(c)!.data), at));
     const got = recordBatchToRows(assembleRecordBatch(schema, positions.length, children));
     const expected = recordBatchToRows(rowsToRecordBatch(positions.map((p) => all[p]!), schema));
@@ -49,7 +49,7 @@ describe('takeRows', () => {
 
   it('gives an empty column for no positions', () => {
     const b = rowsToRecordBatch([row(1)], schema);
-    const children = schema.fields.map((f, c) => takeRows(f, b.getChildAt(c)!.data, locateRows([1], [])));
+    const children = schema.fields.map((f, c) => takeRows(f, b.getChildAt(c)!.data, new RowLocator([1]).locate([])));
     assert.equal(assembleRecordBatch(schema, 0, children).numRows, 0);
   });
 });

@@ -21,35 +21,45 @@ export interface RowLocations {
   row: Int32Array;
 }
 
-/** Locates `positions` (in the concatenation of chunks of these lengths). */
-export function locateRows(chunkLengths: readonly number[], positions: ArrayLike<number>): RowLocations {
-  const starts: number[] = [];
-  let at = 0;
-  for (const n of chunkLengths) {
-    starts.push(at);
-    at += n;
-  }
-  const n = positions.length;
-  const chunk = new Int32Array(n);
-  const row = new Int32Array(n);
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const p = positions[i]!;
-    if (p < starts[c]! || (c + 1 < starts.length && p >= starts[c + 1]!)) {
-      // Binary search (positions mostly rise, so this is rare).
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]! <= p) lo = mid;
-        else hi = mid - 1;
-      }
-      c = lo;
+/**
+ * Finds rows in a column's chunks by their position in the concatenation of the chunks.
+ * Built once per input (the chunk boundaries), then asked once per group.
+ */
+export class RowLocator {
+  private readonly starts: number[] = [];
+
+  constructor(chunkLengths: readonly number[]) {
+    let at = 0;
+    for (const n of chunkLengths) {
+      this.starts.push(at);
+      at += n;
     }
-    chunk[i] = c;
-    row[i] = p - starts[c]!;
   }
-  return { chunk, row };
+
+  locate(positions: ArrayLike<number>): RowLocations {
+    const starts = this.starts;
+    const n = positions.length;
+    const chunk = new Int32Array(n);
+    const row = new Int32Array(n);
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const p = positions[i]!;
+      if (p < starts[c]! || (c + 1 < starts.length && p >= starts[c + 1]!)) {
+        // Binary search (a group's positions rise, so this runs once per chunk it spans).
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]! <= p) lo = mid;
+          else hi = mid - 1;
+        }
+        c = lo;
+      }
+      chunk[i] = c;
+      row[i] = p - starts[c]!;
+    }
+    return { chunk, row };
+  }
 }
 
 function isValid(data: arrow.Data, i: number): boolean {

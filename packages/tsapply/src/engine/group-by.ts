@@ -12,7 +12,7 @@
  * so the other columns never go through JS.
  */
 import type * as arrow from 'apache-arrow';
-import { assembleRecordBatch, takeRows, vectorToJS, type RowLocations } from '@tsapply/common';
+import { assembleRecordBatch, RowLocator, takeRows, vectorToJS } from '@tsapply/common';
 import { InputError } from '../errors.js';
 import type { Task } from './partitioner.js';
 
@@ -85,23 +85,11 @@ export async function groupBatches(
     if (!rows) groups.set(k, (rows = []));
     rows.push(r);
   }
-  // Where every input row is: its chunk and its row there (the same for every column).
-  const chunkOfRow = new Int32Array(rowsIn);
-  const rowInChunk = new Int32Array(rowsIn);
-  let r0 = 0;
-  (chunks[0] ?? []).forEach((data, c) => {
-    for (let i = 0; i < data.length; i++, r0++) {
-      chunkOfRow[r0] = c;
-      rowInChunk[r0] = i;
-    }
-  });
+  // Every column of a batch has the same chunk boundaries: one locator serves them all.
+  const locator = new RowLocator((chunks[0] ?? []).map((d) => d.length));
   const tasks: Task[] = [];
   for (const rows of groups.values()) {
-    const at: RowLocations = { chunk: new Int32Array(rows.length), row: new Int32Array(rows.length) };
-    for (let i = 0; i < rows.length; i++) {
-      at.chunk[i] = chunkOfRow[rows[i]!]!;
-      at.row[i] = rowInChunk[rows[i]!]!;
-    }
+    const at = locator.locate(rows);
     const children = schema.fields.map((f, c) => takeRows(f, chunks[c]!, at));
     const key: Record<string, unknown> = {};
     keys.forEach((k, i) => (key[k] = keyCols[i]![rows[0]!]));

@@ -173,7 +173,12 @@ function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
     conf['spark.executor.memory'] = '768m';
     conf['spark.executor.cores'] = '1';
     // Wait (up to 30 s) for every executor before the first job, so work spreads over all of them.
+    // Spark's standalone scheduler (local-cluster uses it too) counts the cores it expects from
+    // spark.cores.max only; unset, it expects 0 and the ratio is met before any executor joins,
+    // so a job could start on the first Worker alone.
     conf['spark.scheduler.minRegisteredResourcesRatio'] = '1.0';
+    const expectedCores = o.mode === 'standalone' ? o.workers : localClusterCores(o.master);
+    if (expectedCores !== undefined) conf['spark.cores.max'] = String(expectedCores);
   }
   Object.assign(conf, o.conf);
   const args = ['--class', CONNECT_SERVER_CLASS, '--master', o.master, '--driver-memory', o.driverMemory];
@@ -181,6 +186,12 @@ function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
   // pip's pyspark has carried the Connect server jar since 4.0; fetch it only if absent.
   if (!env.connectJar) args.push('--packages', `org.apache.spark:spark-connect_2.13:${o.sparkVersion}`);
   return args;
+}
+
+/** Cores a `local-cluster[executors,coresEach,memoryMb]` master offers, if it is one. */
+function localClusterCores(master: string): number | undefined {
+  const m = /^local-cluster\[\s*(\d+)\s*,\s*(\d+)\s*,/.exec(master);
+  return m ? Number(m[1]) * Number(m[2]) : undefined;
 }
 
 function serverEnv(o: ResolvedServerOptions, env: PythonEnv, javaHome: string): NodeJS.ProcessEnv {

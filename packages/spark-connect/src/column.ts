@@ -9,9 +9,11 @@ import {
   Expression_SortOrder_NullOrdering as NullOrdering,
   Expression_SortOrder_SortDirection as SortDirection,
   type Expression,
+  type Expression_SortOrder,
 } from './gen/spark/connect/expressions_pb.js';
 import { SparkUsageError } from './errors.js';
 import { toLiteral } from './literal.js';
+import { WindowSpec } from './window.js';
 
 /** A Column or any value `lit()` accepts. */
 export type ColumnOrValue = Column | unknown;
@@ -106,6 +108,14 @@ export class Column {
     return callFunction('when', [...f, toColumn(value)]);
   }
 
+  /**
+   * This aggregate or window function evaluated over a window:
+   * `F.rank().over(Window.partitionBy('g').orderBy('x'))`. No spec = `OVER ()`, the whole result.
+   */
+  over(window: WindowSpec = new WindowSpec()): Column {
+    return window.windowExpression(this);
+  }
+
   /** Field of a struct, element of an array or value of a map. */
   getItem(key: ColumnOrValue): Column { return callFunction('element_at', [this, toColumn(key)]); }
 
@@ -138,6 +148,14 @@ export function callFunction(name: string, args: ColumnOrValue[], isDistinct = f
       exprType: { case: 'unresolvedFunction', value: { functionName: name, arguments: args.map((a) => toColumn(a).expr), isDistinct } },
     }),
   );
+}
+
+/** A sort key: a Column's own `.asc()`/`.desc()` order, otherwise ascending with nulls first (Spark's default). */
+export function sortOrderOf(c: ColumnOrName): Expression_SortOrder {
+  const e = toColumnFromName(c).toProto();
+  if (e.exprType.case === 'sortOrder') return e.exprType.value;
+  const asc = new Column(e).asc().toProto();
+  return (asc.exprType as { value: Expression_SortOrder }).value;
 }
 
 /** A Column stays; anything else becomes `lit(value)`. */
@@ -180,6 +198,8 @@ function describe(e: Expression): string {
       return t.value.expression;
     case 'unresolvedStar':
       return '*';
+    case 'window':
+      return `${t.value.windowFunction ? describe(t.value.windowFunction) : '?'} OVER (…)`;
     case 'sortOrder':
       return `${t.value.child ? describe(t.value.child) : '?'} ${t.value.direction === SortDirection.DESCENDING ? 'DESC' : 'ASC'}`;
     default:

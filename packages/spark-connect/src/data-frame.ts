@@ -9,7 +9,7 @@ import { formatTable, InvalidOptionError, parseDDL, recordBatchToRows, TsapplyEr
 import { ExpressionSchema, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
 import { Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
 import { AnalyzePlanRequest_Explain_ExplainMode as ExplainMode, type ExecutePlanResponse } from './gen/spark/connect/base_pb.js';
-import { Column, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
+import { Column, isColumn, sortOrderOf, toColumnFromName, type ColumnOrName } from './column.js';
 import { GroupedData } from './grouped-data.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { arrowBatches, type SchemaSink } from './arrow-results.js';
@@ -334,11 +334,4 @@ export class DataFrame {
   private setOp(other: DataFrame, setOpType: SetOperation_SetOpType, flags: { isAll: boolean; byName?: boolean; allowMissingColumns?: boolean }): DataFrame {
     return this.withRelation({ case: 'setOp', value: { leftInput: this.relation, rightInput: other.relation, setOpType, ...flags } });
   }
-}
-
-function sortOrderOf(c: ColumnOrName): Expression_SortOrder {
-  const e: Expression = toColumnFromName(c).toProto();
-  if (e.exprType.case === 'sortOrder') return e.exprType.value;
-  const asc = new Column(e).asc().toProto();
-  return (asc.exprType as { value: Expression_SortOrder }).value;
 }

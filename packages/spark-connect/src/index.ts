@@ -24,6 +24,8 @@ export { DataFrameWriter } from './data-frame-writer.js';
 export type { SaveModeName } from './data-frame-writer.js';
 export { RuntimeConfig } from './runtime-config.js';
 export { Column, isColumn } from './column.js';
+export { Window, WindowSpec } from './window.js';
+export type { FrameOffset } from './window.js';
 export type { ColumnOrName, ColumnOrValue } from './column.js';
 export * as functions from './functions/index.js';
 export * as ml from './ml/index.js';

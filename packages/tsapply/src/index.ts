@@ -60,11 +60,16 @@ export {
   SparkSession,
   DataFrame,
   GroupedData,
+  Column,
   SparkError,
   col,
   lit,
   expr,
+  when,
   functions,
+  ml,
+  Window,
+  WindowSpec,
   ParallelCollection,
   ParallelMapped,
   sessionUploads,
@@ -76,4 +81,5 @@ export {
   UnsupportedSparkVersionError,
   translateSparkError,
 } from './spark/index.js';
+export type { ColumnOrName, ColumnOrValue, FrameOffset } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

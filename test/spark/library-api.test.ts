@@ -3,10 +3,13 @@
 // uploads once per session, plan size, and the exact errors users see.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
 import { RelationSchema } from '@tsapply/spark-connect/internal';
 import { SparkSession, sessionUploads, shipReport, UserCodeError, SchemaMismatchError, ResultShapeError, col } from 'tsapply';
-import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, unequalColumns, wrongType } from '../fixtures/spark/basic-fns.ts';
+import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, unequalColumns, writeIds, wrongType } from '../fixtures/spark/basic-fns.ts';
 
 let spark: SparkSession;
 
@@ -23,6 +26,33 @@ describe('the executors\' Python version', () => {
     const right = await probeExecutorPythonVersion(spark);
     const wrong = right === '3.10' ? '3.12' : '3.10';
     assert.equal(await probeExecutorPythonVersion(spark, wrong), right);
+  });
+});
+
+describe('foreachPartition', () => {
+  it('runs an exported function on every batch of every partition for its effects and drops what it returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-foreach-'));
+    try {
+      const summary = await spark.range(0, 25, 1, 4).foreachPartition(writeIds, { context: { dir } });
+      assert.equal(summary.rows, 25);
+      const files = readdirSync(dir).sort();
+      assert.equal(files.length, summary.batches);
+      assert.deepEqual(new Set(files.map((f) => f.split('-')[0])), new Set(['p0', 'p1', 'p2', 'p3']));
+      const ids = files.flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as number[]).sort((a, b) => a - b);
+      assert.deepEqual(ids, Array.from({ length: 25 }, (_, i) => i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects with the user\'s file and line when the function throws, and refuses a non-function at the call', async () => {
+    await assert.rejects(spark.range(0, 10, 1, 2).foreachPartition(failOnSeven), (e: unknown) => {
+      assert.ok(e instanceof UserCodeError, String(e));
+      assert.match(e.message, /^Error in apply\(\) at test\/fixtures\/spark\/basic-fns\.ts:18:28 \(partition 1\): row 7 is not allowed/);
+      return true;
+    });
+    await assert.rejects(spark.range(3).foreachPartition('writeIds' as never), /foreachPartition\(\) needs a function \(batch, ctx\) => void, got the string "writeIds"/);
+    await assert.rejects(spark.range(3).foreachPartition(writeIds, { schema: 'x int' } as never), /schema/);
   });
 });
 

@@ -82,4 +82,5 @@ export {
   translateSparkError,
 } from './spark/index.js';
 export type { ColumnOrName, ColumnOrValue, FrameOffset } from './spark/index.js';
+export type { ForeachPartitionOptions, ForeachPartitionSummary } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

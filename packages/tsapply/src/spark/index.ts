@@ -25,6 +25,7 @@ export { runJobOnSpark } from './run-job-on-spark.js';
 export type { SparkRunOptions, SparkRunSummary } from './run-job-on-spark.js';
 export { mapInArrow, applyInArrow, shipReport } from './map-in-arrow.js';
 export type { ShipReport } from './map-in-arrow.js';
+export type { ForeachPartitionOptions, ForeachPartitionSummary } from './foreach-partition.js';
 export type { SparkApplyOptions } from './apply-options.js';
 export { parallelize, ParallelCollection, ParallelMapped } from './parallelize.js';
 export type { ParallelMapOptions, ParallelItemContext } from './parallelize.js';

@@ -1,6 +1,6 @@
 /**
  * Adds tsapply's methods to `@tsapply/spark-connect`'s classes when `tsapply` is
- * imported: `DataFrame.mapInArrow`, `GroupedData.applyInArrow`,
+ * imported: `DataFrame.mapInArrow`, `DataFrame.foreachPartition`, `GroupedData.applyInArrow`,
  * `SparkSession.parallelize`. Types come from declaration merging (the
  * `declare module` block below), the methods from prototype installation, so users
  * keep one SparkSession/DataFrame type whether they import it from `tsapply` or from
@@ -9,6 +9,7 @@
 import { DataFrame, GroupedData, SparkSession } from '@tsapply/spark-connect';
 import type { SparkApplyOptions } from './apply-options.js';
 import { applyInArrow, mapInArrow } from './map-in-arrow.js';
+import { foreachPartition, type ForeachPartitionOptions, type ForeachPartitionSummary } from './foreach-partition.js';
 import { parallelize, type ParallelCollection } from './parallelize.js';
 import { translateSparkError } from './translate-error.js';
 import { prewarmProbe } from '../closures/inspector.js';
@@ -22,6 +23,12 @@ declare module '@tsapply/spark-connect' {
      * is not given; resolves to a lazy DataFrame.
      */
     mapInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context>): Promise<DataFrame>;
+    /**
+     * An action: runs `fn(batch, ctx)` on every batch of every partition, on the
+     * executors, for its effects; what it returns is dropped. Resolves when all
+     * partitions are done, with the batches and rows `fn` saw.
+     */
+    foreachPartition<Context = unknown>(fn: (...args: never[]) => unknown, options?: ForeachPartitionOptions<Context>): Promise<ForeachPartitionSummary>;
   }
   interface GroupedData {
     /** Runs exported `fn(batch, ctx)` once per whole group (`ctx.key` holds the key) on the executors. */
@@ -42,6 +49,9 @@ function define(target: object, name: string, value: Function): void {
 export function installSparkMethods(): void {
   define(DataFrame.prototype, 'mapInArrow', function mapInArrowMethod(this: DataFrame, fn: unknown, options?: SparkApplyOptions) {
     return mapInArrow(this, fn, options);
+  });
+  define(DataFrame.prototype, 'foreachPartition', function foreachPartitionMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
+    return foreachPartition(this, fn, options);
   });
   define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions) {
     return applyInArrow(this, fn, options);

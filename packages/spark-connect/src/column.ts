@@ -6,6 +6,7 @@ import { create } from '@bufbuild/protobuf';
 import { InvalidOptionError } from '@tsapply/common';
 import {
   ExpressionSchema,
+  Expression_Cast_EvalMode,
   Expression_SortOrder_NullOrdering as NullOrdering,
   Expression_SortOrder_SortDirection as SortDirection,
   type Expression,
@@ -84,6 +85,12 @@ export class Column {
   cast(ddlType: string): Column {
     return new Column(create(ExpressionSchema, { exprType: { case: 'cast', value: { expr: this.expr, castToType: { case: 'typeStr', value: ddlType } } } }));
   }
+  /** Like `cast`, but a value that does not convert becomes null instead of failing the query. */
+  tryCast(ddlType: string): Column {
+    return new Column(
+      create(ExpressionSchema, { exprType: { case: 'cast', value: { expr: this.expr, castToType: { case: 'typeStr', value: ddlType }, evalMode: Expression_Cast_EvalMode.TRY } } }),
+    );
+  }
   astype(ddlType: string): Column { return this.cast(ddlType); }
 
   // Sort orders (Spark's defaults: nulls first when ascending, last when descending)
@@ -116,8 +123,30 @@ export class Column {
     return window.windowExpression(this);
   }
 
-  /** Field of a struct, element of an array or value of a map. */
-  getItem(key: ColumnOrValue): Column { return callFunction('element_at', [this, toColumn(key)]); }
+  /** An array's element at a 0-based index, or a map's value for a key (`col[key]` in PySpark). */
+  getItem(key: unknown): Column { return this.extract(key, 'getItem'); }
+  /** A struct's field by name. */
+  getField(name: string): Column { return this.extract(name, 'getField'); }
+  /** This struct with field `fieldName` added, or replaced when it exists. */
+  withField(fieldName: string, value: Column): Column {
+    if (typeof fieldName !== 'string' || fieldName === '') throw new InvalidOptionError(`withField(fieldName, value) needs a field name string, got ${String(fieldName)}.`, { option: 'fieldName' });
+    if (!isColumn(value)) throw new InvalidOptionError(`withField('${fieldName}', value) needs a Column as the value; wrap a constant in lit().`, { option: 'value' });
+    return new Column(create(ExpressionSchema, { exprType: { case: 'updateFields', value: { structExpression: this.expr, fieldName, valueExpression: value.expr } } }));
+  }
+  /** This struct without the named fields (`'a.b'` reaches into a nested struct). */
+  dropFields(...fieldNames: string[]): Column {
+    if (fieldNames.length === 0) throw new InvalidOptionError('dropFields() needs at least one field name.', { option: 'fieldNames' });
+    let e = this.expr;
+    for (const fieldName of fieldNames) e = create(ExpressionSchema, { exprType: { case: 'updateFields', value: { structExpression: e, fieldName } } });
+    return new Column(e);
+  }
+  /** `startPos` is 1-based; both may be Columns. */
+  substr(startPos: ColumnOrValue, length: ColumnOrValue): Column { return callFunction('substr', [this, toColumn(startPos), toColumn(length)]); }
+  bitwiseAND(other: ColumnOrValue): Column { return this.binary('&', other); }
+  bitwiseOR(other: ColumnOrValue): Column { return this.binary('|', other); }
+  bitwiseXOR(other: ColumnOrValue): Column { return this.binary('^', other); }
+  /** `f(this)`: chains a Column-to-Column function, e.g. `col('x').transform(normalise)`. */
+  transform(f: (c: Column) => Column): Column { return f(this); }
 
   toString(): string {
     return `Column<${describe(this.expr)}>`;
@@ -129,6 +158,12 @@ export class Column {
       throw new SparkUsageError(`${method}() can only be applied to a column built with when(condition, value).`);
     }
     return e.value.arguments.map((a) => new Column(a));
+  }
+
+  private extract(key: unknown, method: string): Column {
+    // PySpark refuses a Column here too: a computed index/key goes through element_at or expr.
+    if (isColumn(key)) throw new InvalidOptionError(`${method}(key) takes a constant; for a computed key use functions.call('element_at', col, key) or expr('a[b]').`, { option: 'key' });
+    return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedExtractValue', value: { child: this.expr, extraction: toColumn(key).expr } } }));
   }
 
   private binary(op: string, other: ColumnOrValue): Column {
@@ -198,6 +233,8 @@ function describe(e: Expression): string {
       return t.value.expression;
     case 'unresolvedStar':
       return '*';
+    case 'unresolvedExtractValue':
+      return `${t.value.child ? describe(t.value.child) : '?'}[${t.value.extraction ? describe(t.value.extraction) : '?'}]`;
     case 'window':
       return `${t.value.windowFunction ? describe(t.value.windowFunction) : '?'} OVER (…)`;
     case 'sortOrder':

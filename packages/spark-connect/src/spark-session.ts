@@ -16,6 +16,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { CommandSchema } from './gen/spark/connect/commands_pb.js';
 import { parseConnectionString } from './connection-string.js';
 import { CONNECT_DEADLINE_MS, SparkConnectClient, type ClientOptions } from './spark-connect-client.js';
+import type { ConnectionParams } from './connection-string.js';
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from './retry-policy.js';
 import { executePlanStream, type ExecuteOptions, type ExecuteStats, type ProgressEvent } from './execute-stream.js';
 import { DataFrame } from './data-frame.js';
@@ -68,7 +69,11 @@ export class SparkSession extends EventEmitter {
   private stopped = false;
   private versionPromise: Promise<string> | undefined;
 
-  private constructor(client: SparkConnectClient) {
+  private constructor(
+    client: SparkConnectClient,
+    private readonly params: ConnectionParams,
+    private readonly clientOptions: ClientOptions,
+  ) {
     super();
     this.client = client;
     this.conf = new RuntimeConfig(client);
@@ -80,10 +85,12 @@ export class SparkSession extends EventEmitter {
    * when it cannot be reached after the bounded retries.
    */
   static async connect(url?: string, options?: ConnectOptions): Promise<SparkSession> {
-    const clientOptions = checkConnectOptions(options);
-    const params = parseConnectionString(url);
+    return SparkSession.open(parseConnectionString(url), checkConnectOptions(options));
+  }
+
+  private static async open(params: ConnectionParams, clientOptions: ClientOptions): Promise<SparkSession> {
     const client = new SparkConnectClient(params, clientOptions);
-    const session = new SparkSession(client);
+    const session = new SparkSession(client, params, clientOptions);
     try {
       const answered = session.version;
       for (const hook of SparkSession.connectingHooks) hook();
@@ -92,7 +99,50 @@ export class SparkSession extends EventEmitter {
       client.close();
       throw e;
     }
+    SparkSession.activeSession = session;
     return session;
+  }
+
+  // PySpark's "active session": the one most recently connected and not stopped since.
+  private static activeSession: SparkSession | undefined;
+
+  /** The session most recently connected in this process, if it is not stopped. */
+  static getActiveSession(): SparkSession | undefined {
+    return SparkSession.activeSession;
+  }
+
+  /** Like `getActiveSession`, but throws when there is none. */
+  static active(): SparkSession {
+    const s = SparkSession.activeSession;
+    if (!s) throw new SparkUsageError('No active SparkSession: connect one first with await SparkSession.connect(url).');
+    return s;
+  }
+
+  /** Another session on the same server, with the same options and its own id, configuration, temp views and artifacts. */
+  async newSession(): Promise<SparkSession> {
+    this.assertOpen();
+    return SparkSession.open({ ...this.params, sessionId: undefined }, this.clientOptions);
+  }
+
+  /** True once `stop()` was called. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** A table or view by name (`spark.read.table(name)`). */
+  table(name: string): DataFrame {
+    return this.read.table(name);
+  }
+
+  /** Calls `handler` with every progress report of this session's queries (the `'progress'` event). */
+  registerProgressHandler(handler: (p: ProgressEvent) => void): void {
+    this.on('progress', handler);
+  }
+  removeProgressHandler(handler: (p: ProgressEvent) => void): void {
+    this.off('progress', handler);
+  }
+  clearProgressHandlers(): void {
+    this.removeAllListeners('progress');
   }
 
   /** This session's id (UUID v4). */
@@ -228,6 +278,11 @@ export class SparkSession extends EventEmitter {
     return out;
   }
 
+  /** Same as `addArtifacts` (PySpark has both names). */
+  addArtifact(artifacts: Artifact[], options?: AddArtifactsOptions): Promise<AddArtifactsResult> {
+    return this.addArtifacts(artifacts, options);
+  }
+
   /** Uploads session artifacts (see `artifacts.ts` for names and chunking). */
   addArtifacts(artifacts: Artifact[], options?: AddArtifactsOptions): Promise<AddArtifactsResult> {
     this.assertOpen();
@@ -244,6 +299,7 @@ export class SparkSession extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (SparkSession.activeSession === this) SparkSession.activeSession = undefined;
     try {
       await this.client.releaseSession();
     } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
 import { RelationSchema } from '@tsapply/spark-connect/internal';
 import { SparkSession, sessionUploads, shipReport, UserCodeError, SchemaMismatchError, ResultShapeError, col } from 'tsapply';
-import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, unequalColumns, writeIds, wrongType } from '../fixtures/spark/basic-fns.ts';
+import { addOffset, contextSize, countGroup, double, failOnSeven, labelled, makeState, square, touchRow, unequalColumns, writeIds, wrongType } from '../fixtures/spark/basic-fns.ts';
 
 let spark: SparkSession;
 
@@ -40,6 +40,17 @@ describe('foreachPartition', () => {
       assert.deepEqual(new Set(files.map((f) => f.split('-')[0])), new Set(['p0', 'p1', 'p2', 'p3']));
       const ids = files.flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as number[]).sort((a, b) => a - b);
       assert.deepEqual(ids, Array.from({ length: 25 }, (_, i) => i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('foreach calls the function once per row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-foreach-'));
+    try {
+      const summary = await spark.range(0, 12, 1, 3).foreach(touchRow, { context: { dir } });
+      assert.equal(summary.rows, 12);
+      assert.deepEqual(readdirSync(dir).map(Number).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

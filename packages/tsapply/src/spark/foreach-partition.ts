@@ -8,6 +8,7 @@
  * `rows bigint` row per batch, so Spark has a plan with an output and no schema needs
  * inferring; the action collects those few counts and resolves when every partition is
  * done. An error thrown in `fn` rejects with the user's own file and line, as mapInArrow's do.
+ * `df.foreach(fn)` is the same with `fn(row, ctx)` once per row.
  */
 import type { DataFrame } from '@tsapply/spark-connect';
 import { shownValue } from '@tsapply/common';
@@ -29,12 +30,28 @@ export interface ForeachPartitionSummary {
 const KEYS = ['context', 'serializer', 'init', 'barrier', ...SHIP_KEYS] as const;
 const SCHEMA = 'rows bigint';
 
-/** Implementation of `DataFrame.prototype.foreachPartition`. */
-export async function foreachPartition(df: DataFrame, fn: unknown, options?: ForeachPartitionOptions): Promise<ForeachPartitionSummary> {
+/** Implementation of `DataFrame.prototype.foreachPartition`: `fn(batch, ctx)` per batch. */
+export function foreachPartition(df: DataFrame, fn: unknown, options?: ForeachPartitionOptions): Promise<ForeachPartitionSummary> {
+  return runForEffects(df, fn, options, 'foreachPartition', '(batch, ctx) => void', (apply) => `    await ${apply}(batch, ctx);\n`);
+}
+
+/** Implementation of `DataFrame.prototype.foreach`: `fn(row, ctx)` per row, awaited one after another. */
+export function foreach(df: DataFrame, fn: unknown, options?: ForeachPartitionOptions): Promise<ForeachPartitionSummary> {
+  return runForEffects(df, fn, options, 'foreach', '(row, ctx) => void', (apply) => `    for (const row of batch) await ${apply}(row, ctx);\n`);
+}
+
+async function runForEffects(
+  df: DataFrame,
+  fn: unknown,
+  options: ForeachPartitionOptions | undefined,
+  method: string,
+  shape: string,
+  call: (apply: string) => string,
+): Promise<ForeachPartitionSummary> {
   if (typeof fn !== 'function') {
-    throw new InvalidOptionError(`foreachPartition() needs a function (batch, ctx) => void, got ${shownValue(fn)}.`, { option: 'fn' });
+    throw new InvalidOptionError(`${method}() needs a function ${shape}, got ${shownValue(fn)}.`, { option: 'fn' });
   }
-  const o = checkApplyOptions(options, KEYS, 'foreachPartition');
+  const o = checkApplyOptions(options, KEYS, method);
   // Captured now, before the first await, as mapInArrow does.
   const plan = planFunction(fn, o.init);
   const fp = await buildFunctionPayload(plan, {
@@ -45,7 +62,7 @@ export async function foreachPartition(df: DataFrame, fn: unknown, options?: For
       '{\n' +
       (init ? `  init: ${init},\n` : '') +
       '  async apply(batch, ctx) {\n' +
-      `    await ${apply}(batch, ctx);\n` +
+      call(apply) +
       '    return [{ rows: BigInt(batch.numRows) }];\n' +
       '  },\n}',
   });

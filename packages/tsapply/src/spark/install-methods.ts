@@ -1,6 +1,6 @@
 /**
  * Adds tsapply's methods to `@tsapply/spark-connect`'s classes when `tsapply` is
- * imported: `DataFrame.mapInArrow`, `DataFrame.foreachPartition`, `GroupedData.applyInArrow`,
+ * imported: `DataFrame.mapInArrow`, `DataFrame.foreachPartition`, `DataFrame.foreach`, `GroupedData.applyInArrow`,
  * `SparkSession.parallelize`. Types come from declaration merging (the
  * `declare module` block below), the methods from prototype installation, so users
  * keep one SparkSession/DataFrame type whether they import it from `tsapply` or from
@@ -9,7 +9,7 @@
 import { DataFrame, GroupedData, SparkSession } from '@tsapply/spark-connect';
 import type { SparkApplyOptions } from './apply-options.js';
 import { applyInArrow, mapInArrow } from './map-in-arrow.js';
-import { foreachPartition, type ForeachPartitionOptions, type ForeachPartitionSummary } from './foreach-partition.js';
+import { foreach, foreachPartition, type ForeachPartitionOptions, type ForeachPartitionSummary } from './foreach-partition.js';
 import { parallelize, type ParallelCollection } from './parallelize.js';
 import { translateSparkError } from './translate-error.js';
 import { prewarmProbe } from '../closures/inspector.js';
@@ -29,6 +29,8 @@ declare module '@tsapply/spark-connect' {
      * partitions are done, with the batches and rows `fn` saw.
      */
     foreachPartition<Context = unknown>(fn: (...args: never[]) => unknown, options?: ForeachPartitionOptions<Context>): Promise<ForeachPartitionSummary>;
+    /** An action: `fn(row, ctx)` for every row, on the executors, for its effects (rows of a batch one after another). */
+    foreach<Context = unknown>(fn: (...args: never[]) => unknown, options?: ForeachPartitionOptions<Context>): Promise<ForeachPartitionSummary>;
   }
   interface GroupedData {
     /** Runs exported `fn(batch, ctx)` once per whole group (`ctx.key` holds the key) on the executors. */
@@ -52,6 +54,9 @@ export function installSparkMethods(): void {
   });
   define(DataFrame.prototype, 'foreachPartition', function foreachPartitionMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
     return foreachPartition(this, fn, options);
+  });
+  define(DataFrame.prototype, 'foreach', function foreachMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
+    return foreach(this, fn, options);
   });
   define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions) {
     return applyInArrow(this, fn, options);

@@ -47,11 +47,13 @@ describe('startSparkConnect() option validation', () => {
     });
   });
 
-  it('accepts only Spark 4+ release numbers', () => {
+  it('accepts only Spark 3.5+ release numbers', () => {
     assert.equal(resolveSparkVersion('4.0.1'), '4.0.1');
-    assert.throws(() => resolveSparkVersion('3.5.1'), {
-      message: 'Spark 3.5.1 is not supported: tsapply needs Spark 4.0 or newer (supported: 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").',
+    assert.equal(resolveSparkVersion('3.5.7'), '3.5.7');
+    assert.throws(() => resolveSparkVersion('3.4.4'), {
+      message: 'Spark 3.4.4 is not supported: tsapply needs Spark 3.5 or newer (supported: 3.5.x, 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").',
     });
+    assert.throws(() => resolveSparkVersion('2.4.8'), /Spark 2\.4\.8 is not supported/);
     assert.throws(() => resolveSparkVersion('4.1'), {
       message: 'Invalid Spark version "4.1" (from sparkVersion): expected an exact release like "4.3.0" (major.minor.patch).',
     });

@@ -58,7 +58,7 @@ const START_CASES: [string, unknown, string, string][] = [
   ["stateDir ''", { stateDir: '' }, 'stateDir', 'options.stateDir must be a folder path, got the string "".'],
   ['sparkVersion 4', { sparkVersion: 4 }, 'sparkVersion', 'options.sparkVersion must be a Spark release like "4.3.0", got 4.'],
   ["sparkVersion '4.1'", { sparkVersion: '4.1' }, 'sparkVersion', 'Invalid Spark version "4.1" (from sparkVersion): expected an exact release like "4.3.0" (major.minor.patch).'],
-  ["sparkVersion '3.5.1'", { sparkVersion: '3.5.1' }, 'sparkVersion', 'Spark 3.5.1 is not supported: tsapply needs Spark 4.0 or newer (supported: 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").'],
+  ["sparkVersion '3.4.1'", { sparkVersion: '3.4.1' }, 'sparkVersion', 'Spark 3.4.1 is not supported: tsapply needs Spark 3.5 or newer (supported: 3.5.x, 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").'],
 ];
 
 const STOP_CASES: [string, unknown, string, string][] = [
@@ -99,12 +99,12 @@ describe('startSparkConnect() options', () => {
 
   it(`names ${SPARK_VERSION_ENV} when the bad version comes from there`, async () => {
     const saved = process.env[SPARK_VERSION_ENV];
-    process.env[SPARK_VERSION_ENV] = '3.5.0';
+    process.env[SPARK_VERSION_ENV] = '3.4.0';
     try {
       await assertRefused(
         startSparkConnect({ stateDir }),
         SPARK_VERSION_ENV,
-        'Spark 3.5.0 is not supported: tsapply needs Spark 4.0 or newer (supported: 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").',
+        'Spark 3.4.0 is not supported: tsapply needs Spark 3.5 or newer (supported: 3.5.x, 4.0.x, 4.1.x, 4.2.x, 4.3.x; for example "4.3.0").',
       );
     } finally {
       if (saved === undefined) delete process.env[SPARK_VERSION_ENV];

@@ -1,20 +1,55 @@
 // A short smoke on every supported Spark line other than the one the whole suite ran on
 // (test/versions/run-suite-per-version.mjs runs the whole suite per line): a managed
 // server of each version, started here, with the Spark Connect client, mapInArrow, a
-// grouped applyInArrow and a user error that names this file's own line.
+// grouped applyInArrow, every Spark type through a grouped apply in a non-UTC session
+// and a user error that names this file's own line. Spark 3.5 (grouped apply through
+// applyInPandas there) also runs a job file on both engines and refuses Spark ML.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort, resolveSparkVersion, startSparkConnect, TESTED_SPARK_VERSIONS, type SparkConnectServer } from '@tsapply/spark-local';
-import { col, SparkSession, UserCodeError } from 'tsapply';
+import { fileURLToPath } from 'node:url';
+import { findFreePort, isLimitedSparkVersion, resolveSparkVersion, SMOKE_SPARK_VERSIONS, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
+import { col, ml, SparkSession, SparkUsageError, UserCodeError } from 'tsapply';
+import { bothEngines } from '../spark/both-engines.ts';
+
+const NULLS_JOB = fileURLToPath(new URL('../fixtures/spark/jobs/nulls-every-type.ts', import.meta.url));
+const EVERY_TYPE =
+  'g int, b boolean, i8 tinyint, i16 smallint, i64 bigint, f32 float, f64 double, s string, bin binary, d date, ts timestamp, ' +
+  'dec decimal(12,3), arr array<bigint>, m map<string, int>, st struct<x: int, t: timestamp>';
+const EVERY_TYPE_ROWS = [0, 1, 2, 3, 4, 5].map((i) =>
+  i % 3 === 2
+    ? { g: i % 2, b: null, i8: null, i16: null, i64: null, f32: null, f64: null, s: null, bin: null, d: null, ts: null, dec: null, arr: null, m: null, st: null }
+    : {
+        g: i % 2,
+        b: i % 2 === 0,
+        i8: -i,
+        i16: 300 * i,
+        i64: 2n ** 62n + BigInt(i),
+        f32: i + 0.5,
+        f64: i / 3,
+        s: `é${i}`,
+        bin: new Uint8Array([i, 255]),
+        d: new Date(Date.UTC(2024, 2, 10 + i)),
+        // 2024-03-10 is a DST change in New York: wall-clock times there must not shift values.
+        ts: new Date(Date.UTC(2024, 2, 10, 6 + i, 30, 0, 123)),
+        dec: `${i}12.345`,
+        arr: [BigInt(i), null, 2n ** 60n],
+        m: new Map([['k', i]]),
+        st: { x: i, t: new Date(Date.UTC(2000, 0, 1, i)) },
+      },
+);
 
 const state = mkdtempSync(join(tmpdir(), 'tsapply-cross-version-'));
 after(() => rmSync(state, { recursive: true, force: true }));
 
 // The version the rest of this run uses gets the whole suite; the others get the smoke.
-const others = TESTED_SPARK_VERSIONS.filter((v) => v !== resolveSparkVersion());
+const others = SMOKE_SPARK_VERSIONS.filter((v) => v !== resolveSparkVersion());
+
+// The line of the throw below (the last line carrying its marker, this one being the first),
+// found rather than counted so edits above it keep the test right.
+const THROW_LINE = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').findLastIndex((l) => l.includes('// THROW LINE')) + 1;
 
 for (const version of others) {
   describe(`Spark ${version}`, () => {
@@ -22,7 +57,8 @@ for (const version of others) {
       let server: SparkConnectServer | undefined;
       let spark: SparkSession | undefined;
       try {
-        server = await startSparkConnect({ sparkVersion: version, port: await findFreePort(), stateDir: join(state, version), master: 'local[2]', onProgress: () => undefined });
+        // Ten minutes: a first run downloads this version's pyspark (and, for 3.5, the Connect jar from Maven Central).
+        server = await startSparkConnect({ sparkVersion: version, port: await findFreePort(), stateDir: join(state, version), master: 'local[2]', onProgress: () => undefined, timeoutMs: 600_000 });
         spark = await SparkSession.connect(server.address);
         assert.equal(await spark.version, version);
 
@@ -45,6 +81,15 @@ for (const version of others) {
         const sums = ((await grouped.collect()) as { g: bigint; n: bigint }[]).sort((a, b) => Number(a.g - b.g));
         assert.deepEqual(sums, [{ g: 0n, n: 570n }, { g: 1n, n: 590n }, { g: 2n, n: 610n }]);
 
+        // Every type, nulls included, through a grouped apply and back, in a session whose
+        // time zone is not UTC (on 3.5 the group travels as pandas, with naive local times).
+        await spark.conf.set('spark.sql.session.timeZone', 'America/New_York');
+        const typed = spark.createDataFrame(EVERY_TYPE_ROWS, EVERY_TYPE);
+        const echoed = await typed.groupBy('g').applyInArrow((batch: Iterable<Record<string, unknown>>) => [...batch], { schema: EVERY_TYPE, quiet: true });
+        const byKey = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v))).sort();
+        assert.deepEqual(byKey(await echoed.collect()), byKey(await typed.collect()));
+        await spark.conf.unset('spark.sql.session.timeZone');
+
         const failing = await spark.range(0, 5, 1, 1).mapInArrow(
           (batch: Iterable<{ id: bigint }>) => {
             for (const r of batch) if (r.id === 3n) throw new RangeError(`row ${r.id} is cursed`); // THROW LINE
@@ -56,9 +101,31 @@ for (const version of others) {
           assert.ok(e instanceof UserCodeError, String(e));
           assert.match(e.message, /row 3 is cursed/);
           assert.match(String(e.location?.file), /cross-version\.test\.ts$/);
-          assert.equal(e.location?.line, 50);
+          assert.equal(e.location?.line, THROW_LINE);
           return true;
         });
+
+        if (isLimitedSparkVersion(version)) {
+          // 3.5's grouped apply cuts sorted partitions into groups: null and NaN keys are
+          // groups of their own, and a group spans many Arrow batches (1000 rows each here).
+          await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', 1000);
+          const keyed = spark
+            .range(0, 25_000, 1, 3)
+            .selectExpr("CASE WHEN id % 7 = 0 THEN NULL WHEN id % 7 = 1 THEN double('NaN') ELSE double(id % 5) END AS k", 'id');
+          const counted = await keyed
+            .groupBy('k')
+            .applyInArrow((batch: { numRows: number }, ctx: { key?: Record<string, unknown> }) => [{ k: ctx.key!.k as number | null, n: BigInt(batch.numRows) }], { schema: 'k double, n bigint', quiet: true });
+          const shown = (rows: Record<string, unknown>[]) => rows.map((r) => `${String(r.k)}:${String(r.n ?? r.count)}`).sort();
+          assert.deepEqual(shown(await counted.collect()), shown(await keyed.groupBy('k').count().collect()));
+          await spark.conf.unset('spark.sql.execution.arrow.maxRecordsPerBatch');
+
+          // A job file with --remote, against the embedded engine's result.
+          const { local, remote } = await bothEngines(spark, NULLS_JOB, join(state, `${version}-jobs`), 'nulls');
+          assert.deepEqual(remote, local);
+          // What 3.5 cannot do says which version it needs, before anything is sent.
+          const df = spark.createDataFrame([{ a: 1, y: 2 }], 'a double, y double');
+          assert.throws(() => new ml.VectorAssembler({ inputCols: ['a'], outputCol: 'f' }).transform(df), (e: unknown) => e instanceof SparkUsageError && /needs Spark 4\.0 or newer.*runs Spark 3\.5/.test(e.message));
+        }
       } finally {
         await spark?.stop().catch(() => undefined);
         await server?.stop();

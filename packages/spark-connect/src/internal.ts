@@ -27,3 +27,4 @@ export { dataTypeToDDL, structToSchemaDDL, unparsedType } from './data-types.js'
 export { toLiteral } from './literal.js';
 export { readErrorInfo } from './error-details.js';
 export { channelCredentials } from './grpc-transport.js';
+export { sortOrderOf } from './column.js';

@@ -208,8 +208,13 @@ export class SparkConnectClient {
     return this.unary('releaseExecute', create(ReleaseExecuteRequestSchema, { ...this.common(), operationId, release: { case: 'releaseAll', value: {} } }));
   }
 
-  releaseSession(): Promise<unknown> {
-    return this.unary('releaseSession', create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.userContext, clientType: this.userAgent }));
+  /** Ends the session on the server. Spark 3.5 has no such call: its sessions end on their idle timeout. */
+  async releaseSession(): Promise<void> {
+    try {
+      await this.unary('releaseSession', create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.userContext, clientType: this.userAgent }));
+    } catch (e) {
+      if (((e as Error).cause as ServiceError | undefined)?.code !== status.UNIMPLEMENTED) throw e;
+    }
   }
 
   /** Builds an ExecutePlanRequest with this session's fields. */

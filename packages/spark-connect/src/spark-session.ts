@@ -68,6 +68,7 @@ export class SparkSession extends EventEmitter {
   private readonly sessionTags = new Set<string>();
   private stopped = false;
   private versionPromise: Promise<string> | undefined;
+  private knownVersion: string | undefined;
 
   private constructor(
     client: SparkConnectClient,
@@ -152,8 +153,16 @@ export class SparkSession extends EventEmitter {
 
   /** The server's Spark version, e.g. `4.1.1`. */
   get version(): Promise<string> {
-    this.versionPromise ??= this.client.analyzePlan({ analyze: { case: 'sparkVersion', value: {} } }).then((r) => (r.result.case === 'sparkVersion' ? r.result.value.version : ''));
+    this.versionPromise ??= this.client.analyzePlan({ analyze: { case: 'sparkVersion', value: {} } }).then((r) => {
+      this.knownVersion = r.result.case === 'sparkVersion' ? r.result.value.version : '';
+      return this.knownVersion;
+    });
     return this.versionPromise;
+  }
+
+  /** The server's Spark version without waiting: known once `connect()` has returned (it asks). */
+  get serverVersion(): string | undefined {
+    return this.knownVersion;
   }
 
   /** Next plan id for a new relation (unique within the session). */
@@ -175,7 +184,7 @@ export class SparkSession extends EventEmitter {
    * result as a DataFrame.
    */
   async sql(query: string): Promise<DataFrame> {
-    const responses = await this.executeCommand({ commandType: { case: 'sqlCommand', value: { input: { relType: { case: 'sql', value: { query } } } } } });
+    const responses = await this.executeCommand({ commandType: { case: 'sqlCommand', value: { sql: query, input: { relType: { case: 'sql', value: { query } } } } } });
     for (const r of responses) {
       if (r.responseType.case === 'sqlCommandResult' && r.responseType.value.relation) return new DataFrame(this, r.responseType.value.relation);
     }

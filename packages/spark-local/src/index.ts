@@ -21,7 +21,7 @@ export type { StopSparkConnectOptions, StopResult, SparkServerStatus } from './s
 export { DEFAULT_PORT, defaultStateDir } from './server-options.js';
 export type { StartSparkConnectOptions, SparkLocalMode } from './server-options.js';
 export type { SparkServerState } from './server-state.js';
-export { DEFAULT_SPARK_VERSION, SPARK_VERSION_ENV, TESTED_SPARK_VERSIONS, resolveSparkVersion, supportedSparkLines } from './spark-version.js';
+export { DEFAULT_SPARK_VERSION, SPARK_VERSION_ENV, TESTED_SPARK_VERSIONS, LIMITED_SPARK_VERSIONS, SMOKE_SPARK_VERSIONS, isLimitedSparkVersion, resolveSparkVersion, supportedSparkLines } from './spark-version.js';
 export { ensurePythonEnv, readPythonEnv, pythonEnvDir, EXTRA_PYTHON_PACKAGES } from './python-env.js';
 export type { PythonEnv, EnsurePythonEnvOptions } from './python-env.js';
 export { detectJava, parseJavaVersion, MIN_JAVA_MAJOR } from './java.js';

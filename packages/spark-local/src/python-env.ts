@@ -20,7 +20,7 @@ import { cacheDir } from '@tsapply/common';
 import { PythonEnvError } from './errors.js';
 import { acquireFileLock } from './file-lock.js';
 import { detectPython } from './python.js';
-import { resolveSparkVersion } from './spark-version.js';
+import { isLimitedSparkVersion, resolveSparkVersion } from './spark-version.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -37,6 +37,18 @@ export const EXTRA_PYTHON_PACKAGES: readonly string[] = [
   'googleapis-common-protos',
   'zstandard',
 ];
+
+/**
+ * What pip installs for `sparkVersion`. PySpark 3.5 predates NumPy 2 and pandas 2.3 (its
+ * pandas conversions use what they removed), and pyarrow 19+ needs NumPy 2: a 3.5
+ * environment gets the newest releases that still fit together.
+ */
+export function pythonPackagesFor(sparkVersion: string): string[] {
+  const pins: Record<string, string> = isLimitedSparkVersion(sparkVersion) ? { numpy: 'numpy<2', pandas: 'pandas<2.3', pyarrow: 'pyarrow<19' } : {};
+  const extras = EXTRA_PYTHON_PACKAGES.map((p) => pins[p] ?? p);
+  if (pins.numpy) extras.push(pins.numpy);
+  return [`pyspark==${sparkVersion}`, ...extras];
+}
 
 /** A ready environment. */
 export interface PythonEnv {
@@ -116,7 +128,7 @@ async function createPythonEnv(sparkVersion: string, baseDir: string, progress: 
   progress(`[spark-local] Creating Python environment for Spark ${sparkVersion} at ${venvDir} (Python ${base.version}, first use only)`);
   await run(base.python, ['-m', 'venv', venvDir], venvDir, progress);
   const python = join(venvDir, 'bin', 'python');
-  const packages = [`pyspark==${sparkVersion}`, ...EXTRA_PYTHON_PACKAGES];
+  const packages = pythonPackagesFor(sparkVersion);
   progress(`[spark-local] pip install ${packages.join(' ')} (pyspark is ~450 MB; this takes a few minutes the first time)`);
   await run(
     python,

@@ -18,20 +18,37 @@ export const DEFAULT_SPARK_VERSION = '4.3.0';
  */
 export const TESTED_SPARK_VERSIONS = ['4.0.5', '4.1.4', '4.2.1', '4.3.0'] as const;
 
-/** `4.0.x, 4.1.x, …` for messages. */
+/**
+ * Older lines tsapply supports in part, each with the release a short smoke runs on: the
+ * Spark Connect client, mapInArrow, grouped apply (through applyInPandas, the only grouped
+ * map Spark 3.5 has) and job files with --remote. Spark ML over Connect needs 4.0.
+ * 3.5.7 is the newest 3.5 release whose Connect server jar Maven Central serves here.
+ */
+export const LIMITED_SPARK_VERSIONS = ['3.5.7'] as const;
+
+/** Every release a smoke runs on: the limited lines, then the fully tested ones. */
+export const SMOKE_SPARK_VERSIONS: readonly string[] = [...LIMITED_SPARK_VERSIONS, ...TESTED_SPARK_VERSIONS];
+
+/** `3.5.x, 4.0.x, 4.1.x, …` for messages. */
 export function supportedSparkLines(): string {
-  return TESTED_SPARK_VERSIONS.map((v) => v.replace(/\.\d+$/, '.x')).join(', ');
+  return SMOKE_SPARK_VERSIONS.map((v) => v.replace(/\.\d+$/, '.x')).join(', ');
+}
+
+/** Whether Spark `version` is an older line with part of tsapply (no Spark ML over Connect). */
+export function isLimitedSparkVersion(version: string): boolean {
+  const [major] = version.split('.').map(Number);
+  return major !== undefined && major < 4;
 }
 
 /** Environment variable that changes the default version for a whole process tree. */
 export const SPARK_VERSION_ENV = 'TSAPPLY_SPARK_VERSION';
 
-/** Oldest supported major version: tsapply targets Spark 4.0 and newer. */
-const MIN_MAJOR = 4;
+/** Oldest supported release line: Spark 3.5 (in part, see LIMITED_SPARK_VERSIONS). */
+const MIN_LINE = [3, 5] as const;
 
 /**
  * Picks the version to use (explicit → `$TSAPPLY_SPARK_VERSION` → pinned default) and
- * checks it names an exact PyPI release `X.Y.Z` with X >= 4.
+ * checks it names an exact PyPI release `X.Y.Z`, 3.5 or newer.
  */
 export function resolveSparkVersion(explicit?: string): string {
   const fromEnv = process.env[SPARK_VERSION_ENV];
@@ -44,9 +61,10 @@ export function resolveSparkVersion(explicit?: string): string {
       { option: source },
     );
   }
-  if (Number(m[1]) < MIN_MAJOR) {
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  if (major < MIN_LINE[0] || (major === MIN_LINE[0] && minor < MIN_LINE[1])) {
     throw new InvalidOptionError(
-      `Spark ${version} is not supported: tsapply needs Spark 4.0 or newer (supported: ${supportedSparkLines()}; for example "${DEFAULT_SPARK_VERSION}").`,
+      `Spark ${version} is not supported: tsapply needs Spark 3.5 or newer (supported: ${supportedSparkLines()}; for example "${DEFAULT_SPARK_VERSION}").`,
       { option: source },
     );
   }

@@ -8,7 +8,7 @@
  * file. Its pid and address go to `<stateDir>/server-<port>.json` for `stop`/`status`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PortInUseError, SparkAlreadyRunningError, SparkStartError } from './errors.js';
@@ -184,8 +184,15 @@ function submitArgs(o: ResolvedServerOptions, env: PythonEnv): string[] {
   const args = ['--class', CONNECT_SERVER_CLASS, '--master', o.master, '--driver-memory', o.driverMemory];
   for (const [k, v] of Object.entries(conf)) args.push('--conf', `${k}=${v}`);
   // pip's pyspark has carried the Connect server jar since 4.0; fetch it only if absent.
-  if (!env.connectJar) args.push('--packages', `org.apache.spark:spark-connect_2.13:${o.sparkVersion}`);
+  // (3.5's pip package has no Connect jar, and its Spark is built for Scala 2.12.)
+  if (!env.connectJar) args.push('--packages', `org.apache.spark:spark-connect_${scalaBinaryVersion(env.sparkHome)}:${o.sparkVersion}`);
   return args;
+}
+
+/** The Scala line Spark's own jars were built for (`2.13`, or `2.12` for Spark 3.5), read from `jars/spark-core_<line>-….jar`. */
+function scalaBinaryVersion(sparkHome: string): string {
+  const core = readdirSync(join(sparkHome, 'jars')).find((f) => /^spark-core_\d+\.\d+-/.test(f));
+  return /^spark-core_(\d+\.\d+)-/.exec(core ?? '')?.[1] ?? '2.13';
 }
 
 /** Cores a `local-cluster[executors,coresEach,memoryMb]` master offers, if it is one. */

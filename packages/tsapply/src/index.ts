@@ -62,6 +62,7 @@ export {
   GroupedData,
   Column,
   SparkError,
+  SparkUsageError,
   col,
   lit,
   expr,

@@ -108,6 +108,7 @@ describe('buildShimCommand', { skip }, () => {
       schema_ddl: 'g string, n bigint',
       schema_json: SPEC.schemaJson,
       group_columns: ['g', 'région'],
+      group_form: 'arrow',
       task_timeout_ms: null,
       worker_idle_timeout_ms: null,
       node_options: { node: null, args: ['--max-old-space-size=2048'], env: { TZ: 'UTC' }, policy: 'auto', shipped: null },

@@ -23,6 +23,7 @@ import { MlOperator_OperatorType, type MlParams } from '../gen/spark/connect/ml_
 import type { MlCommandResult, MlCommandSchema } from '../gen/spark/connect/ml_pb.js';
 import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
+import { SparkUsageError } from '../errors.js';
 import { TsapplyError } from '@tsapply/common';
 import { argLiteral, fromLiteral } from './params.js';
 
@@ -48,12 +49,30 @@ function isDataFrame(v: unknown): v is DataFrame {
 
 /** Runs one MlCommand and returns its MlCommandResult. */
 export async function runMlCommand(session: SparkSession, command: MessageInitShape<typeof MlCommandSchema>): Promise<MlCommandResult> {
+  await requireSparkMl(session);
   const responses = await session.executeCommand({ commandType: { case: 'mlCommand', value: command } });
   for (const r of responses) if (r.responseType.case === 'mlCommandResult') return r.responseType.value;
   throw new TsapplyError(
     `The Spark server sent no ML result for the "${command.command?.case ?? '?'}" command. Spark Connect ML needs Spark 4.0 or newer (check spark.version).`,
     { code: 'SPARK_UNEXPECTED_RESPONSE' },
   );
+}
+
+/**
+ * Spark ML over Spark Connect arrived in Spark 4.0; a 3.5 server (which tsapply otherwise
+ * supports) would answer with an unknown-command error or, for a transform, "Expected
+ * Relation to be set", so the version is checked first. Synchronous where the version is
+ * already known (always, once connect() returned), for the lazy transforms.
+ */
+function checkSparkMl(session: SparkSession, version: string | undefined): void {
+  if (version === undefined || Number(version.split('.')[0]) >= 4) return;
+  throw new SparkUsageError(
+    `Spark ML over Spark Connect needs Spark 4.0 or newer; the server at ${session.client.address} runs Spark ${version}. Use a Spark 4 server for ml.* (tsapply's client, mapInArrow and grouped apply work on ${version}).`,
+  );
+}
+
+export async function requireSparkMl(session: SparkSession): Promise<void> {
+  checkSparkMl(session, await session.version);
 }
 
 /** Result of `fitEstimator`. */
@@ -110,11 +129,13 @@ export async function deleteObjects(session: SparkSession, refIds: readonly stri
 
 /** `MlRelation.Transform` applying cached model `refId` to `input`. */
 export function transformWithModel(input: DataFrame, refId: string, params: MlParams): DataFrame {
+  checkSparkMl(input.session, input.session.serverVersion);
   return input.session.dataFrame({ relType: { case: 'mlRelation', value: { mlType: { case: 'transform', value: { operator: { case: 'objRef', value: { id: refId } }, input: input.relation, params } } } } });
 }
 
 /** `MlRelation.Transform` applying a transformer that needs no fitting (e.g. VectorAssembler). */
 export function transformWithOperator(input: DataFrame, className: string, uid: string, params: MlParams): DataFrame {
+  checkSparkMl(input.session, input.session.serverVersion);
   return input.session.dataFrame({
     relType: {
       case: 'mlRelation',

@@ -57,6 +57,13 @@ export interface ShimCommandSpec {
    * the executors; `policy` whether a local node or the `shipped` runtime comes first.
    * @default a local node ($TSAPPLY_NODE, else `node` on PATH), nothing shipped
    */
+  /**
+   * Grouped mode: how groups reach the shim. `'arrow'`: applyInArrow (eval type 209,
+   * Spark 4), one call per group. `'sorted'`: mapInArrow (207) over input the driver
+   * hash-partitioned and sorted by the group columns; the shim cuts it into groups (Spark
+   * 3.5, which has no applyInArrow). @default 'arrow'
+   */
+  groupForm?: 'arrow' | 'sorted';
   nodeOptions?: {
     node?: string | null;
     args?: string[];
@@ -107,6 +114,7 @@ export function buildShimCommand(spec: ShimCommandSpec, moduleName: string = shi
     schema_ddl: spec.schemaDDL,
     schema_json: spec.schemaJson,
     group_columns: spec.groupColumns ?? [],
+    group_form: spec.groupForm ?? 'arrow',
     task_timeout_ms: spec.taskTimeoutMs ?? null,
     worker_idle_timeout_ms: spec.workerIdleTimeoutMs ?? null,
     node_options: {

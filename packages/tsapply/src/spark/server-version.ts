@@ -1,8 +1,9 @@
 /**
  * The Spark a session's server runs, checked before anything is shipped to it: tsapply's
- * shim relies on Spark 4's Python worker contract (mapInArrow's StructType command, the
- * applyInArrow eval type 209), so an older server is refused with a message that says so,
- * instead of failing later inside a task with Spark's own error.
+ * shim relies on the Python worker contract of Spark 3.5 and newer (mapInArrow's
+ * StructType command; grouped apply through applyInArrow on 4.x, applyInPandas on 3.5),
+ * so an older server is refused with a message that says so, instead of failing later
+ * inside a task with Spark's own error.
  */
 import type { SparkSession } from '@tsapply/spark-connect';
 import { supportedSparkLines } from '@tsapply/spark-local';
@@ -11,10 +12,11 @@ import { UnsupportedSparkVersionError } from './errors.js';
 /** The error for a server `version` at `address`, or undefined when tsapply supports it. */
 export function unsupportedServerVersion(version: string, address: string): UnsupportedSparkVersionError | undefined {
   const major = Number(/^(\d+)\./.exec(version)?.[1]);
-  if (major >= 4) return undefined;
+  const minor = Number(/^\d+\.(\d+)\./.exec(version)?.[1]);
+  if (major > 3 || (major === 3 && minor >= 5)) return undefined;
   return new UnsupportedSparkVersionError(
-    `The Spark Connect server at ${address} runs Spark ${version}; tsapply ships functions to Spark 4.0 and newer (supported: ${supportedSparkLines()}). ` +
-      'Use a Spark 4 server, or run the job on the embedded engine (without --remote).',
+    `The Spark Connect server at ${address} runs Spark ${version}; tsapply ships functions to Spark 3.5 and newer (supported: ${supportedSparkLines()}). ` +
+      'Use a Spark 3.5 or 4.x server, or run the job on the embedded engine (without --remote).',
     { serverVersion: version },
   );
 }

@@ -16,16 +16,18 @@ import {
   type CommonInlineUserDefinedFunction,
   type DataFrame,
   type Expression,
+  sortOrderOf,
   unparsedType,
 } from '@tsapply/spark-connect/internal';
-import type { SparkSession } from '@tsapply/spark-connect';
+import { Column, type SparkSession } from '@tsapply/spark-connect';
 import { quoteColumnName } from './column-identifier.js';
 import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
 
 /** Spark's `PythonEvalType.SQL_MAP_ARROW_ITER_UDF` (mapInArrow). */
 export const EVAL_TYPE_MAP_ARROW_ITER = 207;
-/** Spark's `PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF` (applyInArrow). */
+/** Spark's `PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF` (applyInArrow, Spark 4). */
 export const EVAL_TYPE_GROUPED_MAP_ARROW = 209;
+
 
 export interface UdfPlanOptions {
   /** The shim's spec: payload/worker artifacts, schema, mode, group columns. */
@@ -81,8 +83,21 @@ export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions &
   });
 }
 
-/** `df` grouped by `grouping` with each whole group handed to the shim (applyInArrow). Async: reads `df`'s columns. */
+/**
+ * `df` grouped by `grouping` with each whole group handed to the shim: applyInArrow on
+ * Spark 4. Spark 3.5 has no applyInArrow (its applyInPandas would lose types on the way
+ * through pandas), so there the input is hash-partitioned by the group columns, sorted
+ * within each partition, and mapped with mapInArrow; the shim cuts the sorted stream into
+ * groups. Async: reads `df`'s columns and the server's version.
+ */
 export async function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): Promise<DataFrame> {
+  if (Number((await df.session.version).split('.')[0]) < 4) {
+    const shuffled = df.withRelation({ case: 'repartitionByExpression', value: { input: df.relation, partitionExprs: grouping } });
+    // Ascending, nulls first: each key's rows, null keys included, come together.
+    const order = grouping.map((e) => sortOrderOf(new Column(e)));
+    const sorted = shuffled.withRelation({ case: 'sort', value: { input: shuffled.relation, order, isGlobal: false } });
+    return mapPartitionsPlan(sorted, { ...options, spec: { ...options.spec, groupForm: 'sorted' }, barrier: false });
+  }
   const func = udf(options, EVAL_TYPE_GROUPED_MAP_ARROW, await inputColumns(df));
   return df.withRelation({
     case: 'groupMap',

@@ -70,6 +70,26 @@ export class DataFrameReader {
   text(path: string | string[]): DataFrame {
     return this.format('text').load(...[path].flat());
   }
+  orc(path: string | string[], options: Record<string, string | number | boolean> = {}): DataFrame {
+    return this.format('orc').options(options).load(...[path].flat());
+  }
+  /** XML files (Spark 4's built-in source); `rowTag` names each row's element, e.g. `{ rowTag: 'book' }`. */
+  xml(path: string | string[], options: Record<string, string | number | boolean> = {}): DataFrame {
+    return this.format('xml').options(options).load(...[path].flat());
+  }
+  /**
+   * A database table through JDBC (its driver jar must be on the server). Reading in
+   * parallel takes `column`, `lowerBound`, `upperBound` and `numPartitions` together, as in PySpark.
+   */
+  jdbc(url: string, table: string, options: { column?: string; lowerBound?: number | bigint; upperBound?: number | bigint; numPartitions?: number; properties?: Record<string, string> } = {}): DataFrame {
+    const { column, lowerBound, upperBound, numPartitions, properties = {} } = options;
+    const bounds = [column, lowerBound, upperBound, numPartitions];
+    if (bounds.some((v) => v !== undefined) && bounds.some((v) => v === undefined)) {
+      throw new InvalidOptionError('jdbc(): column, lowerBound, upperBound and numPartitions go together (a parallel read needs all four), or none of them.', { option: 'column' });
+    }
+    const parallel: Record<string, string> = column === undefined ? {} : { partitionColumn: column, lowerBound: String(lowerBound), upperBound: String(upperBound), numPartitions: String(numPartitions) };
+    return this.format('jdbc').options({ ...properties, ...parallel, url, dbtable: table }).load();
+  }
   /** Images as rows of `image` structs (origin, height, width, nChannels, mode, data). */
   image(path: string | string[], options: Record<string, string | number | boolean> = {}): DataFrame {
     return this.format('image').options(options).load(...[path].flat());

@@ -21,6 +21,9 @@ export class DataFrameWriter {
   private saveMode: SaveMode = SaveMode.ERROR_IF_EXISTS;
   private readonly opts: Record<string, string> = {};
   private partitioning: string[] = [];
+  private sorting: string[] = [];
+  private clustering: string[] = [];
+  private bucketing: { bucketColumnNames: string[]; numBuckets: number } | undefined;
 
   constructor(df: DataFrame) {
     this.df = df;
@@ -54,6 +57,25 @@ export class DataFrameWriter {
     return this;
   }
 
+  /** Buckets a table's rows by the hash of these columns (`saveAsTable` only). */
+  bucketBy(numBuckets: number, col: string | string[], ...cols: string[]): this {
+    if (!Number.isInteger(numBuckets) || numBuckets < 1) throw new InvalidOptionError(`bucketBy(numBuckets, …) needs a positive integer, got ${numBuckets}.`, { option: 'numBuckets' });
+    this.bucketing = { bucketColumnNames: [col, ...cols].flat(), numBuckets };
+    return this;
+  }
+
+  /** Sorts the rows of each bucket by these columns (with `bucketBy`). */
+  sortBy(col: string | string[], ...cols: string[]): this {
+    this.sorting = [col, ...cols].flat();
+    return this;
+  }
+
+  /** Clusters a table by these columns (Spark 4, data sources that support it). */
+  clusterBy(...cols: (string | string[])[]): this {
+    this.clustering = cols.flat();
+    return this;
+  }
+
   async save(path?: string): Promise<void> {
     await this.run(path === undefined ? undefined : { case: 'path', value: path });
   }
@@ -69,6 +91,18 @@ export class DataFrameWriter {
   }
   async text(path: string): Promise<void> {
     await this.format('text').save(path);
+  }
+  async orc(path: string, options: Record<string, string | number | boolean> = {}): Promise<void> {
+    await this.format('orc').options(options).save(path);
+  }
+  /** XML files (Spark 4's built-in source); `rowTag` names each row's element. */
+  async xml(path: string, options: Record<string, string | number | boolean> = {}): Promise<void> {
+    await this.format('xml').options(options).save(path);
+  }
+  /** Writes into the table `table` of a database through JDBC (its driver jar must be on the server). */
+  async jdbc(url: string, table: string, mode?: SaveModeName, properties: Record<string, string> = {}): Promise<void> {
+    if (mode !== undefined) this.mode(mode);
+    await this.format('jdbc').options({ ...properties, url, dbtable: table }).save();
   }
 
   async saveAsTable(name: string): Promise<void> {
@@ -89,6 +123,9 @@ export class DataFrameWriter {
           ...(saveType ? { saveType } : {}),
           mode: this.saveMode,
           partitioningColumns: this.partitioning,
+          sortColumnNames: this.sorting,
+          clusteringColumns: this.clustering,
+          ...(this.bucketing ? { bucketBy: this.bucketing } : {}),
           options: this.opts,
         },
       },

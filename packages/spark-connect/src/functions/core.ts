@@ -1,10 +1,7 @@
-/** Column constructors: `col`, `lit`, `expr`, `when`, `call` and a few general helpers. */
+/** Column constructors PySpark builds on the client: `col`, `lit`, `expr`, `when`, `call`, sort orders. */
 import { create } from '@bufbuild/protobuf';
 import { ExpressionSchema } from '../gen/spark/connect/expressions_pb.js';
 import { Column, callFunction, toColumn, toColumnFromName, type ColumnOrName, type ColumnOrValue } from '../column.js';
-
-/** `name(c)` for a one-column Spark function; shared by the function modules (not re-exported by index.ts). */
-export const c1 = (name: string) => (c: ColumnOrName): Column => callFunction(name, [toColumnFromName(c)]);
 
 /** A column by name (`'a'`, `'t.a'`, `` '`odd name`' ``, or `'*'`). */
 export function col(name: string): Column {
@@ -35,25 +32,10 @@ export function call(name: string, ...args: ColumnOrValue[]): Column {
 /** Same as `call` (PySpark's `call_function`). */
 export const callFunctionByName = call;
 
-export function coalesce(...cols: ColumnOrName[]): Column {
-  return callFunction('coalesce', cols.map(toColumnFromName));
-}
-export function isnull(c: ColumnOrName): Column {
-  return toColumnFromName(c).isNull();
-}
-export const abs = c1('abs');
-export function round(c: ColumnOrName, scale = 0): Column {
-  return callFunction('round', [toColumnFromName(c), scale]);
-}
-export const sqrt = c1('sqrt');
-export const floor = c1('floor');
-export const ceil = c1('ceil');
-export const year = c1('year');
-export const month = c1('month');
-export function toDate(c: ColumnOrName, format?: string): Column {
-  return callFunction('to_date', format === undefined ? [toColumnFromName(c)] : [toColumnFromName(c), format]);
-}
-/** Partition index of each row (`spark_partition_id()`). */
-export function sparkPartitionId(): Column {
-  return callFunction('spark_partition_id', []);
-}
+/** Sort orders, as PySpark's `asc('x')` etc.: the same as `col('x').asc()`. */
+export const asc = (c: ColumnOrName): Column => toColumnFromName(c).asc();
+export const desc = (c: ColumnOrName): Column => toColumnFromName(c).desc();
+export const ascNullsFirst = (c: ColumnOrName): Column => toColumnFromName(c).ascNullsFirst();
+export const ascNullsLast = (c: ColumnOrName): Column => toColumnFromName(c).ascNullsLast();
+export const descNullsFirst = (c: ColumnOrName): Column => toColumnFromName(c).descNullsFirst();
+export const descNullsLast = (c: ColumnOrName): Column => toColumnFromName(c).descNullsLast();

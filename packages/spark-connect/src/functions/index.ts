@@ -1,7 +1,9 @@
 /**
- * Spark SQL functions as thin Column builders (PySpark's `pyspark.sql.functions`, camelCase).
- * Nothing is computed in Node; use `call(name, ...args)` for any function not listed.
+ * Spark SQL functions as thin Column builders: PySpark's `pyspark.sql.functions`, in
+ * camelCase. Nothing is computed in Node. Most are generated from PySpark's and Spark's
+ * own definitions (./generated, see scripts/extract-functions.py); the ones PySpark
+ * shapes on the client are written here. `call(name, ...args)` reaches any other.
  */
-export { col, column, lit, expr, when, call, callFunctionByName, coalesce, isnull, abs, round, sqrt, floor, ceil, year, month, toDate, sparkPartitionId } from './core.js';
-export { count, countDistinct, sum, sumDistinct, avg, mean, min, max, first, last, stddev, variance, collectList, collectSet, approxCountDistinct } from './aggregates.js';
-export { upper, lower, length, trim, ltrim, rtrim, reverse, initcap, concat, concatWs, substring, split, regexpReplace, regexpExtract, lpad, rpad, instr, formatString } from './strings.js';
+export * from './generated/index.js';
+export { col, column, lit, expr, when, call, callFunctionByName, asc, desc, ascNullsFirst, ascNullsLast, descNullsFirst, descNullsLast } from './core.js';
+export { count } from './aggregates.js';

@@ -154,7 +154,23 @@ def describe(name, fn):
     if sorted(collapsed) != sorted(names):
         return None, "parameters %s reach the call as %s" % (names, collapsed)
     # An optional parameter without a default is left out of the call when not given, as
-    # PySpark does (`ltrim(col)` vs `ltrim(trim, col)`).
+    # PySpark does (`ltrim(col)` vs `ltrim(trim, col)`). One with a default that PySpark
+    # also leaves out when only the required parameters are given (`unix_timestamp()`
+    # drops its format) is treated the same way, with no default of its own.
+    required = [a for a, p in zip(args, params) if not p["optional"] and not p["variadic"]]
+    try:
+        minimal = fn(*required) if all(not p["variadic"] for p in params) else None
+    except Exception:
+        minimal = None
+    if minimal is not None and isinstance(getattr(minimal, "_expr", None), E.UnresolvedFunction):
+        sent = {read_arg(a, params, by_sentinel) for a in minimal._expr._args}
+        defaults = {repr(p["default"]): p["name"] for p in params if p["default"] is not None}
+        for a in minimal._expr._args:
+            if isinstance(a, E.LiteralExpression) and repr(a._value) in defaults:
+                sent.add(defaults[repr(a._value)])
+        for p in params:
+            if p["optional"] and p["default"] is not None and p["name"] not in sent:
+                p["default"] = None
     return {
         "name": name,
         "sparkName": expr._name,

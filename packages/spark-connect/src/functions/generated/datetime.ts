@@ -672,8 +672,8 @@ export function unixSeconds(col: ColumnOrName): Column {
  *
  * SQL: `SELECT unix_timestamp()`
  */
-export function unixTimestamp(timestamp?: ColumnOrName, format: string = "yyyy-MM-dd HH:mm:ss"): Column {
-  return callFunction("unix_timestamp", [...(timestamp === undefined ? [] : [asColumn(timestamp)]), format]);
+export function unixTimestamp(timestamp?: ColumnOrName, format?: string): Column {
+  return callFunction("unix_timestamp", [...(timestamp === undefined ? [] : [asColumn(timestamp)]), ...(format === undefined ? [] : [format])]);
 }
 
 /**

@@ -7,3 +7,4 @@
 export * from './generated/index.js';
 export { col, column, lit, expr, when, call, callFunctionByName, asc, desc, ascNullsFirst, ascNullsLast, descNullsFirst, descNullsLast } from './core.js';
 export { count } from './aggregates.js';
+export { transform, filter, exists, forall, aggregate, reduce, zipWith, mapFilter, mapZipWith, transformKeys, transformValues, arraySort } from './higher-order.js';

@@ -1,5 +1,6 @@
 /**
- * Higher-order functions with TypeScript lambdas that build Spark expressions, each
+ * The functions written by hand (PySpark shapes them on the client): higher-order
+ * functions with TypeScript lambdas, JSON/CSV/XML, sha2, make_timestamp — each
  * against the same SQL lambda on the real server.
  */
 import { after, before, describe, it } from 'node:test';
@@ -56,5 +57,40 @@ describe('higher-order functions: TypeScript lambdas that build expressions', ()
     assert.throws(() => F.transform('xs', (() => 3) as never), (e: unknown) => e instanceof InvalidOptionError && /must return a Column expression.*got 3.*not run per row/.test(e.message));
     assert.throws(() => F.filter('xs', 'x > 1' as never), /needs a function building a Column/);
     assert.ok(col('xs'));
+  });
+});
+
+describe('functions PySpark shapes on the client: formats, sha2, make_timestamp', () => {
+  it('from/to/schema_of JSON, CSV and XML with a DDL schema and options, against SQL', async () => {
+    const input = await spark.sql(`SELECT '{"a": 1, "b": [2, 3], "d": "05/12/2026"}' AS j, '1,abc,2.5' AS c, '<r><a>1</a><b>x</b></r>' AS x`);
+    const pair = async (ours: Column, sql: string) => {
+      const [a] = await input.select(ours.alias('v')).collect();
+      const [b] = await input.selectExpr(`${sql} AS v`).collect();
+      assert.deepEqual(a, b, sql);
+      return a!.v;
+    };
+    assert.deepEqual(await pair(F.fromJson('j', 'a INT, b ARRAY<INT>, d DATE', { dateFormat: 'dd/MM/yyyy' }), "from_json(j, 'a INT, b ARRAY<INT>, d DATE', map('dateFormat', 'dd/MM/yyyy'))"), {
+      a: 1,
+      b: [2, 3],
+      d: new Date(Date.UTC(2026, 11, 5)),
+    });
+    assert.equal(await pair(F.toJson(F.struct(lit(1).alias('a'), lit('x').alias('b'))), "to_json(named_struct('a', 1, 'b', 'x'))"), '{"a":1,"b":"x"}');
+    assert.equal(await pair(F.schemaOfJson('{"a": 1, "b": ["x"]}'), `schema_of_json('{"a": 1, "b": ["x"]}')`), 'STRUCT<a: BIGINT, b: ARRAY<STRING>>');
+    assert.deepEqual(await pair(F.fromCsv('c', 'n INT, s STRING, f DOUBLE'), "from_csv(c, 'n INT, s STRING, f DOUBLE')"), { n: 1, s: 'abc', f: 2.5 });
+    assert.equal(await pair(F.toCsv(F.struct(lit(1), lit('a b'))), "to_csv(struct(1, 'a b'))"), '1,a b');
+    await pair(F.schemaOfCsv('1,abc'), "schema_of_csv('1,abc')");
+    assert.deepEqual(await pair(F.fromXml('x', 'a INT, b STRING'), "from_xml(x, 'a INT, b STRING')"), { a: 1, b: 'x' });
+    await pair(F.schemaOfXml('<r><a>1</a></r>'), "schema_of_xml('<r><a>1</a></r>')");
+    await pair(F.toXml(F.struct(lit(1).alias('a'))), "to_xml(named_struct('a', 1))");
+    assert.equal(await pair(F.sha2(lit('Spark'), 256), "sha2('Spark', 256)"), '529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b');
+    assert.deepEqual(await pair(F.makeTimestamp(2024, 2, 29, 12, 30, 45.5, lit('UTC')), "make_timestamp(2024, 2, 29, 12, 30, 45.5, 'UTC')"), new Date(Date.UTC(2024, 1, 29, 12, 30, 45, 500)));
+    await pair(F.tryMakeTimestampNtz(2024, 13, 1, 0, 0, 0), 'try_make_timestamp_ntz(2024, 13, 1, 0, 0, 0)');
+  });
+
+  it('refuses bad input before the query', () => {
+    assert.throws(() => F.sha2('c', 255), /numBits must be one of 0, 224, 256, 384, 512, got 255/);
+    assert.throws(() => F.fromJson('j', ''), /schema as Spark DDL text/);
+    assert.throws(() => F.toJson('j', ['mode'] as never), /takes an object of option names/);
+    assert.throws(() => F.makeTimestampNtz(1, 1, 1, 1, 1, 1, 'UTC'), /takes no time zone/);
   });
 });

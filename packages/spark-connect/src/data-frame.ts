@@ -7,13 +7,22 @@ import * as arrow from 'apache-arrow';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { formatTable, InvalidOptionError, parseDDL, recordBatchToRows, TsapplyError } from '@tsapply/common';
 import { ExpressionSchema, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
-import { Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
-import { AnalyzePlanRequest_Explain_ExplainMode as ExplainMode, type ExecutePlanResponse } from './gen/spark/connect/base_pb.js';
-import { Column, isColumn, sortOrderOf, toColumnFromName, type ColumnOrName } from './column.js';
+import { Aggregate_GroupType, Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
+import {
+  AnalyzePlanRequest_Explain_ExplainMode as ExplainMode,
+  type AnalyzePlanRequestSchema,
+  type AnalyzePlanResponse,
+  type ExecutePlanResponse,
+  type PlanSchema,
+} from './gen/spark/connect/base_pb.js';
+import { Column, callFunction, isColumn, sortOrderOf, toColumn, toColumnFromName, type ColumnOrName } from './column.js';
+import { DataFrameNaFunctions, type FillValue } from './data-frame-na.js';
+import { DataFrameStatFunctions } from './data-frame-stat.js';
+import { StorageLevel, fromStorageLevelMessage } from './storage-level.js';
 import { GroupedData } from './grouped-data.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { arrowBatches, type SchemaSink } from './arrow-results.js';
-import { structToSchemaDDL } from './data-types.js';
+import { dataTypeSimpleString, structToSchemaDDL } from './data-types.js';
 import type { ExecuteOptions } from './execute-stream.js';
 import type { SparkSession } from './spark-session.js';
 
@@ -51,6 +60,11 @@ export interface DataFrameSchema {
 }
 
 export type ExplainModeName = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+/** A seed for sampling when none is given (PySpark draws one too). */
+function randomSeed(): bigint {
+  return BigInt(Math.floor(Math.random() * 2 ** 53));
+}
 
 export class DataFrame {
   readonly session: SparkSession;
@@ -230,6 +244,160 @@ export class DataFrame {
     return this.withRelation({ case: 'toDf', value: { input: this.relation, columnNames: names } });
   }
 
+  /** Missing values: `df.na.fill(0)`, `df.na.drop()`, `df.na.replace(…)`. */
+  get na(): DataFrameNaFunctions {
+    return new DataFrameNaFunctions(this);
+  }
+  /** Statistics: `df.stat.corr('a', 'b')`, `df.stat.approxQuantile(…)`, `df.stat.crosstab(…)`. */
+  get stat(): DataFrameStatFunctions {
+    return new DataFrameStatFunctions(this);
+  }
+  /** The session this DataFrame belongs to (PySpark's name for `session`). */
+  get sparkSession(): SparkSession {
+    return this.session;
+  }
+
+  fillna(value: FillValue | Record<string, FillValue>, subset?: string | string[]): DataFrame {
+    return this.na.fill(value, subset);
+  }
+  dropna(how: 'any' | 'all' = 'any', thresh?: number, subset?: string | string[]): DataFrame {
+    return this.na.drop(how, thresh, subset);
+  }
+  replace(...args: Parameters<DataFrameNaFunctions['replace']>): DataFrame {
+    return this.na.replace(...args);
+  }
+  corr(col1: string, col2: string, method?: string): Promise<number> {
+    return this.stat.corr(col1, col2, method);
+  }
+  cov(col1: string, col2: string): Promise<number> {
+    return this.stat.cov(col1, col2);
+  }
+  crosstab(col1: string, col2: string): DataFrame {
+    return this.stat.crosstab(col1, col2);
+  }
+  freqItems(cols: string[], support?: number): DataFrame {
+    return this.stat.freqItems(cols, support);
+  }
+  sampleBy(...args: Parameters<DataFrameStatFunctions['sampleBy']>): DataFrame {
+    return this.stat.sampleBy(...args);
+  }
+  approxQuantile(col: string, probabilities: number[], relativeError: number): Promise<number[]>;
+  approxQuantile(col: string[], probabilities: number[], relativeError: number): Promise<number[][]>;
+  approxQuantile(col: string | string[], probabilities: number[], relativeError: number): Promise<number[] | number[][]> {
+    return this.stat.approxQuantile(col as string, probabilities, relativeError);
+  }
+
+  /**
+   * A random sample: `sample(0.1)`, `sample(0.1, 42)` (seeded) or
+   * `sample({ fraction, withReplacement, seed })`. The fraction is each row's chance, not an exact size.
+   */
+  sample(fractionOrOptions: number | { fraction: number; withReplacement?: boolean; seed?: number | bigint }, seed?: number | bigint): DataFrame {
+    const o = typeof fractionOrOptions === 'number' ? { fraction: fractionOrOptions, seed } : fractionOrOptions;
+    const { fraction, withReplacement = false } = o;
+    if (typeof fraction !== 'number' || !(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new InvalidOptionError(`sample(): fraction must be ${withReplacement ? '≥ 0' : 'from 0 to 1 (use withReplacement: true for more)'}, got ${String(fraction)}.`, { option: 'fraction' });
+    }
+    return this.withRelation({
+      case: 'sample',
+      value: { input: this.relation, lowerBound: 0, upperBound: fraction, withReplacement, seed: BigInt(o.seed ?? randomSeed()), deterministicOrder: false },
+    });
+  }
+
+  /**
+   * Splits the rows at random in proportion to `weights` (normalised to sum to 1), e.g.
+   * `const [train, test] = df.randomSplit([0.8, 0.2], 42)`. The same seed gives the same
+   * split; every row lands in exactly one part.
+   */
+  randomSplit(weights: number[], seed?: number | bigint): DataFrame[] {
+    if (!Array.isArray(weights) || weights.length === 0 || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
+      throw new InvalidOptionError(`randomSplit(weights): weights must be positive numbers, such as [0.8, 0.2]; got ${JSON.stringify(weights)}.`, { option: 'weights' });
+    }
+    const total = weights.reduce((a, b) => a + b, 0);
+    const s = BigInt(seed ?? randomSeed());
+    let lower = 0;
+    return weights.map((w, i) => {
+      const upper = i === weights.length - 1 ? 1 : lower + w / total;
+      // Sorting each partition first makes the split reproducible whatever order rows arrive in.
+      const part = this.withRelation({ case: 'sample', value: { input: this.relation, lowerBound: lower, upperBound: upper, withReplacement: false, seed: s, deterministicOrder: true } });
+      lower = upper;
+      return part;
+    });
+  }
+
+  /** Skips the first `n` rows. */
+  offset(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InvalidOptionError(`offset(n) needs an integer from 0 to 2147483647, got ${n}.`, { option: 'n' });
+    return this.withRelation({ case: 'offset', value: { input: this.relation, offset: n } });
+  }
+
+  /** Sorts within each partition only (no shuffle), e.g. before writing sorted files. */
+  sortWithinPartitions(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.withRelation({ case: 'sort', value: { input: this.relation, order: cols.flat().map(sortOrderOf), isGlobal: false } });
+  }
+
+  /** An optimizer hint: `hint('broadcast')`, `hint('repartition', 8)`. */
+  hint(name: string, ...parameters: unknown[]): DataFrame {
+    if (typeof name !== 'string' || name === '') throw new InvalidOptionError('hint(name, …) needs the hint\'s name, such as \'broadcast\'.', { option: 'name' });
+    return this.withRelation({ case: 'hint', value: { input: this.relation, name, parameters: parameters.flat().map((p) => toColumn(p).toProto()) } });
+  }
+
+  /** `fn(this, …args)`: chains a DataFrame-to-DataFrame function, e.g. `df.transform(cleanNames)`. */
+  transform<A extends unknown[]>(fn: (df: DataFrame, ...args: A) => DataFrame, ...args: A): DataFrame {
+    if (typeof fn !== 'function') throw new InvalidOptionError('transform(fn) needs a function (df) => DataFrame.', { option: 'fn' });
+    return fn(this, ...args);
+  }
+
+  /**
+   * Wide to long: keeps `ids` and turns `values` (default: every other column) into rows
+   * of (`variableColumnName`, `valueColumnName`).
+   */
+  unpivot(ids: ColumnOrName | ColumnOrName[], values: ColumnOrName | ColumnOrName[] | null, variableColumnName: string, valueColumnName: string): DataFrame {
+    const list = (v: ColumnOrName | ColumnOrName[]) => [v].flat().map((c) => toColumnFromName(c).toProto());
+    return this.withRelation({
+      case: 'unpivot',
+      value: { input: this.relation, ids: list(ids), ...(values === null ? {} : { values: { values: list(values) } }), variableColumnName, valueColumnName },
+    });
+  }
+  /** Same as `unpivot`. */
+  melt(ids: ColumnOrName | ColumnOrName[], values: ColumnOrName | ColumnOrName[] | null, variableColumnName: string, valueColumnName: string): DataFrame {
+    return this.unpivot(ids, values, variableColumnName, valueColumnName);
+  }
+
+  /** Rows in this DataFrame and not in `other`, keeping duplicates (EXCEPT ALL). */
+  exceptAll(other: DataFrame): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.EXCEPT, { isAll: true });
+  }
+  /** Rows in both, keeping duplicates (INTERSECT ALL). */
+  intersectAll(other: DataFrame): DataFrame {
+    return this.setOp(other, SetOperation_SetOpType.INTERSECT, { isAll: true });
+  }
+
+  /** Groups by every combination of prefixes of `cols` (subtotals), as SQL's ROLLUP. */
+  rollup(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return new GroupedData(this, cols.flat().map((c) => toColumnFromName(c).toProto()), Aggregate_GroupType.ROLLUP);
+  }
+  /** Groups by every combination of `cols`, as SQL's CUBE. */
+  cube(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    return new GroupedData(this, cols.flat().map((c) => toColumnFromName(c).toProto()), Aggregate_GroupType.CUBE);
+  }
+  /** Groups by each of `groupingSets` (lists of columns among `cols`), as SQL's GROUPING SETS. */
+  groupingSets(groupingSets: ColumnOrName[][], ...cols: ColumnOrName[]): GroupedData {
+    const sets = groupingSets.map((set) => ({ groupingSet: set.map((c) => toColumnFromName(c).toProto()) }));
+    return new GroupedData(this, cols.map((c) => toColumnFromName(c).toProto()), Aggregate_GroupType.GROUPING_SETS, sets);
+  }
+
+  /**
+   * count, mean, stddev, min and max of `cols` (default: every numeric and string
+   * column), as a DataFrame of strings.
+   */
+  describe(...cols: (string | string[])[]): DataFrame {
+    return this.withRelation({ case: 'describe', value: { input: this.relation, cols: cols.flat() } });
+  }
+  /** Like `describe`, with the statistics you name (`'count'`, `'mean'`, `'25%'`, `'approx_count_distinct'`, …; default adds quartiles). */
+  summary(...statistics: string[]): DataFrame {
+    return this.withRelation({ case: 'summary', value: { input: this.relation, statistics } });
+  }
+
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
   }
@@ -322,6 +490,106 @@ export class DataFrame {
   /** Prints the first `n` rows (default 20); `truncate` cuts cells at 20 chars (or N). */
   async show(n = 20, truncate: boolean | number = true): Promise<void> {
     process.stdout.write((await this.showString(n, truncate)) + '\n');
+  }
+
+  /** The first row, or undefined when there is none. */
+  async first(): Promise<Record<string, unknown> | undefined> {
+    return (await this.head(1))[0];
+  }
+
+  /** Whether there are no rows (reads at most one). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.take(1)).length === 0;
+  }
+
+  /** The last `n` rows (all of them cross to the driver's side of Spark first: keep `n` small). */
+  async tail(n: number): Promise<Record<string, unknown>[]> {
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InvalidOptionError(`tail(n) needs an integer from 0 to 2147483647, got ${n}.`, { option: 'n' });
+    return this.withRelation({ case: 'tail', value: { input: this.relation, limit: n } }).collect();
+  }
+
+  /** Each row as a JSON string, in one column named `value` (PySpark's toJSON). */
+  toJSON(): DataFrame {
+    return this.select(callFunction('to_json', [callFunction('struct', [toColumnFromName('*')])]).alias('value'));
+  }
+
+  /** Column names and Spark type names, as PySpark's `dtypes`: `[['id', 'bigint'], …]`. */
+  async dtypes(): Promise<[string, string][]> {
+    const schema = await this.analyze({ case: 'schema', value: { plan: this.plan() } });
+    if (schema.case !== 'schema' || !schema.value.schema) return [];
+    const struct = schema.value.schema.kind;
+    if (struct.case !== 'struct') return [];
+    return struct.value.fields.map((f) => [f.name, f.dataType ? dataTypeSimpleString(f.dataType) : 'void']);
+  }
+
+  /** The schema as Spark's tree (`root\n |-- id: long (nullable = false)`), as PySpark's printSchema prints it. */
+  async schemaTreeString(level?: number): Promise<string> {
+    const r = await this.analyze({ case: 'treeString', value: { plan: this.plan(), ...(level !== undefined ? { level } : {}) } });
+    return r.case === 'treeString' ? r.value.treeString : '';
+  }
+  /** Prints the schema as a tree, down to `level` nested levels (default: all). */
+  async printSchema(level?: number): Promise<void> {
+    process.stdout.write(`${await this.schemaTreeString(level)}\n`);
+  }
+
+  /** Keeps the result in memory (and on disk if it does not fit) after the next action computes it. */
+  async cache(): Promise<DataFrame> {
+    return this.persist(StorageLevel.MEMORY_AND_DISK_DESER);
+  }
+  /** Keeps the result at `level` (default MEMORY_AND_DISK_DESER) once computed. */
+  async persist(level: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER): Promise<DataFrame> {
+    await this.analyze({ case: 'persist', value: { relation: this.relation, storageLevel: level } });
+    return this;
+  }
+  /** Drops the cached result; `blocking` waits until its blocks are freed. */
+  async unpersist(blocking = false): Promise<DataFrame> {
+    await this.analyze({ case: 'unpersist', value: { relation: this.relation, blocking } });
+    return this;
+  }
+  /** How this DataFrame is cached (`StorageLevel.NONE` when it is not). */
+  async storageLevel(): Promise<StorageLevel> {
+    const r = await this.analyze({ case: 'getStorageLevel', value: { relation: this.relation } });
+    return fromStorageLevelMessage(r.case === 'getStorageLevel' ? r.value.storageLevel : undefined);
+  }
+  /** Whether `collect()` and `take()` can run without executors (a local relation). */
+  async isLocal(): Promise<boolean> {
+    const r = await this.analyze({ case: 'isLocal', value: { plan: this.plan() } });
+    return r.case === 'isLocal' && r.value.isLocal;
+  }
+  /** Whether the DataFrame reads a stream (always false: tsapply reads batch sources). */
+  async isStreaming(): Promise<boolean> {
+    const r = await this.analyze({ case: 'isStreaming', value: { plan: this.plan() } });
+    return r.case === 'isStreaming' && r.value.isStreaming;
+  }
+  /** The files the plan reads (best effort, as Spark reports them). */
+  async inputFiles(): Promise<string[]> {
+    const r = await this.analyze({ case: 'inputFiles', value: { plan: this.plan() } });
+    return r.case === 'inputFiles' ? [...r.value.files] : [];
+  }
+  /** Whether both plans compute the same result (after Spark's canonicalisation). */
+  async sameSemantics(other: DataFrame): Promise<boolean> {
+    const r = await this.analyze({ case: 'sameSemantics', value: { targetPlan: this.plan(), otherPlan: other.plan() } });
+    return r.case === 'sameSemantics' && r.value.result;
+  }
+  /** A hash of the canonical plan: equal for plans with the same semantics. */
+  async semanticHash(): Promise<number> {
+    const r = await this.analyze({ case: 'semanticHash', value: { plan: this.plan() } });
+    return r.case === 'semanticHash' ? r.value.result : 0;
+  }
+
+  async createGlobalTempView(name: string): Promise<void> {
+    await this.session.executeCommand({ commandType: { case: 'createDataframeView', value: { input: this.relation, name, isGlobal: true, replace: false } } });
+  }
+  async createOrReplaceGlobalTempView(name: string): Promise<void> {
+    await this.session.executeCommand({ commandType: { case: 'createDataframeView', value: { input: this.relation, name, isGlobal: true, replace: true } } });
+  }
+
+  private plan(): MessageInitShape<typeof PlanSchema> {
+    return { opType: { case: 'root', value: this.relation } };
+  }
+
+  private async analyze(analyze: MessageInitShape<typeof AnalyzePlanRequestSchema>['analyze']): Promise<AnalyzePlanResponse['result']> {
+    return (await this.session.client.analyzePlan({ analyze } as never)).result;
   }
 
   async createOrReplaceTempView(name: string): Promise<void> {

@@ -14,6 +14,19 @@ function quote(name: string): string {
 
 /** The DDL spelling of one data type, e.g. `array<struct<a: int, b: string>>`. */
 export function dataTypeToDDL(t: DataType): string {
+  return typeString(t, false);
+}
+
+/**
+ * Spark's `simpleString` of a type, what PySpark's `dtypes` shows:
+ * `array<struct<a:int,b:string>>` (no spaces, no NOT NULL, names as they are).
+ */
+export function dataTypeSimpleString(t: DataType): string {
+  return typeString(t, true);
+}
+
+function typeString(t: DataType, simple: boolean): string {
+  const inner = (x: DataType | undefined) => (x ? typeString(x, simple) : 'void');
   const k = t.kind;
   switch (k.case) {
     case 'null':
@@ -55,13 +68,13 @@ export function dataTypeToDDL(t: DataType): string {
     case 'dayTimeInterval':
       return 'interval day to second';
     case 'array':
-      return `array<${k.value.elementType ? dataTypeToDDL(k.value.elementType) : 'void'}>`;
+      return `array<${inner(k.value.elementType)}>`;
     case 'map':
-      return `map<${k.value.keyType ? dataTypeToDDL(k.value.keyType) : 'void'}, ${k.value.valueType ? dataTypeToDDL(k.value.valueType) : 'void'}>`;
+      return `map<${inner(k.value.keyType)},${simple ? '' : ' '}${inner(k.value.valueType)}>`;
     case 'struct':
-      return `struct<${structFieldsDDL(t, ': ')}>`;
+      return simple ? `struct<${k.value.fields.map((f) => `${f.name}:${inner(f.dataType)}`).join(',')}>` : `struct<${structFieldsDDL(t, ': ')}>`;
     case 'udt':
-      return k.value.sqlType ? dataTypeToDDL(k.value.sqlType) : 'binary';
+      return k.value.sqlType ? inner(k.value.sqlType) : 'binary';
     case 'unparsed':
       return k.value.dataTypeString;
     case 'variant':

@@ -1,6 +1,7 @@
 /** `df.groupBy(...)`: aggregations over groups, each returning a new DataFrame. */
 import { InvalidOptionError } from '@tsapply/common';
-import type { Expression } from './gen/spark/connect/expressions_pb.js';
+import type { Expression, Expression_Literal } from './gen/spark/connect/expressions_pb.js';
+import { toLiteral } from './literal.js';
 import { Aggregate_GroupType } from './gen/spark/connect/relations_pb.js';
 import { Column, callFunction, isColumn, toColumnFromName, type ColumnOrName } from './column.js';
 import type { DataFrame } from './data-frame.js';
@@ -12,9 +13,38 @@ export class GroupedData {
   /** Grouping expressions. */
   readonly groupingExpressions: Expression[];
 
-  constructor(df: DataFrame, groupingExpressions: Expression[]) {
+  /** GROUPBY, ROLLUP, CUBE, GROUPING_SETS or PIVOT. */
+  readonly groupType: Aggregate_GroupType;
+  private readonly groupingSets: { groupingSet: Expression[] }[];
+  private readonly pivotSpec: { col: Expression; values: Expression_Literal[] } | undefined;
+
+  constructor(
+    df: DataFrame,
+    groupingExpressions: Expression[],
+    groupType: Aggregate_GroupType = Aggregate_GroupType.GROUPBY,
+    groupingSets: { groupingSet: Expression[] }[] = [],
+    pivot?: { col: Expression; values: Expression_Literal[] },
+  ) {
     this.df = df;
     this.groupingExpressions = groupingExpressions;
+    this.groupType = groupType;
+    this.groupingSets = groupingSets;
+    this.pivotSpec = pivot;
+  }
+
+  /**
+   * Turns the values of `col` into columns, one per value, for the aggregate that
+   * follows: `df.groupBy('year').pivot('course', ['dotNET', 'Java']).sum('earnings')`.
+   * Without `values` Spark first finds the distinct values (an extra job).
+   */
+  pivot(col: ColumnOrName, values?: unknown[]): GroupedData {
+    if (this.groupType !== Aggregate_GroupType.GROUPBY) {
+      throw new InvalidOptionError('pivot() follows groupBy() only (not rollup, cube or grouping sets), and only once.', { option: 'pivot' });
+    }
+    return new GroupedData(this.df, this.groupingExpressions, Aggregate_GroupType.PIVOT, [], {
+      col: toColumnFromName(col).toProto(),
+      values: (values ?? []).map((v) => toLiteral(v)),
+    });
   }
 
   /** Aggregates: `agg(sum('x').alias('total'), count('*'))`, or `{ x: 'sum', y: 'max' }`. */
@@ -32,9 +62,11 @@ export class GroupedData {
       case: 'aggregate',
       value: {
         input: this.df.relation,
-        groupType: Aggregate_GroupType.GROUPBY,
+        groupType: this.groupType,
         groupingExpressions: this.groupingExpressions,
         aggregateExpressions: cols.map((c) => c.toProto()),
+        ...(this.pivotSpec ? { pivot: this.pivotSpec } : {}),
+        groupingSets: this.groupingSets,
       },
     });
   }

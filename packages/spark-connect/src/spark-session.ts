@@ -21,6 +21,7 @@ import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from './r
 import { executePlanStream, type ExecuteOptions, type ExecuteStats, type ProgressEvent } from './execute-stream.js';
 import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
+import { Catalog } from './catalog.js';
 import { RuntimeConfig } from './runtime-config.js';
 import { addArtifacts, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
 import { SparkUsageError } from './errors.js';
@@ -168,6 +169,11 @@ export class SparkSession extends EventEmitter {
   /** Next plan id for a new relation (unique within the session). */
   nextPlanId(): bigint {
     return this.planIdCounter++;
+  }
+
+  /** Databases, tables, functions and caching (`spark.catalog.listTables()`, …). */
+  get catalog(): Catalog {
+    return new Catalog(this);
   }
 
   get read(): DataFrameReader {

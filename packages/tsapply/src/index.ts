@@ -61,6 +61,7 @@ export {
   DataFrame,
   GroupedData,
   Column,
+  StorageLevel,
   SparkError,
   SparkUsageError,
   col,

@@ -1,0 +1,239 @@
+/**
+ * The DataFrame members data scientists reach for, on real data (vega-datasets' cars)
+ * against a real server: results checked against what the test computes itself, against
+ * Spark SQL, or (printSchema) against PySpark's own client on the same server.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SparkSession, StorageLevel, col, lit, functions as F, InvalidOptionError, type DataFrame } from '@tsapply/spark-connect';
+import { connect, sparkRemote } from './helpers.js';
+
+const CARS = JSON.parse(readFileSync(join(process.cwd(), 'node_modules/vega-datasets/data/cars.json'), 'utf8')) as Record<string, unknown>[];
+const ROWS = CARS.map((c, i) => ({ id: i, name: c.Name as string, origin: c.Origin as string, cyl: c.Cylinders as number, hp: c.Horsepower as number | null, mpg: c.Miles_per_Gallon as number | null, weight: c.Weight_in_lbs as number }));
+
+let spark: SparkSession;
+let cars: DataFrame;
+before(async () => {
+  spark = await connect();
+  cars = spark.createDataFrame(ROWS, 'id int, name string, origin string, cyl int, hp double, mpg double, weight int');
+  await cars.createOrReplaceTempView('members_cars');
+});
+after(async () => {
+  await spark.stop();
+});
+
+const ids = async (df: DataFrame) => (await df.select('id').collect()).map((r) => r.id as number).sort((a, b) => a - b);
+
+describe('randomSplit and sample', () => {
+  it('a seeded split is reproducible, disjoint, covers every row, and roughly follows the weights', async () => {
+    const [train, test] = cars.randomSplit([0.8, 0.2], 42);
+    const [a, b] = [await ids(train!), await ids(test!)];
+    assert.equal(a.length + b.length, ROWS.length);
+    assert.equal(new Set([...a, ...b]).size, ROWS.length, 'disjoint and complete');
+    assert.ok(a.length > 0.7 * ROWS.length && a.length < 0.9 * ROWS.length, `train has ${a.length} of ${ROWS.length}`);
+    const [again] = cars.randomSplit([4, 1], 42); // normalised weights: the same split
+    assert.deepEqual(await ids(again!), a);
+    const [other] = cars.randomSplit([0.8, 0.2], 7);
+    assert.notDeepEqual(await ids(other!), a, 'another seed, another split');
+    assert.throws(() => cars.randomSplit([0.5, -0.5]), (e: unknown) => e instanceof InvalidOptionError && /positive numbers/.test(e.message));
+  });
+
+  it('sample keeps about the fraction, the same rows for the same seed', async () => {
+    const s1 = await ids(cars.sample(0.3, 5));
+    assert.deepEqual(await ids(cars.sample({ fraction: 0.3, seed: 5 })), s1);
+    assert.ok(s1.length > 0.2 * ROWS.length && s1.length < 0.4 * ROWS.length);
+    assert.ok((await cars.sample({ fraction: 2, withReplacement: true, seed: 1 }).count()) > ROWS.length);
+    assert.throws(() => cars.sample(1.5), /withReplacement: true/);
+  });
+});
+
+describe('na: fill, drop, replace', () => {
+  it('drop removes rows with nulls (any / all / thresh / subset), exactly as counted here', async () => {
+    const anyNull = ROWS.filter((r) => r.hp === null || r.mpg === null).length;
+    assert.equal(await cars.na.drop().count(), ROWS.length - anyNull);
+    assert.equal(await cars.dropna('all', undefined, ['hp', 'mpg']).count(), ROWS.length - ROWS.filter((r) => r.hp === null && r.mpg === null).length);
+    assert.equal(await cars.na.drop('any', undefined, 'mpg').count(), ROWS.filter((r) => r.mpg !== null).length);
+    assert.equal(await cars.na.drop('any', 7).count(), ROWS.length - anyNull); // 7 columns: all must be non-null
+  });
+
+  it('fill by value, by subset and per column; replace values', async () => {
+    const filled = await cars.na.fill(-1).filter(col('mpg').eq(-1)).count();
+    assert.equal(filled, ROWS.filter((r) => r.mpg === null).length);
+    const perColumn = await cars.fillna({ hp: 0, mpg: 99 }).where(col('id').isin(...ROWS.filter((r) => r.mpg === null).map((r) => r.id))).select('mpg').distinct().collect();
+    assert.deepEqual(perColumn, [{ mpg: 99 }]);
+    const replaced = await cars.na.replace(['USA', 'Japan'], ['US', 'JP'], 'origin').groupBy('origin').count().orderBy('origin').collect();
+    assert.deepEqual(replaced.map((r) => r.origin), ['Europe', 'JP', 'US']);
+    assert.equal(await cars.replace({ Europe: 'EU' }).filter(col('origin').eq('EU')).count(), ROWS.filter((r) => r.origin === 'Europe').length);
+    assert.throws(() => cars.na.fill([1] as never), /number, bigint, string or boolean/);
+    assert.throws(() => cars.na.drop('some' as never), /'any' or 'all'/);
+    assert.throws(() => cars.na.replace(['a', 'b'], ['x', 'y', 'z']), /2 values to replace but 3 replacements/);
+  });
+});
+
+describe('stat: quantiles, correlation, covariance, crosstab, frequent items, stratified samples', () => {
+  const hp = ROWS.map((r) => r.hp).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const exactQuantile = (p: number) => hp[Math.min(hp.length - 1, Math.max(0, Math.ceil(p * hp.length) - 1))]!;
+
+  it('approxQuantile is within its relative error of the exact quantiles; 0 error is exact', async () => {
+    const ps = [0.1, 0.5, 0.9];
+    const exact = await cars.approxQuantile('hp', ps, 0);
+    assert.deepEqual(exact, ps.map(exactQuantile));
+    const approx = await cars.stat.approxQuantile('hp', ps, 0.05);
+    approx.forEach((v, i) => {
+      const rank = hp.filter((x) => x <= v).length / hp.length;
+      assert.ok(Math.abs(rank - ps[i]!) <= 0.05 + 1 / hp.length, `quantile ${ps[i]}: ${v} has rank ${rank}`);
+    });
+    const both = await cars.stat.approxQuantile(['hp', 'weight'], [0.5], 0);
+    assert.equal(both.length, 2);
+    await assert.rejects(cars.stat.approxQuantile('hp', [1.5], 0), /from 0 to 1/);
+  });
+
+  it('corr and cov equal the values computed here from the same rows', async () => {
+    const pairs = ROWS.filter((r) => r.hp !== null && r.mpg !== null) as { hp: number; mpg: number }[];
+    const complete = cars.na.drop('any', undefined, ['hp', 'mpg']);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const mx = mean(pairs.map((p) => p.hp));
+    const my = mean(pairs.map((p) => p.mpg));
+    const sxy = pairs.reduce((a, p) => a + (p.hp - mx) * (p.mpg - my), 0);
+    const sxx = pairs.reduce((a, p) => a + (p.hp - mx) ** 2, 0);
+    const syy = pairs.reduce((a, p) => a + (p.mpg - my) ** 2, 0);
+    assert.ok(Math.abs((await complete.stat.corr('hp', 'mpg')) - sxy / Math.sqrt(sxx * syy)) < 1e-12);
+    assert.ok(Math.abs((await complete.cov('hp', 'mpg')) - sxy / (pairs.length - 1)) < 1e-9);
+    await assert.rejects(cars.corr('hp', 'mpg', 'spearman'), /only 'pearson'/);
+  });
+
+  it('crosstab counts each pair; freqItems finds a value present in most rows; sampleBy keeps only the listed strata', async () => {
+    const table = await cars.stat.crosstab('origin', 'cyl').orderBy('origin_cyl').collect();
+    const usa8 = ROWS.filter((r) => r.origin === 'USA' && r.cyl === 8).length;
+    assert.equal(Number(table.find((r) => r.origin_cyl === 'USA')!['8']), usa8);
+    const [freq] = await cars.freqItems(['origin'], 0.5).collect();
+    assert.ok((freq!.origin_freqItems as string[]).includes('USA'));
+    const sampled = await cars.sampleBy('origin', { Japan: 1, Europe: 0 }, 3).select('origin').distinct().collect();
+    assert.deepEqual(sampled, [{ origin: 'Japan' }]);
+  });
+});
+
+describe('grouping: pivot, rollup, cube, grouping sets; describe and summary', () => {
+  it('pivot turns values into columns, with and without the value list, as SQL PIVOT does', async () => {
+    const ours = await cars.groupBy('cyl').pivot('origin', ['USA', 'Japan']).agg(F.count('*')).orderBy('cyl').collect();
+    const theirs = await (await spark.sql("SELECT * FROM (SELECT cyl, origin FROM members_cars) PIVOT (count(*) FOR origin IN ('USA' AS USA, 'Japan' AS Japan)) ORDER BY cyl")).collect();
+    assert.deepEqual(ours, theirs);
+    const found = await cars.groupBy('cyl').pivot('origin').count().columns();
+    assert.deepEqual(found, ['cyl', 'Europe', 'Japan', 'USA']);
+    assert.throws(() => cars.rollup('cyl').pivot('origin'), /follows groupBy\(\) only/);
+  });
+
+  it('rollup, cube and grouping sets match SQL', async () => {
+    const q = async (df: DataFrame) => (await df.orderBy(col('origin').ascNullsFirst(), col('cyl').ascNullsFirst()).collect());
+    assert.deepEqual(await q(cars.rollup('origin', 'cyl').agg(F.count('*').alias('n'))), await q(await spark.sql('SELECT origin, cyl, count(*) AS n FROM members_cars GROUP BY ROLLUP(origin, cyl)')));
+    assert.deepEqual(await q(cars.cube('origin', 'cyl').agg(F.count('*').alias('n'))), await q(await spark.sql('SELECT origin, cyl, count(*) AS n FROM members_cars GROUP BY CUBE(origin, cyl)')));
+    assert.deepEqual(
+      await q(cars.groupingSets([['origin'], ['cyl']], 'origin', 'cyl').agg(F.count('*').alias('n'))),
+      await q(await spark.sql('SELECT origin, cyl, count(*) AS n FROM members_cars GROUP BY GROUPING SETS ((origin), (cyl))')),
+    );
+  });
+
+  it('describe and summary give count, mean, stddev, min, max (and quartiles) as strings', async () => {
+    const d = await cars.describe('weight').collect();
+    const byStat = new Map(d.map((r) => [r.summary, r.weight]));
+    assert.equal(byStat.get('count'), String(ROWS.length));
+    assert.equal(byStat.get('min'), String(Math.min(...ROWS.map((r) => r.weight))));
+    assert.equal(byStat.get('max'), String(Math.max(...ROWS.map((r) => r.weight))));
+    const s = await cars.select('weight').summary('count', '50%').collect();
+    assert.deepEqual(s.map((r) => r.summary), ['count', '50%']);
+  });
+});
+
+describe('caching, schema, small actions and plan questions', () => {
+  it('cache marks the plan in memory; storageLevel shows it; unpersist drops it', async () => {
+    const df = cars.filter(col('cyl').eq(4));
+    assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
+    await df.cache();
+    assert.deepEqual(await df.storageLevel(), StorageLevel.MEMORY_AND_DISK_DESER);
+    await df.count(); // computes and keeps it
+    assert.match(await df.explain(), /InMemoryRelation|InMemoryTableScan/);
+    await df.unpersist(true);
+    assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
+    await df.persist(StorageLevel.DISK_ONLY);
+    assert.deepEqual(await df.storageLevel(), StorageLevel.DISK_ONLY);
+    await df.unpersist(true);
+  });
+
+  it('printSchema prints exactly what PySpark prints for the same DataFrame', async () => {
+    const sql = "SELECT 1 AS a, 'x' AS b, array(named_struct('c', 1.5D, 'd', map('k', date'2024-01-01'))) AS nested";
+    const ours = await (await spark.sql(sql)).schemaTreeString();
+    const python = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
+    const theirs = execFileSync(python, ['-c', `import sys\nfrom pyspark.sql import SparkSession\ns = SparkSession.builder.remote(sys.argv[1]).getOrCreate()\ns.sql(sys.argv[2]).printSchema()\ns.stop()`, sparkRemote(), sql], {
+      encoding: 'utf8',
+      env: { ...process.env, SPARK_REMOTE: '' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    assert.equal(`${ours}\n`.trimEnd(), theirs.trimEnd());
+    assert.match(ours, /^root\n \|-- a: integer \(nullable = false\)/);
+    assert.deepEqual(await (await spark.sql(sql)).dtypes(), [['a', 'int'], ['b', 'string'], ['nested', 'array<struct<c:double,d:map<string,date>>>']]);
+  });
+
+  it('first, isEmpty, tail, offset, toJSON, transform, unpivot, set operations with duplicates', async () => {
+    const byId = cars.orderBy('id');
+    assert.equal((await byId.first())!.id, 0);
+    assert.equal(await cars.filter(col('id').lt(0)).isEmpty(), true);
+    assert.equal(await cars.isEmpty(), false);
+    assert.deepEqual((await byId.tail(2)).map((r) => r.id), [ROWS.length - 2, ROWS.length - 1]);
+    assert.deepEqual((await byId.offset(3).limit(2).collect()).map((r) => r.id), [3, 4]);
+    const [json] = await byId.limit(1).select('id', 'name').toJSON().collect();
+    assert.deepEqual(JSON.parse(json!.value as string), { id: 0, name: ROWS[0]!.name });
+    const withDouble = (df: DataFrame, factor: number) => df.withColumn('w2', col('weight').multiply(factor));
+    assert.equal((await cars.transform(withDouble, 2).filter(col('id').eq(0)).first())!.w2, ROWS[0]!.weight * 2);
+    const long = await byId.limit(1).unpivot('id', ['hp', 'mpg'], 'measure', 'value').collect();
+    assert.deepEqual(long, [{ id: 0, measure: 'hp', value: ROWS[0]!.hp }, { id: 0, measure: 'mpg', value: ROWS[0]!.mpg }]);
+    const a = spark.createDataFrame([{ x: 1 }, { x: 1 }, { x: 2 }], 'x int');
+    const b = spark.createDataFrame([{ x: 1 }], 'x int');
+    assert.deepEqual(await a.exceptAll(b).orderBy('x').collect(), [{ x: 1 }, { x: 2 }]);
+    assert.deepEqual(await a.intersectAll(a).count(), 3);
+  });
+
+  it('hint, sortWithinPartitions and the plan questions', async () => {
+    const small = spark.createDataFrame([{ origin: 'USA', region: 'Americas' }], 'origin string, region string');
+    assert.match(await cars.join(small.hint('broadcast'), 'origin').explain(), /BroadcastHashJoin/);
+    const sorted = await cars.repartition(1).sortWithinPartitions(col('weight').desc()).limit(3).collect();
+    assert.deepEqual(sorted.map((r) => r.weight), [...ROWS.map((r) => r.weight)].sort((x, y) => y - x).slice(0, 3));
+    assert.equal(await spark.createDataFrame([{ x: 1 }], 'x int').isLocal(), true);
+    assert.equal(await cars.isStreaming(), false);
+    assert.equal(await cars.select('id').sameSemantics(cars.select('id')), true);
+    assert.equal(await cars.select('id').sameSemantics(cars.select('name')), false);
+    assert.equal(typeof (await cars.semanticHash()), 'number');
+    assert.ok(cars.sparkSession === spark);
+    assert.deepEqual(await spark.range(1).inputFiles(), []);
+  });
+});
+
+describe('spark.catalog', () => {
+  it('lists and checks databases, tables, columns and functions; caches tables', async () => {
+    const c = spark.catalog;
+    assert.equal(await c.currentCatalog(), 'spark_catalog');
+    assert.equal(await c.currentDatabase(), 'default');
+    assert.ok((await c.listDatabases()).some((d) => d.name === 'default'));
+    assert.equal(await c.databaseExists('default'), true);
+    assert.equal(await c.databaseExists('no_such_db_here'), false);
+    const tables = await c.listTables();
+    const view = tables.find((t) => t.name === 'members_cars')!;
+    assert.equal(view.isTemporary, true);
+    assert.equal(await c.tableExists('members_cars'), true);
+    assert.equal(await c.tableExists('no_such_table'), false);
+    assert.deepEqual((await c.listColumns('members_cars')).map((x) => [x.name, x.dataType]), [['id', 'int'], ['name', 'string'], ['origin', 'string'], ['cyl', 'int'], ['hp', 'double'], ['mpg', 'double'], ['weight', 'int']]);
+    assert.equal(await c.functionExists('upper'), true);
+    assert.ok((await c.listFunctions(undefined, 'array_*')).some((f) => f.name === 'array_contains'));
+    await c.cacheTable('members_cars');
+    assert.equal(await c.isCached('members_cars'), true);
+    await c.uncacheTable('members_cars');
+    assert.equal(await c.isCached('members_cars'), false);
+    await spark.range(1).createOrReplaceTempView('members_gone');
+    assert.equal(await c.dropTempView('members_gone'), true);
+    assert.equal(await c.tableExists('members_gone'), false);
+    await assert.rejects(c.tableExists(''), /non-empty name/);
+    void lit;
+  });
+});

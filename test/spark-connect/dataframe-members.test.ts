@@ -237,3 +237,26 @@ describe('spark.catalog', () => {
     void lit;
   });
 });
+
+describe('writeTo (DataFrameWriterV2)', () => {
+  it('creates a catalog table with its properties; what Spark\'s built-in v1 catalog cannot do fails with its reason', async () => {
+    // Names of their own: a run killed halfway leaves its table folders in the warehouse.
+    const [t1, t2] = [`members_v2_${process.pid}`, `members_v2b_${process.pid}`];
+    try {
+      const usa = cars.filter(col('origin').eq('USA')).select('id', 'name', 'origin');
+      await usa.writeTo(t1).using('parquet').tableProperty('purpose', 'test').create();
+      assert.equal(await spark.table(t1).count(), ROWS.filter((r) => r.origin === 'USA').length);
+      assert.ok((await (await spark.sql(`SHOW TBLPROPERTIES ${t1}`)).collect()).some((r) => r.key === 'purpose' && r.value === 'test'));
+      await assert.rejects(usa.writeTo(t1).using('parquet').create(), /TABLE_OR_VIEW_ALREADY_EXISTS|already exists/);
+      // Appending and replacing need a v2 catalog (Iceberg, Delta…); the session catalog says so.
+      await assert.rejects(usa.writeTo(t1).append(), /Cannot write into v1 table/);
+      await assert.rejects(usa.writeTo(t1).using('parquet').createOrReplace(), /does not support REPLACE TABLE AS SELECT/);
+      await assert.rejects(cars.limit(5).select('id', 'name').writeTo(t2).using('parquet').partitionedBy('id').createOrReplace(), /does not support REPLACE TABLE AS SELECT/);
+      assert.equal(await spark.catalog.tableExists(t1), true);
+    } finally {
+      await spark.sql(`DROP TABLE IF EXISTS ${t1}`);
+      await spark.sql(`DROP TABLE IF EXISTS ${t2}`);
+    }
+    assert.throws(() => cars.writeTo(''), /needs a table name/);
+  });
+});

@@ -21,6 +21,7 @@ import { DataFrameStatFunctions } from './data-frame-stat.js';
 import { StorageLevel, fromStorageLevelMessage } from './storage-level.js';
 import { GroupedData } from './grouped-data.js';
 import { DataFrameWriter } from './data-frame-writer.js';
+import { DataFrameWriterV2 } from './data-frame-writer-v2.js';
 import { arrowBatches, type SchemaSink } from './arrow-results.js';
 import { dataTypeSimpleString, structToSchemaDDL } from './data-types.js';
 import type { ExecuteOptions } from './execute-stream.js';
@@ -396,6 +397,11 @@ export class DataFrame {
   /** Like `describe`, with the statistics you name (`'count'`, `'mean'`, `'25%'`, `'approx_count_distinct'`, …; default adds quartiles). */
   summary(...statistics: string[]): DataFrame {
     return this.withRelation({ case: 'summary', value: { input: this.relation, statistics } });
+  }
+
+  /** Writes to a catalog table with PySpark's DataFrameWriterV2: `await df.writeTo('t').using('parquet').create()`. */
+  writeTo(table: string): DataFrameWriterV2 {
+    return new DataFrameWriterV2(this, table);
   }
 
   get write(): DataFrameWriter {

@@ -27,6 +27,7 @@ export { Catalog } from './catalog.js';
 export type { CatalogDatabase, CatalogTable, CatalogFunction, CatalogColumn, CatalogInfo } from './catalog.js';
 export { DataFrameReader } from './data-frame-reader.js';
 export { DataFrameWriter } from './data-frame-writer.js';
+export { DataFrameWriterV2 } from './data-frame-writer-v2.js';
 export type { SaveModeName } from './data-frame-writer.js';
 export { RuntimeConfig } from './runtime-config.js';
 export { Column, isColumn } from './column.js';

@@ -198,6 +198,7 @@ describe('caching, schema, small actions and plan questions', () => {
   it('hint, sortWithinPartitions and the plan questions', async () => {
     const small = spark.createDataFrame([{ origin: 'USA', region: 'Americas' }], 'origin string, region string');
     assert.match(await cars.join(small.hint('broadcast'), 'origin').explain(), /BroadcastHashJoin/);
+    assert.match(await cars.join(F.broadcast(small), 'origin').explain(), /BroadcastHashJoin/);
     const sorted = await cars.repartition(1).sortWithinPartitions(col('weight').desc()).limit(3).collect();
     assert.deepEqual(sorted.map((r) => r.weight), [...ROWS.map((r) => r.weight)].sort((x, y) => y - x).slice(0, 3));
     assert.equal(await spark.createDataFrame([{ x: 1 }], 'x int').isLocal(), true);

@@ -39,3 +39,8 @@ export const ascNullsFirst = (c: ColumnOrName): Column => toColumnFromName(c).as
 export const ascNullsLast = (c: ColumnOrName): Column => toColumnFromName(c).ascNullsLast();
 export const descNullsFirst = (c: ColumnOrName): Column => toColumnFromName(c).descNullsFirst();
 export const descNullsLast = (c: ColumnOrName): Column => toColumnFromName(c).descNullsLast();
+
+/** Marks a (small) DataFrame to be broadcast to every executor in a join: `df.hint('broadcast')`. */
+export function broadcast<T extends { hint(name: string): T }>(df: T): T {
+  return df.hint('broadcast');
+}

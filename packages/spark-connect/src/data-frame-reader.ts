@@ -2,14 +2,15 @@
 import { InvalidOptionError } from '@tsapply/common';
 import type { DataFrame } from './data-frame.js';
 import type { SparkSession } from './spark-session.js';
+import { OptionsBuilder } from './options-builder.js';
 
-export class DataFrameReader {
+export class DataFrameReader extends OptionsBuilder {
   private readonly session: SparkSession;
   private source: string | undefined;
   private ddlSchema: string | undefined;
-  private readonly opts: Record<string, string> = {};
 
   constructor(session: SparkSession) {
+    super();
     this.session = session;
   }
 
@@ -25,15 +26,7 @@ export class DataFrameReader {
     return this;
   }
 
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
 
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
 
   /** Loads `paths` (none for sources that take only options, e.g. `jdbc`). */
   load(...paths: string[]): DataFrame {

@@ -7,10 +7,10 @@ import { InvalidOptionError } from '@tsapply/common';
 import { WriteOperationV2_Mode as Mode } from './gen/spark/connect/commands_pb.js';
 import { toColumnFromName, type Column, type ColumnOrName } from './column.js';
 import type { DataFrame } from './data-frame.js';
+import { OptionsBuilder } from './options-builder.js';
 
-export class DataFrameWriterV2 {
+export class DataFrameWriterV2 extends OptionsBuilder {
   private provider: string | undefined;
-  private readonly opts: Record<string, string> = {};
   private readonly properties: Record<string, string> = {};
   private partitioning: Column[] = [];
   private clustering: string[] = [];
@@ -19,20 +19,13 @@ export class DataFrameWriterV2 {
     private readonly df: DataFrame,
     private readonly table: string,
   ) {
+    super();
     if (typeof table !== 'string' || table === '') throw new InvalidOptionError('writeTo(table) needs a table name, such as \'db.events\'.', { option: 'table' });
   }
 
   /** The data source of a table being created (`parquet`, `delta`, …). */
   using(provider: string): this {
     this.provider = provider;
-    return this;
-  }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
     return this;
   }
   tableProperty(property: string, value: string): this {

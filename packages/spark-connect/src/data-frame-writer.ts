@@ -2,6 +2,7 @@
 import { InvalidOptionError } from '@tsapply/common';
 import { WriteOperation_SaveMode as SaveMode, WriteOperation_SaveTable_TableSaveMethod as TableSaveMethod } from './gen/spark/connect/commands_pb.js';
 import type { DataFrame } from './data-frame.js';
+import { OptionsBuilder } from './options-builder.js';
 
 /** Save modes (PySpark's spellings). */
 export type SaveModeName = 'append' | 'overwrite' | 'error' | 'errorifexists' | 'ignore';
@@ -15,17 +16,17 @@ const MODES: Record<SaveModeName, SaveMode> = {
 };
 
 /** Builder: each setter returns `this` (as PySpark's writer does); `save*` runs the write. */
-export class DataFrameWriter {
+export class DataFrameWriter extends OptionsBuilder {
   private readonly df: DataFrame;
   private source: string | undefined;
   private saveMode: SaveMode = SaveMode.ERROR_IF_EXISTS;
-  private readonly opts: Record<string, string> = {};
   private partitioning: string[] = [];
   private sorting: string[] = [];
   private clustering: string[] = [];
   private bucketing: { bucketColumnNames: string[]; numBuckets: number } | undefined;
 
   constructor(df: DataFrame) {
+    super();
     this.df = df;
   }
 
@@ -42,15 +43,7 @@ export class DataFrameWriter {
     return this;
   }
 
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = String(value);
-    return this;
-  }
 
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
 
   partitionBy(...cols: string[]): this {
     this.partitioning = cols.flat();

@@ -152,7 +152,7 @@ describe('caching, schema, small actions and plan questions', () => {
     const df = cars.filter(col('cyl').eq(4));
     assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
     await df.cache();
-    assert.deepEqual(await df.storageLevel(), StorageLevel.MEMORY_AND_DISK_DESER);
+    assert.equal(await df.storageLevel(), StorageLevel.MEMORY_AND_DISK_DESER);
     await df.count(); // computes and keeps it
     assert.match(await df.explain(), /InMemoryRelation|InMemoryTableScan/);
     await df.unpersist(true);

@@ -36,6 +36,9 @@ export function storageLevelName(l: StorageLevel): string {
   return `StorageLevel(${l.useDisk}, ${l.useMemory}, ${l.useOffHeap}, ${l.deserialized}, ${l.replication})`;
 }
 
+/** The level the server reported: one of the `StorageLevel` presets when it is one (so `===` works). */
 export function fromStorageLevelMessage(m: StorageLevelMessage | undefined): StorageLevel {
-  return m ? level(m.useDisk, m.useMemory, m.useOffHeap, m.deserialized, m.replication) : StorageLevel.NONE;
+  if (!m) return StorageLevel.NONE;
+  const l = level(m.useDisk, m.useMemory, m.useOffHeap, m.deserialized, m.replication);
+  return Object.values(StorageLevel).find((p) => storageLevelName(p) === storageLevelName(l)) ?? l;
 }

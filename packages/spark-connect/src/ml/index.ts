@@ -38,3 +38,5 @@ export { DenseVector, SparseVector, DenseMatrix, SparseMatrix, isVector } from '
 export type { Vector, Matrix } from './linalg.js';
 export type { ParamSpec, ParamSpecs, ParamType } from './params.js';
 export type { MethodCall } from './ml-protocol.js';
+export { SparkEstimator, SparkModel } from './generic-stage.js';
+export * from './generated/index.js';

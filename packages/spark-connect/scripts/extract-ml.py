@@ -1,0 +1,95 @@
+"""Reads Spark ML's own definitions of the estimators and transformers tsapply wraps
+generically and writes ml-stages-spec.json: per class its JVM class, whether it is an
+Estimator or a Transformer, and its params (name, doc, type, Spark's default).
+
+Instances are created as PySpark's Connect client creates them (SPARK_CONNECT_MODE_ENABLED
+makes `_java_obj` the JVM class name), so no server is needed. Run with the managed
+venv's python, then `node packages/spark-connect/scripts/generate-ml.mjs`.
+"""
+import json
+import os
+import sys
+import warnings
+
+os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
+warnings.simplefilter("ignore")
+
+import pyspark  # noqa: E402
+from pyspark.ml import classification, clustering, evaluation, feature, regression  # noqa: E402
+from pyspark.ml.evaluation import JavaEvaluator  # noqa: E402
+from pyspark.ml.wrapper import JavaEstimator, JavaTransformer  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ml-stages-spec.json")
+
+# The issue's list (pysparklyr's), less the classes tsapply already writes by hand
+# (VectorAssembler, LinearRegression, LogisticRegression, RandomForestClassifier, the
+# three evaluators, Pipeline) and the tuning classes.
+CLASSES = {
+    feature: [
+        "Binarizer", "BucketedRandomProjectionLSH", "Bucketizer", "CountVectorizer", "DCT", "ElementwiseProduct",
+        "FeatureHasher", "HashingTF", "IDF", "Imputer", "IndexToString", "MaxAbsScaler", "MinMaxScaler", "MinHashLSH",
+        "NGram", "Normalizer", "OneHotEncoder", "PCA", "PolynomialExpansion", "QuantileDiscretizer", "RFormula",
+        "RegexTokenizer", "RobustScaler", "SQLTransformer", "StandardScaler", "StopWordsRemover", "StringIndexer",
+        "Tokenizer", "VectorIndexer", "VectorSlicer", "Word2Vec",
+    ],
+    regression: ["AFTSurvivalRegression", "DecisionTreeRegressor", "GBTRegressor", "GeneralizedLinearRegression", "IsotonicRegression", "RandomForestRegressor"],
+    classification: ["DecisionTreeClassifier", "GBTClassifier"],
+    clustering: ["BisectingKMeans", "KMeans"],
+    evaluation: ["ClusteringEvaluator"],
+}
+
+TYPES = {
+    "toInt": "int",
+    "toFloat": "double",
+    "toBoolean": "boolean",
+    "toString": "string",
+    "toListString": "string[]",
+    "toListFloat": "double[]",
+}
+
+
+def default_of(obj, p):
+    if not obj.hasDefault(p):
+        return None
+    v = obj.getOrDefault(p)
+    # Defaults made from the uid (output column names) differ per instance: Spark makes its own.
+    if isinstance(v, str) and obj.uid in v:
+        return None
+    if isinstance(v, float) and v != v:
+        return None  # NaN (Imputer's missingValue) has no JSON spelling; Spark's default applies
+    return v if isinstance(v, (int, float, str, bool, list)) else None
+
+
+def main():
+    if os.environ.get("SPARK_REMOTE"):
+        # Some constructors ask the server for defaults (StopWordsRemover's word list).
+        from pyspark.sql import SparkSession
+
+        SparkSession.builder.remote(os.environ["SPARK_REMOTE"]).getOrCreate()
+    stages = []
+    skipped = []
+    for module, names in CLASSES.items():
+        family = module.__name__.rsplit(".", 1)[-1]
+        for name in names:
+            try:
+                obj = getattr(module, name)()
+            except Exception as e:  # e.g. StopWordsRemover asks the server for its default words
+                skipped.append({"class": name, "reason": "needs a session to build its defaults (%s); run with SPARK_REMOTE set" % type(e).__name__})
+                continue
+            kind = "estimator" if isinstance(obj, JavaEstimator) else "evaluator" if isinstance(obj, JavaEvaluator) else "transformer" if isinstance(obj, JavaTransformer) else None
+            params = []
+            for p in sorted(obj.params, key=lambda p: p.name):
+                t = TYPES.get(p.typeConverter.__name__)
+                if t is None:
+                    skipped.append({"class": name, "param": p.name, "reason": "type %s" % p.typeConverter.__name__})
+                    continue
+                params.append({"name": p.name, "type": t, "doc": p.doc, "default": default_of(obj, p)})
+            stages.append({"name": name, "family": family, "kind": kind, "javaClass": obj._java_obj, "params": params})
+    with open(OUT, "w") as fh:
+        json.dump({"pyspark": pyspark.__version__, "stages": stages, "skippedParams": skipped}, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    print("%d stages, %d params left out -> %s" % (len(stages), len(skipped), OUT), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

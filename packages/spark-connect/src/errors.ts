@@ -60,6 +60,20 @@ export class SparkError extends TsapplyError {
     this.serverMessage = fields.serverMessage;
     this.causes = fields.causes ?? [];
   }
+
+  /**
+   * What Node prints for an uncaught SparkError or `console.log(e)`: the message, the
+   * stack and Spark's class and state — not the gRPC cause with its raw status bytes and
+   * the server message a second time (both stay on the object: `e.cause`, `e.serverMessage`).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const facts = [
+      this.errorClass && `errorClass: '${this.errorClass}'`,
+      this.sqlState && `sqlState: '${this.sqlState}'`,
+      this.errorTypeHierarchy[0] && `serverException: '${this.errorTypeHierarchy[0]}'`,
+    ].filter(Boolean);
+    return `${this.stack ?? `SparkError: ${this.message}`}${facts.length ? ` {\n  ${facts.join(',\n  ')}\n}` : ''}`;
+  }
 }
 
 function formatSparkMessage(fields: SparkErrorFields): string {

@@ -416,9 +416,9 @@ export class DataFrame {
   }
 
   async schema(): Promise<DataFrameSchema> {
-    const r = await this.session.client.analyzePlan({ analyze: { case: 'schema', value: { plan: { opType: { case: 'root', value: this.relation } } } } });
-    if (r.result.case !== 'schema' || !r.result.value.schema) throw new TsapplyError('The Spark server answered AnalyzePlan without a schema.', { code: 'SPARK_UNEXPECTED_RESPONSE' });
-    const ddl = structToSchemaDDL(r.result.value.schema);
+    const r = await this.analyze({ case: 'schema', value: { plan: this.plan() } });
+    if (r.case !== 'schema' || !r.value.schema) throw new TsapplyError('The Spark server answered AnalyzePlan without a schema.', { code: 'SPARK_UNEXPECTED_RESPONSE' });
+    const ddl = structToSchemaDDL(r.value.schema);
     return { ddl, arrow: parseDDL(ddl) };
   }
 
@@ -438,8 +438,8 @@ export class DataFrame {
     const name: ExplainModeName = mode === true ? 'extended' : mode === false ? 'simple' : mode;
     const explainMode = modes[name];
     if (explainMode === undefined) throw new InvalidOptionError(`Unknown explain mode "${String(mode)}". Valid values: ${Object.keys(modes).join(', ')}.`, { option: 'mode' });
-    const r = await this.session.client.analyzePlan({ analyze: { case: 'explain', value: { plan: { opType: { case: 'root', value: this.relation } }, explainMode } } });
-    return r.result.case === 'explain' ? r.result.value.explainString : '';
+    const r = await this.analyze({ case: 'explain', value: { plan: this.plan(), explainMode } });
+    return r.case === 'explain' ? r.value.explainString : '';
   }
 
   /** Number of rows. */

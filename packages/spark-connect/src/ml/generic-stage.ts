@@ -6,7 +6,7 @@
  */
 import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
-import { Estimator, Model, type FitOptions } from './base.js';
+import { Estimator, Model } from './base.js';
 import type { ParamSpecs } from './params.js';
 
 /** A fitted model of a generated estimator (`KMeansModel`, `StringIndexerModel`, …). */
@@ -32,7 +32,7 @@ export class SparkModel extends Model {
 
 /** An estimator generated from Spark's definition; `fit` resolves to a `SparkModel`. */
 export abstract class SparkEstimator extends Estimator<SparkModel> {
-  protected async createModel(dataset: DataFrame, refId: string, _options: FitOptions): Promise<SparkModel> {
+  protected async createModel(dataset: DataFrame, refId: string): Promise<SparkModel> {
     // No param specs: the server-side model already holds every param the fit used (Spark
     // copies them), and some estimators make a model of another class whose params differ
     // (QuantileDiscretizer → Bucketizer), so nothing is sent back with transform.

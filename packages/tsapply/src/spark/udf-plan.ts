@@ -20,6 +20,7 @@ import {
   unparsedType,
 } from '@tsapply/spark-connect/internal';
 import { Column, type SparkSession } from '@tsapply/spark-connect';
+import { isLimitedSparkVersion } from '@tsapply/spark-local';
 import { quoteColumnName } from './column-identifier.js';
 import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
 
@@ -91,7 +92,7 @@ export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions &
  * groups. Async: reads `df`'s columns and the server's version.
  */
 export async function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): Promise<DataFrame> {
-  if (Number((await df.session.version).split('.')[0]) < 4) {
+  if (isLimitedSparkVersion(await df.session.version)) {
     const shuffled = df.withRelation({ case: 'repartitionByExpression', value: { input: df.relation, partitionExprs: grouping } });
     // Ascending, nulls first: each key's rows, null keys included, come together.
     const order = grouping.map((e) => sortOrderOf(new Column(e)));

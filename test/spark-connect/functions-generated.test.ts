@@ -52,6 +52,8 @@ const INPUTS: Record<string, { args: string[]; from?: string }> = {
   overlay: { args: ["'Spark SQL'", "'_'", '6'] },
   randstr: { args: ['5', '0'] },
   uniform: { args: ['10', '20', '0'] },
+  // Its first example, unix_timestamp(), reads the clock: the two calls may straddle a second.
+  unix_timestamp: { args: ["'2016-04-08'", "'yyyy-MM-dd'"] },
 };
 
 /** Checked against a known value: Spark Connect resolves them, SQL text does not. */

@@ -2,10 +2,10 @@
 
 Protocol. Spark's Python worker unpickles the UDF command, a hand-built pickle
 equivalent to ``make_command(spec)``, which returns the 2-tuple
-``(function, return_type)`` Spark expects. For eval type 207 (mapInArrow) the
-function takes an iterator of ``pyarrow.RecordBatch`` and yields RecordBatches;
-for 209 (applyInArrow) it is ``f(key, table)`` returning a ``pyarrow.Table``.
-Either way the batches go to ONE long-lived Node process per Python worker
+``(function, return_type)`` Spark expects: for eval type 207 (mapInArrow) a
+function that takes an iterator of ``pyarrow.RecordBatch`` and yields RecordBatches.
+Grouped jobs use it too, over a partition sorted by the group columns; the Node
+worker cuts that stream into groups. The batches go to ONE long-lived Node process per Python worker
 (kept in a module global, started on first use, restarted if it died) over its
 stdin/stdout, as frames ``u8 type | u32 little-endian body length | body``.
 Shim -> worker: START (JSON: task, partitionIndex, payload, schema, groupColumns),
@@ -386,16 +386,14 @@ class _NodeWorker:
     def alive(self):
         return self.proc.poll() is None
 
-    def write_frame(self, ftype, *parts, flush=True):
-        """Write one frame from body parts (bytes-like); blocks while the pipe is full.
-        ``flush=False`` leaves small frames in the buffer, to go with the next ones."""
+    def write_frame(self, ftype, *parts):
+        """Write one frame from body parts (bytes-like); blocks while the pipe is full."""
         length = sum(memoryview(p).nbytes for p in parts)
         w = self.proc.stdin
         w.write(_HEADER.pack(ftype, length))
         for p in parts:
             w.write(p)
-        if flush:
-            w.flush()
+        w.flush()
 
     def read_frame(self):
         """The next (type, body) from the worker; None at end of stream (the worker exited)."""
@@ -604,19 +602,6 @@ def _batch_ipc_parts(batch, cache):
     return (cache["schema_msg"], batch.serialize(), _IPC_EOS)
 
 
-class _Fed:
-    """Stands in for the feeder thread when the input was written before reading."""
-
-    def join(self, timeout=None):
-        pass
-
-    def is_alive(self):
-        return False
-
-
-_FED = _Fed()
-
-
 def _run_task(spec, batches, partition_index):
     """Generator: send ``batches`` through the worker, yield its result batches."""
     global _task_counter
@@ -640,13 +625,13 @@ def _run_task(spec, batches, partition_index):
     stop = threading.Event()
     feed_error = []
 
-    def feed(flush_each=True):
+    def feed():
         cache = {}
         try:
             for batch in batches:
                 if stop.is_set():
                     break
-                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache), flush=flush_each)
+                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache))
             worker.write_frame(FRAME_CANCEL if stop.is_set() else FRAME_END)
         except (BrokenPipeError, ValueError, OSError):
             pass  # the worker died (or its pipe was closed); the reader reports how
@@ -657,23 +642,14 @@ def _run_task(spec, batches, partition_index):
             except (BrokenPipeError, ValueError, OSError):
                 pass
 
-    # A group (one batch, already in memory) is written here, with no feeder thread, and
-    # START, its batch and END go out together (one wake-up of the worker): a thread and
-    # three flushes per group cost more than a small group's work. This cannot block: the
-    # worker reads a whole input frame before it writes any result, and END is 5 bytes.
-    fed_here = isinstance(batches, list) and len(batches) <= 1
     try:
-        worker.write_frame(FRAME_START, json.dumps(start).encode("utf-8"), flush=not fed_here)
+        worker.write_frame(FRAME_START, json.dumps(start).encode("utf-8"))
     except (BrokenPipeError, ValueError, OSError):
         _drop_worker(worker)
         raise worker.death_error(partition_index, "starting a task") from None
 
-    if fed_here:
-        feed(flush_each=False)
-        writer = _FED
-    else:
-        writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
-        writer.start()
+    writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
+    writer.start()
     finished = False
     try:
         while True:
@@ -808,7 +784,8 @@ def make_probe_command():
 def make_command(spec):
     """Build Spark's ``(function, return_type)`` for a tsapply job.
 
-    ``spec`` keys: ``version`` (1), ``mode`` ('map' for eval type 207, 'grouped' for 209),
+    ``spec`` keys: ``version`` (1), ``mode`` ('map', or 'grouped' over a partition sorted by
+    the group columns; both eval type 207),
     ``payload`` and ``worker`` ({'file': SparkFiles name or absolute path, 'sha256': hex}),
     ``schema_ddl`` (output schema as Spark DDL, for the worker), ``schema_json`` (the same
     as Spark JSON, for the StructType), ``group_columns`` (list of names, grouped mode),
@@ -818,87 +795,13 @@ def make_command(spec):
     _check_spec(spec)
     return_type = _return_type(spec)
 
-    if spec["mode"] == "map":
+    # Grouped mode is mapInArrow too: the driver shuffled the input by the group columns
+    # and sorted each partition by them, and the worker cuts the stream into groups and
+    # calls the function once per group (no round trip through this process per group).
+    def tsapply_map_in_arrow(batches):
+        return _run_task(spec, batches, _partition_index())
 
-        def tsapply_map_in_arrow(batches):
-            return _run_task(spec, batches, _partition_index())
-
-        return tsapply_map_in_arrow, return_type
-
-    if spec.get("group_form") == "sorted":
-        return _sorted_groups_function(spec), return_type
-
-    def tsapply_apply_in_arrow(key, table):
-        pa = _import_pyarrow()
-        # One group must reach apply() in one call: hand the worker a single batch.
-        batches = table.combine_chunks().to_batches() if table.num_rows else []
-        out = list(_run_task(spec, batches, _partition_index()))
-        if not out:
-            message = "tsapply's Node worker returned no schema for a group; the worker bundle and the shim do not match."
-            raise TsapplyWorkerError(message, _details("ProtocolError", message))
-        return pa.Table.from_batches(out)
-
-    return tsapply_apply_in_arrow, return_type
-
-
-def _sorted_groups_function(spec):
-    """Grouped apply where Spark has no applyInArrow (3.5): the driver hash-partitions the
-    input by the group columns and sorts each partition by them, and this mapInArrow
-    function cuts the sorted stream into runs of equal keys, each handed to the Node worker
-    as one group, exactly as applyInArrow would. (3.5's applyInPandas would go through
-    pandas, which turns nullable 64-bit integers into floats and nested timestamps into
-    local wall-clock times.)"""
-    pa = _import_pyarrow()
-    keys = list(spec.get("group_columns") or [])
-    no_key = object()
-
-    def key_values(batch):
-        columns = [batch.column(batch.schema.get_field_index(name)).to_pylist() for name in keys]
-        # Spark puts every NaN of a group column in one group; NaN != NaN in Python.
-        return zip(*[[_NAN_KEY if isinstance(v, float) and v != v else v for v in c] for c in columns])
-
-    def run_group(pieces):
-        table = pa.Table.from_batches(pieces)
-        out = list(_run_task(spec, table.combine_chunks().to_batches(), _partition_index()))
-        if not out:
-            message = "tsapply's Node worker returned no schema for a group; the worker bundle and the shim do not match."
-            raise TsapplyWorkerError(message, _details("ProtocolError", message))
-        return out
-
-    def tsapply_sorted_groups(batches):
-        pending = []
-        current = no_key
-        for batch in batches:
-            if batch.num_rows == 0:
-                continue
-            start = 0
-            for i, key in enumerate(key_values(batch)):
-                if current is no_key or key != current:
-                    if i > start:
-                        pending.append(batch.slice(start, i - start))
-                    if pending:
-                        yield from run_group(pending)
-                    pending = []
-                    current = key
-                    start = i
-            pending.append(batch.slice(start))
-        if pending:
-            yield from run_group(pending)
-
-    return tsapply_sorted_groups
-
-
-class _NanKey:
-    """Stands for NaN in a group key, equal to itself (Spark groups all NaNs together)."""
-
-    def __eq__(self, other):
-        return isinstance(other, _NanKey)
-
-    def __hash__(self):
-        return 0
-
-
-_NAN_KEY = _NanKey()
+    return tsapply_map_in_arrow, return_type
 
 
 def _check_own_content():

@@ -47,7 +47,7 @@ export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';
 export { inferSchema } from './schema/infer-schema.js';
 
 export { rowsToRecordBatch, columnsToRecordBatch, assembleRecordBatch } from './arrow/rows-to-batch.js';
-export { takeRows, RowLocator, type RowLocations } from './arrow/take-rows.js';
+export { takeRows, concatRanges, byteWidth, RowLocator, type RowLocations, type BatchRange } from './arrow/take-rows.js';
 export { recordBatchToRows } from './arrow/batch-to-rows.js';
 export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';

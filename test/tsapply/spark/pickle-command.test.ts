@@ -108,20 +108,19 @@ describe('buildShimCommand', { skip }, () => {
       schema_ddl: 'g string, n bigint',
       schema_json: SPEC.schemaJson,
       group_columns: ['g', 'région'],
-      group_form: 'arrow',
       task_timeout_ms: null,
       worker_idle_timeout_ms: null,
       node_options: { node: null, args: ['--max-old-space-size=2048'], env: { TZ: 'UTC' }, policy: 'auto', shipped: null },
     });
   });
 
-  it("unpickles with the real shim to Spark's (function, StructType) for both eval types", () => {
+  it("unpickles with the real shim to Spark's mapInArrow (function, StructType) for both modes", () => {
     const code = [
       'import inspect, pickle, sys',
       'f, rt = pickle.loads(open(sys.argv[1], "rb").read())',
       'print(callable(f), f.__name__, len(inspect.getfullargspec(f).args), type(rt).__module__ + "." + type(rt).__name__, rt.simpleString())',
     ].join('\n');
-    assert.equal(runPython(code, buildShimCommand(SPEC), dir), 'True tsapply_apply_in_arrow 2 pyspark.sql.types.StructType struct<g:string,n:bigint>');
+    assert.equal(runPython(code, buildShimCommand(SPEC), dir), 'True tsapply_map_in_arrow 1 pyspark.sql.types.StructType struct<g:string,n:bigint>');
     assert.equal(
       runPython(code, buildShimCommand({ ...SPEC, mode: 'map', groupColumns: [] }), dir),
       'True tsapply_map_in_arrow 1 pyspark.sql.types.StructType struct<g:string,n:bigint>',

@@ -134,13 +134,11 @@ export type InputSpec =
   | { kind: 'range'; rows: number; batchRows: number };
 
 export interface Step {
-  op: 'map' | 'grouped';
   command: string;
   partition?: number;
   input: InputSpec;
   collect?: 'rows' | 'summary';
   measureRss?: boolean;
-  keyColumns?: string[];
   killAfterOutputBatches?: number;
   stopAfterOutputBatches?: number;
 }

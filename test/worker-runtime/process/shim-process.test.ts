@@ -50,30 +50,29 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
 
     before(async () => {
       ({ results } = await runDriver(python, ws.dir, [
-        { op: 'map', command: identity.command, partition: 0, input: rows3, collect: 'rows' },
-        { op: 'map', command: widen.command, partition: 1, input: rows3, collect: 'rows' },
-        { op: 'map', command: narrow.command, partition: 2, input: rows3, collect: 'rows' },
+        { command: identity.command, partition: 0, input: rows3, collect: 'rows' },
+        { command: widen.command, partition: 1, input: rows3, collect: 'rows' },
+        { command: narrow.command, partition: 2, input: rows3, collect: 'rows' },
         {
-          op: 'map',
+          
           command: explode.command,
           partition: 0,
           input: { kind: 'rows', schema: ID_X, rows: [1, 2, 3, 4, 5, 6].map((i) => [i, 0]) },
           collect: 'rows',
         },
-        { op: 'map', command: identity.command, partition: 4, input: { kind: 'rows', schema: ID_X, rows: [] }, collect: 'rows' },
-        { op: 'map', command: identity.command, partition: 5, input: { kind: 'rows', schema: ID_X, rows: [[42, -1.25]] }, collect: 'rows' },
-        { op: 'map', command: throws.command, partition: 3, input: rows3, collect: 'rows' },
-        { op: 'map', command: throws.command, partition: 0, input: rows3, collect: 'rows' },
-        { op: 'map', command: noisy.command, partition: 1, input: rows3, collect: 'rows' },
+        { command: identity.command, partition: 4, input: { kind: 'rows', schema: ID_X, rows: [] }, collect: 'rows' },
+        { command: identity.command, partition: 5, input: { kind: 'rows', schema: ID_X, rows: [[42, -1.25]] }, collect: 'rows' },
+        { command: throws.command, partition: 3, input: rows3, collect: 'rows' },
+        { command: throws.command, partition: 0, input: rows3, collect: 'rows' },
+        { command: noisy.command, partition: 1, input: rows3, collect: 'rows' },
         {
-          op: 'grouped',
           command: grouped.command,
           partition: 6,
-          keyColumns: ['g'],
-          input: { kind: 'rows', schema: [['g', 'string'], ['x', 'float64']], rows: [['é', 1.5], ['é', 2.25], ['é', 4]] },
+          // Sorted by g, as the driver's plan delivers it; batches of 2 split groups.
+          input: { kind: 'rows', schema: [['g', 'string'], ['x', 'float64']], rows: [['a', 1], ['é', 1.5], ['é', 2.25], ['é', 4], ['z', 0.5]], batchRows: 2 },
           collect: 'rows',
         },
-        { op: 'map', command: wrongShape.command, partition: 2, input: rows3, collect: 'rows' },
+        { command: wrongShape.command, partition: 2, input: rows3, collect: 'rows' },
       ]));
     });
 
@@ -135,11 +134,15 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
       assert.deepEqual(results[8].rows, [{ id: 1 }, { id: 2 }, { id: 3 }]);
     });
 
-    it('runs a grouped (applyInArrow) task with ctx.key and returns a pyarrow Table', () => {
+    it('runs a grouped task: the sorted partition cut into groups across batches, one call each with ctx.key', () => {
       const r = results[9];
       assert.equal(r.ok, true, r.message);
       assert.equal(r.returnType, 'struct<g:string,n:bigint,total:double>');
-      assert.deepEqual(r.rows, [{ g: 'é', n: 3, total: 7.75 }]);
+      assert.deepEqual(r.rows, [
+        { g: 'a', n: 1, total: 1 },
+        { g: 'é', n: 3, total: 7.75 },
+        { g: 'z', n: 1, total: 0.5 },
+      ]);
     });
 
     it('relays a wrongly shaped result as a user error: ResultShapeError with the partition', () => {
@@ -163,15 +166,15 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
   it('finds artifacts by file name in the working directory (the SparkFiles dir)', async () => {
     const job = await ws.addJob('narrow.ts', 'id bigint', { relativeNames: true });
     const { results } = await runDriver(python, ws.dir, [
-      { op: 'map', command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[7, 0]] }, collect: 'rows' },
+      { command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[7, 0]] }, collect: 'rows' },
     ]);
     assert.deepEqual(results[0].rows, [{ id: 7 }]);
   });
 
   it('streams a 2-million-row partition in 64k-row batches without deadlock, with bounded worker memory', async () => {
     const { results } = await runDriver(python, ws.dir, [
-      { op: 'map', command: identity.command, partition: 0, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, measureRss: true },
-      { op: 'map', command: widen.command, partition: 1, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, measureRss: true },
+      { command: identity.command, partition: 0, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, measureRss: true },
+      { command: widen.command, partition: 1, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, measureRss: true },
     ]);
     for (const r of results) {
       assert.equal(r.ok, true, r.message);
@@ -186,8 +189,8 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
 
   it('stops early when the consumer does (a limit) and reuses the worker', async () => {
     const { results } = await runDriver(python, ws.dir, [
-      { op: 'map', command: identity.command, input: { kind: 'range', rows: 1_000_000, batchRows: 65_536 }, stopAfterOutputBatches: 2 },
-      { op: 'map', command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] }, collect: 'rows' },
+      { command: identity.command, input: { kind: 'range', rows: 1_000_000, batchRows: 65_536 }, stopAfterOutputBatches: 2 },
+      { command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] }, collect: 'rows' },
     ]);
     assert.equal(results[0].ok, true, results[0].message);
     // Results come in batches of at most 10,000 rows (the payload's default batchSize).
@@ -198,8 +201,8 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
 
   it('reports a worker killed mid-task with its signal, then starts a fresh one', async () => {
     const { results } = await runDriver(python, ws.dir, [
-      { op: 'map', command: identity.command, partition: 5, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, killAfterOutputBatches: 2 },
-      { op: 'map', command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[9, 0]] }, collect: 'rows' },
+      { command: identity.command, partition: 5, input: { kind: 'range', rows: 2_000_000, batchRows: 65_536 }, killAfterOutputBatches: 2 },
+      { command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[9, 0]] }, collect: 'rows' },
     ]);
     const [killed, next] = results;
     assert.equal(killed.ok, false);
@@ -216,8 +219,8 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
 
   it('reports a worker that exits with its exit code and the tail of its stderr', async () => {
     const { results } = await runDriver(python, ws.dir, [
-      { op: 'map', command: noisy.command, partition: 7, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } },
-      { op: 'map', command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[2, 0]] }, collect: 'rows' },
+      { command: noisy.command, partition: 7, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } },
+      { command: narrow.command, input: { kind: 'rows', schema: ID_X, rows: [[2, 0]] }, collect: 'rows' },
     ]);
     const marker = markerJson(results[0].message);
     assert.equal(results[0].errorType, 'TsapplyWorkerError');
@@ -239,7 +242,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
     };
 
     it("says how to fix a missing 'node'", async () => {
-      const { results } = await runDriver(python, ws.dir, [{ op: 'map', command: identity.command, input: { kind: 'rows', schema: ID_X, rows: [] } }], {
+      const { results } = await runDriver(python, ws.dir, [{ command: identity.command, input: { kind: 'rows', schema: ID_X, rows: [] } }], {
         env: envWithout({ PATH: '/nonexistent-bin' }),
       });
       assert.equal(results[0].errorType, 'TsapplySetupError');
@@ -254,7 +257,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
       const fake = join(ws.dir, 'old-node');
       writeFileSync(fake, '#!/bin/sh\necho v18.19.0\n');
       chmodSync(fake, 0o755);
-      const { results } = await runDriver(python, ws.dir, [{ op: 'map', command: identity.command, input: { kind: 'rows', schema: ID_X, rows: [] } }], {
+      const { results } = await runDriver(python, ws.dir, [{ command: identity.command, input: { kind: 'rows', schema: ID_X, rows: [] } }], {
         env: envWithout({ TSAPPLY_NODE: fake }),
       });
       assert.equal(
@@ -288,7 +291,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
 
     it('refuses a worker bundle whose sha256 does not match', async () => {
       const job = await ws.addJob('narrow.ts', 'id bigint', { workerSha256: '0'.repeat(64) });
-      const { results } = await runDriver(python, ws.dir, [{ op: 'map', command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } }]);
+      const { results } = await runDriver(python, ws.dir, [{ command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } }]);
       assert.equal(results[0].errorType, 'TsapplySetupError');
       assert.equal(
         firstLine(results[0].message),
@@ -300,7 +303,7 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
     it('says when the payload is not on the executor', async () => {
       const job = await ws.addJob('narrow.ts', 'id bigint');
       rmSync(join(ws.dir, job.payloadFile));
-      const { results } = await runDriver(python, ws.dir, [{ op: 'map', command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } }]);
+      const { results } = await runDriver(python, ws.dir, [{ command: job.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } }]);
       const path = join(ws.dir, job.payloadFile);
       assert.equal(results[0].errorType, 'TsapplySetupError');
       assert.equal(

@@ -27,13 +27,16 @@ export interface StartMessage {
   task: number;
   /** Spark partition id, shown in errors and `ctx.partitionIndex`. */
   partitionIndex: number;
-  /** 'map' = mapInArrow (207), 'grouped' = applyInArrow (209): one group per task. */
+  /**
+   * 'map': the function over each batch of the partition. 'grouped': the partition is
+   * sorted by `groupColumns`; the worker cuts it into groups, one call each.
+   */
   mode: TaskMode;
   /** Where the payload is on this host and the sha256 it must hash to. */
   payload: { path: string; sha256: string };
   /** Output schema as Spark DDL; null to use the payload's own. */
   schema: string | null;
-  /** Group column names (grouped mode): `ctx.key` is built from the group's first row. */
+  /** Group column names (grouped mode): groups are cut where they change; `ctx.key` holds their values. */
   groupColumns: string[];
   /** Longest one call of the user's function may run (ms); undefined: no limit. */
   taskTimeoutMs: number | undefined;

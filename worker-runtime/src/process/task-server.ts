@@ -4,15 +4,16 @@
  *
  * One task at a time, one input batch at a time: the next frame is read only after
  * every result batch of the current one was written (and drained), so memory holds a
- * few batches, never a partition. After a failure the task's remaining input is read
+ * few batches, never a partition (in grouped mode, also the rows of the current group;
+ * see `sorted-groups.ts`). After a failure the task's remaining input is read
  * and dropped up to `end`/`cancel`, keeping the stream in step for the next task.
  * Runners are cached by payload hash, so a payload is read, verified and its `init`
  * run once per process, however many tasks (and jobs) reuse the process.
  */
 import type { Readable, Writable } from 'node:stream';
-import { RecordBatch } from 'apache-arrow';
-import type { Schema } from 'apache-arrow';
-import { parseDDL, serializeError, TaskTimeoutError, vectorToJS } from '@tsapply/common';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { concatRanges, parseDDL, serializeError, TaskTimeoutError } from '@tsapply/common';
+import { SortedGroupCutter } from './sorted-groups.js';
 import { CallWatchdog } from './call-watchdog.js';
 import { readFrames } from './frames.js';
 import { decodeShimFrame, ProtocolError, type StartMessage } from './shim-to-worker.js';
@@ -59,9 +60,16 @@ interface TaskState {
   rowsOut: number;
   batchesIn: number;
   batchesOut: number;
-  /** Grouped mode: the group's key, from its first row. */
-  key: Record<string, unknown> | undefined;
+  /** Grouped mode: cuts the (sorted) partition into groups. */
+  cutter: SortedGroupCutter | undefined;
+  /** Grouped mode: results of groups not yet written. */
+  groupResults: RecordBatch[];
+  groupResultRows: number;
 }
+
+/** Grouped mode writes its groups' results once they reach this many rows (and after every input batch). */
+const GROUP_RESULTS_PER_BATCH = 10_000;
+
 
 /** Runs until the input ends. Rejects only on protocol violations or a broken output. */
 export async function runTaskServer(options: TaskServerOptions): Promise<void> {
@@ -98,6 +106,46 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
       call,
     );
 
+  const emit = async (t: TaskState, out: RecordBatch) => {
+    t.rowsOut += out.numRows;
+    t.batchesOut++;
+    await writer.send({ type: 'batch', batch: out });
+  };
+  /**
+   * One call of the user's function on `batch` (a batch of a partition, or a group).
+   * With a timeout its results are written after it returns, when no call is in progress
+   * (the watchdog may write to stdout only during a call); without one they stream out as
+   * they come. Groups cut here collect their results for `flushGroups`.
+   */
+  const runCall = async (t: TaskState, batch: RecordBatch, key: Record<string, unknown> | undefined): Promise<void> => {
+    const held: RecordBatch[] = t.cutter !== undefined ? t.groupResults : [];
+    const hold = t.cutter !== undefined || t.start.taskTimeoutMs !== undefined;
+    await watched(t, async () => {
+      const results = t.runner!.runBatch(batch, {
+        partitionIndex: t.start.partitionIndex,
+        ...(key !== undefined ? { key } : {}),
+        ...(t.schema !== undefined ? { schema: t.schema } : {}),
+      });
+      for await (const out of results) {
+        if (out.numRows === 0) continue;
+        if (t.cutter !== undefined) t.groupResultRows += out.numRows;
+        if (hold) held.push(out);
+        else await emit(t, out);
+      }
+    });
+    if (t.cutter === undefined) for (const out of held) await emit(t, out);
+    else if (t.groupResultRows >= GROUP_RESULTS_PER_BATCH) await flushGroups(t);
+  };
+  /** The results of the groups cut so far, as few batches: one per group would be one IPC message and one pyarrow batch each. */
+  const flushGroups = async (t: TaskState): Promise<void> => {
+    const held = t.groupResults;
+    if (held.length === 0) return;
+    t.groupResults = [];
+    t.groupResultRows = 0;
+    const merged = held.length === 1 ? held[0]! : concatRanges(held[0]!.schema, held.map((b) => ({ batch: b, from: 0, to: b.numRows })));
+    await emit(t, merged);
+  };
+
   const fail = async (t: TaskState, e: unknown): Promise<void> => {
     t.failed = true;
     await writer.send({ type: 'error', error: serializeError(e) });
@@ -117,10 +165,10 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
           rowsOut: 0,
           batchesIn: 0,
           batchesOut: 0,
-          key: undefined,
+          cutter: message.mode === 'grouped' ? new SortedGroupCutter(message.groupColumns) : undefined,
+          groupResults: [],
+          groupResultRows: 0,
         };
-        // A group's results are few and small: they go out with its DONE, in one write.
-        if (message.mode === 'grouped') writer.cork();
         try {
           const t = task;
           task.runner = await watched(t, () => options.loadRunner(message.payload.path, message.payload.sha256));
@@ -142,33 +190,13 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
         const t = task;
         t.rowsIn += message.batch.numRows;
         t.batchesIn++;
-        if (t.start.mode === 'grouped' && t.key === undefined && message.batch.numRows > 0) {
-          t.key = groupKey(message.batch, t.start.groupColumns);
-        }
         try {
-          // With a timeout the call's results are written after it returns, when no call is
-          // in progress (the watchdog may write to stdout only during a call); without one
-          // they stream out as they come.
-          const timed = t.start.taskTimeoutMs !== undefined;
-          const held: RecordBatch[] = [];
-          const emit = async (out: RecordBatch) => {
-            t.rowsOut += out.numRows;
-            t.batchesOut++;
-            await writer.send({ type: 'batch', batch: out });
-          };
-          await watched(t, async () => {
-            const results = t.runner!.runBatch(message.batch, {
-              partitionIndex: t.start.partitionIndex,
-              ...(t.key !== undefined ? { key: t.key } : {}),
-              ...(t.schema !== undefined ? { schema: t.schema } : {}),
-            });
-            for await (const out of results) {
-              if (out.numRows === 0) continue;
-              if (timed) held.push(out);
-              else await emit(out);
-            }
-          });
-          for (const out of held) await emit(out);
+          if (t.cutter !== undefined) {
+            for (const group of t.cutter.push(message.batch)) await runCall(t, group.batch, group.key);
+            await flushGroups(t);
+            break;
+          }
+          await runCall(t, message.batch, undefined);
         } catch (e) {
           await fail(t, e);
         }
@@ -179,18 +207,15 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
         if (task === undefined) throw new ProtocolError(`'${message.type}' arrived outside a task.`);
         const t = task;
         task = undefined;
-        if (t.failed) {
-          await writer.uncork();
-          break;
-        }
-        if (t.start.mode === 'grouped' && t.batchesOut === 0) {
-          // The shim builds a pyarrow.Table from our batches: give it the schema.
-          if (t.schema === undefined) {
-            await fail(t, new ProtocolError('No output schema: neither the shim nor the payload declares one.'));
-            break;
+        if (t.cutter !== undefined && !t.failed && message.type === 'end') {
+          try {
+            for (const group of t.cutter.finish()) await runCall(t, group.batch, group.key);
+            await flushGroups(t);
+          } catch (e) {
+            await fail(t, e);
           }
-          await writer.send({ type: 'batch', batch: emptyBatch(t.schema) });
         }
+        if (t.failed) break;
         await writer.send({
           type: 'done',
           rowsIn: t.rowsIn,
@@ -203,22 +228,4 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
       }
     }
   }
-}
-
-/**
- * The group's key values by column name, from its first row (typed like any row value).
- * Only the key columns are converted: a group's other columns may be wide.
- */
-function groupKey(batch: RecordBatch, columns: readonly string[]): Record<string, unknown> {
-  const key: Record<string, unknown> = {};
-  for (const c of columns) {
-    const vector = batch.getChild(c);
-    key[c] = vector === null ? null : (vectorToJS(vector.slice(0, 1))[0] ?? null);
-  }
-  return key;
-}
-
-/** A zero-row record batch in `schema` (the 2-argument constructor fills in empty columns). */
-function emptyBatch(schema: Schema): RecordBatch {
-  return new RecordBatch(schema, undefined);
 }

@@ -6,9 +6,7 @@
  * terminal message — `done { rowsIn, rowsOut, batchesIn, batchesOut, cancelled }` or
  * `error { error }` with a `serializeError` object (a `UserCodeError` carries the
  * user's message, the original .ts file:line:column and the partition). Nothing is
- * sent between a terminal message and the next `start`. In grouped mode at least one
- * batch (possibly empty) precedes `done`, so the shim always has the output schema to
- * build a `pyarrow.Table` from.
+ * sent between a terminal message and the next `start`.
  *
  * Writes respect backpressure: when the pipe is full `write()` returns false and the
  * writer waits for 'drain' before producing more, so at most about one encoded batch
@@ -41,12 +39,11 @@ export interface ErrorMessage {
 export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMessage | ErrorMessage;
 
 /** Encodes messages as frames onto a writable byte stream, waiting for 'drain' when full. */
-/** Frames up to this size are copied to go out in one write with their header (and others). */
+/** Frames up to this size are copied to go out in one write with their header. */
 const SMALL_FRAME_BYTES = 256 * 1024;
 
 export class WorkerMessageWriter {
   private closedError: Error | undefined;
-  private held: Uint8Array[] | undefined;
 
   /**
    * @param out the protocol stream (the process's real stdout)
@@ -69,24 +66,7 @@ export class WorkerMessageWriter {
     } else {
       const type = message.type === 'done' ? FrameType.done : FrameType.error;
       await this.sendFrame(type, Buffer.from(JSON.stringify(message), 'utf8'));
-      // A terminal message ends what the shim waits for: nothing may stay held.
-      await this.uncork();
     }
-  }
-
-  /**
-   * Holds the next small frames to write them in one call at `uncork()` (or with the
-   * task's terminal message): a group's result and its DONE then reach the shim in one
-   * write, one wake-up, instead of four.
-   */
-  cork(): void {
-    this.held ??= [];
-  }
-
-  async uncork(): Promise<void> {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined && held.length > 0) await this.writeChunk(held.length === 1 ? held[0]! : Buffer.concat(held));
   }
 
   /** The bytes of a terminal message's frame, for a sender that cannot use this writer (the call watchdog). */
@@ -99,12 +79,9 @@ export class WorkerMessageWriter {
     if (this.closedError) throw this.closedError;
     const header = frameHeader(type, body.byteLength);
     if (body.byteLength > SMALL_FRAME_BYTES) {
-      // A large body is written from where it is, after anything held.
-      await this.uncork();
+      // A large body is written from where it is.
       this.write(header);
       await this.writeChunk(body);
-    } else if (this.held !== undefined) {
-      this.held.push(Buffer.concat([header, body]));
     } else {
       // Header and body in one write: one system call, one wake-up of the reader.
       await this.writeChunk(Buffer.concat([header, body]));

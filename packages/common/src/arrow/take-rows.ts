@@ -70,7 +70,7 @@ function isValid(data: arrow.Data, i: number): boolean {
 }
 
 /** Bytes per value of a fixed-width type whose `values` are one typed array, else 0. */
-function byteWidth(type: arrow.DataType): number {
+export function byteWidth(type: arrow.DataType): number {
   const T = arrow.Type;
   switch (type.typeId) {
     case T.Int:
@@ -148,3 +148,55 @@ export function takeRows(field: arrow.Field, chunks: readonly arrow.Data[], at: 
   for (let i = 0; i < n; i++) picked[i] = values[chunkOf[i]!]![rowOf[i]!];
   return buildColumn(field, picked, { column: field.name, columnDDL: String(type), rowBase: 0 });
 }
+
+/** Rows `from`..`to`-1 of one record batch. */
+export interface BatchRange {
+  batch: arrow.RecordBatch;
+  from: number;
+  to: number;
+}
+
+/**
+ * The rows of `ranges`, in order, as one record batch of `schema` (every range's batch
+ * has that schema): a group that spans input batches, or many small results sent as one.
+ */
+export function concatRanges(schema: arrow.Schema, ranges: readonly BatchRange[]): arrow.RecordBatch {
+  let length = 0;
+  for (const r of ranges) length += r.to - r.from;
+  const chunk = new Int32Array(length);
+  const row = new Int32Array(length);
+  let i = 0;
+  ranges.forEach((r, c) => {
+    for (let p = r.from; p < r.to; p++, i++) {
+      chunk[i] = c;
+      row[i] = p;
+    }
+  });
+  const children = schema.fields.map((field, c) => {
+    const chunks = ranges.map((r) => r.batch.getChildAt(c)!.data[0]!);
+    return copyFixedWidthRanges(field, chunks, ranges, length) ?? takeRows(field, chunks, { chunk, row });
+  });
+  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length, nullCount: 0, children });
+  return new arrow.RecordBatch(schema, data);
+}
+
+/**
+ * A fixed-width column without nulls, copied range by range (one `set` per range, not
+ * one assignment per value: a huge group spans dozens of batches); undefined otherwise.
+ */
+function copyFixedWidthRanges(field: arrow.Field, chunks: readonly arrow.Data[], ranges: readonly BatchRange[], length: number): arrow.Data | undefined {
+  const width = byteWidth(field.type as arrow.DataType);
+  if (width === 0 || chunks.some((c) => c.nullCount > 0 || c.offset !== 0)) return undefined;
+  const first = chunks[0]!.values as unknown as { constructor: new (n: number) => TypedArray; BYTES_PER_ELEMENT: number };
+  const stride = width / first.BYTES_PER_ELEMENT;
+  const out = new first.constructor(length * stride);
+  let at = 0;
+  ranges.forEach((r, i) => {
+    const src = chunks[i]!.values as unknown as TypedArray;
+    out.set(src.subarray(r.from * stride, r.to * stride), at);
+    at += (r.to - r.from) * stride;
+  });
+  return arrow.makeData({ type: field.type, length, nullCount: 0, data: out } as never);
+}
+
+type TypedArray = ArrayLike<unknown> & { set(a: ArrayLike<unknown>, offset: number): void; subarray(from: number, to: number): TypedArray };

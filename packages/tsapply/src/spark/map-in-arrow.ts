@@ -6,7 +6,8 @@
  * front: locate and bundle `fn`, build and upload the payload (once per session),
  * find the executors' Python version, and — without `schema` — run `fn` on a sample
  * of the input on the driver to infer the output schema. They resolve to an ordinary
- * lazy DataFrame over a MapPartitions / GroupMap relation; nothing runs on the
+ * lazy DataFrame over a MapPartitions relation (after a shuffle and sort by the group
+ * columns for applyInArrow); nothing runs on the
  * cluster until an action (`collect`, `show`, `write…`).
  */
 import { parseDDL, toDDL } from '@tsapply/common';

@@ -1,5 +1,5 @@
 /**
- * The `command` bytes of the Python UDF in tsapply's MapPartitions / GroupMap plans.
+ * The `command` bytes of the Python UDF in tsapply's MapPartitions plans.
  *
  * Spark's Python worker reads the command with plain `pickle.loads` and expects the
  * 2-tuple `(function, return_type)`. tsapply never runs Python on the driver, so the
@@ -36,7 +36,11 @@ export type PickleValue =
   | { readonly [key: string]: PickleValue | undefined };
 
 export interface ShimCommandSpec {
-  /** 'map' → mapInArrow (eval type 207); 'grouped' → applyInArrow (209). */
+  /**
+   * 'map': the function over each partition's batches. 'grouped': over each group of a
+   * partition the driver hash-partitioned and sorted by `groupColumns` (the Node worker
+   * cuts it into groups). Both run as mapInArrow (eval type 207).
+   */
   mode: 'map' | 'grouped';
   /** The payload artifact: its SparkFiles name (or an absolute path) and sha256 hex. */
   payload: { file: string; sha256: string };
@@ -57,13 +61,6 @@ export interface ShimCommandSpec {
    * the executors; `policy` whether a local node or the `shipped` runtime comes first.
    * @default a local node ($TSAPPLY_NODE, else `node` on PATH), nothing shipped
    */
-  /**
-   * Grouped mode: how groups reach the shim. `'arrow'`: applyInArrow (eval type 209,
-   * Spark 4), one call per group. `'sorted'`: mapInArrow (207) over input the driver
-   * hash-partitioned and sorted by the group columns; the shim cuts it into groups (Spark
-   * 3.5, which has no applyInArrow). @default 'arrow'
-   */
-  groupForm?: 'arrow' | 'sorted';
   nodeOptions?: {
     node?: string | null;
     args?: string[];
@@ -114,7 +111,6 @@ export function buildShimCommand(spec: ShimCommandSpec, moduleName: string = shi
     schema_ddl: spec.schemaDDL,
     schema_json: spec.schemaJson,
     group_columns: spec.groupColumns ?? [],
-    group_form: spec.groupForm ?? 'arrow',
     task_timeout_ms: spec.taskTimeoutMs ?? null,
     worker_idle_timeout_ms: spec.workerIdleTimeoutMs ?? null,
     node_options: {

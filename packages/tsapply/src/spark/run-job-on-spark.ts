@@ -10,7 +10,7 @@
  *    default, like the local engine) for the session;
  * 3. infer the output schema on the driver when the job declares none;
  * 4. upload shim, worker and payload once per session and plan MapPartitions (or
- *    GroupMap with `groupBy`);
+ *    the same over a shuffle and sort by the group columns with `groupBy`);
  * 5. write the output with Spark (`df.write.format(…).mode(…).save(path)`; `arrow`
  *    has no Spark writer, so its results stream to the driver and tsapply's writer),
  *    or stream the results to the driver and show a table.

@@ -1,7 +1,7 @@
 /**
  * The relations tsapply sends to Spark: `MapPartitions` (eval type 207, Spark's
- * mapInArrow) and `GroupMap` (209, applyInArrow), each carrying a
- * `CommonInlineUserDefinedFunction` whose `python_udf.command` is the hand-built
+ * mapInArrow), for grouped work over a shuffle and a sort by the group columns, each
+ * carrying a `CommonInlineUserDefinedFunction` whose `python_udf.command` is the hand-built
  * pickle from `pickle-command.ts`. The command holds only names and hashes of the
  * shipped artifacts, never the payload itself, so a plan stays a few KB whatever the
  * size of the job's context.
@@ -20,15 +20,11 @@ import {
   unparsedType,
 } from '@tsapply/spark-connect/internal';
 import { Column, type SparkSession } from '@tsapply/spark-connect';
-import { isLimitedSparkVersion } from '@tsapply/spark-local';
 import { quoteColumnName } from './column-identifier.js';
 import { buildShimCommand, type ShimCommandSpec } from './pickle-command.js';
 
 /** Spark's `PythonEvalType.SQL_MAP_ARROW_ITER_UDF` (mapInArrow). */
 export const EVAL_TYPE_MAP_ARROW_ITER = 207;
-/** Spark's `PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF` (applyInArrow, Spark 4). */
-export const EVAL_TYPE_GROUPED_MAP_ARROW = 209;
-
 
 export interface UdfPlanOptions {
   /** The shim's spec: payload/worker artifacts, schema, mode, group columns. */
@@ -85,25 +81,21 @@ export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions &
 }
 
 /**
- * `df` grouped by `grouping` with each whole group handed to the shim: applyInArrow on
- * Spark 4. Spark 3.5 has no applyInArrow (its applyInPandas would lose types on the way
- * through pandas), so there the input is hash-partitioned by the group columns, sorted
- * within each partition, and mapped with mapInArrow; the shim cuts the sorted stream into
- * groups. Async: reads `df`'s columns and the server's version.
+ * `df` grouped by `grouping` with each whole group handed to the user's function, as
+ * applyInArrow does: the input is hash-partitioned by the group columns and sorted
+ * within each partition (the shuffle and sort Spark's FlatMapGroupsInArrow asks for),
+ * then streamed through mapInArrow; the worker cuts the sorted stream into groups
+ * (`sorted-groups.ts`). Spark's own applyInArrow would cross between its Python worker
+ * and ours once per group, which cost more than a small group's work; Spark 3.5 has no
+ * applyInArrow at all (its applyInPandas would lose types on the way through pandas).
+ * Async: reads `df`'s columns.
  */
 export async function groupMapPlan(df: DataFrame, grouping: Expression[], options: UdfPlanOptions): Promise<DataFrame> {
-  if (isLimitedSparkVersion(await df.session.version)) {
-    const shuffled = df.withRelation({ case: 'repartitionByExpression', value: { input: df.relation, partitionExprs: grouping } });
-    // Ascending, nulls first: each key's rows, null keys included, come together.
-    const order = grouping.map((e) => sortOrderOf(new Column(e)));
-    const sorted = shuffled.withRelation({ case: 'sort', value: { input: shuffled.relation, order, isGlobal: false } });
-    return mapPartitionsPlan(sorted, { ...options, spec: { ...options.spec, groupForm: 'sorted' }, barrier: false });
-  }
-  const func = udf(options, EVAL_TYPE_GROUPED_MAP_ARROW, await inputColumns(df));
-  return df.withRelation({
-    case: 'groupMap',
-    value: { input: df.relation, groupingExpressions: grouping, func, sortingExpressions: [], initialGroupingExpressions: [] },
-  });
+  const shuffled = df.withRelation({ case: 'repartitionByExpression', value: { input: df.relation, partitionExprs: grouping } });
+  // Ascending, nulls first: each key's rows, null keys included, come together.
+  const order = grouping.map((e) => sortOrderOf(new Column(e)));
+  const sorted = shuffled.withRelation({ case: 'sort', value: { input: shuffled.relation, order, isGlobal: false } });
+  return mapPartitionsPlan(sorted, { ...options, barrier: false });
 }
 
 export interface ProbePlanOptions {

@@ -10,10 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidOptionError, readOptions } from '@tsapply/common';
 import type { DataFrame } from '../data-frame.js';
-import type { SparkSession } from '../spark-session.js';
+import type { Relation } from '../gen/spark/connect/relations_pb.js';
+import { SparkSession } from '../spark-session.js';
+import { MlOperator_OperatorType } from '../gen/spark/connect/ml_common_pb.js';
 import { SparkUsageError } from '../errors.js';
 import { formatValue } from './format.js';
-import { deleteObjects, evaluate, fetchAttribute, fitEstimator, transformWithModel, transformWithOperator, type MethodCall } from './ml-protocol.js';
+import { deleteObjects, evaluate, fetchAttribute, fitEstimator, transformWithModel, transformWithOperator, writeMl, type MethodCall, type MlWriteTarget } from './ml-protocol.js';
 import { toMlParams, validateParam, validateParams, type ParamSpecs } from './params.js';
 
 /** `<ClassName>_<12 hex>`, PySpark's uid form. */
@@ -79,6 +81,56 @@ export abstract class Params {
   protected mlParams() {
     return toMlParams(this.paramSpecs, this.paramValues);
   }
+
+  /**
+   * Saves this stage to `path` with Spark's own ML writer (`MlCommand.Write`), in the
+   * layout Spark's readers load: `ml.load(spark, path)` here, `LinearRegressionModel.load`
+   * in PySpark or Scala. The server writes, so `path` is on the server's (or cluster's)
+   * file system. Like Spark, an existing path is refused unless `overwrite: true`.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const { session, overwrite } = checkSaveOptions(`${this.constructor.name}.save()`, path, options, this instanceof Model ? this.session : undefined);
+    const target: MlWriteTarget =
+      this instanceof Model
+        ? { refId: (this.assertLive(), this.refId) }
+        : { className: (this as unknown as { javaClass: string }).javaClass, uid: this.uid, type: operatorType(this) };
+    await writeMl(session, target, this.mlParams(), path, overwrite).catch((e: unknown) => {
+      throw existingPathError(`${this.constructor.name}.save()`, path, e);
+    });
+  }
+}
+
+/** Spark's "already exists … use write.overwrite()" (Scala and Python advice) in tsapply's words; other errors unchanged. */
+export function existingPathError(where: string, path: string, e: unknown): unknown {
+  if (!(e instanceof Error) || !/already exists/i.test(e.message)) return e;
+  return new SparkUsageError(`${where}: ${path} already exists. Pass { overwrite: true } to replace it.`, {}, { cause: e });
+}
+
+/** Options of `save()`. */
+export interface SaveOptions {
+  /** Replace what is at `path` (Spark refuses an existing path otherwise). @default false */
+  overwrite?: boolean;
+  /** The session whose server writes. @default the model's own session, else `SparkSession.getActiveSession()` */
+  session?: SparkSession;
+}
+
+/** Checks `save()`'s arguments once; the session to write with. */
+export function checkSaveOptions(where: string, path: unknown, options: SaveOptions, own: SparkSession | undefined): { session: SparkSession; overwrite: boolean } {
+  if (typeof path !== 'string' || path.trim() === '') throw new InvalidOptionError(`${where} needs a path (a non-empty string), got ${JSON.stringify(path) ?? String(path)}.`, { option: 'path' });
+  const o = readOptions(where, options, ['overwrite', 'session']);
+  const overwrite = o.boolean('overwrite') ?? false;
+  const given = o.get('session');
+  if (given !== undefined && !(given instanceof SparkSession)) throw new InvalidOptionError(`${where}: session must be a SparkSession.`, { option: 'session' });
+  const session = (given as SparkSession | undefined) ?? own ?? SparkSession.getActiveSession();
+  if (session === undefined) throw new SparkUsageError(`${where} needs a Spark session: connect one first (SparkSession.connect()) or pass { session }.`);
+  return { session, overwrite };
+}
+
+/** The protocol's kind of a stage that is not a fitted model. */
+export function operatorType(stage: Params): MlOperator_OperatorType {
+  if (stage instanceof Estimator) return MlOperator_OperatorType.ESTIMATOR;
+  if (stage instanceof Evaluator) return MlOperator_OperatorType.EVALUATOR;
+  return MlOperator_OperatorType.TRANSFORMER;
 }
 
 /** Something that turns a DataFrame into another DataFrame, lazily. */
@@ -91,8 +143,16 @@ export abstract class Estimator<M extends Model = Model> extends Params {
   /** JVM class of the estimator, e.g. `org.apache.spark.ml.regression.LinearRegression`. */
   abstract readonly javaClass: string;
 
-  /** Builds the model object once the server fitted `refId`. */
-  protected abstract createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<M>;
+  /**
+   * Builds the model object once the server fitted (or loaded) `refId`. `training` is the
+   * fitted dataset's plan, for the training summary; a loaded model has none.
+   */
+  protected abstract createModel(session: SparkSession, refId: string, uid: string, options: FitOptions, training: Relation | undefined): Promise<M>;
+
+  /** @internal The model object for `refId`, a model Spark loaded from a path (no training summary). */
+  modelFromCache(session: SparkSession, refId: string, uid: string): Promise<M> {
+    return this.createModel(session, refId, uid, { summary: false }, undefined);
+  }
 
   /**
    * Fits on `dataset` (an `MlCommand.Fit`); resolves with the model once its attributes
@@ -104,7 +164,7 @@ export abstract class Estimator<M extends Model = Model> extends Params {
     const { refId, warning } = await fitEstimator(dataset, this.javaClass, this.uid, this.mlParams());
     if (warning) process.emitWarning(warning, { code: 'TSAPPLY_SPARK_ML' });
     try {
-      const model = await this.createModel(dataset, refId, options);
+      const model = await this.createModel(dataset.session, refId, this.uid, options, dataset.relation);
       // Like PySpark's _copyValues: the model keeps the params the user set that it also has.
       for (const k of Object.keys(model.paramSpecs)) if (this.isSet(k)) model.set(k, this.getOrDefault(k));
       return model;
@@ -187,7 +247,8 @@ export abstract class Model extends Transformer {
     return this.released;
   }
 
-  protected assertLive(): void {
+  /** @internal Throws when the model was released. */
+  assertLive(): void {
     if (this.released) throw new SparkUsageError(`${this.constructor.name} ${this.uid} was released; fit it again to use it.`);
   }
 }

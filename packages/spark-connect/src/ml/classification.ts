@@ -3,6 +3,7 @@
  * `RandomForestClassifier`, their models and training summaries.
  */
 import type { DataFrame } from '../data-frame.js';
+import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
 import { Estimator, Model, fetchMany, type FitOptions } from './base.js';
@@ -106,16 +107,15 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
   constructor(options?: LogisticRegressionOptions) {
     super('LogisticRegression', options, LR_SPECS);
   }
-  protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<LogisticRegressionModel> {
-    const session = dataset.session;
+  protected async createModel(session: SparkSession, refId: string, uid: string, options: FitOptions, training: Relation | undefined): Promise<LogisticRegressionModel> {
     const attrs = await fetchMany(session, refId, ['numClasses', 'numFeatures', 'coefficientMatrix', 'interceptVector', 'toString']);
     const binomial = (attrs.coefficientMatrix as DenseMatrix).numRows === 1;
     const [extra, summary] = await Promise.all([
       // `coefficients`/`intercept` exist only for a binomial model (Spark throws otherwise).
       binomial ? fetchMany(session, refId, ['coefficients', 'intercept']) : {},
-      options.summary === false ? undefined : ClassificationTrainingSummary.load(session, refId, dataset.relation, attrs.numClasses as number, true),
+      options.summary === false || training === undefined ? undefined : ClassificationTrainingSummary.load(session, refId, training, attrs.numClasses as number, true),
     ]);
-    return new LogisticRegressionModel(session, refId, this.uid, { ...attrs, ...extra }, summary);
+    return new LogisticRegressionModel(session, refId, uid, { ...attrs, ...extra }, summary);
   }
 }
 
@@ -239,11 +239,10 @@ export class RandomForestClassifier extends Estimator<RandomForestClassification
   constructor(options?: RandomForestClassifierOptions) {
     super('RandomForestClassifier', options, RF_SPECS);
   }
-  protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<RandomForestClassificationModel> {
-    const session = dataset.session;
+  protected async createModel(session: SparkSession, refId: string, uid: string, options: FitOptions, training: Relation | undefined): Promise<RandomForestClassificationModel> {
     const attrs = await fetchMany(session, refId, ['numClasses', 'numFeatures', 'featureImportances', 'getNumTrees', 'totalNumNodes', 'treeWeights', 'toString']);
-    const summary = options.summary === false ? undefined : await ClassificationTrainingSummary.load(session, refId, dataset.relation, attrs.numClasses as number, false);
-    return new RandomForestClassificationModel(session, refId, this.uid, attrs, summary);
+    const summary = options.summary === false || training === undefined ? undefined : await ClassificationTrainingSummary.load(session, refId, training, attrs.numClasses as number, false);
+    return new RandomForestClassificationModel(session, refId, uid, attrs, summary);
   }
 }
 

@@ -4,7 +4,6 @@
  * fields. `await model.get('clusterCenters')` reads any attribute Spark's allow-list
  * offers for that model, as PySpark's model properties and methods do over Connect.
  */
-import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
 import { Estimator, Model } from './base.js';
 import type { ParamSpecs } from './params.js';
@@ -32,10 +31,10 @@ export class SparkModel extends Model {
 
 /** An estimator generated from Spark's definition; `fit` resolves to a `SparkModel`. */
 export abstract class SparkEstimator extends Estimator<SparkModel> {
-  protected async createModel(dataset: DataFrame, refId: string): Promise<SparkModel> {
+  protected async createModel(session: SparkSession, refId: string, uid: string): Promise<SparkModel> {
     // No param specs: the server-side model already holds every param the fit used (Spark
     // copies them), and some estimators make a model of another class whose params differ
     // (QuantileDiscretizer → Bucketizer), so nothing is sent back with transform.
-    return new SparkModel(dataset.session, refId, this.uid, {}, `${this.constructor.name}Model`);
+    return new SparkModel(session, refId, uid, {}, `${this.constructor.name}Model`);
   }
 }

@@ -20,7 +20,8 @@
  * ```
  */
 export { Params, Estimator, Transformer, Model, Evaluator, JavaTransformer } from './base.js';
-export type { FitOptions } from './base.js';
+export type { FitOptions, SaveOptions } from './base.js';
+export { load } from './persistence.js';
 export { VectorAssembler } from './feature.js';
 export type { VectorAssemblerOptions } from './feature.js';
 export { LinearRegression, LinearRegressionModel, LinearRegressionTrainingSummary } from './regression.js';

@@ -157,3 +157,33 @@ export function attributeRelation(session: SparkSession, refId: string, calls: r
     },
   });
 }
+
+/** What `MlCommand.Write` saves: a fitted model in the ML cache, or an operator by class, uid and params. */
+export type MlWriteTarget = { refId: string } | { className: string; uid: string; type: MlOperator_OperatorType };
+
+/**
+ * `MlCommand.Write`: Spark saves the model or operator to `path` with its own ML writer,
+ * the layout every Spark ML reader (Scala, PySpark) loads.
+ */
+export async function writeMl(session: SparkSession, target: MlWriteTarget, params: MlParams, path: string, overwrite: boolean): Promise<void> {
+  const type = 'refId' in target ? { case: 'objRef' as const, value: { id: target.refId } } : { case: 'operator' as const, value: { name: target.className, uid: target.uid, type: target.type } };
+  await runMlCommand(session, { command: { case: 'write', value: { type, params, path, shouldOverwrite: overwrite } } });
+}
+
+/** What `MlCommand.Read` gives back: the loaded model's cache id (models only), its uid and params. */
+export interface MlReadResult {
+  refId: string | undefined;
+  uid: string;
+  params: Record<string, unknown>;
+}
+
+/** `MlCommand.Read`: Spark loads the `className` saved at `path` (a model into the ML cache). */
+export async function readMl(session: SparkSession, className: string, type: MlOperator_OperatorType, path: string): Promise<MlReadResult> {
+  const r = await runMlCommand(session, { command: { case: 'read', value: { operator: { name: className, type }, path } } });
+  if (r.resultType.case !== 'operatorInfo') {
+    throw new TsapplyError(`Loading ${className} from ${path} returned "${r.resultType.case ?? 'nothing'}" instead of the loaded object.`, { code: 'SPARK_UNEXPECTED_RESPONSE' });
+  }
+  const info = r.resultType.value;
+  const params = Object.fromEntries(Object.entries(info.params?.params ?? {}).map(([k, v]) => [k, fromLiteral(v)]));
+  return { refId: info.type.case === 'objRef' ? info.type.value.id : undefined, uid: info.uid ?? '', params };
+}

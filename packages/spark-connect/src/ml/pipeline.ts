@@ -7,7 +7,7 @@
 import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { randomUid } from './base.js';
 import type { DataFrame } from '../data-frame.js';
-import { Estimator, Model, Transformer, type FitOptions } from './base.js';
+import { Estimator, Model, Transformer, type FitOptions, type SaveOptions } from './base.js';
 
 export type PipelineStage = Estimator | Transformer;
 
@@ -31,9 +31,10 @@ export class Pipeline {
   readonly uid: string;
   private stages: PipelineStage[];
 
-  constructor(options: PipelineOptions = {}) {
+  /** @param uid given when loading a saved pipeline. */
+  constructor(options: PipelineOptions = {}, uid?: string) {
     const o = readOptions('new Pipeline()', options, ['stages']);
-    this.uid = randomUid('Pipeline');
+    this.uid = uid ?? randomUid('Pipeline');
     this.stages = checkStages('new Pipeline()', o.get('stages') ?? []);
   }
 
@@ -70,6 +71,16 @@ export class Pipeline {
     }
     return new PipelineModel(fitted, this.uid);
   }
+
+  /**
+   * Saves the pipeline (its stages unfitted) in Spark's layout: `path/metadata` and every
+   * stage under `path/stages/`. `ml.load(spark, path)`, PySpark's and Scala's
+   * `Pipeline.load` read it back.
+   */
+  async save(path: string, options?: SaveOptions): Promise<void> {
+    const { savePipeline } = await import('./persistence.js'); // persistence imports this module
+    await savePipeline(this, path, options);
+  }
 }
 
 /** The fitted pipeline: a chain of transformers (fitted models and plain transformers). */
@@ -83,6 +94,12 @@ export class PipelineModel extends Transformer {
 
   transform(dataset: DataFrame): DataFrame {
     return this.stages.reduce((df, s) => s.transform(df), dataset);
+  }
+
+  /** Saves the fitted pipeline in Spark's layout (see `Pipeline.save`); PySpark's and Scala's `PipelineModel.load` read it. */
+  override async save(path: string, options?: SaveOptions): Promise<void> {
+    const { savePipeline } = await import('./persistence.js'); // persistence imports this module
+    await savePipeline(this, path, options);
   }
 
   /** Releases every fitted model of the pipeline on the server. */

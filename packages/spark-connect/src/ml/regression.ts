@@ -49,13 +49,12 @@ export class LinearRegression extends Estimator<LinearRegressionModel> {
   constructor(options?: LinearRegressionOptions) {
     super('LinearRegression', options, SPECS);
   }
-  protected async createModel(dataset: DataFrame, refId: string, options: FitOptions): Promise<LinearRegressionModel> {
-    const session = dataset.session;
+  protected async createModel(session: SparkSession, refId: string, uid: string, options: FitOptions, training: Relation | undefined): Promise<LinearRegressionModel> {
     const [attrs, summary] = await Promise.all([
       fetchMany(session, refId, ['coefficients', 'intercept', 'numFeatures', 'scale', 'toString']),
-      options.summary === false ? undefined : fetchMany(session, refId, LinearRegressionTrainingSummary.METRICS, [{ method: 'summary' }]),
+      options.summary === false || training === undefined ? undefined : fetchMany(session, refId, LinearRegressionTrainingSummary.METRICS, [{ method: 'summary' }]),
     ]);
-    return new LinearRegressionModel(session, refId, this.uid, attrs, summary && new LinearRegressionTrainingSummary(session, refId, dataset.relation, summary));
+    return new LinearRegressionModel(session, refId, uid, attrs, summary && training && new LinearRegressionTrainingSummary(session, refId, training, summary));
   }
 }
 

@@ -15,6 +15,9 @@ const BASE = { estimator: 'SparkEstimator', transformer: 'JavaTransformer', eval
 
 const comment = (text, indent = '') => `${indent}/** ${text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim()} */`;
 
+/** Takes `formula` (base.ts `isPredictor`): label, features and prediction columns, and no formula param of its own. */
+const predictor = (s) => s.kind === 'estimator' && ['labelCol', 'featuresCol', 'predictionCol'].every((n) => s.params.some((p) => p.name === n)) && !s.params.some((p) => p.name === 'formula');
+
 function stageCode(s) {
   const opts = s.params
     .map((p) => `${comment(`${p.doc}${p.default !== null ? ` @default ${JSON.stringify(p.default)}` : ''}`, '  ')}\n  ${p.name}?: ${TS[p.type]};`)
@@ -27,7 +30,7 @@ function stageCode(s) {
       ? `\n  /** Whether a larger metric is better (Spark's answer for this evaluator's metrics). */\n  isLargerBetter(): boolean {\n    return true;\n  }`
       : '';
   return (
-    `/** Options of \`${s.name}\` (pyspark.ml's keyword arguments). */\nexport interface ${s.name}Options {\n${opts}\n}\n\n` +
+    `/** Options of \`${s.name}\` (pyspark.ml's keyword arguments). */\nexport interface ${s.name}Options${predictor(s) ? ' extends FormulaOptions' : ''} {\n${opts}\n}\n\n` +
     `const ${s.name.toUpperCase()}_SPECS: ParamSpecs = {\n${specs}\n};\n\n` +
     `/** \`${s.javaClass}\` (${s.kind}). */\nexport class ${s.name} extends ${BASE[s.kind]} {\n  readonly javaClass = '${s.javaClass}';\n` +
     `  constructor(options?: ${s.name}Options) {\n    super('${s.name}', options, ${s.name.toUpperCase()}_SPECS);\n  }${extra}\n}\n`
@@ -45,6 +48,7 @@ for (const [family, stages] of [...byFamily].sort()) {
   const bases = [...new Set(stages.map((s) => BASE[s.kind]))].sort();
   const imports =
     `import type { ParamSpecs } from '../params.js';\n` +
+    (stages.some(predictor) ? `import type { FormulaOptions } from '../base.js';\n` : '') +
     (bases.some((b) => b !== 'SparkEstimator') ? `import { ${bases.filter((b) => b !== 'SparkEstimator').join(', ')} } from '../base.js';\n` : '') +
     (bases.includes('SparkEstimator') ? `import { SparkEstimator } from '../generic-stage.js';\n` : '');
   files.set(`${family}.ts`, `${header(`pyspark.ml.${family}: ${stages.map((s) => s.name).join(', ')}.`)}${imports}\n${stages.map(stageCode).join('\n')}`);

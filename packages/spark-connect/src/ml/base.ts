@@ -32,10 +32,22 @@ export abstract class Params {
   /** The param specs of this class: JVM param name → type, doc, default. */
   readonly paramSpecs: ParamSpecs;
 
+  /** A predictor's R formula (`{ formula: 'mpg ~ .' }`): fitted through Spark's RFormula first. */
+  protected formula: string | undefined;
+
   protected constructor(uidPrefix: string, options: object | undefined, specs: ParamSpecs, uid?: string) {
     this.uid = uid ?? randomUid(uidPrefix);
     this.paramSpecs = specs;
-    this.paramValues = validateParams(`new ${uidPrefix}()`, specs, options);
+    let params = options;
+    if (options !== null && typeof options === 'object' && 'formula' in options && isPredictor(specs)) {
+      const { formula, ...rest } = options as { formula?: unknown };
+      if (typeof formula !== 'string' || !formula.includes('~')) {
+        throw new InvalidOptionError(`Invalid value for option "formula" in new ${uidPrefix}(): expected an R formula such as 'mpg ~ .' or 'y ~ x1 + x2', got ${JSON.stringify(formula) ?? String(formula)}.`, { option: 'formula' });
+      }
+      this.formula = formula;
+      params = rest;
+    }
+    this.paramValues = validateParams(`new ${uidPrefix}()`, specs, params);
   }
 
   /** Sets params (same keys as the constructor options); returns `this` like PySpark's setters. */
@@ -89,13 +101,25 @@ export abstract class Params {
    * file system. Like Spark, an existing path is refused unless `overwrite: true`.
    */
   async save(path: string, options: SaveOptions = {}): Promise<void> {
-    const { session, overwrite } = checkSaveOptions(`${this.constructor.name}.save()`, path, options, this instanceof Model ? this.session : undefined);
+    const where = `${this.constructor.name}.save()`;
+    const { session, overwrite } = checkSaveOptions(where, path, options, this instanceof Model ? this.session : undefined);
+    if (this instanceof Model && this.formulaModel !== undefined) {
+      // As sparklyr saves a formula model: a PipelineModel of the fitted RFormula and the model.
+      const { saveFormulaModel } = await import('./persistence.js'); // persistence imports this module
+      await saveFormulaModel(this.formulaModel, this, path, { session, overwrite });
+      return;
+    }
+    await this.writeStage(where, session, path, overwrite);
+  }
+
+  /** @internal This stage alone (never its formula) through Spark's ML writer. */
+  async writeStage(where: string, session: SparkSession, path: string, overwrite: boolean): Promise<void> {
     const target: MlWriteTarget =
       this instanceof Model
         ? { refId: (this.assertLive(), this.refId) }
         : { className: (this as unknown as { javaClass: string }).javaClass, uid: this.uid, type: operatorType(this) };
     await writeMl(session, target, this.mlParams(), path, overwrite).catch((e: unknown) => {
-      throw existingPathError(`${this.constructor.name}.save()`, path, e);
+      throw existingPathError(where, path, e);
     });
   }
 }
@@ -161,6 +185,12 @@ export abstract class Estimator<M extends Model = Model> extends Params {
    */
   async fit(dataset: DataFrame, options: FitOptions = {}): Promise<M> {
     validateFitOptions(options);
+    if (this.formula !== undefined) return this.fitFormula(this.formula, dataset, options);
+    return this.fitOn(dataset, options);
+  }
+
+  /** The fit itself (`MlCommand.Fit`), without a formula. */
+  private async fitOn(dataset: DataFrame, options: FitOptions): Promise<M> {
     const { refId, warning } = await fitEstimator(dataset, this.javaClass, this.uid, this.mlParams());
     if (warning) process.emitWarning(warning, { code: 'TSAPPLY_SPARK_ML' });
     try {
@@ -173,6 +203,35 @@ export abstract class Estimator<M extends Model = Model> extends Params {
       throw e;
     }
   }
+
+  /** Fits Spark's RFormula on `dataset`, then this estimator (without the formula) on its output. */
+  private async fitFormula(formula: string, dataset: DataFrame, options: FitOptions): Promise<M> {
+    const { RFormula } = await import('./generated/feature.js'); // generated classes import this module
+    const rformula = await new RFormula({ formula, featuresCol: this.getOrDefault('featuresCol') as string, labelCol: this.getOrDefault('labelCol') as string }).fit(dataset);
+    try {
+      const model = await this.fitOn(rformula.transform(dataset), options);
+      model.formulaModel = rformula;
+      return model;
+    } catch (e) {
+      await rformula.release().catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+/** A predictor (label, features and prediction columns; not RFormula itself) takes a formula. */
+export function isPredictor(specs: ParamSpecs): boolean {
+  return specs.labelCol !== undefined && specs.featuresCol !== undefined && specs.predictionCol !== undefined && specs.formula === undefined;
+}
+
+/** Options of a predictor that takes an R formula, as sparklyr's `ml_linear_regression(mpg ~ .)`. */
+export interface FormulaOptions {
+  /**
+   * An R model formula (`'mpg ~ .'`, `'y ~ x1 + x2 + x1:x2'`): Spark's RFormula builds the
+   * label and features columns (`labelCol`, `featuresCol`) from the data's own columns,
+   * one-hot encoding strings, before the fit; the fitted model applies it again on transform.
+   */
+  formula?: string;
 }
 
 /** Options of `Estimator.fit`. */
@@ -215,10 +274,14 @@ export abstract class Model extends Transformer {
     this.refId = refId;
   }
 
-  /** Adds the prediction columns (`MlRelation.Transform` with this model). */
+  /** @internal Set by a fit with a formula: the fitted RFormula, applied before this model. */
+  formulaModel: Model | undefined;
+
+  /** Adds the prediction columns (`MlRelation.Transform` with this model, after its formula's). */
   transform(dataset: DataFrame): DataFrame {
     this.assertLive();
-    return transformWithModel(dataset, this.refId, this.mlParams());
+    const input = this.formulaModel !== undefined ? this.formulaModel.transform(dataset) : dataset;
+    return transformWithModel(input, this.refId, this.mlParams());
   }
 
   /**
@@ -240,7 +303,7 @@ export abstract class Model extends Transformer {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await deleteObjects(this.session, [this.refId]);
+    await deleteObjects(this.session, [this.refId, ...(this.formulaModel !== undefined ? [this.formulaModel.refId] : [])]);
   }
 
   get isReleased(): boolean {

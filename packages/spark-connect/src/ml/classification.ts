@@ -6,7 +6,7 @@ import type { DataFrame } from '../data-frame.js';
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
-import { Estimator, Model, fetchMany, type FitOptions } from './base.js';
+import { Estimator, Model, fetchMany, type FitOptions, type FormulaOptions } from './base.js';
 import { ClassificationTrainingSummary } from './classification-summary.js';
 import { formatFields } from './format.js';
 import type { DenseMatrix, DenseVector, SparseVector } from './linalg.js';
@@ -163,7 +163,7 @@ export class LogisticRegressionModel extends ClassificationModel {
 }
 
 /** Options of `RandomForestClassifier` (PySpark's keyword arguments; Spark's defaults). */
-export interface RandomForestClassifierOptions {
+export interface RandomForestClassifierOptions extends FormulaOptions {
   /** @default 'features' */
   featuresCol?: string;
   /** @default 'label' */

@@ -20,7 +20,7 @@
  * ```
  */
 export { Params, Estimator, Transformer, Model, Evaluator, JavaTransformer } from './base.js';
-export type { FitOptions, SaveOptions } from './base.js';
+export type { FitOptions, FormulaOptions, SaveOptions } from './base.js';
 export { load } from './persistence.js';
 export { VectorAssembler } from './feature.js';
 export type { VectorAssemblerOptions } from './feature.js';

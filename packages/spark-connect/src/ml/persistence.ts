@@ -13,7 +13,7 @@ import { InvalidOptionError } from '@tsapply/common';
 import { MlOperator_OperatorType } from '../gen/spark/connect/ml_common_pb.js';
 import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
-import { Estimator, Model, Params, Transformer, checkSaveOptions, existingPathError, operatorType, type SaveOptions } from './base.js';
+import { Estimator, Model, Params, Transformer, checkSaveOptions, existingPathError, operatorType, randomUid, type SaveOptions } from './base.js';
 import * as generated from './generated/index.js';
 import { SparkModel } from './generic-stage.js';
 import { BinaryClassificationEvaluator, MulticlassClassificationEvaluator, RegressionEvaluator } from './evaluation.js';
@@ -81,13 +81,35 @@ export async function savePipeline(pipeline: Pipeline | PipelineModel, path: str
       throw new InvalidOptionError(`${where}: stage ${s.uid} (${s.constructor.name}) has no Spark class and cannot be saved.`, { option: 'stages' });
     }
   }
+  const className = pipeline instanceof PipelineModel ? PIPELINE_MODEL : PIPELINE;
+  await writePipeline(where, className, pipeline.uid, stages, path, session, overwrite, (s, at) => s.save(at, { session }));
+}
+
+/** A model fitted with a formula, saved as sparklyr saves one: a PipelineModel of the fitted RFormula and the model. */
+export async function saveFormulaModel(formula: Model, model: Model, path: string, options: { session: SparkSession; overwrite: boolean }): Promise<void> {
+  const where = `${model.constructor.name}.save()`;
+  await writePipeline(where, PIPELINE_MODEL, randomUid('PipelineModel'), [formula, model], path, options.session, options.overwrite, (s, at) =>
+    s === model ? model.writeStage(where, options.session, at, false) : s.save(at, { session: options.session }),
+  );
+}
+
+async function writePipeline(
+  where: string,
+  className: string,
+  uid: string,
+  stages: readonly PipelineStage[],
+  path: string,
+  session: SparkSession,
+  overwrite: boolean,
+  saveStage: (stage: PipelineStage, path: string) => Promise<void>,
+): Promise<void> {
   // Spark's helper removes what is at the path first, so no stage of an older save stays.
   if (overwrite) await fetchAttribute(session, ML_CONNECT_HELPER_ID, [{ method: 'handleOverwrite', args: [path, true] }]);
   const metadata = {
-    class: pipeline instanceof PipelineModel ? PIPELINE_MODEL : PIPELINE,
+    class: className,
     timestamp: Date.now(),
     sparkVersion: await session.version,
-    uid: pipeline.uid,
+    uid,
     paramMap: { stageUids: stages.map((s) => s.uid) },
     defaultParamMap: {},
   };
@@ -99,7 +121,7 @@ export async function savePipeline(pipeline: Pipeline | PipelineModel, path: str
     .catch((e: unknown) => {
       throw existingPathError(where, path, e);
     });
-  for (const [i, s] of stages.entries()) await s.save(stagePath(path, s.uid, i, stages.length), { session });
+  for (const [i, s] of stages.entries()) await saveStage(s, stagePath(path, s.uid, i, stages.length));
 }
 
 /**

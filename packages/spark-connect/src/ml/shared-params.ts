@@ -3,6 +3,7 @@
  * Spark's defaults and docs. JVM param names, so they go to the server unchanged.
  */
 import { nonNegative, unitInterval, type ParamSpec } from './params.js';
+import type { FormulaOptions } from './base.js';
 
 const s = (doc: string, d?: string, oneOf?: readonly string[]): ParamSpec => ({ type: 'string', doc, ...(d !== undefined ? { default: d } : {}), ...(oneOf ? { oneOf } : {}) });
 
@@ -35,7 +36,7 @@ export const checkpointInterval = { type: 'int', doc: 'checkpoint interval (>= 1
 export const handleInvalid = (doc: string, d: string, oneOf: readonly string[]): ParamSpec => s(doc, d, oneOf);
 
 /** Options every regularised linear model takes (LinearRegression, LogisticRegression). */
-export interface LinearModelOptions {
+export interface LinearModelOptions extends FormulaOptions {
   /** @default 'features' */
   featuresCol?: string;
   /** @default 'label' */

@@ -1,0 +1,97 @@
+/**
+ * Predictors fitted with an R formula (`{ formula: 'mpg ~ .' }`, as sparklyr's
+ * `ml_linear_regression(mpg ~ .)`), against PySpark's own RFormula → estimator pipeline
+ * with the same formula on the same server and data (vega-datasets' cars): same
+ * coefficients and predictions; the model applies its formula again on transform, saves
+ * as a two-stage PipelineModel, and a formula where none belongs is refused.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
+import { connect, sparkRemote } from '../helpers.js';
+
+const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
+const PYTHON_BIN = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
+const NUMERIC = ['Miles_per_Gallon', 'Horsepower', 'Weight_in_lbs', 'Acceleration', 'Origin'];
+const LINEAR = 'Miles_per_Gallon ~ .';
+const TREE = 'Miles_per_Gallon ~ Horsepower + Weight_in_lbs + Origin';
+
+const PYTHON = `
+import json, sys
+from pyspark.sql import SparkSession
+from pyspark.ml import Pipeline
+from pyspark.ml.feature import RFormula
+from pyspark.ml.regression import LinearRegression, DecisionTreeRegressor
+spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
+cars = spark.read.json(sys.argv[2], multiLine=True).na.drop().select(*json.loads(sys.argv[3]))
+def run(formula, estimator):
+    model = Pipeline(stages=[RFormula(formula=formula), estimator]).fit(cars)
+    rows = model.transform(cars).orderBy('Weight_in_lbs', 'Horsepower', 'Acceleration').select('prediction').collect()
+    return model.stages[1], [r[0] for r in rows]
+lr, lr_pred = run(sys.argv[4], LinearRegression(regParam=0.01))
+tree, tree_pred = run(sys.argv[5], DecisionTreeRegressor(maxDepth=3, seed=1))
+print(json.dumps({'coefficients': lr.coefficients.toArray().tolist(), 'intercept': lr.intercept, 'lr': lr_pred, 'tree': tree_pred}))
+spark.stop()
+`;
+
+let spark: SparkSession;
+let cars: DataFrame;
+let dir: string;
+
+before(async () => {
+  spark = await connect();
+  cars = spark.read.json(CARS, { multiLine: true }).na.drop().select(...NUMERIC);
+  dir = mkdtempSync(join(tmpdir(), 'tsapply-ml-formula-'));
+});
+after(async () => {
+  await spark?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function predictions(model: ml.Transformer, data: DataFrame = cars): Promise<number[]> {
+  const rows = await model.transform(data).orderBy('Weight_in_lbs', 'Horsepower', 'Acceleration').select('prediction').collect();
+  return rows.map((r) => r.prediction as number);
+}
+
+function close(a: readonly number[], b: readonly number[], what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)), `${what}[${i}]: ${x} vs ${b[i]}`));
+}
+
+describe('predictors with an R formula', () => {
+  it('fit as PySpark\'s RFormula pipeline does: same coefficients and predictions; transform applies the formula, also to data without the label', { timeout: 300_000 }, async () => {
+    const py = JSON.parse(
+      execFileSync(PYTHON_BIN, ['-c', PYTHON, sparkRemote(), CARS, JSON.stringify(NUMERIC), LINEAR, TREE], { encoding: 'utf8', env: { ...process.env, SPARK_REMOTE: '' }, stdio: ['ignore', 'pipe', 'inherit'] }),
+    ) as { coefficients: number[]; intercept: number; lr: number[]; tree: number[] };
+
+    const lr = await new ml.LinearRegression({ formula: LINEAR, regParam: 0.01 }).fit(cars);
+    close(lr.coefficients.toArray(), py.coefficients, 'coefficients');
+    close([lr.intercept], [py.intercept], 'intercept');
+    close(await predictions(lr), py.lr, 'linear predictions');
+    // 4 numeric features + Origin one-hot encoded (3 values, one dropped).
+    assert.equal(lr.coefficients.size, 5);
+    close(await predictions(lr, cars.drop('Miles_per_Gallon')), py.lr, 'predictions without the label column');
+
+    const tree = await new ml.DecisionTreeRegressor({ formula: TREE, maxDepth: 3, seed: 1 }).fit(cars);
+    close(await predictions(tree), py.tree, 'tree predictions');
+
+    const path = join(dir, 'lr-formula');
+    await lr.save(path);
+    const back = await ml.load(spark, path, ml.PipelineModel);
+    assert.deepEqual(back.stages.map((s) => s.constructor.name), ['SparkModel', 'LinearRegressionModel']);
+    close(await predictions(back), py.lr, 'saved and loaded');
+    await Promise.all([lr.release(), tree.release(), back.release()]);
+  });
+
+  it('a formula that is not one, or where none belongs, is refused when the stage is built', () => {
+    assert.throws(() => new ml.LinearRegression({ formula: 'Miles_per_Gallon' }), /Invalid value for option "formula" in new LinearRegression\(\): expected an R formula such as 'mpg ~ \.' or 'y ~ x1 \+ x2', got "Miles_per_Gallon"/);
+    assert.throws(() => new ml.LogisticRegression({ formula: 42 as never }), /option "formula".*got 42/);
+    assert.throws(() => new ml.KMeans({ formula: '~ x' } as never), /formula/);
+    // RFormula's own formula param is its param, not this option.
+    assert.equal(new ml.RFormula({ formula: 'y ~ x' }).getOrDefault('formula'), 'y ~ x');
+  });
+});

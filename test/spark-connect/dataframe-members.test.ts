@@ -5,11 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SparkSession, StorageLevel, col, lit, functions as F, InvalidOptionError, type DataFrame } from '@tsapply/spark-connect';
-import { connect, sparkRemote } from './helpers.js';
+import { connect } from './helpers.js';
+import { runPySpark } from './pyspark-client.js';
 
 const CARS = JSON.parse(readFileSync(join(process.cwd(), 'node_modules/vega-datasets/data/cars.json'), 'utf8')) as Record<string, unknown>[];
 const ROWS = CARS.map((c, i) => ({ id: i, name: c.Name as string, origin: c.Origin as string, cyl: c.Cylinders as number, hp: c.Horsepower as number | null, mpg: c.Miles_per_Gallon as number | null, weight: c.Weight_in_lbs as number }));
@@ -165,12 +165,7 @@ describe('caching, schema, small actions and plan questions', () => {
   it('printSchema prints exactly what PySpark prints for the same DataFrame', async () => {
     const sql = "SELECT 1 AS a, 'x' AS b, array(named_struct('c', 1.5D, 'd', map('k', date'2024-01-01'))) AS nested";
     const ours = await (await spark.sql(sql)).schemaTreeString();
-    const python = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
-    const theirs = execFileSync(python, ['-c', `import sys\nfrom pyspark.sql import SparkSession\ns = SparkSession.builder.remote(sys.argv[1]).getOrCreate()\ns.sql(sys.argv[2]).printSchema()\ns.stop()`, sparkRemote(), sql], {
-      encoding: 'utf8',
-      env: { ...process.env, SPARK_REMOTE: '' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const theirs = runPySpark(`import sys\nfrom pyspark.sql import SparkSession\ns = SparkSession.builder.remote(sys.argv[1]).getOrCreate()\ns.sql(sys.argv[2]).printSchema()\ns.stop()`, [sql], { stderr: 'ignore' });
     assert.equal(`${ours}\n`.trimEnd(), theirs.trimEnd());
     assert.match(ours, /^root\n \|-- a: integer \(nullable = false\)/);
     assert.deepEqual(await (await spark.sql(sql)).dtypes(), [['a', 'int'], ['b', 'string'], ['nested', 'array<struct<c:double,d:map<string,date>>>']]);

@@ -7,15 +7,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
-import { connect, sparkRemote } from '../helpers.js';
+import { connect } from '../helpers.js';
+import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
 
-const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
-const PYTHON_BIN = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
 const NUMERIC = ['Miles_per_Gallon', 'Horsepower', 'Weight_in_lbs', 'Acceleration', 'Origin'];
 const LINEAR = 'Miles_per_Gallon ~ .';
 const TREE = 'Miles_per_Gallon ~ Horsepower + Weight_in_lbs + Origin';
@@ -57,33 +55,29 @@ async function predictions(model: ml.Transformer, data: DataFrame = cars): Promi
   return rows.map((r) => r.prediction as number);
 }
 
-function close(a: readonly number[], b: readonly number[], what: string): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)), `${what}[${i}]: ${x} vs ${b[i]}`));
-}
 
 describe('predictors with an R formula', () => {
   it('fit as PySpark\'s RFormula pipeline does: same coefficients and predictions; transform applies the formula, also to data without the label', { timeout: 300_000 }, async () => {
     const py = JSON.parse(
-      execFileSync(PYTHON_BIN, ['-c', PYTHON, sparkRemote(), CARS, JSON.stringify(NUMERIC), LINEAR, TREE], { encoding: 'utf8', env: { ...process.env, SPARK_REMOTE: '' }, stdio: ['ignore', 'pipe', 'inherit'] }),
+      runPySpark(PYTHON, [CARS, JSON.stringify(NUMERIC), LINEAR, TREE]),
     ) as { coefficients: number[]; intercept: number; lr: number[]; tree: number[] };
 
     const lr = await new ml.LinearRegression({ formula: LINEAR, regParam: 0.01 }).fit(cars);
-    close(lr.coefficients.toArray(), py.coefficients, 'coefficients');
-    close([lr.intercept], [py.intercept], 'intercept');
-    close(await predictions(lr), py.lr, 'linear predictions');
+    assertClose(lr.coefficients.toArray(), py.coefficients, 'coefficients');
+    assertClose([lr.intercept], [py.intercept], 'intercept');
+    assertClose(await predictions(lr), py.lr, 'linear predictions');
     // 4 numeric features + Origin one-hot encoded (3 values, one dropped).
     assert.equal(lr.coefficients.size, 5);
-    close(await predictions(lr, cars.drop('Miles_per_Gallon')), py.lr, 'predictions without the label column');
+    assertClose(await predictions(lr, cars.drop('Miles_per_Gallon')), py.lr, 'predictions without the label column');
 
     const tree = await new ml.DecisionTreeRegressor({ formula: TREE, maxDepth: 3, seed: 1 }).fit(cars);
-    close(await predictions(tree), py.tree, 'tree predictions');
+    assertClose(await predictions(tree), py.tree, 'tree predictions');
 
     const path = join(dir, 'lr-formula');
     await lr.save(path);
     const back = await ml.load(spark, path, ml.PipelineModel);
     assert.deepEqual(back.stages.map((s) => s.constructor.name), ['SparkModel', 'LinearRegressionModel']);
-    close(await predictions(back), py.lr, 'saved and loaded');
+    assertClose(await predictions(back), py.lr, 'saved and loaded');
     await Promise.all([lr.release(), tree.release(), back.release()]);
   });
 

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SparkSession, ml, type DataFrame } from '@tsapply/spark-connect';
-import { connect, sparkRemote } from '../helpers.js';
-
-const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
+import { connect } from '../helpers.js';
+import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
 
 /** One case: the stages, applied in order (estimators fitted), and the output column read. */
 interface Case {
@@ -69,33 +68,14 @@ after(async () => {
   await spark.stop();
 });
 
-function close(a: unknown, b: unknown, path: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    assert.ok(a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)), `${path}: ${a} vs ${b}`);
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    assert.equal(a.length, b.length, `${path}: length`);
-    a.forEach((x, i) => close(x, b[i], `${path}[${i}]`));
-  } else {
-    assert.deepEqual(a, b, path);
-  }
-}
-
 describe('generated ML classes against PySpark on the same server', () => {
   it('each case gives PySpark\'s output, row for row', { timeout: 600_000 }, async () => {
-    const python = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
-    const theirs = JSON.parse(
-      execFileSync(python, ['-c', PYTHON, sparkRemote(), CARS, JSON.stringify(CASES.map((c) => [c.name, c.python]))], {
-        encoding: 'utf8',
-        env: { ...process.env, SPARK_REMOTE: '' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 64 * 1024 * 1024,
-      }),
-    ) as Record<string, unknown[]>;
+    const theirs = JSON.parse(runPySpark(PYTHON, [CARS, JSON.stringify(CASES.map((c) => [c.name, c.python]))])) as Record<string, unknown[]>;
     for (const c of CASES) {
       let df = cars;
       for (const stage of c.build()) df = stage instanceof ml.Estimator ? (await stage.fit(df)).transform(df) : stage.transform(df);
       const ours = (await df.orderBy('Name', 'Year', 'Weight_in_lbs').select(ml.vectorToArray(c.output).alias('out')).collect().catch(() => null)) ?? (await df.orderBy('Name', 'Year', 'Weight_in_lbs').select(c.output).collect());
-      close(ours.map((r) => Object.values(r)[0]), theirs[c.name], c.name);
+      assertClose(ours.map((r) => Object.values(r)[0]), theirs[c.name], c.name);
     }
   });
 

@@ -6,15 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
-import { connect, sparkRemote } from '../helpers.js';
+import { connect } from '../helpers.js';
+import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
 
-const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
-const PYTHON_BIN = join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python');
 
 // PySpark loads argv[3] (tsapply's save) and saves its own pipeline to argv[4]; prints both predictions.
 const PYTHON = `
@@ -67,10 +65,6 @@ async function predictions(model: ml.Transformer): Promise<number[]> {
   return rows.map((r) => r.prediction as number);
 }
 
-function close(a: number[], b: number[], what: string): void {
-  assert.equal(a.length, b.length, `${what}: row count`);
-  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)), `${what}[${i}]: ${x} vs ${b[i]}`));
-}
 
 describe('saving and loading Spark ML', () => {
   it('a fitted pipeline saved here loads here and in PySpark with the same predictions; PySpark\'s loads here', { timeout: 300_000 }, async () => {
@@ -86,17 +80,17 @@ describe('saving and loading Spark ML', () => {
     assert.deepEqual(loaded.stages.map((s) => s.uid), fitted.stages.map((s) => s.uid));
     const lr = loaded.stages[2] as ml.LinearRegressionModel;
     assert.deepEqual(lr.coefficients.toArray(), (fitted.stages[2] as ml.LinearRegressionModel).coefficients.toArray());
-    close(await predictions(loaded), expected, 'loaded here');
+    assertClose(await predictions(loaded), expected, 'loaded here');
 
     const theirsPath = join(dir, 'pyspark-pipeline');
     const py = JSON.parse(
-      execFileSync(PYTHON_BIN, ['-c', PYTHON, sparkRemote(), CARS, ours, theirsPath], { encoding: 'utf8', env: { ...process.env, SPARK_REMOTE: '' }, stdio: ['ignore', 'pipe', 'inherit'] }),
+      runPySpark(PYTHON, [CARS, ours, theirsPath]),
     ) as { tsappliesSaved: number[]; stageClasses: string[]; pysparks: number[] };
     assert.deepEqual(py.stageClasses, ['VectorAssembler', 'StandardScalerModel', 'LinearRegressionModel']);
-    close(py.tsappliesSaved, expected, 'tsapply\'s save loaded by PySpark');
+    assertClose(py.tsappliesSaved, expected, 'tsapply\'s save loaded by PySpark');
 
     const fromPySpark = await ml.load(spark, theirsPath, ml.PipelineModel);
-    close(await predictions(fromPySpark), py.pysparks, 'PySpark\'s save loaded here');
+    assertClose(await predictions(fromPySpark), py.pysparks, 'PySpark\'s save loaded here');
     await Promise.all([fitted.release(), loaded.release(), fromPySpark.release()]);
   });
 
@@ -111,7 +105,7 @@ describe('saving and loading Spark ML', () => {
     await p.save(join(dir, 'unfitted'), { session: spark });
     const p2 = await ml.load(spark, join(dir, 'unfitted'), ml.Pipeline);
     assert.deepEqual(p2.getStages().map((s) => [s.constructor.name, s.uid]), p.getStages().map((s) => [s.constructor.name, s.uid]));
-    close(await predictions(await p2.fit(cars)), await predictions(await p.fit(cars)), 'refitted after load');
+    assertClose(await predictions(await p2.fit(cars)), await predictions(await p.fit(cars)), 'refitted after load');
   });
 
   it('an existing path is refused unless overwrite; bad paths and a wrong expected class say what is wrong', async () => {

@@ -75,6 +75,17 @@ export abstract class Params {
     return this.paramValues.has(name) ? this.paramValues.get(name) : this.paramSpecs[name]!.default;
   }
 
+  /**
+   * A copy with the same uid and params, plus `extra` (PySpark's `copy(extra)`): what a
+   * tuning run fits for each point of its grid, leaving this instance untouched.
+   */
+  copy(extra: Readonly<Record<string, unknown>> = {}): this {
+    const clone = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this);
+    (clone as unknown as { paramValues: Map<string, unknown> }).paramValues = new Map(this.paramValues);
+    for (const [k, v] of Object.entries(extra)) clone.set(k, v);
+    return clone;
+  }
+
   /** The params the user set, as a plain object. */
   extractParamMap(): Record<string, unknown> {
     return Object.fromEntries(this.paramValues);

@@ -45,12 +45,21 @@ TYPES = {
     "toString": "string",
     "toListString": "string[]",
     "toListFloat": "double[]",
+    "toListInt": "int[]",
+    "toListListFloat": "double[][]",
+    "toVector": "vector",
 }
+
+# Defaults that are the server JVM's own (its locale) or too long to spell in a doc comment
+# (StopWordsRemover's English word list): left to Spark, which applies them when unset.
+SERVER_DEFAULTS = {("StopWordsRemover", "locale"), ("StopWordsRemover", "stopWords")}
 
 
 def default_of(obj, p):
     if not obj.hasDefault(p):
         return None
+    if p.name == "seed":
+        return None  # PySpark's is hash(class name), different in every Python process; the JVM keeps its own
     v = obj.getOrDefault(p)
     # Defaults made from the uid (output column names) differ per instance: Spark makes its own.
     if isinstance(v, str) and obj.uid in v:
@@ -80,10 +89,15 @@ def main():
             params = []
             for p in sorted(obj.params, key=lambda p: p.name):
                 t = TYPES.get(p.typeConverter.__name__)
+                if t is None and p.typeConverter.__name__ == "identity" and isinstance(obj.getOrDefault(p) if obj.hasDefault(p) else None, bool):
+                    t = "boolean"  # RegexTokenizer.gaps has no converter; its default says what it is
+                if p.name == "seed":
+                    t = "long"  # a LongParam in Spark; PySpark's converter says int
                 if t is None:
                     skipped.append({"class": name, "param": p.name, "reason": "type %s" % p.typeConverter.__name__})
                     continue
-                params.append({"name": p.name, "type": t, "doc": p.doc, "default": default_of(obj, p)})
+                default = None if (name, p.name) in SERVER_DEFAULTS else default_of(obj, p)
+                params.append({"name": p.name, "type": t, "doc": p.doc, "default": default})
             stages.append({"name": name, "family": family, "kind": kind, "javaClass": obj._java_obj, "params": params})
     with open(OUT, "w") as fh:
         json.dump({"pyspark": pyspark.__version__, "stages": stages, "skippedParams": skipped}, fh, indent=1, sort_keys=True)

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..', 'src', 'ml', 'generated');
 const spec = JSON.parse(readFileSync(join(here, 'ml-stages-spec.json'), 'utf8'));
-const TS = { int: 'number', double: 'number', boolean: 'boolean', string: 'string', 'string[]': 'string[]', 'double[]': 'number[]' };
+const TS = { int: 'number', long: 'number | bigint', double: 'number', boolean: 'boolean', string: 'string', 'string[]': 'string[]', 'double[]': 'number[]', 'int[]': 'number[]', 'double[][]': 'number[][]', vector: 'Vector | number[]' };
 const BASE = { estimator: 'SparkEstimator', transformer: 'JavaTransformer', evaluator: 'Evaluator' };
 
 const comment = (text, indent = '') => `${indent}/** ${text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim()} */`;
@@ -48,6 +48,7 @@ for (const [family, stages] of [...byFamily].sort()) {
   const bases = [...new Set(stages.map((s) => BASE[s.kind]))].sort();
   const imports =
     `import type { ParamSpecs } from '../params.js';\n` +
+    (stages.some((st) => st.params.some((p) => p.type === 'vector')) ? `import type { Vector } from '../linalg.js';\n` : '') +
     (stages.some(predictor) ? `import type { FormulaOptions } from '../base.js';\n` : '') +
     (bases.some((b) => b !== 'SparkEstimator') ? `import { ${bases.filter((b) => b !== 'SparkEstimator').join(', ')} } from '../base.js';\n` : '') +
     (bases.includes('SparkEstimator') ? `import { SparkEstimator } from '../generic-stage.js';\n` : '');

@@ -34,6 +34,14 @@ const CASES: Case[] = [
   { name: 'KMeans', build: () => [FEATURES(), new ml.KMeans({ k: 3, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, KMeans(k=3, seed=1, predictionCol='out')]`, output: 'out' },
   { name: 'DecisionTreeRegressor', build: () => [FEATURES(), new ml.DecisionTreeRegressor({ labelCol: 'Miles_per_Gallon', maxDepth: 3, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, DecisionTreeRegressor(labelCol='Miles_per_Gallon', maxDepth=3, seed=1, predictionCol='out')]`, output: 'out' },
   { name: 'DecisionTreeClassifier', build: () => [FEATURES(), new ml.StringIndexer({ inputCol: 'Origin', outputCol: 'label', stringOrderType: 'alphabetAsc' }), new ml.DecisionTreeClassifier({ maxDepth: 4, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, StringIndexer(inputCol='Origin', outputCol='label', stringOrderType='alphabetAsc'), DecisionTreeClassifier(maxDepth=4, seed=1, predictionCol='out')]`, output: 'out' },
+  // Params of the other kinds: a word list default left to Spark, a vector, int lists, nested number lists, an untyped boolean.
+  { name: 'Tokenizer+StopWordsRemover', build: () => [new ml.Tokenizer({ inputCol: 'Name', outputCol: 'words' }), new ml.StopWordsRemover({ inputCol: 'words', outputCol: 'out', stopWords: ['ford', 'chevrolet'] })], python: "[Tokenizer(inputCol='Name', outputCol='words'), StopWordsRemover(inputCol='words', outputCol='out', stopWords=['ford', 'chevrolet'])]", output: 'out' },
+  { name: 'StopWordsRemover (English default)', build: () => [new ml.Tokenizer({ inputCol: 'Name', outputCol: 'words' }), new ml.StopWordsRemover({ inputCol: 'words', outputCol: 'out' })], python: "[Tokenizer(inputCol='Name', outputCol='words'), StopWordsRemover(inputCol='words', outputCol='out')]", output: 'out' },
+  { name: 'ElementwiseProduct', build: () => [FEATURES(), new ml.ElementwiseProduct({ inputCol: 'features', outputCol: 'out', scalingVec: [0.5, 2, -1] })], python: `[${PY_FEATURES}, ElementwiseProduct(inputCol='features', outputCol='out', scalingVec=Vectors.dense([0.5, 2.0, -1.0]))]`, output: 'out' },
+  { name: 'Bucketizer splitsArray', build: () => [new ml.Bucketizer({ inputCols: ['Weight_in_lbs'], outputCols: ['out'], splitsArray: [[-Infinity, 3000, Infinity]] })], python: "[Bucketizer(inputCols=['Weight_in_lbs'], outputCols=['out'], splitsArray=[[float('-inf'), 3000.0, float('inf')]])]", output: 'out' },
+  { name: 'QuantileDiscretizer numBucketsArray', build: () => [new ml.QuantileDiscretizer({ inputCols: ['Horsepower'], outputCols: ['out'], numBucketsArray: [3], relativeError: 0 })], python: "[QuantileDiscretizer(inputCols=['Horsepower'], outputCols=['out'], numBucketsArray=[3], relativeError=0.0)]", output: 'out' },
+  { name: 'VectorSlicer', build: () => [FEATURES(), new ml.VectorSlicer({ inputCol: 'features', outputCol: 'out', indices: [2, 0] })], python: `[${PY_FEATURES}, VectorSlicer(inputCol='features', outputCol='out', indices=[2, 0])]`, output: 'out' },
+  { name: 'RegexTokenizer gaps=false', build: () => [new ml.RegexTokenizer({ inputCol: 'Name', outputCol: 'out', pattern: '[a-z]+', gaps: false })], python: "[RegexTokenizer(inputCol='Name', outputCol='out', pattern='[a-z]+', gaps=False)]", output: 'out' },
 ];
 
 const PYTHON = `
@@ -43,7 +51,7 @@ from pyspark.ml.feature import *
 from pyspark.ml.regression import *
 from pyspark.ml.classification import *
 from pyspark.ml.clustering import *
-from pyspark.ml.linalg import Vector
+from pyspark.ml.linalg import Vector, Vectors
 spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
 cars = spark.read.json(sys.argv[2], multiLine=True).na.drop()
 out = {}
@@ -89,6 +97,9 @@ describe('generated ML classes against PySpark on the same server', () => {
     assert.ok(silhouette > 0 && silhouette <= 1);
     assert.throws(() => new ml.KMeans({ k: 'two' as never }), /Invalid value for param "k" in new KMeans\(\): expected an integer/);
     assert.throws(() => new ml.Tokenizer({ inputCols: ['a'] } as never), /inputCols/);
+    assert.throws(() => new ml.VectorSlicer({ indices: [1.5] }), /param "indices" in new VectorSlicer\(\): expected an array of integers \(int32\), got array \[number 1.5\]/);
+    assert.throws(() => new ml.Bucketizer({ splitsArray: [1, 2] as never }), /expected an array of arrays of numbers/);
+    assert.throws(() => new ml.ElementwiseProduct({ scalingVec: 'x' as never }), /expected a DenseVector, SparseVector or an array of numbers/);
   });
 
   it('the spec and the generated classes agree (the generator was run after the last extraction)', () => {

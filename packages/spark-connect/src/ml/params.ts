@@ -18,7 +18,7 @@ import { toLiteral } from '../literal.js';
 import { DenseMatrix, DenseVector, SparseMatrix, SparseVector } from './linalg.js';
 
 /** JVM param kinds tsapply sends. `long` accepts a safe-integer number or a bigint. */
-export type ParamType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'string[]' | 'double[]';
+export type ParamType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'string[]' | 'double[]' | 'int[]' | 'double[][]' | 'vector';
 
 export interface ParamSpec {
   type: ParamType;
@@ -77,6 +77,16 @@ export function validateParam(where: string, name: string, spec: ParamSpec, valu
     case 'double[]':
       if (!Array.isArray(value) || value.some((s) => typeof s !== 'number' || Number.isNaN(s))) fail('an array of numbers');
       return [...(value as number[])];
+    case 'int[]':
+      if (!Array.isArray(value) || value.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < -(2 ** 31) || s > 2 ** 31 - 1)) fail('an array of integers (int32)');
+      return [...(value as number[])];
+    case 'double[][]':
+      if (!Array.isArray(value) || value.some((a) => !Array.isArray(a) || a.some((s) => typeof s !== 'number' || Number.isNaN(s)))) fail('an array of arrays of numbers');
+      return (value as number[][]).map((a) => [...a]);
+    case 'vector':
+      if (value instanceof DenseVector || value instanceof SparseVector) return value;
+      if (!Array.isArray(value) || value.some((s) => typeof s !== 'number' || Number.isNaN(s))) fail('a DenseVector, SparseVector or an array of numbers');
+      return new DenseVector(value as number[]);
   }
   if (spec.check && typeof value === 'number') {
     const problem = spec.check(value);
@@ -122,6 +132,15 @@ export function paramLiteral(type: ParamType, value: unknown): Expression_Litera
       return L({ case: 'array', value: { elementType: simpleType('string'), elements: (value as string[]).map((v) => paramLiteral('string', v)) } });
     case 'double[]':
       return L({ case: 'array', value: { elementType: simpleType('double'), elements: (value as number[]).map((v) => paramLiteral('double', v)) } });
+    case 'int[]':
+      return L({ case: 'array', value: { elementType: simpleType('integer'), elements: (value as number[]).map((v) => paramLiteral('int', v)) } });
+    case 'double[][]':
+      return L({
+        case: 'array',
+        value: { elementType: create(DataTypeSchema, { kind: { case: 'array', value: { elementType: simpleType('double'), containsNull: false } } }), elements: (value as number[][]).map((v) => paramLiteral('double[]', v)) },
+      });
+    case 'vector':
+      return vectorLiteral(value as DenseVector | SparseVector);
   }
 }
 

@@ -38,8 +38,8 @@ export interface DecisionTreeClassifierOptions extends FormulaOptions {
   pruneTree?: boolean;
   /** raw prediction (a.k.a. confidence) column name. @default "rawPrediction" */
   rawPredictionCol?: string;
-  /** random seed. @default 5825874199895847000 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0, excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold. */
   thresholds?: number[];
   /** weight column name. If this is not set or empty, we treat all instance weights as 1.0. */
@@ -63,7 +63,7 @@ const DECISIONTREECLASSIFIER_SPECS: ParamSpecs = {
   probabilityCol: { type: 'string', doc: "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities.", default: "probability" },
   pruneTree: { type: 'boolean', doc: "If true, the trained tree will undergo a pruning process after training, in which sibling leaf nodes with the same prediction are merged into their parent. The resulting tree will be smaller and have faster predictions. Class probabilities remain available after pruning. If false, no pruning is applied after training.", default: true },
   rawPredictionCol: { type: 'string', doc: "raw prediction (a.k.a. confidence) column name.", default: "rawPrediction" },
-  seed: { type: 'int', doc: "random seed.", default: 5825874199895847000 },
+  seed: { type: 'long', doc: "random seed." },
   thresholds: { type: 'double[]', doc: "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0, excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold." },
   weightCol: { type: 'string', doc: "weight column name. If this is not set or empty, we treat all instance weights as 1.0." },
 };
@@ -114,8 +114,8 @@ export interface GBTClassifierOptions extends FormulaOptions {
   probabilityCol?: string;
   /** raw prediction (a.k.a. confidence) column name. @default "rawPrediction" */
   rawPredictionCol?: string;
-  /** random seed. @default -7129603743191767000 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** Step size (a.k.a. learning rate) in interval (0, 1] for shrinking the contribution of each estimator. @default 0.1 */
   stepSize?: number;
   /** Fraction of the training data used for learning each decision tree, in range (0, 1]. @default 1 */
@@ -149,7 +149,7 @@ const GBTCLASSIFIER_SPECS: ParamSpecs = {
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
   probabilityCol: { type: 'string', doc: "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities.", default: "probability" },
   rawPredictionCol: { type: 'string', doc: "raw prediction (a.k.a. confidence) column name.", default: "rawPrediction" },
-  seed: { type: 'int', doc: "random seed.", default: -7129603743191767000 },
+  seed: { type: 'long', doc: "random seed." },
   stepSize: { type: 'double', doc: "Step size (a.k.a. learning rate) in interval (0, 1] for shrinking the contribution of each estimator.", default: 0.1 },
   subsamplingRate: { type: 'double', doc: "Fraction of the training data used for learning each decision tree, in range (0, 1].", default: 1 },
   thresholds: { type: 'double[]', doc: "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0, excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold." },

@@ -17,8 +17,8 @@ export interface BisectingKMeansOptions {
   minDivisibleClusterSize?: number;
   /** prediction column name. @default "prediction" */
   predictionCol?: string;
-  /** random seed. @default 2432893133599908000 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** weight column name. If this is not set or empty, we treat all instance weights as 1.0. */
   weightCol?: string;
 }
@@ -30,7 +30,7 @@ const BISECTINGKMEANS_SPECS: ParamSpecs = {
   maxIter: { type: 'int', doc: "max number of iterations (>= 0).", default: 20 },
   minDivisibleClusterSize: { type: 'double', doc: "The minimum number of points (if >= 1.0) or the minimum proportion of points (if < 1.0) of a divisible cluster.", default: 1 },
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
-  seed: { type: 'int', doc: "random seed.", default: 2432893133599908000 },
+  seed: { type: 'long', doc: "random seed." },
   weightCol: { type: 'string', doc: "weight column name. If this is not set or empty, we treat all instance weights as 1.0." },
 };
 
@@ -62,8 +62,8 @@ export interface KMeansOptions {
   maxIter?: number;
   /** prediction column name. @default "prediction" */
   predictionCol?: string;
-  /** random seed. @default -20915585969590156 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** The solver algorithm for optimization. Supported options: auto, row, block. @default "auto" */
   solver?: string;
   /** the convergence tolerance for iterative algorithms (>= 0). @default 0.0001 */
@@ -82,7 +82,7 @@ const KMEANS_SPECS: ParamSpecs = {
   maxBlockSizeInMB: { type: 'double', doc: "maximum memory in MB for stacking input data into blocks. Data is stacked within partitions. If more than remaining data size in a partition then it is adjusted to the data size. Default 0.0 represents choosing optimal value, depends on specific algorithm. Must be >= 0.", default: 0 },
   maxIter: { type: 'int', doc: "max number of iterations (>= 0).", default: 20 },
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
-  seed: { type: 'int', doc: "random seed.", default: -20915585969590156 },
+  seed: { type: 'long', doc: "random seed." },
   solver: { type: 'string', doc: "The solver algorithm for optimization. Supported options: auto, row, block.", default: "auto" },
   tol: { type: 'double', doc: "the convergence tolerance for iterative algorithms (>= 0).", default: 0.0001 },
   weightCol: { type: 'string', doc: "weight column name. If this is not set or empty, we treat all instance weights as 1.0." },

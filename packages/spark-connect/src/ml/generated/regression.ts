@@ -80,8 +80,8 @@ export interface DecisionTreeRegressorOptions extends FormulaOptions {
   minWeightFractionPerNode?: number;
   /** prediction column name. @default "prediction" */
   predictionCol?: string;
-  /** random seed. @default -2945531906544254500 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** column name for the biased sample variance of prediction. */
   varianceCol?: string;
   /** weight column name. If this is not set or empty, we treat all instance weights as 1.0. */
@@ -102,7 +102,7 @@ const DECISIONTREEREGRESSOR_SPECS: ParamSpecs = {
   minInstancesPerNode: { type: 'int', doc: "Minimum number of instances each child must have after split. If a split causes the left or right child to have fewer than minInstancesPerNode, the split will be discarded as invalid. Should be >= 1.", default: 1 },
   minWeightFractionPerNode: { type: 'double', doc: "Minimum fraction of the weighted sample count that each child must have after split. If a split causes the fraction of the total weight in the left or right child to be less than minWeightFractionPerNode, the split will be discarded as invalid. Should be in interval [0.0, 0.5).", default: 0 },
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
-  seed: { type: 'int', doc: "random seed.", default: -2945531906544254500 },
+  seed: { type: 'long', doc: "random seed." },
   varianceCol: { type: 'string', doc: "column name for the biased sample variance of prediction." },
   weightCol: { type: 'string', doc: "weight column name. If this is not set or empty, we treat all instance weights as 1.0." },
 };
@@ -149,8 +149,8 @@ export interface GBTRegressorOptions extends FormulaOptions {
   minWeightFractionPerNode?: number;
   /** prediction column name. @default "prediction" */
   predictionCol?: string;
-  /** random seed. @default 8214567428440544000 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** Step size (a.k.a. learning rate) in interval (0, 1] for shrinking the contribution of each estimator. @default 0.1 */
   stepSize?: number;
   /** Fraction of the training data used for learning each decision tree, in range (0, 1]. @default 1 */
@@ -180,7 +180,7 @@ const GBTREGRESSOR_SPECS: ParamSpecs = {
   minInstancesPerNode: { type: 'int', doc: "Minimum number of instances each child must have after split. If a split causes the left or right child to have fewer than minInstancesPerNode, the split will be discarded as invalid. Should be >= 1.", default: 1 },
   minWeightFractionPerNode: { type: 'double', doc: "Minimum fraction of the weighted sample count that each child must have after split. If a split causes the fraction of the total weight in the left or right child to be less than minWeightFractionPerNode, the split will be discarded as invalid. Should be in interval [0.0, 0.5).", default: 0 },
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
-  seed: { type: 'int', doc: "random seed.", default: 8214567428440544000 },
+  seed: { type: 'long', doc: "random seed." },
   stepSize: { type: 'double', doc: "Step size (a.k.a. learning rate) in interval (0, 1] for shrinking the contribution of each estimator.", default: 0.1 },
   subsamplingRate: { type: 'double', doc: "Fraction of the training data used for learning each decision tree, in range (0, 1].", default: 1 },
   validationIndicatorCol: { type: 'string', doc: "name of the column that indicates whether each row is for training or for validation. False indicates training; true indicates validation." },
@@ -326,8 +326,8 @@ export interface RandomForestRegressorOptions extends FormulaOptions {
   numTrees?: number;
   /** prediction column name. @default "prediction" */
   predictionCol?: string;
-  /** random seed. @default 8673939270279202000 */
-  seed?: number;
+  /** random seed. */
+  seed?: number | bigint;
   /** Fraction of the training data used for learning each decision tree, in range (0, 1]. @default 1 */
   subsamplingRate?: number;
   /** weight column name. If this is not set or empty, we treat all instance weights as 1.0. */
@@ -351,7 +351,7 @@ const RANDOMFORESTREGRESSOR_SPECS: ParamSpecs = {
   minWeightFractionPerNode: { type: 'double', doc: "Minimum fraction of the weighted sample count that each child must have after split. If a split causes the fraction of the total weight in the left or right child to be less than minWeightFractionPerNode, the split will be discarded as invalid. Should be in interval [0.0, 0.5).", default: 0 },
   numTrees: { type: 'int', doc: "Number of trees to train (>= 1).", default: 20 },
   predictionCol: { type: 'string', doc: "prediction column name.", default: "prediction" },
-  seed: { type: 'int', doc: "random seed.", default: 8673939270279202000 },
+  seed: { type: 'long', doc: "random seed." },
   subsamplingRate: { type: 'double', doc: "Fraction of the training data used for learning each decision tree, in range (0, 1].", default: 1 },
   weightCol: { type: 'string', doc: "weight column name. If this is not set or empty, we treat all instance weights as 1.0." },
 };

@@ -3,7 +3,8 @@ generically and writes ml-stages-spec.json: per class its JVM class, whether it 
 Estimator or a Transformer, and its params (name, doc, type, Spark's default).
 
 Instances are created as PySpark's Connect client creates them (SPARK_CONNECT_MODE_ENABLED
-makes `_java_obj` the JVM class name), so no server is needed. Run with the managed
+makes `_java_obj` the JVM class name). StopWordsRemover's constructor asks a server for its
+default words, so run with SPARK_REMOTE set to a Spark Connect server and the managed
 venv's python, then `node packages/spark-connect/scripts/generate-ml.mjs`.
 """
 import json

@@ -18,13 +18,24 @@ const comment = (text, indent = '') => `${indent}/** ${text.replace(/\*\//g, '*\
 /** Takes `formula` (base.ts `isPredictor`): label, features and prediction columns, and no formula param of its own. */
 const predictor = (s) => s.kind === 'estimator' && ['labelCol', 'featuresCol', 'predictionCol'].every((n) => s.params.some((p) => p.name === n)) && !s.params.some((p) => p.name === 'formula');
 
+/** A param spec's code; the same text in two or more stages is written once, in shared-params.ts. */
+const specCode = (p) => `{ type: '${p.type}', doc: ${JSON.stringify(p.doc)}${p.default !== null ? `, default: ${JSON.stringify(p.default)}` : ''} }`;
+const uses = new Map();
+for (const st of spec.stages) for (const p of st.params) uses.set(`${p.name} ${specCode(p)}`, (uses.get(`${p.name} ${specCode(p)}`) ?? 0) + 1);
+const sharedNames = new Map();
+for (const [key, n] of [...uses].sort()) {
+  if (n < 2) continue;
+  const name = key.slice(0, key.indexOf(' '));
+  const taken = [...sharedNames.values()].filter((v) => v === name || v.startsWith(`${name}_`)).length;
+  sharedNames.set(key, taken === 0 ? name : `${name}_${taken + 1}`);
+}
+const sharedRef = (p) => sharedNames.get(`${p.name} ${specCode(p)}`);
+
 function stageCode(s) {
   const opts = s.params
     .map((p) => `${comment(`${p.doc}${p.default !== null ? ` @default ${JSON.stringify(p.default)}` : ''}`, '  ')}\n  ${p.name}?: ${TS[p.type]};`)
     .join('\n');
-  const specs = s.params
-    .map((p) => `  ${p.name}: { type: '${p.type}', doc: ${JSON.stringify(p.doc)}${p.default !== null ? `, default: ${JSON.stringify(p.default)}` : ''} },`)
-    .join('\n');
+  const specs = s.params.map((p) => `  ${p.name}: ${sharedRef(p) !== undefined ? `S.${sharedRef(p)}` : specCode(p)},`).join('\n');
   const extra =
     s.kind === 'evaluator'
       ? `\n  /** Whether a larger metric is better (Spark's answer for this evaluator's metrics). */\n  isLargerBetter(): boolean {\n    return true;\n  }`
@@ -48,12 +59,19 @@ for (const [family, stages] of [...byFamily].sort()) {
   const bases = [...new Set(stages.map((s) => BASE[s.kind]))].sort();
   const imports =
     `import type { ParamSpecs } from '../params.js';\n` +
+    `import * as S from './shared-params.js';\n` +
     (stages.some((st) => st.params.some((p) => p.type === 'vector')) ? `import type { Vector } from '../linalg.js';\n` : '') +
     (stages.some(predictor) ? `import type { FormulaOptions } from '../base.js';\n` : '') +
     (bases.some((b) => b !== 'SparkEstimator') ? `import { ${bases.filter((b) => b !== 'SparkEstimator').join(', ')} } from '../base.js';\n` : '') +
     (bases.includes('SparkEstimator') ? `import { SparkEstimator } from '../generic-stage.js';\n` : '');
   files.set(`${family}.ts`, `${header(`pyspark.ml.${family}: ${stages.map((s) => s.name).join(', ')}.`)}${imports}\n${stages.map(stageCode).join('\n')}`);
 }
+files.set(
+  'shared-params.ts',
+  `${header('Param specs that two or more generated classes share, written once.')}import type { ParamSpec } from '../params.js';\n\n${[...sharedNames]
+    .map(([key, name]) => `export const ${name}: ParamSpec = ${key.slice(key.indexOf(' ') + 1)};`)
+    .join('\n')}\n`,
+);
 files.set('index.ts', `${header('Every generated ML class.')}${[...byFamily.keys()].sort().map((f) => `export * from './${f}.js';`).join('\n')}\n`);
 
 if (process.argv.includes('--check')) {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   TsapplyError, isTsapplyError, SchemaMismatchError, SchemaInferenceError, DDLParseError, SerializerError,
-  PayloadError, UserCodeError, serializeError, deserializeError, registerErrorClass,
+  PayloadError, UserCodeError, serializeError, deserializeError, registerErrorClass, describeGroupKey,
 } from '@tsapply/common';
 
 describe('errors', () => {
@@ -19,6 +19,13 @@ describe('errors', () => {
     assert.equal(e.name, 'UserCodeError');
     assert.equal(UserCodeError.fromFields({ userMessage: 'x is undefined', errorName: 'TypeError', phase: 'init' }).message,
       'Error in init(): TypeError: x is undefined');
+  });
+
+  it('UserCodeError names a failing group by its key; keys read as k="v", long ones cut', () => {
+    const e = UserCodeError.fromFields({ userMessage: 'boom', errorName: 'RangeError', partition: 2, group: describeGroupKey({ g: 'a', n: 3n, d: new Date(0) }) });
+    assert.equal(e.message, 'Error in apply() (partition 2, group g="a", n=3, d=1970-01-01T00:00:00.000Z): RangeError: boom');
+    assert.equal((deserializeError(serializeError(e)) as UserCodeError).group, 'g="a", n=3, d=1970-01-01T00:00:00.000Z');
+    assert.equal(describeGroupKey({ s: 'x'.repeat(100) }), `s="${'x'.repeat(56)}…`);
   });
 
   it('isTsapplyError works across copies (Symbol.for brand) and rejects others', () => {

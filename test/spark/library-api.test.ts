@@ -139,6 +139,25 @@ describe('applyInArrow', () => {
   });
 });
 
+describe('a group that throws', () => {
+  it('is named by its key in the message, with the partition', async () => {
+    const input = spark.range(0, 30, 1, 3).selectExpr("CASE WHEN id % 3 = 1 THEN 'bad' ELSE 'ok' END AS label", 'id');
+    const out = await input.groupBy('label').applyInArrow(
+      (batch, ctx) => {
+        if (ctx.key!.label === 'bad') throw new Error('this group is not allowed');
+        return [{ label: ctx.key!.label as string, n: BigInt(batch.numRows) }];
+      },
+      { schema: 'label string, n bigint' },
+    );
+    await assert.rejects(out.collect(), (e: unknown) => {
+      assert.ok(e instanceof UserCodeError, String(e));
+      assert.match(e.message, /^Error in apply\(\) at test\/spark\/library-api\.test\.ts:\d+:\d+ \(partition \d+, group label="bad"\): this group is not allowed$/);
+      assert.equal(e.group, 'label="bad"');
+      return true;
+    });
+  });
+});
+
 describe('parallelize', () => {
   it('calls the function once per item and collects results in item order', async () => {
     const results = await spark.parallelize([1, 2, 3, 4, 5], 2).map(square, { quiet: true }).collect();

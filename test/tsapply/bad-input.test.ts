@@ -65,6 +65,10 @@ describe('bad input gives one clear error and no output', () => {
     );
   });
 
+  it('apply throwing for one group: the message names the group by its key', () => {
+    assert.match(fails('group-throws', ['--no-typecheck']), new RegExp(`^tsapply: Error in apply\\(\\) at ${job('group-throws').replace(/\./g, '\\.')}:7:35 \\(partition \\d+, group g="b"\\): group b is cursed\n$`));
+  });
+
   it('apply throwing with --verbose shows the mapped user stack', () => {
     const stderr = fails('apply-throws', ['--no-typecheck', '--verbose']);
     assert.match(stderr, /^tsapply: Error in apply\(\) at test\/fixtures\/tsapply\/jobs\/apply-throws\.ts:7:32 \(partition 1\): row 7 is cursed\n/);

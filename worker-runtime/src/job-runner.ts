@@ -15,6 +15,7 @@ import {
   resultToBatches,
   createBatch,
   decodePayload,
+  describeGroupKey,
   InvalidOptionError,
   parseDDL,
   payloadHash,
@@ -220,7 +221,7 @@ export class JobRunner {
     try {
       return await this.job.apply(createBatch(recordBatch), ctx);
     } catch (e) {
-      throw toUserCodeError(e, 'apply', opts.partitionIndex, this.mapper);
+      throw toUserCodeError(e, 'apply', opts.partitionIndex, this.mapper, opts.key !== undefined ? describeGroupKey(opts.key) : undefined);
     }
   }
 }

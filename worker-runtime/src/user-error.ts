@@ -41,6 +41,7 @@ export function toUserCodeError(
   phase: UserPhase,
   partition: number | undefined,
   mapper: BundleSourceMapper,
+  group?: string,
 ): UserCodeError {
   if (isUserCodeError(e)) return e;
   const { message, name, stack } = describeThrown(e);
@@ -51,6 +52,7 @@ export function toUserCodeError(
     location: mapped.location,
     userStack: mapped.userStack,
     partition,
+    ...(group !== undefined ? { group } : {}),
     phase,
   });
   // Show the user's mapped frames, not tsapply's, when the error is printed with its stack.

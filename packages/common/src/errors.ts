@@ -260,6 +260,8 @@ export interface UserCodeErrorFields {
   userStack?: string;
   /** Partition (or group) index the failing call worked on. */
   partition?: number;
+  /** With `groupBy`: the failing group's key, as `g="a", n=3` (see `describeGroupKey`). */
+  group?: string;
   /** Which user function threw. @default 'apply' */
   phase?: 'apply' | 'init' | 'load';
 }
@@ -273,12 +275,14 @@ export class UserCodeError extends TsapplyError {
   readonly location: SourceLocation | undefined;
   readonly userStack: string | undefined;
   readonly partition: number | undefined;
+  readonly group: string | undefined;
   readonly phase: 'apply' | 'init' | 'load';
 
-  /** `Error in apply() at x.ts:12:7 (partition 3): TypeError: boom`. */
+  /** `Error in apply() at x.ts:12:7 (partition 3, group g="a"): TypeError: boom`. */
   static formatMessage(fields: UserCodeErrorFields): string {
     const where = fields.location ? ` at ${fields.location.file}:${fields.location.line}:${fields.location.column}` : '';
-    const part = fields.partition !== undefined ? ` (partition ${fields.partition})` : '';
+    const at = [...(fields.partition !== undefined ? [`partition ${fields.partition}`] : []), ...(fields.group !== undefined ? [`group ${fields.group}`] : [])];
+    const part = at.length > 0 ? ` (${at.join(', ')})` : '';
     const name = fields.errorName && fields.errorName !== 'Error' ? `${fields.errorName}: ` : '';
     return `Error in ${fields.phase ?? 'apply'}()${where}${part}: ${name}${fields.userMessage}`;
   }
@@ -295,8 +299,20 @@ export class UserCodeError extends TsapplyError {
     this.location = fields.location;
     this.userStack = fields.userStack;
     this.partition = fields.partition;
+    this.group = fields.group;
     this.phase = fields.phase ?? 'apply';
   }
+}
+
+/**
+ * A group's key for messages: `g="a", n=3` (strings quoted, other values as JSON, long
+ * ones cut at 60 characters), so a user can find the group that failed.
+ */
+export function describeGroupKey(key: Readonly<Record<string, unknown>>): string {
+  const text = Object.entries(key)
+    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? `${v}` : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? String(v))}`)
+    .join(', ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 /**

@@ -24,6 +24,7 @@ export * from './job-api.js';
 export {
   TsapplyError,
   isTsapplyError,
+  describeGroupKey,
   InvalidOptionError,
   SchemaMismatchError,
   ResultShapeError,

@@ -165,6 +165,7 @@ function fromMarker(details: Record<string, unknown>, ctx: TranslateContext): Er
       location,
       ...(err.userStack !== undefined ? { userStack: err.userStack } : {}),
       ...(err.partition !== undefined ? { partition: err.partition } : {}),
+      ...(err.group !== undefined ? { group: err.group } : {}),
       phase: err.phase,
     });
     if (err.stack !== undefined) Object.defineProperty(rebuilt, 'stack', { value: err.stack, configurable: true, writable: true });

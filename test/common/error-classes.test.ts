@@ -66,9 +66,9 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
   { name: 'PayloadError', make: (m) => new (m.PayloadError as never as new (...a: unknown[]) => Error)('Payload truncated: expected 10 bytes, got 5.', { code: 'PAYLOAD_TRUNCATED' }), code: 'PAYLOAD_TRUNCATED', fields: {} },
   {
     name: 'UserCodeError',
-    make: (m) => (m.UserCodeError as { fromFields(f: unknown): Error }).fromFields({ userMessage: 'boom', errorName: 'RangeError', location: { file: 'job.ts', line: 4, column: 9 }, userStack: 'RangeError: boom', partition: 2 }),
+    make: (m) => (m.UserCodeError as { fromFields(f: unknown): Error }).fromFields({ userMessage: 'boom', errorName: 'RangeError', location: { file: 'job.ts', line: 4, column: 9 }, userStack: 'RangeError: boom', partition: 2, group: 'g="a"' }),
     code: 'USER_CODE',
-    fields: { userMessage: 'boom', errorName: 'RangeError', location: { file: 'job.ts', line: 4, column: 9 }, userStack: 'RangeError: boom', partition: 2, phase: 'apply' },
+    fields: { userMessage: 'boom', errorName: 'RangeError', location: { file: 'job.ts', line: 4, column: 9 }, userStack: 'RangeError: boom', partition: 2, group: 'g="a"', phase: 'apply' },
   },
   {
     name: 'TaskTimeoutError',

@@ -58,6 +58,11 @@ export interface DataFrameSchema {
   arrow: arrow.Schema;
   /** Spark DDL, e.g. `id bigint NOT NULL, name string`. */
   ddl: string;
+  /**
+   * Each top-level column's Spark metadata, parsed, for the columns that have any (Spark
+   * ML's `ml_attr` feature names, comments): `{ features: { ml_attr: {…} } }`.
+   */
+  metadata: Record<string, Record<string, unknown>>;
 }
 
 export type ExplainModeName = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
@@ -419,7 +424,9 @@ export class DataFrame {
     const r = await this.analyze({ case: 'schema', value: { plan: this.plan() } });
     if (r.case !== 'schema' || !r.value.schema) throw new TsapplyError('The Spark server answered AnalyzePlan without a schema.', { code: 'SPARK_UNEXPECTED_RESPONSE' });
     const ddl = structToSchemaDDL(r.value.schema);
-    return { ddl, arrow: parseDDL(ddl) };
+    const fields = r.value.schema.kind.case === 'struct' ? r.value.schema.kind.value.fields : [];
+    const metadata = Object.fromEntries(fields.filter((f) => f.metadata !== undefined && f.metadata !== '' && f.metadata !== '{}').map((f) => [f.name, JSON.parse(f.metadata!) as Record<string, unknown>]));
+    return { ddl, arrow: parseDDL(ddl), metadata };
   }
 
   async columns(): Promise<string[]> {

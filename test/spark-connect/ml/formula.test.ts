@@ -68,6 +68,13 @@ describe('predictors with an R formula', () => {
     assertClose(await predictions(lr), py.lr, 'linear predictions');
     // 4 numeric features + Origin one-hot encoded (3 values, one dropped).
     assert.equal(lr.coefficients.size, 5);
+    // Each coefficient under the name RFormula gave its slot, printed as sparklyr prints a formula model.
+    const names = lr.fittedFormula!.featureNames;
+    assert.deepEqual(names.slice(0, 3), ['Horsepower', 'Weight_in_lbs', 'Acceleration']);
+    assert.equal(names.filter((n) => /^Origin_(USA|Europe|Japan)$/.test(n)).length, 2);
+    const printed = lr.describe();
+    assert.match(printed, /\nFormula: Miles_per_Gallon ~ \.\nCoefficients:\n {2}\(Intercept\) {4}\S+\n {2}Horsepower {5}\S+\n/);
+    names.forEach((n, i) => assert.ok(printed.includes(`  ${n.padEnd(13)}  ${lr.coefficients.toArray()[i]}`), `${n} printed with its coefficient`));
     assertClose(await predictions(lr, cars.drop('Miles_per_Gallon')), py.lr, 'predictions without the label column');
 
     const tree = await new ml.DecisionTreeRegressor({ formula: TREE, maxDepth: 3, seed: 1 }).fit(cars);

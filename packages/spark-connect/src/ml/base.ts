@@ -220,8 +220,10 @@ export abstract class Estimator<M extends Model = Model> extends Params {
     const { RFormula } = await import('./generated/feature.js'); // generated classes import this module
     const rformula = await new RFormula({ formula, featuresCol: this.getOrDefault('featuresCol') as string, labelCol: this.getOrDefault('labelCol') as string }).fit(dataset);
     try {
-      const model = await this.fitOn(rformula.transform(dataset), options);
+      const prepared = rformula.transform(dataset);
+      const model = await this.fitOn(prepared, options);
       model.formulaModel = rformula;
+      model.fittedFormula = { text: formula, featureNames: await featureNames(prepared, this.getOrDefault('featuresCol') as string) };
       return model;
     } catch (e) {
       await rformula.release().catch(() => undefined);
@@ -233,6 +235,17 @@ export abstract class Estimator<M extends Model = Model> extends Params {
 /** A predictor (label, features and prediction columns; not RFormula itself) takes a formula. */
 export function isPredictor(specs: ParamSpecs): boolean {
   return specs.labelCol !== undefined && specs.featuresCol !== undefined && specs.predictionCol !== undefined && specs.formula === undefined;
+}
+
+/**
+ * The names Spark ML gave the slots of a vector column (its `ml_attr` metadata: numeric,
+ * binary and nominal attributes by index), e.g. `Origin_USA` for a one-hot slot.
+ */
+export async function featureNames(df: DataFrame, column: string): Promise<string[]> {
+  const attr = (await df.schema()).metadata[column]?.ml_attr as { attrs?: Record<string, { idx: number; name?: string }[]>; num_attrs?: number } | undefined;
+  const names: string[] = [];
+  for (const group of Object.values(attr?.attrs ?? {})) for (const a of group) names[a.idx] = a.name ?? `${column}_${a.idx}`;
+  return Array.from({ length: attr?.num_attrs ?? names.length }, (_, i) => names[i] ?? `${column}_${i}`);
 }
 
 /** Options of a predictor that takes an R formula, as sparklyr's `ml_linear_regression(mpg ~ .)`. */
@@ -287,6 +300,21 @@ export abstract class Model extends Transformer {
 
   /** @internal Set by a fit with a formula: the fitted RFormula, applied before this model. */
   formulaModel: Model | undefined;
+  /** The formula the model was fitted with and the feature each coefficient belongs to (as RFormula named them). */
+  fittedFormula: { text: string; featureNames: readonly string[] } | undefined;
+
+  /**
+   * For `describe()` of a model fitted with a formula: the formula and one line per
+   * coefficient under its feature's name, as sparklyr prints a formula model.
+   */
+  protected formulaLines(coefficients: ArrayLike<number> | undefined, intercept: number | undefined): string[] {
+    const f = this.fittedFormula;
+    if (f === undefined) return [];
+    const named: [string, number][] = [...(intercept !== undefined ? [['(Intercept)', intercept] as [string, number]] : [])];
+    if (coefficients !== undefined && coefficients.length === f.featureNames.length) f.featureNames.forEach((n, i) => named.push([n, coefficients[i]!]));
+    const width = Math.max(0, ...named.map(([n]) => n.length));
+    return [`Formula: ${f.text}`, ...(named.length > 0 ? ['Coefficients:', ...named.map(([n, v]) => `  ${n.padEnd(width)}  ${v}`)] : [])];
+  }
 
   /** Adds the prediction columns (`MlRelation.Transform` with this model, after its formula's). */
   transform(dataset: DataFrame): DataFrame {

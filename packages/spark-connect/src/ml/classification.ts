@@ -56,8 +56,15 @@ abstract class ClassificationModel extends Model {
 
   /** Multi-line: description, the model's attributes and the summary metrics. */
   describe(): string {
-    const head = formatFields(this.description, this.describeFields());
+    const fields = formatFields(this.description, this.describeFields());
+    const formula = this.formulaLines(...this.namedCoefficients());
+    const head = formula.length > 0 ? `${fields}\n${formula.join('\n')}` : fields;
     return this.trainingSummary ? `${head}\n${this.trainingSummary.toString()}` : head;
+  }
+
+  /** The coefficients and intercept a formula model prints under feature names (none by default). */
+  protected namedCoefficients(): [ArrayLike<number> | undefined, number | undefined] {
+    return [undefined, undefined];
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -147,6 +154,9 @@ export class LogisticRegressionModel extends ClassificationModel {
   get intercept(): number {
     if (this.binomialIntercept === undefined) throw new SparkUsageError(`intercept is only defined for a binomial model; this one has ${this.numClasses} classes. Use interceptVector.`);
     return this.binomialIntercept;
+  }
+  protected override namedCoefficients(): [ArrayLike<number> | undefined, number | undefined] {
+    return this.isMultinomial ? [undefined, undefined] : [this.coefficients.toArray(), this.intercept];
   }
   protected describeFields(): Array<[string, unknown]> {
     return this.isMultinomial

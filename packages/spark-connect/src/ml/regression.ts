@@ -101,7 +101,9 @@ export class LinearRegressionModel extends Model {
       ['coefficients', this.coefficients],
       ['intercept', this.intercept],
     ]);
-    return this.trainingSummary ? `${head}\n${this.trainingSummary.toString()}` : head;
+    const formula = this.formulaLines(this.coefficients.toArray(), this.intercept);
+    const withFormula = formula.length > 0 ? `${head}\n${formula.join('\n')}` : head;
+    return this.trainingSummary ? `${withFormula}\n${this.trainingSummary.toString()}` : withFormula;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

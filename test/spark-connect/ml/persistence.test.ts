@@ -89,7 +89,7 @@ describe('saving and loading Spark ML', () => {
     assert.deepEqual(py.stageClasses, ['VectorAssembler', 'StandardScalerModel', 'LinearRegressionModel']);
     assertClose(py.tsappliesSaved, expected, 'tsapply\'s save loaded by PySpark');
 
-    const fromPySpark = await ml.load(spark, theirsPath, ml.PipelineModel);
+    const fromPySpark = await ml.PipelineModel.load(spark, theirsPath);
     assertClose(await predictions(fromPySpark), py.pysparks, 'PySpark\'s save loaded here');
     await Promise.all([fitted.release(), loaded.release(), fromPySpark.release()]);
   });
@@ -97,13 +97,14 @@ describe('saving and loading Spark ML', () => {
   it('an unfitted estimator and an unfitted pipeline keep their uid and params', async () => {
     const lr = new ml.LogisticRegression({ maxIter: 7, regParam: 0.25, labelCol: 'label2' });
     await lr.save(join(dir, 'lr'), { session: spark });
-    const back = await ml.load(spark, join(dir, 'lr'), ml.LogisticRegression);
+    const back = await ml.LogisticRegression.load(spark, join(dir, 'lr'));
+    await assert.rejects(ml.LinearRegressionModel.load(spark, join(dir, 'lr')), /holds a LogisticRegression, not a LinearRegressionModel/);
     assert.equal(back.uid, lr.uid);
     assert.deepEqual([back.getOrDefault('maxIter'), back.getOrDefault('regParam'), back.getOrDefault('labelCol')], [7, 0.25, 'label2']);
 
     const p = pipeline();
     await p.save(join(dir, 'unfitted'), { session: spark });
-    const p2 = await ml.load(spark, join(dir, 'unfitted'), ml.Pipeline);
+    const p2 = await ml.Pipeline.load(spark, join(dir, 'unfitted'));
     assert.deepEqual(p2.getStages().map((s) => [s.constructor.name, s.uid]), p.getStages().map((s) => [s.constructor.name, s.uid]));
     assertClose(await predictions(await p2.fit(cars)), await predictions(await p.fit(cars)), 'refitted after load');
   });

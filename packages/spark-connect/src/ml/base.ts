@@ -123,6 +123,16 @@ export abstract class Params {
     await this.writeStage(where, session, path, overwrite);
   }
 
+  /**
+   * Loads a stage of this class saved at `path` (PySpark's `LinearRegressionModel.load(path)`):
+   * `await ml.LinearRegressionModel.load(spark, path)`. Anything else found there is refused,
+   * naming what it is; `ml.load(spark, path)` takes whatever was saved.
+   */
+  static async load<T extends Params>(this: abstract new (...args: never[]) => T, spark: SparkSession, path: string): Promise<T> {
+    const { load } = await import('./persistence.js'); // persistence imports this module
+    return load(spark, path, this);
+  }
+
   /** @internal This stage alone (never its formula) through Spark's ML writer. */
   async writeStage(where: string, session: SparkSession, path: string, overwrite: boolean): Promise<void> {
     const target: MlWriteTarget =

@@ -7,6 +7,7 @@
 import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { randomUid } from './base.js';
 import type { DataFrame } from '../data-frame.js';
+import type { SparkSession } from '../spark-session.js';
 import { Estimator, Model, Transformer, type FitOptions, type SaveOptions } from './base.js';
 
 export type PipelineStage = Estimator | Transformer;
@@ -70,6 +71,12 @@ export class Pipeline {
       throw e;
     }
     return new PipelineModel(fitted, this.uid);
+  }
+
+  /** Loads a Pipeline saved at `path` (here, by PySpark or by Scala). */
+  static async load(spark: SparkSession, path: string): Promise<Pipeline> {
+    const { load } = await import('./persistence.js'); // persistence imports this module
+    return load(spark, path, Pipeline);
   }
 
   /**

@@ -64,12 +64,12 @@ interface TaskState {
   cutter: SortedGroupCutter | undefined;
   /** Grouped mode: results of groups not yet written. */
   groupResults: RecordBatch[];
+  /** Rows in `groupResults` (kept, not summed: one input batch may cut thousands of groups). */
   groupResultRows: number;
 }
 
 /** Grouped mode writes its groups' results once they reach this many rows (and after every input batch). */
 const GROUP_RESULTS_PER_BATCH = 10_000;
-
 
 /** Runs until the input ends. Rejects only on protocol violations or a broken output. */
 export async function runTaskServer(options: TaskServerOptions): Promise<void> {
@@ -113,13 +113,12 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
   };
   /**
    * One call of the user's function on `batch` (a batch of a partition, or a group).
-   * With a timeout its results are written after it returns, when no call is in progress
-   * (the watchdog may write to stdout only during a call); without one they stream out as
-   * they come. Groups cut here collect their results for `flushGroups`.
+   * A group's results wait in `groupResults` for `flushGroups`. Otherwise, with a timeout,
+   * the results are written after the call returns, when no call is in progress (the
+   * watchdog may write to stdout only during a call); without one they stream out.
    */
   const runCall = async (t: TaskState, batch: RecordBatch, key: Record<string, unknown> | undefined): Promise<void> => {
-    const held: RecordBatch[] = t.cutter !== undefined ? t.groupResults : [];
-    const hold = t.cutter !== undefined || t.start.taskTimeoutMs !== undefined;
+    const held: RecordBatch[] | undefined = t.cutter !== undefined ? t.groupResults : t.start.taskTimeoutMs !== undefined ? [] : undefined;
     await watched(t, async () => {
       const results = t.runner!.runBatch(batch, {
         partitionIndex: t.start.partitionIndex,
@@ -128,12 +127,12 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
       });
       for await (const out of results) {
         if (out.numRows === 0) continue;
+        if (held === undefined) await emit(t, out);
+        else held.push(out);
         if (t.cutter !== undefined) t.groupResultRows += out.numRows;
-        if (hold) held.push(out);
-        else await emit(t, out);
       }
     });
-    if (t.cutter === undefined) for (const out of held) await emit(t, out);
+    if (t.cutter === undefined) for (const out of held ?? []) await emit(t, out);
     else if (t.groupResultRows >= GROUP_RESULTS_PER_BATCH) await flushGroups(t);
   };
   /** The results of the groups cut so far, as few batches: one per group would be one IPC message and one pyarrow batch each. */

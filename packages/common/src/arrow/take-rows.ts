@@ -163,18 +163,24 @@ export interface BatchRange {
 export function concatRanges(schema: arrow.Schema, ranges: readonly BatchRange[]): arrow.RecordBatch {
   let length = 0;
   for (const r of ranges) length += r.to - r.from;
-  const chunk = new Int32Array(length);
-  const row = new Int32Array(length);
-  let i = 0;
-  ranges.forEach((r, c) => {
-    for (let p = r.from; p < r.to; p++, i++) {
-      chunk[i] = c;
-      row[i] = p;
-    }
-  });
+  // Row positions only for columns gathered value by value (strings, nulls, nested types).
+  let positions: RowLocations | undefined;
+  const locate = (): RowLocations => {
+    if (positions !== undefined) return positions;
+    const chunk = new Int32Array(length);
+    const row = new Int32Array(length);
+    let i = 0;
+    ranges.forEach((r, c) => {
+      for (let p = r.from; p < r.to; p++, i++) {
+        chunk[i] = c;
+        row[i] = p;
+      }
+    });
+    return (positions = { chunk, row });
+  };
   const children = schema.fields.map((field, c) => {
     const chunks = ranges.map((r) => r.batch.getChildAt(c)!.data[0]!);
-    return copyFixedWidthRanges(field, chunks, ranges, length) ?? takeRows(field, chunks, { chunk, row });
+    return copyFixedWidthRanges(field, chunks, ranges, length) ?? takeRows(field, chunks, locate());
   });
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length, nullCount: 0, children });
   return new arrow.RecordBatch(schema, data);

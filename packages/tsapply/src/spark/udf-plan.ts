@@ -53,7 +53,7 @@ async function inputColumns(df: DataFrame): Promise<Expression[]> {
   return (await df.columns()).map((name) => df.col(quoteColumnName(name)).toProto());
 }
 
-function udf(options: UdfPlanOptions, evalType: number, args: Expression[]): CommonInlineUserDefinedFunction {
+function udf(options: UdfPlanOptions, args: Expression[]): CommonInlineUserDefinedFunction {
   return create(CommonInlineUserDefinedFunctionSchema, {
     functionName: options.functionName,
     deterministic: true,
@@ -62,7 +62,7 @@ function udf(options: UdfPlanOptions, evalType: number, args: Expression[]): Com
       case: 'pythonUdf',
       value: {
         outputType: unparsedType(structTypeDDL(options.spec.schemaDDL)),
-        evalType,
+        evalType: EVAL_TYPE_MAP_ARROW_ITER,
         command: buildShimCommand(options.spec, options.shimModuleName),
         pythonVer: options.pythonVer,
         additionalIncludes: [],
@@ -73,7 +73,7 @@ function udf(options: UdfPlanOptions, evalType: number, args: Expression[]): Com
 
 /** `df` mapped partition by partition through the shim (mapInArrow). Async: reads `df`'s columns. */
 export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }): Promise<DataFrame> {
-  const func = udf(options, EVAL_TYPE_MAP_ARROW_ITER, await inputColumns(df));
+  const func = udf(options, await inputColumns(df));
   return df.withRelation({
     case: 'mapPartitions',
     value: { input: df.relation, func, ...(options.barrier ? { isBarrier: true } : {}) },

@@ -6,8 +6,8 @@ equivalent to ``make_command(spec)``, which returns the 2-tuple
 function that takes an iterator of ``pyarrow.RecordBatch`` and yields RecordBatches.
 Grouped jobs use it too, over a partition sorted by the group columns; the Node
 worker cuts that stream into groups. The batches go to ONE long-lived Node
-process per Python worker (kept in a module global, started on first use, restarted if it died) over its
-stdin/stdout, as frames ``u8 type | u32 little-endian body length | body``.
+process per Python worker (kept in a module global, started on first use,
+restarted if it died) over its stdin/stdout, as frames ``u8 type | u32 little-endian body length | body``.
 Shim -> worker: START (JSON: task, partitionIndex, payload, schema, groupColumns),
 BATCH (a complete Arrow IPC stream holding one record batch), END (no more
 input), CANCEL (stop early; results are discarded). Worker -> shim: BATCH (Arrow

@@ -98,7 +98,7 @@ describe('saving and loading Spark ML', () => {
     const lr = new ml.LogisticRegression({ maxIter: 7, regParam: 0.25, labelCol: 'label2' });
     await lr.save(join(dir, 'lr'), { session: spark });
     const back = await ml.LogisticRegression.load(spark, join(dir, 'lr'));
-    await assert.rejects(ml.LinearRegressionModel.load(spark, join(dir, 'lr')), /holds a LogisticRegression, not a LinearRegressionModel/);
+    await assert.rejects(ml.LinearRegressionModel.load(spark, join(dir, 'lr')), /^SparkUsageError: LinearRegressionModel\.load\(\): .*lr holds a LogisticRegression, not a LinearRegressionModel\. Load it with ml\.load\(spark, path\) or the LogisticRegression class\.$/);
     assert.equal(back.uid, lr.uid);
     assert.deepEqual([back.getOrDefault('maxIter'), back.getOrDefault('regParam'), back.getOrDefault('labelCol')], [7, 0.25, 'label2']);
 
@@ -120,7 +120,7 @@ describe('saving and loading Spark ML', () => {
     assert.match(String(back), /^KMeansModel: uid=KMeans_/);
     await assert.rejects(model.save(''), /needs a path \(a non-empty string\), got ""/);
     await assert.rejects(model.save(path, { overwrite: 'yes' } as never), /overwrite/);
-    await assert.rejects(ml.load(spark, path, ml.PipelineModel), /holds a SparkModel, not a PipelineModel/);
+    await assert.rejects(ml.PipelineModel.load(spark, path), /^SparkUsageError: PipelineModel\.load\(\): .*twice holds a KMeansModel, not a PipelineModel/);
     const missing = await ml.load(spark, join(dir, 'nothing-here')).then(() => 'loaded', (e: Error) => e.message.split('\n')[0]!);
     assert.match(missing, /^ml\.load\(\): nothing was saved at .*nothing-here \(Spark finds no .*nothing-here\/metadata\)/);
     console.log(`saving over an existing path: ${exists}\nloading a missing path: ${missing}`);

@@ -61,6 +61,9 @@ describe('model selection over a param grid', () => {
     assertClose(best.coefficients.toArray(), py.cvBest, 'cross-validation: best model');
     assert.equal((await cv.transform(cars).select('prediction').collect()).length, await cars.count());
     assert.equal(lr.isSet('regParam'), false, 'the grid fits copies; the estimator itself is unchanged');
+    // Spark has no class for a tuning result: refused by name before anything is written.
+    await assert.rejects(cv.save('/tmp/never-written', { session: spark }), /^SparkUsageError: CrossValidatorModel\.save\(\): CrossValidatorModel CrossValidatorModel_\w+ has no Spark ML class, so Spark cannot save it\. Save the Spark stages it holds instead \(a tuning result's bestModel/);
+    await assert.rejects(new ml.PipelineModel([cv]).save('/tmp/never-written', { session: spark }), /PipelineModel\.save\(\): CrossValidatorModel \S+ has no Spark ML class/);
 
     const tvs = await new ml.TrainValidationSplit({ estimator: lr, estimatorParamMaps: grid, evaluator, trainRatio: 0.8, seed: 7 }).fit(assembler.transform(cars));
     assertClose([...tvs.validationMetrics], py.tvs, 'train/validation split: rmse per grid point');

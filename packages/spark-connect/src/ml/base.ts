@@ -114,10 +114,10 @@ export abstract class Params {
   async save(path: string, options: SaveOptions = {}): Promise<void> {
     const where = `${this.constructor.name}.save()`;
     const { session, overwrite } = checkSaveOptions(where, path, options, this instanceof Model ? this.session : undefined);
-    if (this instanceof Model && this.formulaModel !== undefined) {
+    if (this instanceof Model && this.fittedFormula !== undefined) {
       // As sparklyr saves a formula model: a PipelineModel of the fitted RFormula and the model.
       const { saveFormulaModel } = await import('./persistence.js'); // persistence imports this module
-      await saveFormulaModel(this.formulaModel, this, path, { session, overwrite });
+      await saveFormulaModel(this.fittedFormula.rformula, this, path, { session, overwrite });
       return;
     }
     await this.writeStage(where, session, path, overwrite);
@@ -133,16 +133,36 @@ export abstract class Params {
     return load(spark, path, this);
   }
 
+  /**
+   * Whether Spark can save this stage: a fitted model, or a stage with a Spark class.
+   * A stage that exists only in tsapply (a CrossValidatorModel) cannot be.
+   */
+  get savable(): boolean {
+    return this instanceof Model || javaClassOf(this) !== undefined;
+  }
+
   /** @internal This stage alone (never its formula) through Spark's ML writer. */
   async writeStage(where: string, session: SparkSession, path: string, overwrite: boolean): Promise<void> {
-    const target: MlWriteTarget =
-      this instanceof Model
-        ? { refId: (this.assertLive(), this.refId) }
-        : { className: (this as unknown as { javaClass: string }).javaClass, uid: this.uid, type: operatorType(this) };
+    const javaClass = javaClassOf(this);
+    if (!(this instanceof Model) && javaClass === undefined) throw unsavable(where, this);
+    const target: MlWriteTarget = this instanceof Model ? { refId: (this.assertLive(), this.refId) } : { className: javaClass!, uid: this.uid, type: operatorType(this) };
     await writeMl(session, target, this.mlParams(), path, overwrite).catch((e: unknown) => {
       throw existingPathError(where, path, e);
     });
   }
+}
+
+/** The Spark class of an estimator, transformer or evaluator (`javaClass`), if it has one. */
+export function javaClassOf(stage: object): string | undefined {
+  const c = (stage as { javaClass?: unknown }).javaClass;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** The refusal to save a stage Spark has no class for, naming it and what to save instead. */
+export function unsavable(where: string, stage: Params): SparkUsageError {
+  return new SparkUsageError(
+    `${where}: ${stage.constructor.name} ${stage.uid} has no Spark ML class, so Spark cannot save it. Save the Spark stages it holds instead (a tuning result's bestModel, a pipeline's stages).`,
+  );
 }
 
 /** Spark's "already exists … use write.overwrite()" (Scala and Python advice) in tsapply's words; other errors unchanged. */
@@ -232,8 +252,7 @@ export abstract class Estimator<M extends Model = Model> extends Params {
     try {
       const prepared = rformula.transform(dataset);
       const model = await this.fitOn(prepared, options);
-      model.formulaModel = rformula;
-      model.fittedFormula = { text: formula, featureNames: await featureNames(prepared, this.getOrDefault('featuresCol') as string) };
+      model.fittedFormula = { rformula, text: formula, featureNames: await featureNames(prepared, this.getOrDefault('featuresCol') as string) };
       return model;
     } catch (e) {
       await rformula.release().catch(() => undefined);
@@ -308,10 +327,12 @@ export abstract class Model extends Transformer {
     this.refId = refId;
   }
 
-  /** @internal Set by a fit with a formula: the fitted RFormula, applied before this model. */
-  formulaModel: Model | undefined;
-  /** The formula the model was fitted with and the feature each coefficient belongs to (as RFormula named them). */
-  fittedFormula: { text: string; featureNames: readonly string[] } | undefined;
+  /**
+   * Set by a fit with a formula: the fitted RFormula (applied before this model on
+   * transform), the formula, and the feature each coefficient belongs to (as RFormula
+   * named them).
+   */
+  fittedFormula: { rformula: Model; text: string; featureNames: readonly string[] } | undefined;
 
   /**
    * For `describe()` of a model fitted with a formula: the formula and one line per
@@ -329,7 +350,7 @@ export abstract class Model extends Transformer {
   /** Adds the prediction columns (`MlRelation.Transform` with this model, after its formula's). */
   transform(dataset: DataFrame): DataFrame {
     this.assertLive();
-    const input = this.formulaModel !== undefined ? this.formulaModel.transform(dataset) : dataset;
+    const input = this.fittedFormula !== undefined ? this.fittedFormula.rformula.transform(dataset) : dataset;
     return transformWithModel(input, this.refId, this.mlParams());
   }
 
@@ -352,7 +373,7 @@ export abstract class Model extends Transformer {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await deleteObjects(this.session, [this.refId, ...(this.formulaModel !== undefined ? [this.formulaModel.refId] : [])]);
+    await deleteObjects(this.session, [this.refId, ...(this.fittedFormula !== undefined ? [this.fittedFormula.rformula.refId] : [])]);
   }
 
   get isReleased(): boolean {

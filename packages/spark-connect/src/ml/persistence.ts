@@ -13,7 +13,7 @@ import { InvalidOptionError } from '@tsapply/common';
 import { MlOperator_OperatorType } from '../gen/spark/connect/ml_common_pb.js';
 import type { SparkSession } from '../spark-session.js';
 import { SparkUsageError } from '../errors.js';
-import { Estimator, Model, Params, Transformer, checkSaveOptions, existingPathError, operatorType, randomUid, type SaveOptions } from './base.js';
+import { Model, Params, Transformer, checkSaveOptions, existingPathError, javaClassOf, operatorType, randomUid, unsavable, type Estimator, type SaveOptions } from './base.js';
 import * as generated from './generated/index.js';
 import { SparkModel } from './generic-stage.js';
 import { BinaryClassificationEvaluator, MulticlassClassificationEvaluator, RegressionEvaluator } from './evaluation.js';
@@ -54,8 +54,8 @@ function operatorClasses(): Map<string, StageClass> {
   ];
   for (const c of candidates) {
     if (typeof c !== 'function' || !(c.prototype instanceof Params)) continue;
-    const instance = new (c as StageClass)();
-    if (typeof instance.javaClass === 'string') operators.set(instance.javaClass, c as StageClass);
+    const javaClass = javaClassOf(new (c as StageClass)());
+    if (javaClass !== undefined) operators.set(javaClass, c as StageClass);
   }
   return operators;
 }
@@ -76,19 +76,17 @@ export async function savePipeline(pipeline: Pipeline | PipelineModel, path: str
   const stages: readonly PipelineStage[] = pipeline instanceof PipelineModel ? pipeline.stages : pipeline.getStages();
   const own = stages.find((s): s is Model => s instanceof Model)?.session;
   const { session, overwrite } = checkSaveOptions(where, path, options, own);
-  for (const s of stages) {
-    if (!(s instanceof Estimator) && !(s instanceof Model) && !(s instanceof PipelineModel) && typeof (s as { javaClass?: unknown }).javaClass !== 'string') {
-      throw new InvalidOptionError(`${where}: stage ${s.uid} (${s.constructor.name}) has no Spark class and cannot be saved.`, { option: 'stages' });
-    }
-  }
+  // Checked before anything is written, so a refused pipeline leaves no half-written folder.
+  const refused = stages.find((s) => !s.savable);
+  if (refused !== undefined) throw unsavable(where, refused);
   const className = pipeline instanceof PipelineModel ? PIPELINE_MODEL : PIPELINE;
   await writePipeline(where, className, pipeline.uid, stages, path, session, overwrite, (s, at) => s.save(at, { session }));
 }
 
 /** A model fitted with a formula, saved as sparklyr saves one: a PipelineModel of the fitted RFormula and the model. */
-export async function saveFormulaModel(formula: Model, model: Model, path: string, options: { session: SparkSession; overwrite: boolean }): Promise<void> {
+export async function saveFormulaModel(rformula: Model, model: Model, path: string, options: { session: SparkSession; overwrite: boolean }): Promise<void> {
   const where = `${model.constructor.name}.save()`;
-  await writePipeline(where, PIPELINE_MODEL, randomUid('PipelineModel'), [formula, model], path, options.session, options.overwrite, (s, at) =>
+  await writePipeline(where, PIPELINE_MODEL, randomUid('PipelineModel'), [rformula, model], path, options.session, options.overwrite, (s, at) =>
     s === model ? model.writeStage(where, options.session, at, false) : s.save(at, { session: options.session }),
   );
 }
@@ -131,36 +129,46 @@ async function writePipeline(
  * refused with a message naming what was found.
  */
 export async function load<T extends Params | Pipeline = Params | Pipeline>(spark: SparkSession, path: string, expected?: abstract new (...args: never[]) => T): Promise<T> {
-  if (typeof path !== 'string' || path.trim() === '') throw new InvalidOptionError(`ml.load() needs a path (a non-empty string), got ${JSON.stringify(path) ?? String(path)}.`, { option: 'path' });
-  const loaded = await loadAt(spark, path);
+  // Messages name the call the user wrote: ml.load() or ml.PipelineModel.load().
+  const where = expected !== undefined ? `${expected.name}.load()` : 'ml.load()';
+  if (typeof path !== 'string' || path.trim() === '') throw new InvalidOptionError(`${where} needs a path (a non-empty string), got ${JSON.stringify(path) ?? String(path)}.`, { option: 'path' });
+  const loaded = await loadAt(spark, path, where);
   if (expected !== undefined && !(loaded instanceof expected)) {
-    throw new SparkUsageError(`ml.load(): ${path} holds a ${loaded.constructor.name}, not a ${expected.name}.`);
+    const found = loaded instanceof SparkModel ? loaded.modelName : loaded.constructor.name;
+    throw new SparkUsageError(`${where}: ${path} holds a ${found}, not a ${expected.name}. Load it with ml.load(spark, path) or the ${found} class.`);
   }
   return loaded as T;
 }
 
-async function readMetadata(spark: SparkSession, path: string): Promise<{ class: string; uid: string; paramMap?: { stageUids?: string[] } }> {
+/** A saved stage's `metadata` line: its class, uid and (for a pipeline) its stages' uids. */
+interface SavedMetadata {
+  class: string;
+  uid: string;
+  paramMap?: { stageUids?: string[] };
+}
+
+async function readMetadata(spark: SparkSession, path: string, where: string): Promise<SavedMetadata> {
   const rows = await spark.read
     .text(child(path, 'metadata'))
     .limit(1)
     .collect()
     .catch((e: unknown) => {
       if (!(e instanceof Error) || !/PATH_NOT_FOUND/.test(e.message)) throw e;
-      throw new SparkUsageError(`ml.load(): nothing was saved at ${path} (Spark finds no ${child(path, 'metadata')}). Check the path: the server reads it, on its own file system.`, {}, { cause: e });
+      throw new SparkUsageError(`${where}: nothing was saved at ${path} (Spark finds no ${child(path, 'metadata')}). Check the path: the server reads it, on its own file system.`, {}, { cause: e });
     });
   const line = rows[0]?.value;
-  if (typeof line !== 'string') throw new SparkUsageError(`ml.load(): ${path}/metadata is empty; ${path} is not a saved Spark ML stage.`);
-  return JSON.parse(line) as { class: string; uid: string; paramMap?: { stageUids?: string[] } };
+  if (typeof line !== 'string') throw new SparkUsageError(`${where}: ${path}/metadata is empty; ${path} is not a saved Spark ML stage.`);
+  return JSON.parse(line) as SavedMetadata;
 }
 
-async function loadAt(spark: SparkSession, path: string): Promise<Params | Pipeline> {
-  const metadata = await readMetadata(spark, path);
+async function loadAt(spark: SparkSession, path: string, where: string): Promise<Params | Pipeline> {
+  const metadata = await readMetadata(spark, path, where);
   // PySpark names its own pipeline classes; Scala's are the JVM names.
   const className = metadata.class.replace(/^pyspark\.ml\.pipeline\./, 'org.apache.spark.ml.');
   if (className === PIPELINE || className === PIPELINE_MODEL) {
     const uids = metadata.paramMap?.stageUids ?? [];
     const stages: (Params | Pipeline)[] = [];
-    for (const [i, uid] of uids.entries()) stages.push(await loadAt(spark, stagePath(path, uid, i, uids.length)));
+    for (const [i, uid] of uids.entries()) stages.push(await loadAt(spark, stagePath(path, uid, i, uids.length), where));
     if (className === PIPELINE) return new Pipeline({ stages: stages as PipelineStage[] }, metadata.uid);
     return new PipelineModel(stages as Transformer[], metadata.uid);
   }
@@ -174,7 +182,7 @@ async function loadAt(spark: SparkSession, path: string): Promise<Params | Pipel
   }
   // Anything else saved by Spark is a fitted model (or a transformer tsapply has no class for).
   const read = await readMl(spark, className, MlOperator_OperatorType.MODEL, path);
-  if (read.refId === undefined) throw new SparkUsageError(`ml.load(): Spark loaded ${className} from ${path} but returned no model; tsapply has no class for it.`);
+  if (read.refId === undefined) throw new SparkUsageError(`${where}: Spark loaded ${className} from ${path} but returned no model; tsapply has no class for it.`);
   const uid = read.uid || metadata.uid;
   const estimator = HAND_WRITTEN_MODELS[className]?.();
   if (estimator !== undefined) return estimator.modelFromCache(spark, read.refId, uid);

@@ -103,6 +103,10 @@ export class PipelineModel extends Transformer {
     return this.stages.reduce((df, s) => s.transform(df), dataset);
   }
 
+  override get savable(): boolean {
+    return this.stages.every((s) => s.savable);
+  }
+
   /** Saves the fitted pipeline in Spark's layout (see `Pipeline.save`); PySpark's and Scala's `PipelineModel.load` read it. */
   override async save(path: string, options?: SaveOptions): Promise<void> {
     const { savePipeline } = await import('./persistence.js'); // persistence imports this module

@@ -146,9 +146,11 @@ async function scoreGrid(
   return metrics;
 }
 
-function bestIndex(metrics: readonly number[], evaluator: Evaluator): number {
-  const larger = evaluator.isLargerBetter();
-  return metrics.reduce((best, m, i) => ((larger ? m > metrics[best]! : m < metrics[best]!) ? i : best), 0);
+/** The grid point whose metric is best (the evaluator says which way), fitted again on all of `dataset`. */
+async function fitBest(settings: ReturnType<typeof checkTuning>, metrics: readonly number[], dataset: DataFrame, options: FitOptions): Promise<{ best: number; bestModel: Fitted }> {
+  const larger = settings.evaluator.isLargerBetter();
+  const best = metrics.reduce((b, m, i) => ((larger ? m > metrics[b]! : m < metrics[b]!) ? i : b), 0);
+  return { best, bestModel: (await withParams(settings.estimator, settings.maps[best]!).fit(dataset, options)) as Fitted };
 }
 
 /** The held-out rows get `rand(seed)` in [lower, upper); both parts cached while the grid runs. */
@@ -197,8 +199,7 @@ export class CrossValidator {
     }
     const avgMetrics = s.maps.map((_, i) => perFold.reduce((sum, m) => sum + m[i]!, 0) / this.numFolds);
     const stdMetrics = s.maps.map((_, i) => Math.sqrt(perFold.reduce((sum, m) => sum + (m[i]! - avgMetrics[i]!) ** 2, 0) / this.numFolds));
-    const best = bestIndex(avgMetrics, s.evaluator);
-    const bestModel = (await withParams(s.estimator, s.maps[best]!).fit(dataset, options)) as Fitted;
+    const { best, bestModel } = await fitBest(s, avgMetrics, dataset, options);
     return new CrossValidatorModel(bestModel, avgMetrics, stdMetrics, best, s.collectSubModels ? subModels : undefined);
   }
 }
@@ -258,8 +259,7 @@ export class TrainValidationSplit {
     const models: Fitted[] = [];
     // PySpark validates on rand >= trainRatio and trains on the rest.
     const metrics = await withSplit(dataset, this.uid, s.seed, this.trainRatio, Number.POSITIVE_INFINITY, (train, validation) => scoreGrid(s, train, validation, options, (i, m) => (models[i] = m)));
-    const best = bestIndex(metrics, s.evaluator);
-    const bestModel = (await withParams(s.estimator, s.maps[best]!).fit(dataset, options)) as Fitted;
+    const { best, bestModel } = await fitBest(s, metrics, dataset, options);
     return new TrainValidationSplitModel(bestModel, metrics, best, s.collectSubModels ? models : undefined);
   }
 }

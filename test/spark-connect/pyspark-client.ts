@@ -6,10 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import type { DataFrame, SparkSession } from '@tsapply/spark-connect';
 import { sparkRemote } from './helpers.js';
 
 /** vega-datasets' cars (stands in for mtcars). */
 export const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
+
+/** The cars rows the PySpark scripts read too (`spark.read.json(CARS, multiLine=True).na.drop()`): 392 complete rows. */
+export function readCars(spark: SparkSession): DataFrame {
+  return spark.read.json(CARS, { multiLine: true }).na.drop();
+}
 
 /** The test server's Python (run-tests exports it), else the managed environment's default place. */
 function pysparkPython(): string {

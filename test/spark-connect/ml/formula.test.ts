@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
-import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
+import { CARS, readCars, assertClose, runPySpark } from '../pyspark-client.js';
 
 const NUMERIC = ['Miles_per_Gallon', 'Horsepower', 'Weight_in_lbs', 'Acceleration', 'Origin'];
 const LINEAR = 'Miles_per_Gallon ~ .';
@@ -42,7 +42,7 @@ let dir: string;
 
 before(async () => {
   spark = await connect();
-  cars = spark.read.json(CARS, { multiLine: true }).na.drop().select(...NUMERIC);
+  cars = readCars(spark).select(...NUMERIC);
   dir = mkdtempSync(join(tmpdir(), 'tsapply-ml-formula-'));
 });
 after(async () => {

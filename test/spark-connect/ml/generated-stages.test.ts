@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SparkSession, ml, type DataFrame } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
-import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
+import { CARS, readCars, assertClose, runPySpark } from '../pyspark-client.js';
 
 /** One case: the stages, applied in order (estimators fitted), and the output column read. */
 interface Case {
@@ -70,7 +70,7 @@ let spark: SparkSession;
 let cars: DataFrame;
 before(async () => {
   spark = await connect();
-  cars = spark.read.json(CARS, { multiLine: true }).na.drop();
+  cars = readCars(spark);
 });
 after(async () => {
   await spark.stop();

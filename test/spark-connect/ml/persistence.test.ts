@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
-import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
+import { CARS, readCars, assertClose, runPySpark } from '../pyspark-client.js';
 
 
 // PySpark loads argv[3] (tsapply's save) and saves its own pipeline to argv[4]; prints both predictions.
@@ -42,7 +42,7 @@ let dir: string;
 
 before(async () => {
   spark = await connect();
-  cars = spark.read.json(CARS, { multiLine: true }).na.drop();
+  cars = readCars(spark);
   dir = mkdtempSync(join(tmpdir(), 'tsapply-ml-save-'));
 });
 after(async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
-import { CARS, assertClose, runPySpark } from '../pyspark-client.js';
+import { CARS, readCars, assertClose, runPySpark } from '../pyspark-client.js';
 
 const PYTHON = `
 import json, sys
@@ -37,7 +37,7 @@ let spark: SparkSession;
 let cars: DataFrame;
 before(async () => {
   spark = await connect();
-  cars = spark.read.json(CARS, { multiLine: true }).na.drop();
+  cars = readCars(spark);
 });
 after(async () => {
   await spark?.stop();

@@ -28,3 +28,15 @@ describe('JobRunner: a wrongly shaped result is one ResultShapeError, with or wi
     });
   }
 });
+
+describe('JobRunner: a group\'s wrong result names the group', () => {
+  it('in the message of a wrong shape, a schema mismatch and a throw while iterating the result', async () => {
+    const key = { g: 'b', n: 2n };
+    const shape = await rejection(collectRows(runner('"1"', SHAPES_SCHEMA).applyBatch(xBatch([1]), { partitionIndex: 3, key })));
+    assert.match(String((shape as Error).message), /^Wrong result from apply\(\) \(partition 3, group g="b", n=2\): /);
+    const mismatch = await rejection(collectRows(runner('[{ x: "not a number" }]', 'x double').applyBatch(xBatch([1]), { partitionIndex: 3, key })));
+    assert.match(String((mismatch as Error).message), /^The value apply\(\) returned for partition 3, group g="b", n=2 does not fit the output schema: /);
+    const thrown = await rejection(collectRows(runner('(function* () { throw new Error("mid-way"); })()', SHAPES_SCHEMA).applyBatch(xBatch([1]), { partitionIndex: 3, key })));
+    assert.match(String((thrown as Error).message), /\(partition 3, group g="b", n=2\): mid-way$/);
+  });
+});

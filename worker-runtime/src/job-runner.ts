@@ -177,7 +177,8 @@ export class JobRunner {
     }
     const result = await this.callApply(recordBatch, opts);
     const partition = opts.partitionIndex;
-    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper));
+    const group = groupOf(opts);
+    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper, group));
     const maxRowsPerBatch = opts.maxRowsPerBatch ?? this.meta.batchSize ?? undefined;
     const iterator = resultToBatches(guarded, schema, maxRowsPerBatch ?? undefined)[Symbol.asyncIterator]();
     for (;;) {
@@ -185,7 +186,7 @@ export class JobRunner {
       try {
         next = await iterator.next();
       } catch (e) {
-        throw toResultError(e, partition);
+        throw toResultError(e, partition, group);
       }
       if (next.done) return;
       yield next.value;
@@ -202,11 +203,12 @@ export class JobRunner {
     const opts = checkApplyOptions(recordBatch, options, 'applyBatchRows');
     const result = await this.callApply(recordBatch, opts);
     const partition = opts.partitionIndex;
-    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper));
+    const group = groupOf(opts);
+    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper, group));
     try {
       return await applyResultToRows(guarded);
     } catch (e) {
-      throw toResultError(e, partition);
+      throw toResultError(e, partition, group);
     }
   }
 
@@ -221,9 +223,14 @@ export class JobRunner {
     try {
       return await this.job.apply(createBatch(recordBatch), ctx);
     } catch (e) {
-      throw toUserCodeError(e, 'apply', opts.partitionIndex, this.mapper, opts.key !== undefined ? describeGroupKey(opts.key) : undefined);
+      throw toUserCodeError(e, 'apply', opts.partitionIndex, this.mapper, groupOf(opts));
     }
   }
+}
+
+/** A group's call names its key in errors (`g="a"`); a partition's batch has none. */
+function groupOf(opts: ApplyBatchOptions): string | undefined {
+  return opts.key !== undefined ? describeGroupKey(opts.key) : undefined;
 }
 
 /** Checks the arguments of applyBatch()/applyBatchRows() once per call, with the shared toolkit. */

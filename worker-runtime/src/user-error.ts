@@ -4,6 +4,7 @@
  * and turns failures converting `apply`'s result into errors that carry the partition.
  */
 import {
+  describeCallPlace,
   isTsapplyError,
   ResultShapeError,
   SchemaMismatchError,
@@ -71,13 +72,15 @@ export function toUserCodeError(
  * knows it came from the value `apply` returned, and which partition. Schema
  * mismatches keep their class and typed fields plus `partition`.
  */
-export function toResultError(e: unknown, partition: number): unknown {
+export function toResultError(e: unknown, partition: number, group?: string): unknown {
   if (isUserCodeError(e)) return e;
+  // `partition 3`, or `partition 3, group g="a"` for a group's call.
+  const place = describeCallPlace(partition, group);
   if (!isTsapplyError(e)) {
     // Not a validation error but an unexpected failure inside the conversion: keep the
     // original as `cause`, still say where it happened.
     const err = new TsapplyError(
-      `Converting the value apply() returned for partition ${partition} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      `Converting the value apply() returned for ${place} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
       { code: 'RESULT_CONVERSION' },
     );
     Object.defineProperty(err, 'partition', { value: partition, enumerable: true });
@@ -87,7 +90,7 @@ export function toResultError(e: unknown, partition: number): unknown {
   // A wrong shape is about the value as a whole (or one of its rows or columns), with
   // or without a schema; without a column a schema mismatch is too (an Arrow table
   // missing a column…). A mismatch in a column is a value that does not fit its type.
-  const prefix = `Wrong result from apply() (partition ${partition}): `;
+  const prefix = `Wrong result from apply() (${place}): `;
   if (ResultShapeError.is(e)) {
     const src = e as ResultShapeError;
     return new ResultShapeError(prefix + e.message, { actual: src.actual, rowIndex: src.rowIndex, column: src.column, partition });
@@ -96,7 +99,7 @@ export function toResultError(e: unknown, partition: number): unknown {
   const message =
     column === undefined
       ? prefix + e.message
-      : `The value apply() returned for partition ${partition} does not fit the output schema: ${e.message}`;
+      : `The value apply() returned for ${place} does not fit the output schema: ${e.message}`;
   if (e.code === 'SCHEMA_MISMATCH') {
     const src = e as unknown as SchemaMismatchError;
     const fields = { column: src.column, expected: src.expected, actual: src.actual, rowIndex: src.rowIndex, partition };

@@ -281,8 +281,8 @@ export class UserCodeError extends TsapplyError {
   /** `Error in apply() at x.ts:12:7 (partition 3, group g="a"): TypeError: boom`. */
   static formatMessage(fields: UserCodeErrorFields): string {
     const where = fields.location ? ` at ${fields.location.file}:${fields.location.line}:${fields.location.column}` : '';
-    const at = [...(fields.partition !== undefined ? [`partition ${fields.partition}`] : []), ...(fields.group !== undefined ? [`group ${fields.group}`] : [])];
-    const part = at.length > 0 ? ` (${at.join(', ')})` : '';
+    const place = describeCallPlace(fields.partition, fields.group);
+    const part = place !== '' ? ` (${place})` : '';
     const name = fields.errorName && fields.errorName !== 'Error' ? `${fields.errorName}: ` : '';
     return `Error in ${fields.phase ?? 'apply'}()${where}${part}: ${name}${fields.userMessage}`;
   }
@@ -302,6 +302,11 @@ export class UserCodeError extends TsapplyError {
     this.group = fields.group;
     this.phase = fields.phase ?? 'apply';
   }
+}
+
+/** Where a call of user code ran, for messages: `partition 3`, `partition 3, group g="a"`, or ''. */
+export function describeCallPlace(partition: number | undefined, group: string | undefined): string {
+  return [...(partition !== undefined ? [`partition ${partition}`] : []), ...(group !== undefined ? [`group ${group}`] : [])].join(', ');
 }
 
 /**

@@ -25,6 +25,7 @@ export {
   TsapplyError,
   isTsapplyError,
   describeGroupKey,
+  describeCallPlace,
   InvalidOptionError,
   SchemaMismatchError,
   ResultShapeError,

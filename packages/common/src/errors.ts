@@ -309,16 +309,6 @@ export function describeCallPlace(partition: number | undefined, group: string |
   return [...(partition !== undefined ? [`partition ${partition}`] : []), ...(group !== undefined ? [`group ${group}`] : [])].join(', ');
 }
 
-/**
- * A group's key for messages: `g="a", n=3` (strings quoted, other values as JSON, long
- * ones cut at 60 characters), so a user can find the group that failed.
- */
-export function describeGroupKey(key: Readonly<Record<string, unknown>>): string {
-  const text = Object.entries(key)
-    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? `${v}` : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? String(v))}`)
-    .join(', ');
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
 
 /**
  * One call of the user's function (one batch, or one whole group; `init` counts in the

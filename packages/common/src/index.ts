@@ -24,7 +24,6 @@ export * from './job-api.js';
 export {
   TsapplyError,
   isTsapplyError,
-  describeGroupKey,
   describeCallPlace,
   InvalidOptionError,
   SchemaMismatchError,
@@ -49,6 +48,7 @@ export { toDDL, typeToDDL, quoteDDLName } from './schema/ddl-format.js';
 export { inferSchema } from './schema/infer-schema.js';
 
 export { rowsToRecordBatch, columnsToRecordBatch, assembleRecordBatch } from './arrow/rows-to-batch.js';
+export { groupKeyPart, sameGroupKeyValue, describeGroupKey } from './group-key.js';
 export { takeRows, concatRanges, byteWidth, RowLocator, type RowLocations, type BatchRange } from './arrow/take-rows.js';
 export { recordBatchToRows } from './arrow/batch-to-rows.js';
 export { vectorToJS } from './arrow/data-to-js.js';

@@ -9,15 +9,15 @@
  * on many small groups. It also serves Spark 3.5, which has no applyInArrow.
  *
  * Equal keys are adjacent because the stream is sorted; "equal" is Spark's grouping
- * equality: null equals null, NaN equals NaN, -0.0 equals 0.0 (Spark's sort and hash
- * treat them alike), nested values by content. Only the key columns become JS values;
+ * equality, as the embedded engine's groupBy uses it (`sameGroupKeyValue`): null equals
+ * null, NaN equals NaN, -0.0 equals 0.0 (Spark's sort and hash treat them alike), nested
+ * values by content. Only the key columns become JS values;
  * a group inside one input batch is a slice of it, and one spanning batches is gathered
  * from their Arrow data (`concatRanges`), so memory holds the current group and one
  * batch, not the partition.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { Type, type Data, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
-import { byteWidth, concatRanges, vectorToJS, type BatchRange } from '@tsapply/common';
+import { byteWidth, concatRanges, sameGroupKeyValue, vectorToJS, type BatchRange } from '@tsapply/common';
 import { ProtocolError } from '../errors.js';
 
 export interface CutGroup {
@@ -26,19 +26,12 @@ export interface CutGroup {
   key: Record<string, unknown>;
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true; // also -0 === 0
-  if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a === 'number') return typeof b === 'number' && a !== a && b !== b; // NaN
-  return typeof a === 'object' && typeof b === 'object' && isDeepStrictEqual(a, b);
-}
-
 type RowEquality = (i: number) => boolean;
 
 /** Row i equals row i-1, by JS values (nested and rarer types). */
 function jsAdjacentEquality(vector: Vector): RowEquality {
   const values = vectorToJS(vector);
-  return (i) => sameValue(values[i - 1], values[i]);
+  return (i) => sameGroupKeyValue(values[i - 1], values[i]);
 }
 
 /**
@@ -125,7 +118,7 @@ export class SortedGroupCutter {
     let from = 0;
     const first = keyAt(0);
     if (this.key === undefined) this.key = first;
-    else if (!first.every((v, k) => sameValue(this.key![k], v))) {
+    else if (!first.every((v, k) => sameGroupKeyValue(this.key![k], v))) {
       done.push(this.take(batch.schema));
       this.key = first;
     }

@@ -12,20 +12,9 @@
  * so the other columns never go through JS.
  */
 import type * as arrow from 'apache-arrow';
-import { assembleRecordBatch, RowLocator, takeRows, vectorToJS } from '@tsapply/common';
+import { assembleRecordBatch, groupKeyPart, RowLocator, takeRows, vectorToJS } from '@tsapply/common';
 import { InputError } from '../errors.js';
 import type { Task } from './partitioner.js';
-
-/** A stable text form of one key value, distinguishing types (1 vs 1n vs "1"). */
-function keyPart(v: unknown): string {
-  if (v === null || v === undefined) return 'N';
-  if (typeof v === 'bigint') return `b${v}`;
-  if (typeof v === 'number') return `n${v}`;
-  if (typeof v === 'string') return `s${v.length}:${v}`;
-  if (typeof v === 'boolean') return v ? 'T' : 'F';
-  if (v instanceof Date) return `d${v.getTime()}`;
-  return `j${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x))}`;
-}
 
 /** 32-bit FNV-1a over UTF-16 code units: cheap and deterministic across runs. */
 export function hashKey(text: string): number {
@@ -71,7 +60,7 @@ export async function groupBatches(
   }
   const keyText = (r: number) => {
     let text = '';
-    for (const col of keyCols) text += keyPart(col[r]) + '\u0001';
+    for (const col of keyCols) text += groupKeyPart(col[r]) + '\u0001';
     return text;
   };
   // Rows of each group, in order of first appearance. One key column of numbers, strings,

@@ -46,5 +46,5 @@ export type {
   SampleTaskOutput,
 } from './task-protocol.js';
 
-/** Absolute path of the piscina task module, for `new Piscina({ filename })`. */
-export const piscinaTaskFilename: string = fileURLToPath(new URL('./piscina-task.js', import.meta.url));
+/** Absolute path of the file a piscina pool loads, for `new Piscina({ filename })` (a CommonJS door to `piscina-task.ts`; see `piscina-entry.cts`). */
+export const piscinaTaskFilename: string = fileURLToPath(new URL('./piscina-entry.cjs', import.meta.url));

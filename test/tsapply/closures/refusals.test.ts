@@ -37,6 +37,23 @@ const double = (x: number) => 2 * x;
 const boundDouble = double.bind(null); // @decl-bound
 const max = Math.max;
 
+// Captures made by this file's own top-level code, as a script makes them: one before a
+// const it uses is declared (V8 shows that const as undefined, yet it has no value), one
+// from a function that runs once the top level has passed the declaration, and a let
+// declared earlier without a value.
+let beforeDeclaration: unknown;
+try {
+  planFunction((x: number) => x * lateRate, undefined); // @use-late
+} catch (e) {
+  beforeDeclaration = e;
+}
+const afterTopLevel = (async () => {
+  await null;
+  return runShipped((batch: Iterable<{ id: bigint }>) => [...batch].map((r) => ({ id: r.id, v: Number(r.id) * lateRate })), 3);
+})();
+let notYetSet: number | undefined;
+const lateRate = 2; // @decl-late
+
 function refusal(fn: unknown, message: string, fields: { variable: string; kind: string; declaredAt: string | undefined }) {
   assert.throws(() => planFunction(fn, undefined), (e: unknown) => {
     assert.ok(ClosureCaptureError.is(e), String(e));
@@ -160,6 +177,22 @@ describe('refused captures', () => {
       `the arrow function at ${at('@use-eval')} calls eval() at ${at('@use-eval')}, which may read any variable around it, so tsapply cannot tell what to capture. Remove the eval, or move the code into a module of your own and export it.`,
       { variable: 'eval', kind: 'a direct eval', declaredAt: at('@use-eval') },
     );
+  });
+
+  it('a const the call runs before is refused; after its declaration, or a let left unset, it is captured', async () => {
+    assert.ok(ClosureCaptureError.is(beforeDeclaration), String(beforeDeclaration));
+    assert.equal(
+      (beforeDeclaration as Error).message,
+      `${PREFIX}the arrow function at ${at('@use-late')} captures lateRate, declared with const at ${at('@decl-late')}, ` +
+        `but this call, at ${at('@use-late')}, runs before that declaration has run, so lateRate has no value yet. Move the declaration above the call.`,
+    );
+    assert.deepEqual(
+      { variable: beforeDeclaration.variable, kind: beforeDeclaration.kind, declaredAt: beforeDeclaration.declaredAt },
+      { variable: 'lateRate', kind: 'a const not yet declared when the call runs', declaredAt: at('@decl-late') },
+    );
+    assert.deepEqual((await afterTopLevel).map((r) => r.v), [0, 2, 4]);
+    const rows = await runShipped((batch: Iterable<{ id: bigint }>) => [...batch].map((r) => ({ id: r.id, unset: notYetSet === undefined })), 2);
+    assert.deepEqual(rows.map((r) => r.unset), [true, true]);
   });
 
   it('not a function, and init given by export name for a captured function', () => {

@@ -29,6 +29,7 @@ import { parse } from 'acorn';
 import { ClosureCaptureError } from '../spark/errors.js';
 import { builtinPath, standardGlobals } from './builtins.js';
 import { checkCapturedValue, snapshotValue } from './captured-value.js';
+import { stackPositions } from './call-site.js';
 import { acquireProbe, releaseProbe, type InspectorProbe, type FunctionFacts, type ScopeInfo } from './inspector.js';
 import { freeVariables, type AstNode } from './scope-analysis.js';
 import { scriptIndex, type ImportBinding, type ScriptIndex } from './script-index.js';
@@ -371,21 +372,49 @@ export class Capturer {
     return undefined;
   }
 
-  private declaration(name: string, f: Found, cf: CapturedFunction): { where: string | undefined; importBinding: ImportBinding | undefined; script: ScriptIndex } {
+  private declaration(
+    name: string,
+    f: Found,
+    cf: CapturedFunction,
+  ): { where: string | undefined; offset: number | undefined; importBinding: ImportBinding | undefined; script: ScriptIndex } {
     if (f.level === 'global' || f.scope.kind === 'script') {
       const d = this.replDeclaration(name);
-      if (d) return { where: d.script.where(d.offset), importBinding: d.script.imports().get(name), script: d.script };
-      return { where: undefined, importBinding: undefined, script: cf.script };
+      if (d) return { where: d.script.where(d.offset), offset: d.offset, importBinding: d.script.imports().get(name), script: d.script };
+      return { where: undefined, offset: undefined, importBinding: undefined, script: cf.script };
     }
     const offset = cf.script.declarationOf(name, cf.start);
     const importBinding = f.level === 'top' ? cf.script.imports().get(name) : undefined;
-    return { where: offset === undefined ? undefined : cf.script.where(offset), importBinding, script: cf.script };
+    return { where: offset === undefined ? undefined : cf.script.where(offset), offset, importBinding, script: cf.script };
+  }
+
+  /**
+   * Refuses a top-level `let`, `const` or `class` that the call runs before. V8 shows
+   * such a binding as `undefined`, but the code has not reached it yet (its temporal dead
+   * zone), so shipping `undefined` would hide the mistake until the executors ran.
+   */
+  private refuseDeadZone(name: string, offset: number, script: ScriptIndex, cf: CapturedFunction): void {
+    const lexical = script.topLevelLexical(offset);
+    if (!lexical) return;
+    const key = script.file ?? script.url;
+    // Where the script's own top-level code stands: its outermost frame outside any function.
+    const here = stackPositions()
+      .filter((p) => p.script === key && script.isTopLevelCode(p.position))
+      .at(-1);
+    if (!here || here.position >= lexical.end) return;
+    const declaredAt = script.where(offset);
+    throw new ClosureCaptureError(
+      `Cannot ship the function to Spark: ${cf.description} captures ${name}, declared with ${lexical.keyword} at ${declaredAt}, ` +
+        `but this call, at ${script.where(here.position)}, runs before that declaration has run, so ${name} has no value yet. ` +
+        'Move the declaration above the call.',
+      { variable: name, kind: `a ${lexical.keyword} not yet declared when the call runs`, declaredAt },
+    );
   }
 
   private bind(name: string, f: Found, cf: CapturedFunction, script: ScriptIndex): Binding {
     const decl = this.declaration(name, f, cf);
     if (decl.importBinding) return { kind: 'import', index: this.importSlot(decl.importBinding, decl.script) };
     const value = f.value;
+    if (value === undefined && f.level === 'top' && decl.offset !== undefined) this.refuseDeadZone(name, decl.offset, decl.script, cf);
     if (typeof value === 'function') {
       // Only a function with native source can be a built-in (the table is built on first need).
       const path = NATIVE_SOURCE.test(Function.prototype.toString.call(value)) ? builtinPath(value) : undefined;

@@ -248,6 +248,37 @@ export class ScriptIndex {
     }
     return undefined;
   }
+
+  /** True when `offset` lies in the script's top-level code, outside every function and class body. */
+  isTopLevelCode(offset: number): boolean {
+    let node: AstNode | undefined = this.ast ?? undefined;
+    if (!node) return false;
+    while (node) {
+      if (/Function|ClassBody|StaticBlock/.test(node.type)) return false;
+      node = children(node).find((c: AstNode) => c.start <= offset && c.end > offset);
+    }
+    return true;
+  }
+
+  /**
+   * When the identifier at `idOffset` is declared by a top-level `let`, `const` or
+   * `class`, the keyword and where its declarator (or class) ends: until the code gets
+   * there, the binding is in its temporal dead zone. Undefined for anything else
+   * (`var` and `function` are hoisted, so they always have a value).
+   */
+  topLevelLexical(idOffset: number): { keyword: 'let' | 'const' | 'class'; end: number } | undefined {
+    for (let s of (this.ast?.body ?? []) as AstNode[]) {
+      if ((s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') && s.declaration) s = s.declaration as AstNode;
+      if (s.start > idOffset || s.end <= idOffset) continue;
+      if (s.type === 'ClassDeclaration' && (s.id as AstNode | null)?.start === idOffset) return { keyword: 'class', end: s.end };
+      if (s.type === 'VariableDeclaration' && (s.kind === 'let' || s.kind === 'const')) {
+        const d = (s.declarations as AstNode[]).find((x) => x.start <= idOffset && x.end > idOffset);
+        if (d) return { keyword: s.kind, end: d.end };
+      }
+      return undefined;
+    }
+    return undefined;
+  }
 }
 
 function requireCall(n: AstNode | null | undefined): string | undefined {

@@ -36,6 +36,11 @@ tree.self = tree;
 const double = (x: number) => 2 * x;
 const boundDouble = double.bind(null); // @decl-bound
 const max = Math.max;
+function makeCounter() {
+  let n = 0; // @decl-counter
+  return { inc: () => ++n, get: () => n }; // @use-counter
+}
+const counter = makeCounter();
 
 // Captures made by this file's own top-level code, as a script makes them: one before a
 // const it uses is declared (V8 shows that const as undefined, yet it has no value), one
@@ -193,6 +198,20 @@ describe('refused captures', () => {
     assert.deepEqual((await afterTopLevel).map((r) => r.v), [0, 2, 4]);
     const rows = await runShipped((batch: Iterable<{ id: bigint }>) => [...batch].map((r) => ({ id: r.id, unset: notYetSet === undefined })), 2);
     assert.deepEqual(rows.map((r) => r.unset), [true, true]);
+  });
+
+  it('two closures of one factory call that share a variable one of them assigns', async () => {
+    refusal(
+      () => [counter.inc(), counter.get()],
+      `the arrow function at ${at('@use-counter')} and the arrow function at ${at('@use-counter')} share n, a variable of the scope of makeCounter declared at ${at('@decl-counter')}, ` +
+        `and the first assigns it at ${at('@use-counter')}. Each shipped function gets its own copy of what it captures, so on the executors the other would not see the change. ` +
+        'Keep the state in one function, or in ctx.state (what init() returns).',
+      { variable: 'n', kind: 'a variable that closures share and one assigns', declaredAt: at('@decl-counter') },
+    );
+    // One of them alone keeps its own copy, counting on the worker as it would here.
+    const inc = makeCounter().inc;
+    const rows = await runShipped((batch: Iterable<{ id: bigint }>) => [...batch].map((r) => ({ id: r.id, n: inc() })), 1);
+    assert.deepEqual(rows.map((r) => r.n), [1]);
   });
 
   it('not a function, and init given by export name for a captured function', () => {

@@ -174,6 +174,13 @@ export class Capturer {
   readonly values: unknown[] = [];
   readonly patches: CaptureGraph['patches'] = [];
   readonly imports: CapturedImport[] = [];
+  /**
+   * Each variable of an enclosing function's scope (a factory's) that a captured
+   * function uses, by scope and name: who uses it and who assigns it. Such a variable is
+   * copied into each function that captures it, so two functions that share it and
+   * write it would part ways on the executors; `refuseSharedWrites` refuses that.
+   */
+  private readonly closureUses = new Map<string, { name: string; owner: string; declaredAt: string | undefined; users: Set<CapturedFunction>; writer?: { cf: CapturedFunction; at: string } }>();
 
   constructor(readonly probe: InspectorProbe) {}
 
@@ -286,6 +293,10 @@ export class Capturer {
     cf.block = own ?? top;
     cf.block.functions.push(cf);
     for (const [name, f] of found) {
+      if (f.level === 'closure') {
+        const wrote = free.assigned.get(name);
+        this.noteClosureUse(name, f.scope, cf, wrote === undefined ? undefined : script.where(start - parsed.prefix + wrote));
+      }
       const block = f.level === 'closure' ? ownBlock() : f.level === 'top' ? top : this.root;
       if (block.bindings.has(name)) continue;
       // Reserve the name first: a cycle of closures comes back here through capture().
@@ -293,6 +304,34 @@ export class Capturer {
       block.bindings.set(name, this.bind(name, f, cf, script));
     }
     return cf;
+  }
+
+  private noteClosureUse(name: string, scope: ScopeInfo, cf: CapturedFunction, writtenAt: string | undefined): void {
+    const key = `${cf.script.id}|${scope.description}|${name}`;
+    let use = this.closureUses.get(key);
+    if (!use) {
+      const offset = cf.script.declarationOf(name, cf.start);
+      const owner = /\((.+)\)/.exec(scope.description)?.[1];
+      use = { name, owner: owner ? `the scope of ${owner}` : 'an enclosing scope', declaredAt: offset === undefined ? undefined : cf.script.where(offset), users: new Set() };
+      this.closureUses.set(key, use);
+    }
+    use.users.add(cf);
+    if (writtenAt !== undefined) use.writer ??= { cf, at: writtenAt };
+  }
+
+  /** Refuses a variable of a factory's scope that two captured functions share and one of them assigns. */
+  refuseSharedWrites(): void {
+    for (const use of this.closureUses.values()) {
+      const writer = use.writer;
+      const other = writer && [...use.users].find((u) => u !== writer.cf);
+      if (!writer || !other) continue;
+      throw new ClosureCaptureError(
+        `Cannot ship the function to Spark: ${writer.cf.description} and ${other.description} share ${use.name}, a variable of ${use.owner}` +
+          `${use.declaredAt ? ` declared at ${use.declaredAt}` : ''}, and the first assigns it at ${writer.at}. Each shipped function gets its own copy ` +
+          'of what it captures, so on the executors the other would not see the change. Keep the state in one function, or in ctx.state (what init() returns).',
+        { variable: use.name, kind: 'a variable that closures share and one assigns', declaredAt: use.declaredAt },
+      );
+    }
   }
 
   private refuseEscapes(free: ReturnType<typeof freeVariables>, root: AstNode, description: string, script: ScriptIndex, base: number): void {
@@ -473,6 +512,7 @@ export function captureFunctions(apply: Function, init: Function | undefined, pr
     const c = new Capturer(p);
     const applyFn = c.capture(apply);
     const initFn = init ? c.capture(init) : undefined;
+    c.refuseSharedWrites();
     return { root: c.root, functions: c.functions, values: c.values, patches: c.patches, imports: c.imports, apply: applyFn, init: initFn };
   } finally {
     if (own) releaseProbe();

@@ -32,6 +32,8 @@ export interface FreeVariables {
    * computed), the properties used; null once the name is used any other way.
    */
   members: Map<string, Set<string> | null>;
+  /** Free names the function assigns (`n = …`, `n++`, `[n] = …`), each with the offset of its first write. */
+  assigned: Map<string, number>;
   /** Offsets of `this` / `arguments` / `super` / `new.target` that belong to an enclosing function. */
   escapingThis: number | undefined;
   escapingArguments: number | undefined;
@@ -198,6 +200,13 @@ function reference(id: AstNode, scope: Scope, w: Walk, property?: string): void 
   else members.get(name)?.add(property);
 }
 
+/** A write to `id`: a use, and, when the name is free, an assignment to what is captured. */
+function write(id: AstNode, scope: Scope, w: Walk): void {
+  reference(id, scope, w);
+  const name = id.name as string;
+  if (!resolves(scope, name) && !w.result.assigned.has(name)) w.result.assigned.set(name, id.start);
+}
+
 function open(scope: Scope, node: AstNode): Scope {
   const names = declaredNames(node);
   return names.size === 0 ? scope : { parent: scope, names: new Set(names.keys()) };
@@ -208,7 +217,7 @@ function visitPattern(p: AstNode | null, scope: Scope, w: Walk, binding: boolean
   if (!p) return;
   switch (p.type) {
     case 'Identifier':
-      if (!binding) reference(p, scope, w);
+      if (!binding) write(p, scope, w);
       return;
     case 'ObjectPattern':
       for (const prop of p.properties as AstNode[]) {
@@ -317,6 +326,10 @@ function visit(node: AstNode, scope: Scope, w: Walk): void {
       if (node.method || node.kind === 'get' || node.kind === 'set') visitFunction(node.value as AstNode, scope, w, true);
       else visit(node.value as AstNode, scope, w);
       return;
+    case 'UpdateExpression':
+      if ((node.argument as AstNode).type === 'Identifier') write(node.argument as AstNode, scope, w);
+      else visit(node.argument as AstNode, scope, w);
+      return;
     case 'LabeledStatement':
       visit(node.body as AstNode, scope, w);
       return;
@@ -370,6 +383,7 @@ export function freeVariables(root: AstNode): FreeVariables {
   const result: FreeVariables = {
     names: new Map(),
     members: new Map(),
+    assigned: new Map(),
     escapingThis: undefined,
     escapingArguments: undefined,
     escapingSuper: undefined,

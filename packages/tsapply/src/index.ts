@@ -69,7 +69,6 @@ export {
   expr,
   when,
   functions,
-  ml,
   Window,
   WindowSpec,
   ParallelCollection,
@@ -84,5 +83,7 @@ export {
   translateSparkError,
 } from './spark/index.js';
 export type { ColumnOrName, ColumnOrValue, FrameOffset } from './spark/index.js';
+// Spark ML, with the stages that run TypeScript inside a Pipeline.
+export * as ml from './ml/index.js';
 export type { ForeachPartitionOptions, ForeachPartitionSummary } from './spark/index.js';
 export type { SparkRunOptions, SparkRunSummary, SparkApplyOptions, ParallelMapOptions, ParallelItemContext, ShipReport, SparkRunProgress } from './spark/index.js';

@@ -201,6 +201,30 @@ export function operatorType(stage: Params): MlOperator_OperatorType {
 /** Something that turns a DataFrame into another DataFrame, lazily. */
 export abstract class Transformer extends Params {
   abstract transform(dataset: DataFrame): DataFrame;
+
+  /**
+   * `transform`, for stages that must ask the server first: a TypeScript stage (tsapply's
+   * `ml.TsTransformer`) reads its input's schema and ships its function before it can
+   * build the plan. Spark's own stages need nothing, so by default this is `transform`.
+   * A Pipeline's `fit` and a PipelineModel's `transformAsync` call it on every stage.
+   */
+  transformAsync(dataset: DataFrame): Promise<DataFrame> {
+    return Promise.resolve().then(() => this.transform(dataset));
+  }
+}
+
+/**
+ * An estimator whose `fit` runs on the client instead of as Spark's `MlCommand.Fit`, and
+ * may give any Transformer: tsapply's TypeScript estimators (`ml.TsEstimator`). A
+ * Pipeline fits it in its place like Spark's estimators.
+ */
+export abstract class ClientEstimator extends Params {
+  abstract fit(dataset: DataFrame, options?: FitOptions): Promise<Transformer>;
+
+  /** A client estimator has no Spark class, so Spark cannot save it (its fitted stage may be savable). */
+  override get savable(): boolean {
+    return false;
+  }
 }
 
 /** Something fitted on a DataFrame, giving a Model. */

@@ -19,7 +19,7 @@
  * const rmse = await new ml.RegressionEvaluator({ labelCol: 'y' }).evaluate(model.transform(df));
  * ```
  */
-export { Params, Estimator, Transformer, Model, Evaluator, JavaTransformer } from './base.js';
+export { Params, Estimator, ClientEstimator, Transformer, Model, Evaluator, JavaTransformer } from './base.js';
 export type { FitOptions, FormulaOptions, SaveOptions } from './base.js';
 export { load } from './persistence.js';
 export { VectorAssembler } from './feature.js';

@@ -8,9 +8,13 @@ import { InvalidOptionError, readOptions } from '@tsapply/common';
 import { randomUid } from './base.js';
 import type { DataFrame } from '../data-frame.js';
 import type { SparkSession } from '../spark-session.js';
-import { Estimator, Model, Transformer, type FitOptions, type SaveOptions } from './base.js';
+import { ClientEstimator, Estimator, Model, Transformer, type FitOptions, type SaveOptions } from './base.js';
 
-export type PipelineStage = Estimator | Transformer;
+export type PipelineStage = Estimator | ClientEstimator | Transformer;
+
+function isEstimator(s: PipelineStage): s is Estimator | ClientEstimator {
+  return s instanceof Estimator || s instanceof ClientEstimator;
+}
 
 /** Options of `Pipeline`. */
 export interface PipelineOptions {
@@ -21,7 +25,7 @@ export interface PipelineOptions {
 function checkStages(where: string, stages: unknown): PipelineStage[] {
   if (!Array.isArray(stages)) throw new InvalidOptionError(`${where}: stages must be an array of estimators and transformers, got ${typeof stages}.`, { option: 'stages' });
   stages.forEach((s, i) => {
-    if (!(s instanceof Estimator) && !(s instanceof Transformer)) {
+    if (!(s instanceof Estimator) && !(s instanceof ClientEstimator) && !(s instanceof Transformer)) {
       throw new InvalidOptionError(`${where}: stage ${i} is not an Estimator or Transformer from tsapply's ml module (got ${s === null ? 'null' : (s?.constructor?.name ?? typeof s)}).`, { option: 'stages' });
     }
   });
@@ -49,22 +53,20 @@ export class Pipeline {
   }
 
   /**
-   * Fits every estimator in order. On failure, models fitted so far are released and the
-   * error (e.g. Spark's) is rethrown.
+   * Fits every estimator in order, each on the data transformed by the stages before it.
+   * Every stage's transform is built with `transformAsync`, so a TypeScript stage is
+   * shipped and bound to its input here, once, and the fitted PipelineModel's plain
+   * `transform` works on data with the same columns. On failure, models fitted so far are
+   * released and the error (e.g. Spark's) is rethrown.
    */
   async fit(dataset: DataFrame, options?: FitOptions): Promise<PipelineModel> {
-    const lastEstimator = this.stages.reduce((last, s, i) => (s instanceof Estimator ? i : last), -1);
     const fitted: Transformer[] = [];
     let data = dataset;
     try {
       for (const [i, stage] of this.stages.entries()) {
-        if (i > lastEstimator) {
-          fitted.push(stage as Transformer);
-          continue;
-        }
-        const t = stage instanceof Estimator ? await stage.fit(data, options) : stage;
+        const t = isEstimator(stage) ? await stage.fit(data, options) : stage;
         fitted.push(t);
-        if (i < lastEstimator) data = t.transform(data);
+        if (i < this.stages.length - 1 || !(t instanceof Model)) data = await t.transformAsync(data);
       }
     } catch (e) {
       await Promise.all(fitted.map((t) => (t instanceof Model ? t.release().catch(() => undefined) : undefined)));
@@ -101,6 +103,13 @@ export class PipelineModel extends Transformer {
 
   transform(dataset: DataFrame): DataFrame {
     return this.stages.reduce((df, s) => s.transform(df), dataset);
+  }
+
+  /** `transform` with every stage's `transformAsync`: binds TypeScript stages to `dataset`'s columns first. */
+  override async transformAsync(dataset: DataFrame): Promise<DataFrame> {
+    let df = dataset;
+    for (const s of this.stages) df = await s.transformAsync(df);
+    return df;
   }
 
   override get savable(): boolean {

@@ -34,5 +34,5 @@ export { executorPythonVersion, PYTHON_VER_ENV } from './python-version.js';
 export { translateSparkError } from './translate-error.js';
 export type { SparkRunProgress } from './spark-progress.js';
 export { ExecutorSetupError, WorkerCrashError, FunctionLocationError, ClosureCaptureError, UnsupportedSparkVersionError } from './errors.js';
-export { StorageLevel, SparkSession, DataFrame, GroupedData, Column, SparkError, SparkUsageError, col, lit, expr, when, functions, ml, Window, WindowSpec } from '@tsapply/spark-connect';
+export { StorageLevel, SparkSession, DataFrame, GroupedData, Column, SparkError, SparkUsageError, col, lit, expr, when, functions, Window, WindowSpec } from '@tsapply/spark-connect';
 export type { ColumnOrName, ColumnOrValue, FrameOffset } from '@tsapply/spark-connect';

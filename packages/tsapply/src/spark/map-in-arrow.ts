@@ -13,10 +13,10 @@
 import { parseDDL, toDDL } from '@tsapply/common';
 import type { DataFrame, GroupedData } from '@tsapply/spark-connect';
 import { InvalidOptionError } from '../errors.js';
-import { buildFunctionPayload, planFunction, type FunctionPayload } from './function-payload.js';
+import { buildFunctionPayload, planFunction, type FunctionPayload, type FunctionPlan } from './function-payload.js';
 import { inferOutputSchema } from './infer-output-schema.js';
 import { inferredSchemaNote } from '../job/output-schema.js';
-import { checkApplyOptions, SHIP_KEYS, shipSettings, type SparkApplyOptions } from './apply-options.js';
+import { checkApplyOptions, SHIP_KEYS, shipSettings, type CheckedApplyOptions, type SparkApplyOptions } from './apply-options.js';
 import { identifierParts } from './column-identifier.js';
 import { shipPayload, type ShippedPayload } from './ship-payload.js';
 import { groupMapPlan, mapPartitionsPlan } from './udf-plan.js';
@@ -60,9 +60,7 @@ interface Planned {
   inferred: boolean;
 }
 
-async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, groupColumns: string[] | undefined, what: string): Promise<Planned> {
-  // Captured now, before the first await: a later change to a captured variable never reaches this job.
-  const plan = planFunction(fn, o.init);
+async function prepare(plan: FunctionPlan, input: DataFrame, o: SparkApplyOptions, groupColumns: string[] | undefined, what: string): Promise<Planned> {
   const declared = declaredDDL(o.schema);
   const fp = await buildFunctionPayload(plan, {
     context: o.context,
@@ -84,7 +82,13 @@ async function prepare(fn: unknown, input: DataFrame, o: SparkApplyOptions, grou
 /** Implementation of `DataFrame.prototype.mapInArrow`. */
 export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
   const o = checkApplyOptions(options, MAP_KEYS, 'mapInArrow');
-  const { fp, ddl, inferred } = await prepare(fn, df, o, undefined, 'mapInArrow');
+  // Captured now, before the first await: a later change to a captured variable never reaches this job.
+  return mapPlanned(df, planFunction(fn, o.init), o);
+}
+
+/** mapInArrow of a function planned earlier (a TypeScript ML estimator captures its functions when it is created). */
+export async function mapPlanned(df: DataFrame, plan: FunctionPlan, o: CheckedApplyOptions): Promise<DataFrame> {
+  const { fp, ddl, inferred } = await prepare(plan, df, o, undefined, 'mapInArrow');
   const shipped = await shipPayload(df.session, fp.payload, {
     mode: 'map',
     schemaDDL: ddl,
@@ -118,7 +122,7 @@ export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: 
   const o = checkApplyOptions(options, GROUP_KEYS, 'applyInArrow');
   const groupColumns = groupColumnNames(grouped);
   if (groupColumns.length === 0) throw new InvalidOptionError('applyInArrow() needs at least one grouping column: df.groupBy(\'k\').applyInArrow(fn).', { option: 'groupBy' });
-  const { fp, ddl, inferred } = await prepare(fn, grouped.df, o, groupColumns, 'applyInArrow');
+  const { fp, ddl, inferred } = await prepare(planFunction(fn, o.init), grouped.df, o, groupColumns, 'applyInArrow');
   const shipped = await shipPayload(grouped.df.session, fp.payload, {
     mode: 'grouped',
     schemaDDL: ddl,

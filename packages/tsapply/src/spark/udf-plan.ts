@@ -49,8 +49,8 @@ export function structTypeDDL(schemaDDL: string): string {
  * input to zero columns and the function is fed empty batches. Names are quoted, so a
  * column such as `x.y` is that column, not field `y` of `x`.
  */
-async function inputColumns(df: DataFrame): Promise<Expression[]> {
-  return (await df.columns()).map((name) => df.col(quoteColumnName(name)).toProto());
+function inputColumns(df: DataFrame, columns: readonly string[]): Expression[] {
+  return columns.map((name) => df.col(quoteColumnName(name)).toProto());
 }
 
 function udf(options: UdfPlanOptions, args: Expression[]): CommonInlineUserDefinedFunction {
@@ -73,7 +73,15 @@ function udf(options: UdfPlanOptions, args: Expression[]): CommonInlineUserDefin
 
 /** `df` mapped partition by partition through the shim (mapInArrow). Async: reads `df`'s columns. */
 export async function mapPartitionsPlan(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }): Promise<DataFrame> {
-  const func = udf(options, await inputColumns(df));
+  return mapPartitionsOver(df, options, await df.columns());
+}
+
+/**
+ * `mapPartitionsPlan` when `df`'s columns are already known (a TypeScript ML stage bound to
+ * its input): synchronous.
+ */
+export function mapPartitionsOver(df: DataFrame, options: UdfPlanOptions & { barrier: boolean }, columns: readonly string[]): DataFrame {
+  const func = udf(options, inputColumns(df, columns));
   return df.withRelation({
     case: 'mapPartitions',
     value: { input: df.relation, func, ...(options.barrier ? { isBarrier: true } : {}) },

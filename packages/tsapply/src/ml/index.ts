@@ -1,0 +1,10 @@
+/**
+ * `import { ml } from 'tsapply'`: Spark ML through Spark Connect (every class of
+ * `@tsapply/spark-connect`'s `ml`), plus the stages that run TypeScript on the executors
+ * inside a Spark ML Pipeline.
+ */
+export * from '@tsapply/spark-connect/ml';
+export { TsTransformer } from './ts-transformer.js';
+export type { TsTransformerOptions, StageFunction } from './ts-transformer.js';
+export { TsEstimator } from './ts-estimator.js';
+export type { TsEstimatorOptions } from './ts-estimator.js';

@@ -1,0 +1,153 @@
+// TypeScript stages in a Spark ML Pipeline, on the real server the test runner starts:
+// a TsTransformer (a feature computed per row) and a TsEstimator (a standard scaler whose
+// fit runs over the data on the executors) fitted in one Pipeline with Spark's
+// VectorAssembler and LogisticRegression on the penguins of vega-datasets, every value
+// checked against the same computation done here; then what users get wrong.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ml, SparkSession, SparkUsageError, UserCodeError, type Batch, type DataFrame } from 'tsapply';
+
+interface Penguin {
+  Species: string;
+  'Beak Length (mm)': number | null;
+  'Beak Depth (mm)': number | null;
+  'Flipper Length (mm)': number | null;
+  'Body Mass (g)': number | null;
+}
+const RAW = JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/vega-datasets/data/penguins.json', import.meta.url)), 'utf8')) as Penguin[];
+const SPECIES = ['Adelie', 'Chinstrap', 'Gentoo'];
+const PENGUINS = RAW.filter((p) => p['Beak Length (mm)'] !== null && p['Beak Depth (mm)'] !== null && p['Flipper Length (mm)'] !== null && p['Body Mass (g)'] !== null).map((p, i) => ({
+  id: i,
+  bill_length: p['Beak Length (mm)']!,
+  bill_depth: p['Beak Depth (mm)']!,
+  flipper_length: p['Flipper Length (mm)']!,
+  mass: p['Body Mass (g)']!,
+  label: SPECIES.indexOf(p.Species),
+}));
+const TRAIN = PENGUINS.filter((p) => p.id % 4 !== 0);
+const TEST = PENGUINS.filter((p) => p.id % 4 === 0);
+
+/** The shape of a bill, one value per row: what a data scientist writes as a feature. */
+const billShape = new ml.TsTransformer(
+  (batch: Batch) => [...batch].map((r) => ({ bill_ratio: (r.bill_length as number) / (r.bill_depth as number) })),
+  { outputCols: 'bill_ratio double' },
+);
+
+/** A standard scaler of body mass: per-batch sums on the executors, mean and deviation here. */
+const massScaler = new ml.TsEstimator({
+  fit: (batch: Batch) => {
+    const mass = batch.values('mass');
+    let sum = 0;
+    let squares = 0;
+    for (let i = 0; i < mass.length; i++) {
+      sum += Number(mass[i]);
+      squares += Number(mass[i]) ** 2;
+    }
+    return [{ n: BigInt(mass.length), sum, squares }];
+  },
+  fitSchema: 'n bigint, sum double, squares double',
+  combine: (rows) => {
+    const n = rows.reduce((a, r) => a + Number(r.n), 0);
+    const sum = rows.reduce((a, r) => a + (r.sum as number), 0);
+    const squares = rows.reduce((a, r) => a + (r.squares as number), 0);
+    const mean = sum / n;
+    return { mean, sd: Math.sqrt((squares - n * mean * mean) / (n - 1)) };
+  },
+  transform: (batch: Batch, ctx) => ({ mass_z: Array.from(batch.values('mass'), (m) => (Number(m) - ctx.context.mean) / ctx.context.sd) }),
+  outputCols: 'mass_z double',
+});
+
+let spark: SparkSession;
+let train: DataFrame;
+let test: DataFrame;
+
+before(async () => {
+  spark = await SparkSession.connect(process.env.SPARK_REMOTE);
+  train = spark.createDataFrame(TRAIN).repartition(3);
+  test = spark.createDataFrame(TEST);
+});
+after(async () => {
+  await spark?.stop();
+});
+
+describe('TypeScript stages in a Pipeline with Spark ML stages', () => {
+  it('fit once; the fitted PipelineModel transforms the test split with plain transform(); every value as computed here', async () => {
+    const pipeline = new ml.Pipeline({
+      stages: [
+        billShape,
+        massScaler,
+        new ml.VectorAssembler({ inputCols: ['bill_ratio', 'mass_z', 'flipper_length'], outputCol: 'features' }),
+        new ml.LogisticRegression({ maxIter: 50, regParam: 0.01 }),
+      ],
+    });
+    const model = await pipeline.fit(train);
+    try {
+      assert.equal(model.stages.length, 4);
+      const scaler = model.stages[1];
+      assert.ok(scaler instanceof ml.TsTransformer, String(scaler));
+      const predictions = model.transform(test);
+      const rows = (await predictions.select('id', 'bill_ratio', 'mass_z', 'label', 'prediction').orderBy('id').collect()) as {
+        id: bigint;
+        bill_ratio: number;
+        mass_z: number;
+        label: bigint;
+        prediction: number;
+      }[];
+      assert.equal(rows.length, TEST.length);
+      const mean = TRAIN.reduce((a, p) => a + p.mass, 0) / TRAIN.length;
+      const sd = Math.sqrt(TRAIN.reduce((a, p) => a + (p.mass - mean) ** 2, 0) / (TRAIN.length - 1));
+      for (const [i, r] of rows.entries()) {
+        const p = TEST[i]!;
+        assert.equal(Number(r.id), p.id);
+        assert.equal(r.bill_ratio, p.bill_length / p.bill_depth);
+        assert.ok(Math.abs(r.mass_z - (p.mass - mean) / sd) < 1e-9, `mass_z of penguin ${p.id}: ${r.mass_z} vs ${(p.mass - mean) / sd}`);
+      }
+      const accuracy = rows.filter((r) => Number(r.label) === r.prediction).length / rows.length;
+      assert.ok(accuracy > 0.9, `test accuracy ${accuracy}`);
+      // The input's own columns stay, in their order, before the stages' columns.
+      assert.deepEqual((await predictions.columns()).slice(0, 8), ['id', 'bill_length', 'bill_depth', 'flipper_length', 'mass', 'label', 'bill_ratio', 'mass_z']);
+    } finally {
+      await model.release();
+    }
+  });
+
+  it('a stage used on its own: transformAsync() first, then transform() on data with the same columns', async () => {
+    const first = await billShape.transformAsync(test);
+    const again = billShape.transform(test.limit(2));
+    assert.deepEqual((await again.select('bill_ratio').collect()).map((r) => r.bill_ratio), (await first.select('bill_ratio').limit(2).collect()).map((r) => r.bill_ratio));
+    // A column of the same name is replaced, not duplicated.
+    const replaced = await new ml.TsTransformer((batch: Batch) => ({ mass: Array.from(batch.values('mass'), (m) => Number(m) / 1000) }), { outputCols: 'mass double' }).transformAsync(test);
+    assert.deepEqual(await replaced.columns(), ['id', 'bill_length', 'bill_depth', 'flipper_length', 'label', 'mass']);
+    assert.equal((await replaced.orderBy('id').limit(1).collect())[0]!.mass, TEST[0]!.mass / 1000);
+  });
+});
+
+describe('what users get wrong', () => {
+  it('transform() before the stage has seen an input in this session says what to call', () => {
+    const fresh = new ml.TsTransformer((batch: Batch) => [...batch].map(() => ({ one: 1 })), { outputCols: 'one int' });
+    assert.throws(() => fresh.transform(test), (e: unknown) => {
+      assert.ok(SparkUsageError.is(e), String(e));
+      assert.match((e as Error).message, /^TsTransformer TsTransformer_[0-9a-f]{12}\.transform\(\): the stage has not seen an input in this session yet\. .*call `await stage\.transformAsync\(df\)` \(or fit it in a Pipeline\) once/);
+      return true;
+    });
+  });
+
+  it('a function that returns fewer rows than it was given fails the job with what a stage must return', async () => {
+    const dropsRows = new ml.TsTransformer((batch: Batch) => [...batch].slice(1).map(() => ({ one: 1 })), { outputCols: 'one int' });
+    const out = await dropsRows.transformAsync(test);
+    await assert.rejects(out.collect(), (e: unknown) => {
+      assert.ok(UserCodeError.is(e), String(e));
+      assert.match((e as Error).message, /TsTransformer TsTransformer_[0-9a-f]{12}: the function returned \d+ rows for \d+\. A pipeline stage's function returns one row per input row \(\d+ here\), each with one/);
+      return true;
+    });
+  });
+
+  it('bad options are refused at the call', () => {
+    assert.throws(() => new ml.TsTransformer((b: Batch) => b, {} as never), /new ml\.TsTransformer\(\) needs outputCols: the columns the function adds to each row, as Spark DDL such as 'features array<double>'; got undefined\./);
+    assert.throws(() => new ml.TsTransformer((b: Batch) => b, { outputCols: 'x double', schema: 'x double' } as never), /^InvalidOptionError: Invalid option in new ml\.TsTransformer\(\): "schema"\. Valid options: outputCols, context, serializer, init, /);
+    assert.throws(() => new ml.TsTransformer((b: Batch) => b, { outputCols: 'x doubel' }), /^InvalidOptionError: new ml\.TsTransformer\(\): outputCols: Invalid schema "x doubel": unknown type "doubel" at position 2\./);
+    assert.throws(() => new ml.TsEstimator({ fit: (b: Batch) => b, combine: () => 1, transform: (b: Batch) => b, outputCols: 'x double' } as never), /new ml\.TsEstimator\(\) needs fitSchema/);
+  });
+});

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ml, SparkSession, SparkUsageError, UserCodeError, type Batch, type DataFrame } from 'tsapply';
+import { ml, SparkSession, SparkUsageError, UserCodeError, InvalidOptionError, type Batch, type DataFrame } from 'tsapply';
 
 interface Penguin {
   Species: string;
@@ -121,6 +121,66 @@ describe('TypeScript stages in a Pipeline with Spark ML stages', () => {
     const replaced = await new ml.TsTransformer((batch: Batch) => ({ mass: Array.from(batch.values('mass'), (m) => Number(m) / 1000) }), { outputCols: 'mass double' }).transformAsync(test);
     assert.deepEqual(await replaced.columns(), ['id', 'bill_length', 'bill_depth', 'flipper_length', 'label', 'mass']);
     assert.equal((await replaced.orderBy('id').limit(1).collect())[0]!.mass, TEST[0]!.mass / 1000);
+  });
+});
+
+const SHAPES = fileURLToPath(new URL('../../examples/data/shapes', import.meta.url));
+interface ImageStruct {
+  origin: string;
+  height: number;
+  width: number;
+  nChannels: number;
+  mode: number;
+  data: Uint8Array;
+}
+
+describe('ImageTransformer on the shapes images (spark.read.image)', () => {
+  const read = (split: string) => spark.read.image(`${SHAPES}/${split}`, { recursiveFileLookup: true, dropInvalid: true });
+
+  it('centre crop, RGB and normalise, in a Pipeline: every float as computed here from the BGR bytes Spark read', async () => {
+    const prep = new ml.ImageTransformer({ outputCol: 'pixels' }).centerCrop(4, 6).colorFormat('RGB').normalize({ scale: 1 / 255, mean: 0.5, std: 0.25 });
+    assert.equal(prep.outputCols, '`pixels` array<float>');
+    const model = await new ml.Pipeline({ stages: [prep] }).fit(read('test'));
+    const rows = (await model.transform(read('test')).select('image', 'pixels').collect()) as { image: ImageStruct; pixels: number[] }[];
+    assert.equal(rows.length, 20);
+    for (const { image, pixels } of rows) {
+      const x0 = Math.floor((image.width - 6) / 2);
+      const y0 = Math.floor((image.height - 4) / 2);
+      // RGB from Spark's BGR(A); a grey image's one channel becomes all three.
+      const expected: number[] = [];
+      for (const bgr of [2, 1, 0]) {
+        for (let y = 0; y < 4; y++) {
+          for (let x = 0; x < 6; x++) expected.push(Math.fround((image.data[((y0 + y) * image.width + x0 + x) * image.nChannels + (image.nChannels === 1 ? 0 : bgr)]! * (1 / 255) - 0.5) / 0.25));
+        }
+      }
+      assert.deepEqual(pixels, expected, image.origin);
+    }
+  });
+
+  it('resize and flip give ImageSchema structs of the new size, channels and origin kept', async () => {
+    const small = await new ml.ImageTransformer({ outputCol: 'small' }).resize(10, 20).flip('vertical').transformAsync(read('test'));
+    const structs = (await small.select('image', 'small').collect()) as { image: ImageStruct; small: ImageStruct }[];
+    assert.equal(structs.length, 20);
+    for (const { image, small: r } of structs) {
+      assert.deepEqual({ origin: r.origin, height: r.height, width: r.width, nChannels: r.nChannels, mode: r.mode, bytes: r.data.length }, {
+        origin: image.origin,
+        height: 10,
+        width: 20,
+        nChannels: image.nChannels,
+        mode: image.mode,
+        bytes: 200 * image.nChannels,
+      });
+    }
+
+  });
+
+  it('refuses a step after normalize, steps once it has run, and bad sizes, at the call', async () => {
+    assert.throws(() => new ml.ImageTransformer().normalize().flip(), (e: unknown) => InvalidOptionError.is(e) && (e as Error).message === 'ImageTransformer.flip(): normalize() must be the last step (it turns the image into floats).');
+    assert.throws(() => new ml.ImageTransformer().resize(0, 8), (e: unknown) => InvalidOptionError.is(e) && (e as Error).message === 'ImageTransformer.resize(): height must be a positive integer, got 0.');
+    assert.throws(() => new ml.ImageTransformer().colorFormat('HSV' as never), /ImageTransformer\.colorFormat\(\): format must be one of GRAY, BGR, BGRA, RGB, RGBA, got "HSV"\./);
+    const used = new ml.ImageTransformer().resize(4, 4);
+    await used.transformAsync(read('test'));
+    assert.throws(() => used.flip(), (e: unknown) => SparkUsageError.is(e) && /has already transformed data, so its steps are fixed\. Create a new ImageTransformer for other steps\./.test((e as Error).message));
   });
 });
 

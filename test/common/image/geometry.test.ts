@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isTsapplyError } from '@tsapply/common';
-import { createImage, resize, crop, centerCrop, type Image } from './image-api.js';
+import { createImage, resize, crop, centerCrop, flip, toTensor, type Image } from './image-api.js';
 
 const gray2x2 = () => createImage({ height: 2, width: 2, channelOrder: 'GRAY', data: Uint8Array.from([0, 100, 200, 40]) });
 
@@ -90,5 +90,40 @@ describe('crop', () => {
       () => centerCrop(img3(), { width: 4, height: 2 }),
       'centerCrop(): 4×2 is larger than the 3×3 image. Resize first, e.g. resize(img, { width: 4, height: 3 }).',
     );
+  });
+});
+
+describe('flip', () => {
+  const img = () => createImage({ height: 2, width: 3, channelOrder: 'GRAY', data: Uint8Array.from([1, 2, 3, 4, 5, 6]) });
+
+  it('mirrors left and right, top and bottom, or both (OpenCV flipCode 1, 0, -1)', () => {
+    assert.deepEqual(rows(flip(img())), [[3, 2, 1], [6, 5, 4]]);
+    assert.deepEqual(rows(flip(img(), 'vertical')), [[4, 5, 6], [1, 2, 3]]);
+    assert.deepEqual(rows(flip(img(), 'both')), [[6, 5, 4], [3, 2, 1]]);
+  });
+
+  it('keeps every channel of a pixel together', () => {
+    const bgr = createImage({ height: 1, width: 2, channelOrder: 'BGR', data: Uint8Array.from([1, 2, 3, 4, 5, 6]) });
+    assert.deepEqual([...flip(bgr).data], [4, 5, 6, 1, 2, 3]);
+  });
+
+  it('refuses an unknown direction', () => {
+    throwsMessage(() => flip(img(), 'sideways' as never), 'flip(): unknown direction "sideways". Valid directions: horizontal, vertical, both.');
+  });
+});
+
+describe('toTensor', () => {
+  it('channel-first floats, scaled, minus the mean, over the deviation, per channel', () => {
+    // Two pixels (B, G, R): (10, 20, 30) and (40, 50, 60).
+    const bgr = createImage({ height: 1, width: 2, channelOrder: 'BGR', data: Uint8Array.from([10, 20, 30, 40, 50, 60]) });
+    assert.deepEqual([...toTensor(bgr)], [10, 40, 20, 50, 30, 60]);
+    const t = toTensor(bgr, { scale: 0.1, mean: [1, 2, 3], std: 2 });
+    assert.deepEqual([...t], [0, 1.5, 0, 1.5, 0, 1.5]);
+  });
+
+  it('refuses a mean or std of the wrong length, and a zero std', () => {
+    const gray = createImage({ height: 1, width: 1, channelOrder: 'GRAY' });
+    throwsMessage(() => toTensor(gray, { mean: [1, 2] }), 'toTensor(): mean has 2 values for a 1-channel image; give one, or one per channel.');
+    throwsMessage(() => toTensor(gray, { std: 0 }), 'toTensor(): std must hold finite numbers other than 0, got 0.');
   });
 });

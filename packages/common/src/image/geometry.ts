@@ -156,3 +156,30 @@ export function centerCrop(img: Image, size: Size): Image {
   }
   return crop(img, { x: Math.floor((img.width - width) / 2), y: Math.floor((img.height - height) / 2), width, height });
 }
+
+/** Which way `flip` mirrors: OpenCV's flipCode 1, 0 and -1. */
+export type FlipDirection = 'horizontal' | 'vertical' | 'both';
+
+/**
+ * The image mirrored: `'horizontal'` swaps left and right (OpenCV's `flip(img, 1)`),
+ * `'vertical'` top and bottom (`0`), `'both'` is a half turn (`-1`).
+ */
+export function flip(img: Image, direction: FlipDirection = 'horizontal'): Image {
+  if (direction !== 'horizontal' && direction !== 'vertical' && direction !== 'both') {
+    throw new ImageError(`flip(): unknown direction ${JSON.stringify(direction)}. Valid directions: horizontal, vertical, both.`, { reason: 'invalid-argument', origin: img.origin });
+  }
+  const out = createImage({ origin: img.origin, height: img.height, width: img.width, channelOrder: img.channelOrder });
+  const c = img.channels;
+  const mirrorX = direction !== 'vertical';
+  const mirrorY = direction !== 'horizontal';
+  for (let y = 0; y < img.height; y++) {
+    const sy = mirrorY ? img.height - 1 - y : y;
+    for (let x = 0; x < img.width; x++) {
+      const sx = mirrorX ? img.width - 1 - x : x;
+      const from = (sy * img.width + sx) * c;
+      const to = (y * img.width + x) * c;
+      for (let k = 0; k < c; k++) out.data[to + k] = img.data[from + k]!;
+    }
+  }
+  return out;
+}

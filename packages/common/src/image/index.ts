@@ -1,6 +1,6 @@
 /**
  * Image helpers for code inside `apply`: Spark ImageSchema rows ⇄ typed-array pixels,
- * channel conversions, resize and crop. Pure JS (no Arrow, no native code), so they run
+ * channel conversions, resize, crop, flip and float tensors. Pure JS (no Arrow, no native code), so they run
  * in every worker; user code reaches them as the `image` namespace of `tsapply`.
  *
  * @example
@@ -36,5 +36,7 @@ export type { ImageErrorReason } from './errors.js';
 export { imageFromRow, imageToRow, createImage, isInvalidImageRow, ORDER_CHANNELS } from './image.js';
 export type { Image, ImageInit, ChannelOrder } from './image.js';
 export { convertChannels, toRGB, toRGBA, toBGR, toBGRA, toGray } from './convert.js';
-export { resize, crop, centerCrop } from './geometry.js';
-export type { ResizeMethod, Size, Rect } from './geometry.js';
+export { resize, crop, centerCrop, flip } from './geometry.js';
+export type { ResizeMethod, Size, Rect, FlipDirection } from './geometry.js';
+export { toTensor } from './tensor.js';
+export type { TensorOptions } from './tensor.js';

@@ -8,3 +8,6 @@ export { TsTransformer } from './ts-transformer.js';
 export type { TsTransformerOptions, StageFunction } from './ts-transformer.js';
 export { TsEstimator } from './ts-estimator.js';
 export type { TsEstimatorOptions } from './ts-estimator.js';
+export { ImageTransformer } from './image-transformer.js';
+export type { ImageTransformerOptions } from './image-transformer.js';
+export type { ImageStep } from './image-ops.js';

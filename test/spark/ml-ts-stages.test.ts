@@ -5,7 +5,9 @@
 // checked against the same computation done here; then what users get wrong.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ml, SparkSession, SparkUsageError, UserCodeError, InvalidOptionError, type Batch, type DataFrame } from 'tsapply';
 
@@ -113,6 +115,33 @@ describe('TypeScript stages in a Pipeline with Spark ML stages', () => {
     }
   });
 
+  it('a fitted PipelineModel with TypeScript stages saves and loads: the same predictions, the stages run from their saved payloads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-ts-stages-'));
+    const pipeline = new ml.Pipeline({
+      stages: [billShape, massScaler, new ml.VectorAssembler({ inputCols: ['bill_ratio', 'mass_z'], outputCol: 'features' }), new ml.LogisticRegression({ maxIter: 20 })],
+    });
+    const model = await pipeline.fit(train);
+    let loaded: ml.PipelineModel | undefined;
+    try {
+      // An unfitted pipeline holding a TsEstimator cannot be saved: its fit is code on the client.
+      await assert.rejects(pipeline.save(join(dir, 'unfitted')), /Pipeline\.save\(\): TsEstimator TsEstimator_[0-9a-f]{12} has no Spark ML class, so Spark cannot save it\. Fit it and save what the fit gives \(a Pipeline's fitted PipelineModel saves its TypeScript stages\)\./);
+      await model.save(join(dir, 'model'));
+      loaded = await ml.PipelineModel.load(spark, join(dir, 'model'));
+      assert.deepEqual(loaded.stages.map((s) => s.constructor.name), ['TsTransformer', 'TsTransformer', 'VectorAssembler', 'LogisticRegressionModel']);
+      assert.throws(() => loaded!.transform(test), /the stage has not seen an input in this session yet/);
+      const pick = async (df: DataFrame) => (await df.select('id', 'mass_z', 'probability', 'prediction').orderBy('id').collect()).map((r) => [r.id, r.mass_z, String(r.probability), r.prediction]);
+      assert.deepEqual(await pick(await loaded.transformAsync(test)), await pick(model.transform(test)));
+
+      // A payload changed after the save is refused by its hash.
+      await spark.createDataFrame([{ payload: new Uint8Array([1, 2, 3]) }], 'payload binary').write.mode('overwrite').parquet(join(dir, 'model', 'stages', '0_' + billShape.uid, 'payload'));
+      await assert.rejects(ml.load(spark, join(dir, 'model')), /ml\.load\(\): the payload at .*payload has hash [0-9a-f]{64}, not the [0-9a-f]{64} its metadata records: it changed after it was saved\. Save the stage again\./);
+    } finally {
+      await model.release();
+      await loaded?.release();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a stage used on its own: transformAsync() first, then transform() on data with the same columns', async () => {
     const first = await billShape.transformAsync(test);
     const again = billShape.transform(test.limit(2));
@@ -172,6 +201,22 @@ describe('ImageTransformer on the shapes images (spark.read.image)', () => {
       });
     }
 
+  });
+
+  it('saves and loads as its steps, giving the same output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-image-stage-'));
+    try {
+      const prep = new ml.ImageTransformer({ outputCol: 'small' }).crop(1, 2, 30, 20).flip('both').colorFormat('GRAY');
+      const before = await (await prep.transformAsync(read('test'))).select('small').collect();
+      await prep.save(dir);
+      const loaded = await ml.load(spark, dir);
+      assert.ok(loaded instanceof ml.ImageTransformer);
+      assert.deepEqual(loaded.getSteps(), prep.getSteps());
+      assert.equal(loaded.uid, prep.uid);
+      assert.deepEqual(await (await loaded.transformAsync(read('test'))).select('small').collect(), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a step after normalize, steps once it has run, and bad sizes, at the call', async () => {

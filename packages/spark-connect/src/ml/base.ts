@@ -161,7 +161,10 @@ export function javaClassOf(stage: object): string | undefined {
 /** The refusal to save a stage Spark has no class for, naming it and what to save instead. */
 export function unsavable(where: string, stage: Params): SparkUsageError {
   return new SparkUsageError(
-    `${where}: ${stage.constructor.name} ${stage.uid} has no Spark ML class, so Spark cannot save it. Save the Spark stages it holds instead (a tuning result's bestModel, a pipeline's stages).`,
+    `${where}: ${stage.constructor.name} ${stage.uid} has no Spark ML class, so Spark cannot save it. ` +
+      (stage instanceof ClientEstimator
+        ? 'Fit it and save what the fit gives (a Pipeline\'s fitted PipelineModel saves its TypeScript stages).'
+        : "Save the Spark stages it holds instead (a tuning result's bestModel, a pipeline's stages)."),
   );
 }
 

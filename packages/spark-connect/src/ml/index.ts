@@ -21,7 +21,9 @@
  */
 export { Params, Estimator, ClientEstimator, Transformer, Model, Evaluator, JavaTransformer } from './base.js';
 export type { FitOptions, FormulaOptions, SaveOptions } from './base.js';
-export { load } from './persistence.js';
+export { checkSaveOptions } from './base.js';
+export { load, registerStageLoader, writeMetadata, savedPart } from './persistence.js';
+export type { StageLoader, StageMetadata } from './persistence.js';
 export { VectorAssembler } from './feature.js';
 export type { VectorAssemblerOptions } from './feature.js';
 export { LinearRegression, LinearRegressionModel, LinearRegressionTrainingSummary } from './regression.js';

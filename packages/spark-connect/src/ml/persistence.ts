@@ -101,16 +101,20 @@ async function writePipeline(
   overwrite: boolean,
   saveStage: (stage: PipelineStage, path: string) => Promise<void>,
 ): Promise<void> {
-  // Spark's helper removes what is at the path first, so no stage of an older save stays.
+  await writeMetadata(where, session, path, { class: className, uid, paramMap: { stageUids: stages.map((s) => s.uid) }, defaultParamMap: {} }, overwrite);
+  for (const [i, s] of stages.entries()) await saveStage(s, stagePath(path, s.uid, i, stages.length));
+}
+
+/**
+ * Writes `path/metadata`, the one JSON line Spark's readers (and `ml.load`) look at first:
+ * `fields` plus the time and the server's Spark version. With `overwrite`, Spark's helper
+ * first removes what is at `path`, so nothing of an older save stays; without it, an
+ * existing path is refused.
+ */
+export async function writeMetadata(where: string, session: SparkSession, path: string, fields: { class: string; uid: string } & Record<string, unknown>, overwrite: boolean): Promise<void> {
   if (overwrite) await fetchAttribute(session, ML_CONNECT_HELPER_ID, [{ method: 'handleOverwrite', args: [path, true] }]);
-  const metadata = {
-    class: className,
-    timestamp: Date.now(),
-    sparkVersion: await session.version,
-    uid,
-    paramMap: { stageUids: stages.map((s) => s.uid) },
-    defaultParamMap: {},
-  };
+  const { class: className, uid, ...rest } = fields;
+  const metadata = { class: className, timestamp: Date.now(), sparkVersion: await session.version, uid, ...rest };
   await session
     .createDataFrame([{ value: JSON.stringify(metadata) }], 'value string')
     .coalesce(1)
@@ -119,7 +123,25 @@ async function writePipeline(
     .catch((e: unknown) => {
       throw existingPathError(where, path, e);
     });
-  for (const [i, s] of stages.entries()) await saveStage(s, stagePath(path, s.uid, i, stages.length));
+}
+
+/** A saved stage's `metadata` line, as written: its class and uid, and whatever else the stage keeps there. */
+export type StageMetadata = SavedMetadata & Record<string, unknown>;
+
+/** Loads a stage tsapply's own layers save (a TypeScript stage), from its folder and metadata line. */
+export type StageLoader = (spark: SparkSession, path: string, metadata: StageMetadata, where: string) => Promise<Params>;
+
+/** Loaders of stages that exist only in tsapply, by the class their metadata names. */
+const stageLoaders = new Map<string, StageLoader>();
+
+/** @internal Lets `ml.load` and pipeline loading read a stage class Spark does not have (`tsapply.ml.TsTransformer`). */
+export function registerStageLoader(className: string, loader: StageLoader): void {
+  stageLoaders.set(className, loader);
+}
+
+/** `path/<parts>`, as the saved layout names a stage's files. */
+export function savedPart(path: string, ...parts: string[]): string {
+  return child(path, ...parts);
 }
 
 /**
@@ -172,6 +194,8 @@ async function loadAt(spark: SparkSession, path: string, where: string): Promise
     if (className === PIPELINE) return new Pipeline({ stages: stages as PipelineStage[] }, metadata.uid);
     return new PipelineModel(stages as Transformer[], metadata.uid);
   }
+  const custom = stageLoaders.get(className);
+  if (custom !== undefined) return custom(spark, path, metadata as StageMetadata, where);
   const operator = operatorClasses().get(className);
   if (operator !== undefined) {
     const instance = new operator();

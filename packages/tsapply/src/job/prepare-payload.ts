@@ -96,11 +96,19 @@ export async function preparePayload(
     { meta, bundle: bundle.code, sourceMap: bundle.sourceMap, ...(code !== undefined ? { serializerCode: code } : {}), context: job.context ?? null },
     serializer,
   );
+  return storePayload(bytes, serializer.id);
+}
+
+/**
+ * Keeps payload bytes in the cache under their content address and describes them (also
+ * for a payload read back from a saved TypeScript ML stage).
+ */
+export async function storePayload(bytes: Uint8Array, serializerId: string): Promise<PreparedPayload> {
   const hash = payloadHash(bytes);
   const path = join(cacheDir(), 'payloads', `${hash}.tsap`);
   // A cached file is reused only when it holds exactly these bytes: one changed on disk
   // (by accident or not) is replaced, never uploaded.
   const existing = await readFile(path).catch(() => undefined);
   if (existing === undefined || !existing.equals(bytes)) writePrivateFile(path, bytes);
-  return { path, hash, bytes: bytes.length, serializer: serializer.id };
+  return { path, hash, bytes: bytes.length, serializer: serializerId };
 }

@@ -16,7 +16,7 @@
  */
 import { image, InvalidOptionError, readOptions } from '@tsapply/common';
 import { SparkUsageError, type DataFrame } from '@tsapply/spark-connect';
-import { Transformer } from '@tsapply/spark-connect/ml';
+import { checkSaveOptions, Transformer, writeMetadata, type SaveOptions } from '@tsapply/spark-connect/ml';
 import { SHIP_KEYS } from '../spark/apply-options.js';
 import { transformImages, type ImageStageContext, type ImageStep } from './image-ops.js';
 import { TsTransformer, type TsTransformerOptions } from './ts-transformer.js';
@@ -43,6 +43,9 @@ function perChannel(where: string, name: string, v: unknown, fallback: number): 
   }
   return values as number[];
 }
+
+/** The class a saved ImageTransformer's metadata names. */
+export const IMAGE_TRANSFORMER_CLASS = 'tsapply.ml.ImageTransformer';
 
 export class ImageTransformer extends Transformer {
   readonly inputCol: string;
@@ -154,6 +157,52 @@ export class ImageTransformer extends Transformer {
       );
     }
     return this.stage.transform(dataset);
+  }
+
+  /** A TypeScript stage is saved by tsapply itself (Spark has no class for it): see `save`. */
+  override get savable(): boolean {
+    return true;
+  }
+
+  /**
+   * Saves the stage as its steps, in Spark's layout (`path/metadata`, one JSON line, written
+   * by the server), alone or inside a PipelineModel; `ml.load(spark, path)` reads it back.
+   */
+  override async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const where = 'ImageTransformer.save()';
+    const { session, overwrite } = checkSaveOptions(where, path, options, undefined);
+    await writeMetadata(where, session, path, { class: IMAGE_TRANSFORMER_CLASS, uid: this.uid, inputCol: this.inputCol, outputCol: this.outputCol, steps: this.getSteps() }, overwrite);
+  }
+
+  /** @internal The stage a saved metadata line describes; each step is checked again as if added by hand. */
+  static fromSaved(fields: { uid: string; inputCol?: unknown; outputCol?: unknown; steps?: unknown }, where: string): ImageTransformer {
+    const stage = new ImageTransformer({ inputCol: fields.inputCol as string, outputCol: fields.outputCol as string }, fields.uid);
+    if (!Array.isArray(fields.steps)) throw new SparkUsageError(`${where}: the saved ImageTransformer ${fields.uid} has no list of steps; save it again.`);
+    for (const step of fields.steps as ImageStep[]) {
+      switch (step?.op) {
+        case 'resize':
+          stage.resize(step.height, step.width, step.method);
+          break;
+        case 'crop':
+          stage.crop(step.x, step.y, step.height, step.width);
+          break;
+        case 'centerCrop':
+          stage.centerCrop(step.height, step.width);
+          break;
+        case 'colorFormat':
+          stage.colorFormat(step.format);
+          break;
+        case 'flip':
+          stage.flip(step.direction);
+          break;
+        case 'toTensor':
+          stage.normalize({ scale: step.scale, mean: step.mean, std: step.std });
+          break;
+        default:
+          throw new SparkUsageError(`${where}: the saved ImageTransformer ${fields.uid} has an unknown step ${JSON.stringify(step)}; it was saved by another tsapply version or changed by hand.`);
+      }
+    }
+    return stage;
   }
 
   override toString(): string {

@@ -4,6 +4,8 @@
  * inside a Spark ML Pipeline.
  */
 export * from '@tsapply/spark-connect/ml';
+// Lets ml.load read the stages below back.
+import './stage-persistence.js';
 export { TsTransformer } from './ts-transformer.js';
 export type { TsTransformerOptions, StageFunction } from './ts-transformer.js';
 export { TsEstimator } from './ts-estimator.js';

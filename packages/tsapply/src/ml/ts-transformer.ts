@@ -15,11 +15,14 @@
  */
 import { parseDDL, toDDL, type ApplyContext, type ApplyResult, type Batch } from '@tsapply/common';
 import { SparkUsageError, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
-import { Transformer } from '@tsapply/spark-connect/ml';
+import { checkSaveOptions, savedPart, Transformer, writeMetadata, type SaveOptions } from '@tsapply/spark-connect/ml';
+import { readFile } from 'node:fs/promises';
+import type { PreparedPayload } from '../job/prepare-payload.js';
+import { TSAPPLY_VERSION } from '../version.js';
 import * as arrow from 'apache-arrow';
 import { InvalidOptionError } from '../errors.js';
 import { checkApplyOptions, SHIP_KEYS, shipSettings, type CheckedApplyOptions, type SparkApplyOptions } from '../spark/apply-options.js';
-import { buildFunctionPayload, planFunction, type FunctionPayload, type FunctionPlan } from '../spark/function-payload.js';
+import { buildFunctionPayload, planFunction, type FunctionPlan } from '../spark/function-payload.js';
 import { shipPayload } from '../spark/ship-payload.js';
 import { mapPartitionsOver, type UdfPlanOptions } from '../spark/udf-plan.js';
 import { appendingJob } from './append-columns.js';
@@ -37,6 +40,9 @@ export interface TsTransformerOptions<Context = unknown> extends Omit<SparkApply
   /** Runs once per worker before the first batch; its result is `ctx.state`. A function. @default undefined */
   init?: (context: Context) => unknown;
 }
+
+/** The class a saved TsTransformer's metadata names. */
+export const TS_TRANSFORMER_CLASS = 'tsapply.ml.TsTransformer';
 
 export const TS_TRANSFORMER_KEYS = ['outputCols', 'context', 'serializer', 'init', ...SHIP_KEYS] as const;
 
@@ -61,21 +67,36 @@ export function parseOutputCols(where: string, outputCols: unknown): arrow.Schem
   }
 }
 
-/** A function planned earlier (captured when a TsEstimator was created), in place of `fn`. */
-const PLANNED = Symbol('tsapply.plannedStageFunction');
+/** A payload ready to ship: built from the stage's function, or read back from a saved stage. */
+export interface StagePayload {
+  payload: PreparedPayload;
+  /** A short name of the function, for plans and messages. */
+  exportName: string;
+}
 
-/** @internal Hands a planned function to `new TsTransformer` instead of capturing one. */
+/** What a stage ships, when it is not a function to capture now. */
+type StageSource = { plan: FunctionPlan } | { saved: StagePayload };
+
+/** Marks a `StageSource` handed to `new TsTransformer` in place of `fn`. */
+const SOURCE = Symbol('tsapply.stageSource');
+
+/** @internal A function planned earlier (captured when a TsEstimator was created), in place of `fn`. */
 export function plannedStage(plan: FunctionPlan): StageFunction {
-  return Object.assign(() => undefined, { [PLANNED]: plan });
+  return Object.assign(() => undefined, { [SOURCE]: { plan } satisfies StageSource });
+}
+
+/** @internal The payload of a saved stage, in place of `fn`. */
+export function savedStage(saved: StagePayload): StageFunction {
+  return Object.assign(() => undefined, { [SOURCE]: { saved } satisfies StageSource });
 }
 
 export class TsTransformer<Context = unknown> extends Transformer {
   /** The output columns as Spark DDL, normalised. */
   readonly outputCols: string;
   private readonly output: arrow.Schema;
-  private readonly plan: FunctionPlan;
+  private readonly plan: FunctionPlan | undefined;
   private readonly options: CheckedApplyOptions;
-  private payload: Promise<FunctionPayload> | undefined;
+  private payload: Promise<StagePayload> | undefined;
   /** Per session: the binding `transform` uses (the last input bound) and every input bound so far, by DDL. */
   private readonly bindings = new WeakMap<SparkSession, { last: Binding; byInput: Map<string, Binding> }>();
 
@@ -91,8 +112,10 @@ export class TsTransformer<Context = unknown> extends Transformer {
     }
     this.output = parseOutputCols('new ml.TsTransformer()', (options as { outputCols?: unknown }).outputCols);
     this.outputCols = toDDL(this.output);
+    const source = (fn as { [SOURCE]?: StageSource })[SOURCE];
+    if (source !== undefined && 'saved' in source) this.payload = Promise.resolve(source.saved);
     // Captured at the call, before any await, as mapInArrow captures.
-    this.plan = (fn as { [PLANNED]?: FunctionPlan })[PLANNED] ?? planFunction(fn, o.init);
+    else this.plan = source?.plan ?? planFunction(fn, o.init);
     this.options = o;
   }
 
@@ -138,17 +161,7 @@ export class TsTransformer<Context = unknown> extends Transformer {
       bindings!.last = known;
       return known;
     }
-    this.payload ??= buildFunctionPayload(this.plan, {
-      context: this.options.context,
-      ...(this.options.serializer !== undefined ? { serializer: this.options.serializer } : {}),
-      // The output schema depends on the input, so it travels in each plan, not in the payload.
-      schema: null,
-      wrap: appendingJob(this.outputNames, `TsTransformer ${this.uid}`),
-    });
-    const fp = await this.payload.catch((e: unknown) => {
-      this.payload = undefined;
-      throw e;
-    });
+    const fp = await this.built();
     const shipped = await shipPayload(session, fp.payload, {
       mode: 'map',
       schemaDDL: toDDL(this.outputSchema(input)),
@@ -160,6 +173,50 @@ export class TsTransformer<Context = unknown> extends Transformer {
     bindings.last = binding;
     bindings.byInput.set(inputDDL, binding);
     return binding;
+  }
+
+  /** The stage's payload: bundled on first need, once. */
+  private built(): Promise<StagePayload> {
+    this.payload ??= buildFunctionPayload(this.plan!, {
+      context: this.options.context,
+      ...(this.options.serializer !== undefined ? { serializer: this.options.serializer } : {}),
+      // The output schema depends on the input, so it travels in each plan, not in the payload.
+      schema: null,
+      wrap: appendingJob(this.outputNames, `TsTransformer ${this.uid}`),
+    });
+    return this.payload.catch((e: unknown) => {
+      this.payload = undefined;
+      throw e;
+    });
+  }
+
+  /** A TypeScript stage is saved by tsapply itself (Spark has no class for it): see `save`. */
+  override get savable(): boolean {
+    return true;
+  }
+
+  /**
+   * Saves the stage as its payload — the bundled function, `init` and context, exactly
+   * what runs on the executors — beside a `metadata` line in Spark's layout, so it saves
+   * and loads inside a PipelineModel too: `path/metadata` and `path/payload` (Parquet, one
+   * binary value), written by the server on its file system. `ml.load(spark, path)` in
+   * tsapply reads it back; PySpark and Scala cannot run it.
+   */
+  override async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const where = 'TsTransformer.save()';
+    const { session, overwrite } = checkSaveOptions(where, path, options, undefined);
+    const fp = await this.built();
+    const bytes = await readFile(fp.payload.path);
+    await writeMetadata(where, session, path, {
+      class: TS_TRANSFORMER_CLASS,
+      uid: this.uid,
+      tsapplyVersion: TSAPPLY_VERSION,
+      outputCols: this.outputCols,
+      exportName: fp.exportName,
+      payloadHash: fp.payload.hash,
+      serializer: fp.payload.serializer,
+    }, overwrite);
+    await session.createDataFrame([{ payload: new Uint8Array(bytes) }], 'payload binary').coalesce(1).write.mode('errorifexists').parquet(savedPart(path, 'payload'));
   }
 
   override toString(): string {

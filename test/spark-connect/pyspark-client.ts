@@ -37,7 +37,10 @@ export function runPySpark(code: string, args: readonly string[] = [], options: 
 
 /** Equal, numbers within 1e-9 relative (Spark is deterministic; the clients only print differently), arrays element by element. */
 export function assertClose(a: unknown, b: unknown, path: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
+  // A Spark bigint is a BigInt here and a plain int in Python's JSON.
+  if (typeof a === 'bigint' && typeof b === 'number' && Number.isSafeInteger(b)) {
+    assert.equal(a, BigInt(b), path);
+  } else if (typeof a === 'number' && typeof b === 'number') {
     assert.ok(a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)), `${path}: ${a} vs ${b}`);
   } else if (Array.isArray(a) && Array.isArray(b)) {
     assert.equal(a.length, b.length, `${path}: length`);

@@ -22,6 +22,13 @@ interface Case {
 const FEATURES = () => new ml.VectorAssembler({ inputCols: ['Weight_in_lbs', 'Acceleration', 'Displacement'], outputCol: 'features' });
 const PY_FEATURES = "VectorAssembler(inputCols=['Weight_in_lbs', 'Acceleration', 'Displacement'], outputCol='features')";
 
+/** A 0/1 label (more than four cylinders), for the binary classifiers. */
+const BINARY_LABEL = () => new ml.SQLTransformer({ statement: 'SELECT *, CAST(Cylinders > 4 AS DOUBLE) AS label FROM __THIS__' });
+const PY_BINARY_LABEL = "SQLTransformer(statement='SELECT *, CAST(Cylinders > 4 AS DOUBLE) AS label FROM __THIS__')";
+/** Every car's mileage observed (censor 1), for the survival regression. */
+const CENSOR = () => new ml.SQLTransformer({ statement: 'SELECT *, 1.0D AS censor FROM __THIS__' });
+const PY_CENSOR = "SQLTransformer(statement='SELECT *, 1.0D AS censor FROM __THIS__')";
+
 const CASES: Case[] = [
   { name: 'StringIndexer', build: () => [new ml.StringIndexer({ inputCol: 'Origin', outputCol: 'out', stringOrderType: 'alphabetAsc' })], python: "[StringIndexer(inputCol='Origin', outputCol='out', stringOrderType='alphabetAsc')]", output: 'out' },
   { name: 'OneHotEncoder', build: () => [new ml.OneHotEncoder({ inputCols: ['Cylinders'], outputCols: ['out'] })], python: "[OneHotEncoder(inputCols=['Cylinders'], outputCols=['out'])]", output: 'out' },
@@ -42,6 +49,26 @@ const CASES: Case[] = [
   { name: 'QuantileDiscretizer numBucketsArray', build: () => [new ml.QuantileDiscretizer({ inputCols: ['Horsepower'], outputCols: ['out'], numBucketsArray: [3], relativeError: 0 })], python: "[QuantileDiscretizer(inputCols=['Horsepower'], outputCols=['out'], numBucketsArray=[3], relativeError=0.0)]", output: 'out' },
   { name: 'VectorSlicer', build: () => [FEATURES(), new ml.VectorSlicer({ inputCol: 'features', outputCol: 'out', indices: [2, 0] })], python: `[${PY_FEATURES}, VectorSlicer(inputCol='features', outputCol='out', indices=[2, 0])]`, output: 'out' },
   { name: 'RegexTokenizer gaps=false', build: () => [new ml.RegexTokenizer({ inputCol: 'Name', outputCol: 'out', pattern: '[a-z]+', gaps: false })], python: "[RegexTokenizer(inputCol='Name', outputCol='out', pattern='[a-z]+', gaps=False)]", output: 'out' },
+  { name: 'GBTRegressor', build: () => [FEATURES(), new ml.GBTRegressor({ labelCol: 'Miles_per_Gallon', maxIter: 5, maxDepth: 3, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, GBTRegressor(labelCol='Miles_per_Gallon', maxIter=5, maxDepth=3, seed=1, predictionCol='out')]`, output: 'out' },
+  { name: 'GBTClassifier', build: () => [FEATURES(), BINARY_LABEL(), new ml.GBTClassifier({ maxIter: 5, maxDepth: 2, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, ${PY_BINARY_LABEL}, GBTClassifier(maxIter=5, maxDepth=2, seed=1, predictionCol='out')]`, output: 'out' },
+  { name: 'RandomForestRegressor', build: () => [FEATURES(), new ml.RandomForestRegressor({ labelCol: 'Miles_per_Gallon', numTrees: 5, maxDepth: 3, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, RandomForestRegressor(labelCol='Miles_per_Gallon', numTrees=5, maxDepth=3, seed=1, predictionCol='out')]`, output: 'out' },
+  { name: 'GeneralizedLinearRegression', build: () => [FEATURES(), new ml.GeneralizedLinearRegression({ labelCol: 'Miles_per_Gallon', family: 'poisson', link: 'log', predictionCol: 'out' })], python: `[${PY_FEATURES}, GeneralizedLinearRegression(labelCol='Miles_per_Gallon', family='poisson', link='log', predictionCol='out')]`, output: 'out' },
+  { name: 'IsotonicRegression', build: () => [FEATURES(), new ml.IsotonicRegression({ labelCol: 'Miles_per_Gallon', featureIndex: 0, isotonic: false, predictionCol: 'out' })], python: `[${PY_FEATURES}, IsotonicRegression(labelCol='Miles_per_Gallon', featureIndex=0, isotonic=False, predictionCol='out')]`, output: 'out' },
+  { name: 'AFTSurvivalRegression', build: () => [FEATURES(), CENSOR(), new ml.AFTSurvivalRegression({ labelCol: 'Miles_per_Gallon', censorCol: 'censor', predictionCol: 'out' })], python: `[${PY_FEATURES}, ${PY_CENSOR}, AFTSurvivalRegression(labelCol='Miles_per_Gallon', censorCol='censor', predictionCol='out')]`, output: 'out' },
+  { name: 'BisectingKMeans', build: () => [FEATURES(), new ml.BisectingKMeans({ k: 3, seed: 1, predictionCol: 'out' })], python: `[${PY_FEATURES}, BisectingKMeans(k=3, seed=1, predictionCol='out')]`, output: 'out' },
+  { name: 'Tokenizer+Word2Vec', build: () => [new ml.Tokenizer({ inputCol: 'Name', outputCol: 'words' }), new ml.Word2Vec({ inputCol: 'words', outputCol: 'out', vectorSize: 4, minCount: 1, maxIter: 1, seed: 7 })], python: "[Tokenizer(inputCol='Name', outputCol='words'), Word2Vec(inputCol='words', outputCol='out', vectorSize=4, minCount=1, maxIter=1, seed=7)]", output: 'out' },
+  { name: 'Tokenizer+CountVectorizer', build: () => [new ml.Tokenizer({ inputCol: 'Name', outputCol: 'words' }), new ml.CountVectorizer({ inputCol: 'words', outputCol: 'out', vocabSize: 16, minDF: 2 })], python: "[Tokenizer(inputCol='Name', outputCol='words'), CountVectorizer(inputCol='words', outputCol='out', vocabSize=16, minDF=2.0)]", output: 'out' },
+  { name: 'Imputer', build: () => [new ml.Imputer({ inputCols: ['Horsepower'], outputCols: ['out'], strategy: 'median' })], python: "[Imputer(inputCols=['Horsepower'], outputCols=['out'], strategy='median')]", output: 'out' },
+  { name: 'MaxAbsScaler', build: () => [FEATURES(), new ml.MaxAbsScaler({ inputCol: 'features', outputCol: 'out' })], python: `[${PY_FEATURES}, MaxAbsScaler(inputCol='features', outputCol='out')]`, output: 'out' },
+  { name: 'RobustScaler', build: () => [FEATURES(), new ml.RobustScaler({ inputCol: 'features', outputCol: 'out', relativeError: 0 })], python: `[${PY_FEATURES}, RobustScaler(inputCol='features', outputCol='out', relativeError=0.0)]`, output: 'out' },
+  { name: 'Normalizer', build: () => [FEATURES(), new ml.Normalizer({ inputCol: 'features', outputCol: 'out', p: 1 })], python: `[${PY_FEATURES}, Normalizer(inputCol='features', outputCol='out', p=1.0)]`, output: 'out' },
+  { name: 'PolynomialExpansion', build: () => [FEATURES(), new ml.PolynomialExpansion({ inputCol: 'features', outputCol: 'out', degree: 2 })], python: `[${PY_FEATURES}, PolynomialExpansion(inputCol='features', outputCol='out', degree=2)]`, output: 'out' },
+  { name: 'DCT', build: () => [FEATURES(), new ml.DCT({ inputCol: 'features', outputCol: 'out', inverse: false })], python: `[${PY_FEATURES}, DCT(inputCol='features', outputCol='out', inverse=False)]`, output: 'out' },
+  { name: 'Tokenizer+NGram', build: () => [new ml.Tokenizer({ inputCol: 'Name', outputCol: 'words' }), new ml.NGram({ inputCol: 'words', outputCol: 'out', n: 2 })], python: "[Tokenizer(inputCol='Name', outputCol='words'), NGram(inputCol='words', outputCol='out', n=2)]", output: 'out' },
+  { name: 'FeatureHasher', build: () => [new ml.FeatureHasher({ inputCols: ['Origin', 'Cylinders', 'Acceleration'], outputCol: 'out', numFeatures: 32 })], python: "[FeatureHasher(inputCols=['Origin', 'Cylinders', 'Acceleration'], outputCol='out', numFeatures=32)]", output: 'out' },
+  { name: 'VectorIndexer', build: () => [new ml.VectorAssembler({ inputCols: ['Cylinders', 'Acceleration'], outputCol: 'features' }), new ml.VectorIndexer({ inputCol: 'features', outputCol: 'out', maxCategories: 6 })], python: "[VectorAssembler(inputCols=['Cylinders', 'Acceleration'], outputCol='features'), VectorIndexer(inputCol='features', outputCol='out', maxCategories=6)]", output: 'out' },
+  { name: 'Binarizer', build: () => [new ml.Binarizer({ inputCol: 'Acceleration', outputCol: 'out', threshold: 15 })], python: "[Binarizer(inputCol='Acceleration', outputCol='out', threshold=15.0)]", output: 'out' },
+  { name: 'StringIndexer+IndexToString', build: () => [new ml.StringIndexer({ inputCol: 'Origin', outputCol: 'idx' }), new ml.IndexToString({ inputCol: 'idx', outputCol: 'out', labels: ['a', 'b', 'c'] })], python: "[StringIndexer(inputCol='Origin', outputCol='idx'), IndexToString(inputCol='idx', outputCol='out', labels=['a', 'b', 'c'])]", output: 'out' },
 ];
 
 const PYTHON = `

@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { formatTable } from '@tsapply/common';
 import { ml, SparkSession, col, functions as F, type DataFrame } from 'tsapply';
-import { embed, loadNetwork } from './pretrained/featurizer.js';
+import type { InferenceSession } from 'onnxruntime-web/wasm';
+import { embed, loadNetwork, type NetworkContext } from './pretrained/featurizer.js';
 import { networkContext, PRETRAINED_DIR } from './pretrained/features-job.js';
 
 /** Label 0 and 1: the photo's folder. */
@@ -42,7 +43,7 @@ export interface PretrainedResult {
 }
 
 /** The images stage and the network stage of the pipeline (steps 2–3). */
-export function featureStages(): [ml.ImageTransformer, ml.TsTransformer] {
+export function featureStages(): [ml.ImageTransformer, ml.TsTransformer<NetworkContext, InferenceSession>] {
   const prepare = new ml.ImageTransformer({ inputCol: 'image', outputCol: 'pixels' }).resize(224, 224).colorFormat('RGB').normalize({ mean: 127, std: 128 });
   const network = new ml.TsTransformer(embed, { outputCols: 'embedding array<float>', init: loadNetwork, context: networkContext('pixels') });
   return [prepare, network];
@@ -75,7 +76,7 @@ export async function classifyPhotos(spark: SparkSession, dir = PRETRAINED_DIR):
     const predictions = model.transform(testSet);
     const accuracy = await new ml.MulticlassClassificationEvaluator({ metricName: 'accuracy' }).evaluate(predictions);
     const rows = await predictions.select('origin', 'class', 'label', 'prediction', ml.vectorToArray('probability').alias('p')).orderBy('origin').collect();
-    const cores = Number((await spark.conf.get('spark.master')).match(/\[(\d+)\]/)?.[1] ?? 1);
+    const cores = Number((await spark.conf.get('spark.master'))?.match(/\[(\d+)\]/)?.[1] ?? 1);
     return {
       trainRows: Number(trainRows),
       testRows: Number(testRows),

@@ -31,14 +31,14 @@ import { appendingJob } from './append-columns.js';
 export type StageFunction<Context = unknown, State = unknown> = (batch: Batch, ctx: ApplyContext<Context, State>) => ApplyResult | Promise<ApplyResult>;
 
 /** Options of `new ml.TsTransformer(fn, options)`. */
-export interface TsTransformerOptions<Context = unknown> extends Omit<SparkApplyOptions<Context>, 'schema' | 'barrier' | 'sampleRows' | 'quiet' | 'init'> {
+export interface TsTransformerOptions<Context = unknown, State = unknown> extends Omit<SparkApplyOptions<Context>, 'schema' | 'barrier' | 'sampleRows' | 'quiet' | 'init'> {
   /**
    * The columns the function gives each row, as Spark DDL (`'features array<double>'`):
    * added to the input's columns, replacing any of the same name.
    */
   outputCols: string;
   /** Runs once per worker before the first batch; its result is `ctx.state`. A function. @default undefined */
-  init?: (context: Context) => unknown;
+  init?: (context: Context) => State | Promise<State>;
 }
 
 /** The class a saved TsTransformer's metadata names. */
@@ -90,7 +90,7 @@ export function savedStage(saved: StagePayload): StageFunction {
   return Object.assign(() => undefined, { [SOURCE]: { saved } satisfies StageSource });
 }
 
-export class TsTransformer<Context = unknown> extends Transformer {
+export class TsTransformer<Context = unknown, State = unknown> extends Transformer {
   /** The output columns as Spark DDL, normalised. */
   readonly outputCols: string;
   private readonly output: arrow.Schema;
@@ -104,7 +104,7 @@ export class TsTransformer<Context = unknown> extends Transformer {
    * @param fn the stage's function, captured now with what it uses (or an export of another module).
    * @param uid given when loading a saved stage.
    */
-  constructor(fn: StageFunction<Context>, options: TsTransformerOptions<Context>, uid?: string) {
+  constructor(fn: StageFunction<Context, State>, options: TsTransformerOptions<Context, State>, uid?: string) {
     super('TsTransformer', undefined, {}, uid);
     const o = checkApplyOptions(options, TS_TRANSFORMER_KEYS, 'new ml.TsTransformer');
     if (o.init !== undefined && typeof o.init !== 'function') {

@@ -76,7 +76,7 @@ export async function classifyPhotos(spark: SparkSession, dir = PRETRAINED_DIR):
     const predictions = model.transform(testSet);
     const accuracy = await new ml.MulticlassClassificationEvaluator({ metricName: 'accuracy' }).evaluate(predictions);
     const rows = await predictions.select('origin', 'class', 'label', 'prediction', ml.vectorToArray('probability').alias('p')).orderBy('origin').collect();
-    const cores = Number((await spark.conf.get('spark.master'))?.match(/\[(\d+)\]/)?.[1] ?? 1);
+    const cores = executorCores((await spark.conf.get('spark.master')) ?? '');
     return {
       trainRows: Number(trainRows),
       testRows: Number(testRows),
@@ -91,6 +91,14 @@ export async function classifyPhotos(spark: SparkSession, dir = PRETRAINED_DIR):
     await trainSet.unpersist();
     await testSet.unpersist();
   }
+}
+
+/** Executor cores a master URL gives: local[N], local-cluster[executors, cores, memory]; else 1 (a cluster's own figure is in its UI). */
+export function executorCores(master: string): number {
+  const local = /^local\[(\d+)/.exec(master);
+  if (local) return Number(local[1]);
+  const cluster = /^local-cluster\[(\d+),\s*(\d+)/.exec(master);
+  return cluster ? Number(cluster[1]) * Number(cluster[2]) : 1;
 }
 
 /** The report the command prints. */

@@ -22,6 +22,7 @@ import { LinearRegression } from './regression.js';
 import { LogisticRegression, RandomForestClassifier } from './classification.js';
 import { fetchAttribute, readMl } from './ml-protocol.js';
 import { Pipeline, PipelineModel, type PipelineStage } from './pipeline.js';
+import { loadTuningModel, TUNING_CLASSES } from './tuning-persistence.js';
 
 const PIPELINE = 'org.apache.spark.ml.Pipeline';
 const PIPELINE_MODEL = 'org.apache.spark.ml.PipelineModel';
@@ -193,6 +194,9 @@ async function loadAt(spark: SparkSession, path: string, where: string): Promise
     for (const [i, uid] of uids.entries()) stages.push(await loadAt(spark, stagePath(path, uid, i, uids.length), where));
     if (className === PIPELINE) return new Pipeline({ stages: stages as PipelineStage[] }, metadata.uid);
     return new PipelineModel(stages as Transformer[], metadata.uid);
+  }
+  if ([...TUNING_CLASSES.crossValidator, ...TUNING_CLASSES.trainValidationSplit].includes(className as never)) {
+    return loadTuningModel(spark, path, metadata as StageMetadata, where, loadAt);
   }
   const custom = stageLoaders.get(className);
   if (custom !== undefined) return custom(spark, path, metadata as StageMetadata, where);

@@ -8,7 +8,7 @@
 import { InvalidOptionError, readOptions } from '@tsapply/common';
 import type { DataFrame } from '../data-frame.js';
 import { callFunction } from '../column.js';
-import { Estimator, Evaluator, Model, Params, Transformer, randomUid, type FitOptions } from './base.js';
+import { Estimator, Evaluator, Model, Params, Transformer, randomUid, type FitOptions, type SaveOptions } from './base.js';
 import { formatValue } from './format.js';
 import { Pipeline, PipelineModel } from './pipeline.js';
 
@@ -115,7 +115,31 @@ function withParams(estimator: Tunable, map: ParamMap): Tunable {
   return estimator.copy(map.get(estimator) ?? {});
 }
 
-type Fitted = Model | PipelineModel;
+export type Fitted = Model | PipelineModel;
+
+/** What a tuning result keeps of its tuner, to be saved (and what a loaded one gets back). */
+export interface TuningSpec {
+  estimator: Tunable;
+  evaluator: Evaluator;
+  estimatorParamMaps: ParamMap[];
+  seed: number;
+  parallelism: number;
+  collectSubModels: boolean;
+  /** CrossValidator's. */
+  numFolds?: number;
+  /** TrainValidationSplit's. */
+  trainRatio?: number;
+}
+
+function specOf(settings: ReturnType<typeof checkTuning>, extra: { numFolds: number } | { trainRatio: number }): TuningSpec {
+  const { estimator, evaluator, maps, seed, parallelism, collectSubModels } = settings;
+  return { estimator, evaluator, estimatorParamMaps: maps, seed, parallelism, collectSubModels, ...extra };
+}
+
+/** Index of the best metric; the evaluator says which way is better. */
+export function bestIndexOf(metrics: readonly number[], largerIsBetter: boolean): number {
+  return metrics.reduce((b, m, i) => ((largerIsBetter ? m > metrics[b]! : m < metrics[b]!) ? i : b), 0);
+}
 
 async function release(model: Fitted | undefined): Promise<void> {
   await model?.release().catch(() => undefined);
@@ -148,8 +172,7 @@ async function scoreGrid(
 
 /** The grid point whose metric is best (the evaluator says which way), fitted again on all of `dataset`. */
 async function fitBest(settings: ReturnType<typeof checkTuning>, metrics: readonly number[], dataset: DataFrame, options: FitOptions): Promise<{ best: number; bestModel: Fitted }> {
-  const larger = settings.evaluator.isLargerBetter();
-  const best = metrics.reduce((b, m, i) => ((larger ? m > metrics[b]! : m < metrics[b]!) ? i : b), 0);
+  const best = bestIndexOf(metrics, settings.evaluator.isLargerBetter());
   return { best, bestModel: (await withParams(settings.estimator, settings.maps[best]!).fit(dataset, options)) as Fitted };
 }
 
@@ -166,6 +189,14 @@ async function withSplit<T>(dataset: DataFrame, uid: string, seed: number, lower
   } finally {
     await Promise.all([train.unpersist(), validation.unpersist()]).catch(() => undefined);
   }
+}
+
+/** A tuning result saves when it knows its tuner and every part has a Spark class (or saves itself). */
+function tuningSavable(model: { spec?: TuningSpec; bestModel: Fitted }): boolean {
+  const spec = model.spec;
+  if (spec === undefined) return false;
+  const stages = spec.estimator instanceof Pipeline ? spec.estimator.getStages() : [spec.estimator];
+  return model.bestModel.savable && spec.evaluator.savable && stages.every((s) => s.savable);
 }
 
 /** Options of `CrossValidator`. */
@@ -200,7 +231,7 @@ export class CrossValidator {
     const avgMetrics = s.maps.map((_, i) => perFold.reduce((sum, m) => sum + m[i]!, 0) / this.numFolds);
     const stdMetrics = s.maps.map((_, i) => Math.sqrt(perFold.reduce((sum, m) => sum + (m[i]! - avgMetrics[i]!) ** 2, 0) / this.numFolds));
     const { best, bestModel } = await fitBest(s, avgMetrics, dataset, options);
-    return new CrossValidatorModel(bestModel, avgMetrics, stdMetrics, best, s.collectSubModels ? subModels : undefined);
+    return new CrossValidatorModel(bestModel, avgMetrics, stdMetrics, best, s.collectSubModels ? subModels : undefined, specOf(s, { numFolds: this.numFolds }));
   }
 }
 
@@ -216,8 +247,25 @@ export class CrossValidatorModel extends Transformer {
     readonly bestIndex: number,
     /** With `collectSubModels`: the model of every fold (outer) and grid point (inner). */
     readonly subModels: readonly (readonly Fitted[])[] | undefined,
+    /** The tuner's estimator, evaluator, grid and settings, which `save` writes. */
+    readonly spec?: TuningSpec,
+    uid?: string,
   ) {
-    super('CrossValidatorModel', undefined, {});
+    super('CrossValidatorModel', undefined, {}, uid);
+  }
+
+  override get savable(): boolean {
+    return tuningSavable(this);
+  }
+
+  /**
+   * Saves the result as PySpark's Connect client saves one — `metadata` (the grid, seed,
+   * folds and metrics), `estimator`, `evaluator` and `bestModel` — so PySpark's
+   * `CrossValidatorModel.load` reads it and `ml.load` reads PySpark's (sub-models are not saved).
+   */
+  override async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const { saveTuningModel } = await import('./tuning-persistence.js'); // it imports this module
+    await saveTuningModel(this, path, options);
   }
 
   /** The best model's predictions. */
@@ -260,7 +308,7 @@ export class TrainValidationSplit {
     // PySpark validates on rand >= trainRatio and trains on the rest.
     const metrics = await withSplit(dataset, this.uid, s.seed, this.trainRatio, Number.POSITIVE_INFINITY, (train, validation) => scoreGrid(s, train, validation, options, (i, m) => (models[i] = m)));
     const { best, bestModel } = await fitBest(s, metrics, dataset, options);
-    return new TrainValidationSplitModel(bestModel, metrics, best, s.collectSubModels ? models : undefined);
+    return new TrainValidationSplitModel(bestModel, metrics, best, s.collectSubModels ? models : undefined, specOf(s, { trainRatio: this.trainRatio }));
   }
 }
 
@@ -272,8 +320,21 @@ export class TrainValidationSplitModel extends Transformer {
     readonly validationMetrics: readonly number[],
     readonly bestIndex: number,
     readonly subModels: readonly Fitted[] | undefined,
+    /** The tuner's estimator, evaluator, grid and settings, which `save` writes. */
+    readonly spec?: TuningSpec,
+    uid?: string,
   ) {
-    super('TrainValidationSplitModel', undefined, {});
+    super('TrainValidationSplitModel', undefined, {}, uid);
+  }
+
+  override get savable(): boolean {
+    return tuningSavable(this);
+  }
+
+  /** Saves the result as PySpark's Connect client saves one (see `CrossValidatorModel.save`). */
+  override async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const { saveTuningModel } = await import('./tuning-persistence.js'); // it imports this module
+    await saveTuningModel(this, path, options);
   }
 
   transform(dataset: DataFrame): DataFrame {

@@ -72,9 +72,9 @@ const CASES: { name: string; make: (m: Module) => Error; code: string; fields: R
   },
   {
     name: 'TaskTimeoutError',
-    make: (m) => (m.TaskTimeoutError as { fromFields(f: unknown): Error }).fromFields({ partition: 1, timeoutMs: 2000 }),
+    make: (m) => (m.TaskTimeoutError as { fromFields(f: unknown): Error }).fromFields({ partition: 1, timeoutMs: 2000, group: 'g="a"' }),
     code: 'TASK_TIMEOUT',
-    fields: { partition: 1, timeoutMs: 2000 },
+    fields: { partition: 1, timeoutMs: 2000, group: 'g="a"' },
   },
   {
     name: 'WorkerOutOfMemoryError',

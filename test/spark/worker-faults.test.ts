@@ -44,6 +44,16 @@ const cases: { name: string; job: string; options: Record<string, unknown>; chec
     },
   },
   {
+    name: 'a group that never returns fails its task naming the group',
+    job: 'hang-group.ts',
+    options: {},
+    check: (e) => {
+      assert.ok(e instanceof TaskTimeoutError, String(e));
+      assert.equal(e.group, 'id=7');
+      assert.match(e.message, /^The function ran longer than the task timeout in partition \d+ \(group id=7\): one call took more than 2 s \(taskTimeoutMs: 2000\)\./);
+    },
+  },
+  {
     name: 'a promise that never settles fails its task after the taskTimeoutMs option',
     job: 'hang-async.ts',
     options: { taskTimeoutMs: 1500 },

@@ -320,21 +320,25 @@ export class TaskTimeoutError extends TsapplyError {
   static override readonly code = 'TASK_TIMEOUT';
   readonly partition: number | undefined;
   readonly timeoutMs: number;
+  /** With `groupBy`: the key of the group whose call ran too long, as `g="a", n=3` (see `describeGroupKey`). */
+  readonly group: string | undefined;
 
-  static fromFields(fields: { partition?: number; timeoutMs: number }): TaskTimeoutError {
+  static fromFields(fields: { partition?: number; timeoutMs: number; group?: string }): TaskTimeoutError {
     const part = fields.partition !== undefined ? ` in partition ${fields.partition}` : '';
+    const group = fields.group !== undefined ? ` (group ${fields.group})` : '';
     const secs = fields.timeoutMs / 1000;
     return new TaskTimeoutError(
-      `The function ran longer than the task timeout${part}: one call took more than ${secs} s (taskTimeoutMs: ${fields.timeoutMs}). ` +
+      `The function ran longer than the task timeout${part}${group}: one call took more than ${secs} s (taskTimeoutMs: ${fields.timeoutMs}). ` +
         'Find where it hangs, make one call do less (a smaller batchSize), or allow more time with taskTimeoutMs (--task-timeout <seconds>).',
       fields,
     );
   }
 
-  constructor(message: string, fields: { partition?: number; timeoutMs: number }, options?: TsapplyErrorOptions) {
+  constructor(message: string, fields: { partition?: number; timeoutMs: number; group?: string }, options?: TsapplyErrorOptions) {
     super(message, {}, options);
     this.partition = fields.partition;
     this.timeoutMs = fields.timeoutMs;
+    this.group = fields.group;
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { concatRanges, parseDDL, serializeError, TaskTimeoutError } from '@tsapply/common';
+import { concatRanges, describeGroupKey, parseDDL, serializeError, TaskTimeoutError } from '@tsapply/common';
 import { SortedGroupCutter } from './sorted-groups.js';
 import { CallWatchdog } from './call-watchdog.js';
 import { readFrames } from './frames.js';
@@ -93,14 +93,16 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
     process.on('uncaughtException', fatal);
     process.on('unhandledRejection', fatal);
   }
-  /** Runs one call of user code under the task's timeout; results are written after it returns. */
-  const watched = <T>(t: TaskState, call: () => Promise<T>): Promise<T> =>
+  /** Runs one call of user code (for a group: `key`'s) under the task's timeout; results are written after it returns. */
+  const watched = <T>(t: TaskState, call: () => Promise<T>, key?: Record<string, unknown>): Promise<T> =>
     watchdog.watch(
       t.start.taskTimeoutMs,
       () =>
         WorkerMessageWriter.frameOf({
           type: 'error',
-          error: serializeError(TaskTimeoutError.fromFields({ partition: t.start.partitionIndex, timeoutMs: t.start.taskTimeoutMs! })),
+          error: serializeError(
+            TaskTimeoutError.fromFields({ partition: t.start.partitionIndex, timeoutMs: t.start.taskTimeoutMs!, ...(key !== undefined ? { group: describeGroupKey(key) } : {}) }),
+          ),
           workerExiting: true,
         }),
       call,
@@ -131,7 +133,7 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
         else held.push(out);
         if (t.cutter !== undefined) t.groupResultRows += out.numRows;
       }
-    });
+    }, key);
     if (t.cutter === undefined) for (const out of held ?? []) await emit(t, out);
     else if (t.groupResultRows >= GROUP_RESULTS_PER_BATCH) await flushGroups(t);
   };

@@ -7,7 +7,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { Piscina } from 'piscina';
-import { TaskTimeoutError, WorkerOutOfMemoryError } from '@tsapply/common';
+import { describeGroupKey, TaskTimeoutError, WorkerOutOfMemoryError } from '@tsapply/common';
 import {
   piscinaTaskFilename,
   recordBatchesToIPC,
@@ -56,7 +56,9 @@ export class TaskPool {
       const owned = task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
       return (await this.pool.run(task, { ...(owned ? { transferList: [task.ipc.buffer as ArrayBuffer] } : {}), ...(signal ? { signal } : {}) })) as T;
     } catch (e) {
-      if (signal?.aborted) throw TaskTimeoutError.fromFields({ partition: task.partitionIndex, timeoutMs: this.limits.taskTimeoutMs! });
+      if (signal?.aborted) {
+        throw TaskTimeoutError.fromFields({ partition: task.partitionIndex, timeoutMs: this.limits.taskTimeoutMs!, ...(task.key !== undefined ? { group: describeGroupKey(task.key) } : {}) });
+      }
       if ((e as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         throw WorkerOutOfMemoryError.fromFields({ partition: task.partitionIndex, ...(this.limits.workerMemoryMb !== undefined ? { heapLimitMb: this.limits.workerMemoryMb } : {}) });
       }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as arrow from 'apache-arrow';
-import { applyResultToBatches, parseDDL, recordBatchToRows, SchemaMismatchError } from '@tsapply/common';
+import { applyResultToBatches, applyResultToRows, parseDDL, recordBatchToRows, SchemaMismatchError } from '@tsapply/common';
 
 const schema = parseDDL('a double, b string');
 
@@ -28,6 +28,19 @@ describe('applyResultToBatches', () => {
       sizes: [2, 2, 1],
       rows: FIVE,
     });
+  });
+
+  it('keeps an Arrow column handed back in a {column: values} object as it is, and converts one of another type', async () => {
+    const strings = arrow.vectorFromArray(['r0', 'r1', 'r2'], new arrow.Utf8());
+    const batches: arrow.RecordBatch[] = [];
+    for await (const b of applyResultToBatches({ a: [0, 1, 2], b: strings }, schema, { maxRowsPerBatch: 10 })) batches.push(b);
+    const [batch] = batches;
+    assert.equal(batch!.getChild('b')!.data[0], strings.data[0], 'the same Arrow data, not a copy');
+    assert.deepEqual(recordBatchToRows(batch!), [0, 1, 2].map((i) => ({ a: i, b: `r${i}` })));
+    // Int32 values for a double column: converted, as an array of them would be.
+    const ints = arrow.vectorFromArray([5, 6, 7], new arrow.Int32());
+    assert.deepEqual((await collect({ a: ints, b: strings }, 2)).rows, [5, 6, 7].map((a, i) => ({ a, b: `r${i}` })));
+    assert.deepEqual(await applyResultToRows({ a: ints, b: strings }), [5, 6, 7].map((a, i) => ({ a, b: `r${i}` })));
   });
 
   it('accepts sync and async iterables lazily, in bounded chunks', async () => {

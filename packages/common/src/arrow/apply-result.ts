@@ -11,9 +11,11 @@
  * more than one chunk in memory.
  */
 import type * as arrow from 'apache-arrow';
+import { Vector } from 'apache-arrow';
 import { readOptions } from '../options/read-options.js';
 import { adoptRecordBatch } from './adopt-arrow.js';
 import { recordBatchToRows } from './batch-to-rows.js';
+import { vectorToJS } from './data-to-js.js';
 import { checkRow, classifyResult, type ColumnValues } from './classify-result.js';
 import { checkColumnNames, columnsRangeToRecordBatch, rowsRangeToRecordBatch } from './rows-to-batch.js';
 
@@ -127,7 +129,8 @@ export async function applyResultToRows(result: unknown): Promise<Record<string,
 
 /** A checked `{column: values}` object as rows; an absent column (null/undefined) gives that value in every row. */
 function columnsToRows(columns: Readonly<Record<string, ColumnValues>>, numRows: number): Record<string, unknown>[] {
-  const entries = Object.entries(columns);
+  // An Arrow column is read as JS values once, not one `get` per cell.
+  const entries = Object.entries(columns).map(([name, v]): [string, ColumnValues] => [name, v instanceof Vector ? vectorToJS(v) : v]);
   const rows = new Array<Record<string, unknown>>(numRows);
   for (let i = 0; i < numRows; i++) {
     const row: Record<string, unknown> = {};

@@ -20,6 +20,7 @@
  * Whether the values fit a schema is not decided here: that is `SchemaMismatchError`'s
  * business (rows-to-batch.ts, build-column.ts, adopt-arrow.ts).
  */
+import { Vector } from 'apache-arrow';
 import { ResultShapeError } from '../errors.js';
 import { isArrowRecordBatch, isArrowTable, type AnyRecordBatch, type AnyTable } from './adopt-arrow.js';
 import { describeValue, jsTypeName } from './describe-value.js';
@@ -48,9 +49,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** An array or a typed array (not a DataView): what a `{column: values}` object may hold. */
+/**
+ * An array, a typed array (not a DataView), or an Arrow `Vector` — e.g. an input column
+ * handed back as it came, `batch.column(name)`, which is then kept without converting
+ * it — : what a `{column: values}` object may hold.
+ */
 export function isColumnValues(v: unknown): v is ArrayLike<unknown> {
-  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)) || v instanceof Vector;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as arrow from 'apache-arrow';
 import { SchemaMismatchError } from '../errors.js';
 import { typeToDDL } from '../schema/ddl-format.js';
 import { buildColumn } from './build-column.js';
+import { vectorToJS } from './data-to-js.js';
 import { checkColumnsShape, isRow, notARowError } from './classify-result.js';
 import { describeValue } from './describe-value.js';
 
@@ -149,6 +150,13 @@ export function columnsRangeToRecordBatch(
     const values = columns[f.name] as ArrayLike<unknown> | null | undefined;
     if (values === undefined || values === null) {
       return buildColumn(f, new Array<unknown>(n).fill(null), { column: f.name, columnDDL: typeToDDL(f.type), rowBase: start });
+    }
+    if (values instanceof arrow.Vector) {
+      // An Arrow column handed back (a pipeline stage keeps its input's columns): its data
+      // as it is when the type agrees, converted like any other values otherwise.
+      const part = values.slice(start, end);
+      if (part.data.length === 1 && typeToDDL(part.type) === typeToDDL(f.type) && (f.nullable || part.nullCount === 0)) return part.data[0]!;
+      return buildColumn(f, vectorToJS(part), { column: f.name, columnDDL: typeToDDL(f.type), rowBase: start });
     }
     const direct = directValues(f.type, values);
     if (direct) {

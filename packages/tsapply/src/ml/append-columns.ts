@@ -11,7 +11,7 @@ import type { JobExpression } from '../closures/generate-module.js';
 interface BatchColumns {
   readonly numRows: number;
   readonly columns: readonly string[];
-  values(name: string): ArrayLike<unknown>;
+  column(name: string): ArrayLike<unknown>;
 }
 
 /**
@@ -25,7 +25,8 @@ export function appendColumns(result: unknown, batch: BatchColumns, names: reado
     throw new Error(`${stage}: ${what}. A pipeline stage's function returns one row per input row (${n} here), each with ${names.join(', ')}, as an array of objects or an object of columns.`);
   };
   const out: Record<string, ArrayLike<unknown>> = {};
-  for (const c of batch.columns) if (!names.includes(c)) out[c] = batch.values(c);
+  // The input's own Arrow columns, which the result keeps as they are (no conversion per batch).
+  for (const c of batch.columns) if (!names.includes(c)) out[c] = batch.column(c);
   if (result === null || result === undefined) return fail(`the function returned ${String(result)}`);
   if (typeof result !== 'object') return fail(`the function returned a ${typeof result}`);
   const iterable = Array.isArray(result) || typeof (result as Iterable<unknown>)[Symbol.iterator] === 'function';

@@ -35,7 +35,7 @@ export { TrainingSummary } from './summary.js';
 export { BinaryClassificationEvaluator, MulticlassClassificationEvaluator, RegressionEvaluator, MULTICLASS_METRICS } from './evaluation.js';
 export type { BinaryClassificationEvaluatorOptions, MulticlassClassificationEvaluatorOptions, RegressionEvaluatorOptions } from './evaluation.js';
 export { Pipeline, PipelineModel } from './pipeline.js';
-export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel } from './tuning.js';
+export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel, TuningModel } from './tuning.js';
 export type { ParamMap, Tunable, TuningOptions, CrossValidatorOptions, TrainValidationSplitOptions } from './tuning.js';
 export type { PipelineOptions, PipelineStage } from './pipeline.js';
 export { arrayToVector, vectorToArray, toVector } from './functions.js';

@@ -13,7 +13,7 @@ import type { SparkSession } from '../spark-session.js';
 import { checkSaveOptions, Evaluator, Model, unsavable, type Params, type SaveOptions } from './base.js';
 import { savedPart, writeMetadata, type StageMetadata } from './persistence.js';
 import { Pipeline, PipelineModel } from './pipeline.js';
-import { bestIndexOf, CrossValidatorModel, TrainValidationSplitModel, type Fitted, type ParamMap, type Tunable, type TuningSpec } from './tuning.js';
+import { bestIndexOf, CrossValidatorModel, TrainValidationSplitModel, type Fitted, type ParamMap, type Tunable, type TuningModel, type TuningSpec } from './tuning.js';
 
 /** The classes PySpark's and Scala's writers name, by the tsapply class that reads them. */
 export const TUNING_CLASSES = {
@@ -34,7 +34,7 @@ function sessionOf(model: Fitted): SparkSession | undefined {
   return model.stages.find((s): s is Model => s instanceof Model)?.session;
 }
 
-export async function saveTuningModel(model: CrossValidatorModel | TrainValidationSplitModel, path: string, options: SaveOptions): Promise<void> {
+export async function saveTuningModel(model: TuningModel, path: string, options: SaveOptions): Promise<void> {
   const where = `${model.constructor.name}.save()`;
   const { session, overwrite } = checkSaveOptions(where, path, options, sessionOf(model.bestModel));
   const spec = model.spec;
@@ -55,7 +55,7 @@ export async function saveTuningModel(model: CrossValidatorModel | TrainValidati
       // collectSubModels are not among them).
       paramMap: { seed: spec.seed, ...(crossValidation ? { numFolds: spec.numFolds } : { trainRatio: spec.trainRatio }), estimatorParamMaps },
       defaultParamMap: crossValidation ? { numFolds: 3, foldCol: '' } : { trainRatio: 0.75 },
-      ...(crossValidation ? { avgMetrics: [...model.avgMetrics], stdMetrics: [...model.stdMetrics] } : { validationMetrics: [...model.validationMetrics] }),
+      ...(crossValidation ? { avgMetrics: [...model.avgMetrics], stdMetrics: [...model.stdMetrics] } : { validationMetrics: [...(model as TrainValidationSplitModel).validationMetrics] }),
       persistSubModels: false,
     },
     overwrite,

@@ -235,34 +235,33 @@ export class CrossValidator {
   }
 }
 
-/** The best model of a cross-validation and every grid point's metric. */
-export class CrossValidatorModel extends Transformer {
-  constructor(
+/**
+ * What both tuners give: the best model (whose predictions `transform` returns), any
+ * sub-models, and the tuner's estimator, evaluator, grid and settings, which `save` writes
+ * as PySpark's Connect client saves a tuning result — `metadata` (the grid, seed and
+ * metrics), `estimator`, `evaluator` and `bestModel` — so PySpark's `load` reads it and
+ * `ml.load` reads PySpark's (sub-models are not saved).
+ */
+export abstract class TuningModel extends Transformer {
+  protected constructor(
+    name: string,
     readonly bestModel: Fitted,
-    /** Mean metric over the folds, per grid point (in grid order). */
-    readonly avgMetrics: readonly number[],
-    /** Standard deviation of the metric over the folds, per grid point. */
-    readonly stdMetrics: readonly number[],
     /** Index of the best grid point. */
     readonly bestIndex: number,
-    /** With `collectSubModels`: the model of every fold (outer) and grid point (inner). */
-    readonly subModels: readonly (readonly Fitted[])[] | undefined,
     /** The tuner's estimator, evaluator, grid and settings, which `save` writes. */
-    readonly spec?: TuningSpec,
-    uid?: string,
+    readonly spec: TuningSpec | undefined,
+    uid: string | undefined,
   ) {
-    super('CrossValidatorModel', undefined, {}, uid);
+    super(name, undefined, {}, uid);
   }
+
+  /** Every sub-model kept (`collectSubModels`), in one list. */
+  protected abstract allSubModels(): readonly Fitted[];
 
   override get savable(): boolean {
     return tuningSavable(this);
   }
 
-  /**
-   * Saves the result as PySpark's Connect client saves one — `metadata` (the grid, seed,
-   * folds and metrics), `estimator`, `evaluator` and `bestModel` — so PySpark's
-   * `CrossValidatorModel.load` reads it and `ml.load` reads PySpark's (sub-models are not saved).
-   */
   override async save(path: string, options: SaveOptions = {}): Promise<void> {
     const { saveTuningModel } = await import('./tuning-persistence.js'); // it imports this module
     await saveTuningModel(this, path, options);
@@ -275,7 +274,29 @@ export class CrossValidatorModel extends Transformer {
 
   /** Releases the best model and any sub-models on the server. */
   async release(): Promise<void> {
-    await Promise.all([this.bestModel, ...(this.subModels ?? []).flat()].map(release));
+    await Promise.all([this.bestModel, ...this.allSubModels()].map(release));
+  }
+}
+
+/** The best model of a cross-validation and every grid point's metric. */
+export class CrossValidatorModel extends TuningModel {
+  constructor(
+    bestModel: Fitted,
+    /** Mean metric over the folds, per grid point (in grid order). */
+    readonly avgMetrics: readonly number[],
+    /** Standard deviation of the metric over the folds, per grid point. */
+    readonly stdMetrics: readonly number[],
+    bestIndex: number,
+    /** With `collectSubModels`: the model of every fold (outer) and grid point (inner). */
+    readonly subModels: readonly (readonly Fitted[])[] | undefined,
+    spec?: TuningSpec,
+    uid?: string,
+  ) {
+    super('CrossValidatorModel', bestModel, bestIndex, spec, uid);
+  }
+
+  protected allSubModels(): readonly Fitted[] {
+    return (this.subModels ?? []).flat();
   }
 
   override toString(): string {
@@ -313,36 +334,21 @@ export class TrainValidationSplit {
 }
 
 /** The best model of a train/validation split and every grid point's metric. */
-export class TrainValidationSplitModel extends Transformer {
+export class TrainValidationSplitModel extends TuningModel {
   constructor(
-    readonly bestModel: Fitted,
+    bestModel: Fitted,
     /** The metric of every grid point on the validation rows (in grid order). */
     readonly validationMetrics: readonly number[],
-    readonly bestIndex: number,
+    bestIndex: number,
     readonly subModels: readonly Fitted[] | undefined,
-    /** The tuner's estimator, evaluator, grid and settings, which `save` writes. */
-    readonly spec?: TuningSpec,
+    spec?: TuningSpec,
     uid?: string,
   ) {
-    super('TrainValidationSplitModel', undefined, {}, uid);
+    super('TrainValidationSplitModel', bestModel, bestIndex, spec, uid);
   }
 
-  override get savable(): boolean {
-    return tuningSavable(this);
-  }
-
-  /** Saves the result as PySpark's Connect client saves one (see `CrossValidatorModel.save`). */
-  override async save(path: string, options: SaveOptions = {}): Promise<void> {
-    const { saveTuningModel } = await import('./tuning-persistence.js'); // it imports this module
-    await saveTuningModel(this, path, options);
-  }
-
-  transform(dataset: DataFrame): DataFrame {
-    return this.bestModel.transform(dataset);
-  }
-
-  async release(): Promise<void> {
-    await Promise.all([this.bestModel, ...(this.subModels ?? [])].map(release));
+  protected allSubModels(): readonly Fitted[] {
+    return this.subModels ?? [];
   }
 
   override toString(): string {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ml, SparkSession, SparkUsageError, UserCodeError, InvalidOptionError, type Batch, type DataFrame } from 'tsapply';
+import { ml, SparkSession, SparkUsageError, UserCodeError, InvalidOptionError, type Batch, type DataFrame, type image } from 'tsapply';
 
 interface Penguin {
   Species: string;
@@ -154,14 +154,7 @@ describe('TypeScript stages in a Pipeline with Spark ML stages', () => {
 });
 
 const SHAPES = fileURLToPath(new URL('../../examples/data/shapes', import.meta.url));
-interface ImageStruct {
-  origin: string;
-  height: number;
-  width: number;
-  nChannels: number;
-  mode: number;
-  data: Uint8Array;
-}
+type ImageStruct = image.ImageRow;
 
 describe('ImageTransformer on the shapes images (spark.read.image)', () => {
   const read = (split: string) => spark.read.image(`${SHAPES}/${split}`, { recursiveFileLookup: true, dropInvalid: true });
@@ -244,7 +237,7 @@ describe('what users get wrong', () => {
     const out = await dropsRows.transformAsync(test);
     await assert.rejects(out.collect(), (e: unknown) => {
       assert.ok(UserCodeError.is(e), String(e));
-      assert.match((e as Error).message, /TsTransformer TsTransformer_[0-9a-f]{12}: the function returned \d+ rows for \d+\. A pipeline stage's function returns one row per input row \(\d+ here\), each with one/);
+      assert.match((e as Error).message, /TsTransformer TsTransformer_[0-9a-f]{12} \(the arrow function at test\/spark\/ml-ts-stages\.test\.ts:\d+\): the function returned \d+ rows? for \d+\. A pipeline stage's function returns one row per input row \(\d+ here\), each with one/);
       return true;
     });
   });

@@ -141,6 +141,11 @@ export abstract class Params {
     return this instanceof Model || javaClassOf(this) !== undefined;
   }
 
+  /** What to save instead, when this stage cannot be saved (ends the refusal's message). */
+  get saveAdvice(): string {
+    return "Save the Spark stages it holds instead (a tuning result's bestModel, a pipeline's stages).";
+  }
+
   /** @internal This stage alone (never its formula) through Spark's ML writer. */
   async writeStage(where: string, session: SparkSession, path: string, overwrite: boolean): Promise<void> {
     const javaClass = javaClassOf(this);
@@ -161,10 +166,7 @@ export function javaClassOf(stage: object): string | undefined {
 /** The refusal to save a stage Spark has no class for, naming it and what to save instead. */
 export function unsavable(where: string, stage: Params): SparkUsageError {
   return new SparkUsageError(
-    `${where}: ${stage.constructor.name} ${stage.uid} has no Spark ML class, so Spark cannot save it. ` +
-      (stage instanceof ClientEstimator
-        ? 'Fit it and save what the fit gives (a Pipeline\'s fitted PipelineModel saves its TypeScript stages).'
-        : "Save the Spark stages it holds instead (a tuning result's bestModel, a pipeline's stages)."),
+    `${where}: ${stage.constructor.name} ${stage.uid} has no Spark ML class, so Spark cannot save it. ${stage.saveAdvice}`,
   );
 }
 
@@ -227,6 +229,10 @@ export abstract class ClientEstimator extends Params {
   /** A client estimator has no Spark class, so Spark cannot save it (its fitted stage may be savable). */
   override get savable(): boolean {
     return false;
+  }
+
+  override get saveAdvice(): string {
+    return "Fit it and save what the fit gives (a Pipeline's fitted PipelineModel saves its TypeScript stages).";
   }
 }
 

@@ -26,6 +26,7 @@ import { buildFunctionPayload, planFunction, type FunctionPlan } from '../spark/
 import { shipPayload } from '../spark/ship-payload.js';
 import { mapPartitionsOver, type UdfPlanOptions } from '../spark/udf-plan.js';
 import { appendingJob } from './append-columns.js';
+import { displayPath } from '../closures/script-index.js';
 
 /** The function of a stage: one batch in, the output columns of each of its rows out. */
 export type StageFunction<Context = unknown, State = unknown> = (batch: Batch, ctx: ApplyContext<Context, State>) => ApplyResult | Promise<ApplyResult>;
@@ -65,6 +66,11 @@ export function parseOutputCols(where: string, outputCols: unknown): arrow.Schem
   } catch (e) {
     throw new InvalidOptionError(`${where}: outputCols: ${(e as Error).message}`, { option: 'outputCols' }, { cause: e });
   }
+}
+
+/** Where the stage's function was written, for its messages: `the arrow function at job.ts:5`, or `score of model.ts`. */
+function describePlan(plan: FunctionPlan): string {
+  return plan.mode === 'closure' ? plan.graph.apply.description : `${plan.exportName} of ${displayPath(plan.file)}`;
 }
 
 /** A payload ready to ship: built from the stage's function, or read back from a saved stage. */
@@ -182,7 +188,7 @@ export class TsTransformer<Context = unknown, State = unknown> extends Transform
       ...(this.options.serializer !== undefined ? { serializer: this.options.serializer } : {}),
       // The output schema depends on the input, so it travels in each plan, not in the payload.
       schema: null,
-      wrap: appendingJob(this.outputNames, `TsTransformer ${this.uid}`),
+      wrap: appendingJob(this.outputNames, `TsTransformer ${this.uid} (${describePlan(this.plan!)})`),
     });
     return this.payload.catch((e: unknown) => {
       this.payload = undefined;

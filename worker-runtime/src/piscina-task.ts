@@ -78,7 +78,14 @@ function checkTask(task: unknown): TaskInput {
   if (typeof t.payloadPath !== 'string' || typeof t.payloadHash !== 'string') {
     throw new InvalidOptionError('A task needs payloadPath and payloadHash strings.', { option: typeof t.payloadPath !== 'string' ? 'payloadPath' : 'payloadHash' });
   }
-  if (!(t.ipc instanceof Uint8Array)) throw new InvalidOptionError('A task needs ipc: Uint8Array (Arrow IPC stream bytes).', { option: 'ipc' });
+  if (t.read !== undefined) {
+    if (t.ipc !== undefined) throw new InvalidOptionError('A task takes ipc or read, not both.', { option: 'read' });
+    if (typeof t.read.module !== 'string' || !(Number.isSafeInteger(t.read.batchSize) && t.read.batchSize > 0)) {
+      throw new InvalidOptionError('A task\'s read needs a module URL string and a positive integer batchSize.', { option: 'read' });
+    }
+  } else if (!(t.ipc instanceof Uint8Array)) {
+    throw new InvalidOptionError('A task needs ipc: Uint8Array (Arrow IPC stream bytes), or read: a split to read.', { option: 'ipc' });
+  }
   return t as TaskInput;
 }
 
@@ -96,28 +103,57 @@ async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
   }
 }
 
+/** Split readers by module URL (`SplitRead.module`), imported once per thread. */
+const splitReaders = new Map<string, Promise<{ readSplit(split: unknown, batchSize: number): AsyncIterable<RecordBatch> }>>();
+
+/** The task's input batches: the one it carries, or those of the split it names. */
+async function* inputBatches(task: TaskInput): AsyncGenerator<RecordBatch> {
+  if (task.read === undefined) {
+    yield recordBatchFromIPC(task.ipc!);
+    return;
+  }
+  const { module, split, batchSize } = task.read;
+  let reader = splitReaders.get(module);
+  if (reader === undefined) {
+    reader = import(module) as Promise<{ readSplit(split: unknown, batchSize: number): AsyncIterable<RecordBatch> }>;
+    splitReaders.set(module, reader);
+  }
+  yield* (await reader).readSplit(split, batchSize);
+}
+
 async function runLoaded(task: TaskInput, runner: Awaited<ReturnType<typeof getRunnerFromFile>>): Promise<TaskOutput | MovableOutput> {
-  const batch = recordBatchFromIPC(task.ipc);
   const base = { partitionIndex: task.partitionIndex, ...(task.key !== undefined ? { key: task.key } : {}) };
+  let rowsIn = 0;
   if (task.type === 'sample') {
-    const rows = await runner.applyBatchRows(batch, base);
-    return { type: 'sample', rows, rowsIn: batch.numRows, rowsOut: rows.length } satisfies SampleTaskOutput;
+    const rows: Record<string, unknown>[] = [];
+    for await (const batch of inputBatches(task)) {
+      rowsIn += batch.numRows;
+      rows.push(...(await runner.applyBatchRows(batch, base)));
+    }
+    return { type: 'sample', rows, rowsIn, rowsOut: rows.length } satisfies SampleTaskOutput;
   }
   const t: BatchTaskInput = task;
   const schema = t.schema !== undefined ? schemaFor(t.schema) : runner.outputSchema;
-  const out: RecordBatch[] = [];
-  let rowsOut = 0;
-  for await (const b of runner.runBatch(batch, {
+  const options = {
     ...base,
     ...(schema !== undefined ? { schema } : {}),
     ...(t.maxRowsPerBatch !== undefined ? { maxRowsPerBatch: t.maxRowsPerBatch } : {}),
-  })) {
-    out.push(b);
-    rowsOut += b.numRows;
+  };
+  const out: RecordBatch[] = [];
+  let rowsOut = 0;
+  let calls = 0;
+  for await (const batch of inputBatches(task)) {
+    rowsIn += batch.numRows;
+    calls++;
+    for await (const b of runner.runBatch(batch, options)) {
+      out.push(b);
+      rowsOut += b.numRows;
+    }
   }
-  // runBatch already refused a missing schema, so `schema` is defined here.
-  const ipc = recordBatchesToIPC(out, schema!);
-  const output: BatchTaskOutput = { type: 'batch', ipc, rowsIn: batch.numRows, rowsOut };
+  // runBatch refuses a missing schema on the first batch; a read that found no rows must too.
+  if (schema === undefined) throw new InvalidOptionError('A batch task needs an output schema: pass schema (Spark DDL) when the payload declares none.', { option: 'schema' });
+  const ipc = recordBatchesToIPC(out, schema);
+  const output: BatchTaskOutput = { type: 'batch', ipc, rowsIn, rowsOut, calls };
   // Outside a piscina worker (a direct call on the driver) there is no thread to transfer to.
   if (!Piscina.isWorkerThread) return output;
   return Piscina.move(new MovableOutput(output) as unknown as Parameters<typeof Piscina.move>[0]) as unknown as MovableOutput;

@@ -8,7 +8,9 @@
  *   every later task with that hash, so `init` runs once per thread. Record batches
  *   travel as Arrow IPC stream bytes (`ipc`): one record batch per task — one batch of
  *   a partition, or one whole group with `groupBy` (never split). Send `ipc` with
- *   `Piscina.move(...)`, or as a buffer you no longer need, to avoid a copy.
+ *   `Piscina.move(...)`, or as a buffer you no longer need, to avoid a copy. Or, in
+ *   place of `ipc`, `read`: a split of the input that the thread reads itself, its
+ *   batches each an `apply` call of the one task.
  *   - `batch`: run `apply`, convert to the output schema, return Arrow IPC bytes.
  *     `schema` (Spark DDL) overrides the payload's schema — required when the job
  *     declares none and the driver has inferred one.
@@ -31,8 +33,23 @@ interface TaskBase {
   partitionIndex: number;
   /** With `groupBy`: the group's key values by column name (`ctx.key`). */
   key?: Record<string, unknown>;
-  /** Arrow IPC stream bytes holding exactly one record batch. */
-  ipc: Uint8Array;
+  /** Arrow IPC stream bytes holding exactly one record batch. Exactly one of `ipc` and `read`. */
+  ipc?: Uint8Array;
+  /**
+   * Input the thread reads by itself instead of receiving it: `module` (a URL) exports
+   * `readSplit(split, batchSize)`, an async iterable of record batches; `apply` runs on
+   * each of them in order, as one task.
+   */
+  read?: SplitRead;
+}
+
+export interface SplitRead {
+  /** URL of the module exporting `readSplit`. */
+  module: string;
+  /** What to read, as that module defines it (plain data). */
+  split: unknown;
+  /** Rows per record batch handed to `apply`. */
+  batchSize: number;
 }
 
 export interface BatchTaskInput extends TaskBase {
@@ -57,6 +74,8 @@ export interface BatchTaskOutput {
   rowsIn: number;
   /** Rows in `ipc`. */
   rowsOut: number;
+  /** Calls of `apply`: 1, or one per record batch of a `read` task. */
+  calls: number;
 }
 
 export interface SampleTaskOutput {

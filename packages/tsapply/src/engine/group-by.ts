@@ -14,7 +14,7 @@
 import type * as arrow from 'apache-arrow';
 import { assembleRecordBatch, groupKeyPart, RowLocator, takeRows, vectorToJS } from '@tsapply/common';
 import { InputError } from '../errors.js';
-import type { Task } from './partitioner.js';
+import type { BatchTask } from './partitioner.js';
 
 /** 32-bit FNV-1a over UTF-16 code units: cheap and deterministic across runs. */
 export function hashKey(text: string): number {
@@ -27,7 +27,7 @@ export function hashKey(text: string): number {
 }
 
 export interface GroupedInput {
-  tasks: Task[];
+  tasks: BatchTask[];
   rowsIn: number;
 }
 
@@ -76,7 +76,7 @@ export async function groupBatches(
   }
   // Every column of a batch has the same chunk boundaries: one locator serves them all.
   const locator = new RowLocator((chunks[0] ?? []).map((d) => d.length));
-  const tasks: Task[] = [];
+  const tasks: BatchTask[] = [];
   for (const rows of groups.values()) {
     const at = locator.locate(rows);
     const children = schema.fields.map((f, c) => takeRows(f, chunks[c]!, at));

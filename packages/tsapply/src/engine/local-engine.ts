@@ -3,7 +3,9 @@
  *
  * 1–2. prepare the job as every engine does (`job/prepare-job.ts`): bundle,
  *    type-check, load, resolve the output, build the payload;
- * 3. stream the input as Arrow record batches, cut into contiguous partitions (or
+ * 3. cut the input into contiguous partitions: as splits the worker threads read
+ *    themselves where the format allows it (Parquet row groups, range ids: the driver
+ *    then decodes no input), else as Arrow record batches the driver streams (or
  *    gather whole groups with `groupBy`);
  * 4. run `apply` on a piscina pool with a bounded number of tasks in flight
  *    (backpressure: the reader is not pulled while the pool is full), collecting
@@ -23,7 +25,8 @@ import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from '../
 import { groupBatches } from './group-by.js';
 import { inferredSchemaNote, noSampleRowsError, schemaFromSample } from '../job/output-schema.js';
 import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
-import { partitionBatches, usedPartitions, type Task } from './partitioner.js';
+import { partitionBatches, partitionSplits, usedPartitions, type Task } from './partitioner.js';
+import { cutSplit } from '../io/input-split.js';
 import { TaskPool, type TaskResult } from './task-pool.js';
 import { JobInterruptedError } from '../errors.js';
 
@@ -75,12 +78,25 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   const pool = new TaskPool(opts.workers, payload, { taskTimeoutMs, workerMemoryMb: opts.workerMemoryMb });
   let writer: DatasetWriter | undefined;
   try {
+    // Workers read splits themselves, except with a task timeout: that bounds one call of
+    // `apply`, and a split task makes several, so the driver then feeds single batches.
+    const splits = input.splits !== undefined && input.totalRows !== undefined && taskTimeoutMs === undefined ? input.splits : undefined;
     const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
       ? (await groupBatches(input.batches, input.schema, job.groupBy, numPartitions)).tasks
-      : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize, split: input.split });
+      : splits
+        ? partitionSplits(splits, { totalRows: input.totalRows!, numPartitions, split: input.split })
+        : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize, split: input.split });
     const iterator = (Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : (tasks as Iterable<Task>)[Symbol.iterator]()) as
       | AsyncIterator<Task>
       | Iterator<Task>;
+    /** A task put back to run after the sample taken from its head. */
+    let putBack: Task | undefined;
+    const nextTask = async (): Promise<IteratorResult<Task>> => {
+      if (putBack === undefined) return iterator.next();
+      const value = putBack;
+      putBack = undefined;
+      return { done: false, value };
+    };
 
     let schema = declared;
     let schemaInferred = false;
@@ -102,24 +118,31 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     const finished = async (t: Task, r: TaskResult) => {
       rowsIn += r.rowsIn;
       rowsOut += r.rowsOut;
-      done++;
+      done += r.calls;
       partitions.add(t.partition);
       for (const b of r.batches) await sink(t.partition, b);
       opts.onProgress?.({ rowsIn, rowsOut, batches: done, totalRows: input.totalRows });
     };
 
     // Schema inference: sample tasks until one returns rows; their rows are the results.
+    // A split is sampled by its first batch only; the rest of it runs as a task of its own.
     while (!schema) {
-      const next = await iterator.next();
+      const next = await nextTask();
       if (next.done) throw noSampleRowsError({ what: jobPath, sampled: 'the whole input', where: 'to the job' });
-      const sample = await pool.runSample(next.value, input.schema);
+      let task = next.value;
+      if ('split' in task) {
+        const [head, rest] = cutSplit(task.split, batchSize);
+        if (rest !== undefined) putBack = { partition: task.partition, split: rest };
+        task = { partition: task.partition, split: head };
+      }
+      const sample = await pool.runSample(task, input.schema, batchSize);
       if (sample.rows.length > 0) {
         schema = schemaFromSample(sample.rows, { what: jobPath, sampled: 'its first task', where: 'to the job' });
         schemaInferred = true;
         note(inferredSchemaNote(schema, 'to the job'));
       }
       const batches = sample.rows.length > 0 ? [rowsToRecordBatch(sample.rows, schema!)] : [];
-      await finished(next.value, { batches, rowsIn: sample.rowsIn, rowsOut: sample.rowsOut });
+      await finished(task, { batches, rowsIn: sample.rowsIn, rowsOut: sample.rowsOut, calls: 1 });
     }
     const ddl = toDDL(schema);
 
@@ -131,7 +154,7 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     const inFlight: { task: Task; result: Promise<TaskResult> }[] = [];
     try {
       for (;;) {
-        const next = await untilAborted(Promise.resolve(iterator.next()));
+        const next = await untilAborted(nextTask());
         if (next.done) break;
         const task = next.value;
         const result = pool.runBatch(task, input.schema, ddl, batchSize);

@@ -17,13 +17,23 @@
  * the output is one part file.
  */
 import type * as arrow from 'apache-arrow';
+import type { InputSplit } from '../io/input-split.js';
 
-export interface Task {
+/** One unit of work for the pool: a batch the driver read, or a split a worker reads. */
+export type Task = BatchTask | SplitTask;
+
+export interface BatchTask {
   /** Partition index (`ctx.partitionIndex`, part file number). */
   partition: number;
   batch: arrow.RecordBatch;
   /** With groupBy: the group's key values by column name. */
   key?: Record<string, unknown>;
+}
+
+export interface SplitTask {
+  partition: number;
+  split: InputSplit;
+  key?: undefined;
 }
 
 /** How n known rows are cut into P partitions (see the module doc). */
@@ -65,10 +75,27 @@ export function usedPartitions(totalRows: number | undefined, numPartitions: num
   return Math.ceil(totalRows / Math.ceil(totalRows / numPartitions));
 }
 
+/**
+ * The same partitions as `partitionBatches`, as splits the workers read themselves
+ * (`InputSource.splits`): partition p's rows [start, end), cut where the format's
+ * readable units (row groups) are.
+ */
+export function* partitionSplits(
+  splits: (start: number, end: number) => InputSplit[],
+  opts: { totalRows: number; numPartitions: number; split?: Split | undefined },
+): Generator<SplitTask> {
+  const { totalRows, numPartitions } = opts;
+  for (let p = 0; p < numPartitions; p++) {
+    const start = partitionStart(p, totalRows, numPartitions, opts.split);
+    const end = partitionStart(p + 1, totalRows, numPartitions, opts.split);
+    for (const split of splits(start, end)) yield { partition: p, split };
+  }
+}
+
 export async function* partitionBatches(
   batches: AsyncIterable<arrow.RecordBatch>,
   opts: { totalRows: number | undefined; numPartitions: number; batchSize: number; split?: Split | undefined },
-): AsyncGenerator<Task> {
+): AsyncGenerator<BatchTask> {
   const { totalRows, numPartitions, batchSize } = opts;
   const split = opts.split ?? 'blocks';
   // The input row where partition p+1 starts; the last partition (and an input of

@@ -1,9 +1,10 @@
 /**
  * The embedded engine's worker pool: piscina threads running
  * `@tsapply/worker-runtime/piscina-task`. Each thread loads the payload once (by
- * hash) and runs `init` once. Record batches cross as Arrow IPC bytes, transferred
- * rather than copied; failures come back as serialized errors and are rebuilt with
- * their typed fields (`reviveTaskError`).
+ * hash) and runs `init` once. A task's input is either a record batch, crossing as
+ * Arrow IPC bytes transferred rather than copied, or a split the thread reads itself
+ * (`io/read-split.ts`); results come back as IPC bytes, transferred. Failures come back
+ * as serialized errors and are rebuilt with their typed fields (`reviveTaskError`).
  */
 import * as arrow from 'apache-arrow';
 import { Piscina } from 'piscina';
@@ -16,12 +17,15 @@ import {
   type SampleTaskOutput,
   type TaskInput,
 } from '@tsapply/worker-runtime';
+import { SPLIT_READER_URL } from '../io/read-split.js';
 import type { Task } from './partitioner.js';
 
 export interface TaskResult {
   batches: arrow.RecordBatch[];
   rowsIn: number;
   rowsOut: number;
+  /** Calls of `apply` the task made. */
+  calls: number;
 }
 
 export interface WorkerLimits {
@@ -53,8 +57,8 @@ export class TaskPool {
     const signal = this.limits.taskTimeoutMs !== undefined ? AbortSignal.timeout(this.limits.taskTimeoutMs) : undefined;
     try {
       // Transfer the input bytes instead of copying them, when they own their buffer.
-      const owned = task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
-      return (await this.pool.run(task, { ...(owned ? { transferList: [task.ipc.buffer as ArrayBuffer] } : {}), ...(signal ? { signal } : {}) })) as T;
+      const owned = task.ipc !== undefined && task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
+      return (await this.pool.run(task, { ...(owned ? { transferList: [task.ipc!.buffer as ArrayBuffer] } : {}), ...(signal ? { signal } : {}) })) as T;
     } catch (e) {
       if (signal?.aborted) {
         throw TaskTimeoutError.fromFields({ partition: task.partitionIndex, timeoutMs: this.limits.taskTimeoutMs!, ...(task.key !== undefined ? { group: describeGroupKey(task.key) } : {}) });
@@ -66,28 +70,28 @@ export class TaskPool {
     }
   }
 
-  private input(type: 'batch' | 'sample', t: Task, schema: arrow.Schema): TaskInput {
+  private input(type: 'batch' | 'sample', t: Task, schema: arrow.Schema, batchSize: number): TaskInput {
     const base = {
       payloadPath: this.payload.path,
       payloadHash: this.payload.hash,
       partitionIndex: t.partition,
       ...(t.key !== undefined ? { key: t.key } : {}),
-      ipc: recordBatchesToIPC([t.batch], schema),
+      ...('split' in t ? { read: { module: SPLIT_READER_URL, split: t.split, batchSize } } : { ipc: recordBatchesToIPC([t.batch], schema) }),
     };
     return { type, ...base };
   }
 
-  /** Runs `apply` on one batch (or group) and returns the results in the output schema. */
+  /** Runs `apply` on one batch (or group, or each batch of a split) and returns the results in the output schema. */
   async runBatch(t: Task, inputSchema: arrow.Schema, outputDDL: string, maxRowsPerBatch: number): Promise<TaskResult> {
-    const task = { ...this.input('batch', t, inputSchema), schema: outputDDL, maxRowsPerBatch } as TaskInput;
+    const task = { ...this.input('batch', t, inputSchema, maxRowsPerBatch), schema: outputDDL, maxRowsPerBatch } as TaskInput;
     const out = await this.run<BatchTaskOutput>(task);
     const batches = out.rowsOut > 0 ? arrow.tableFromIPC(out.ipc).batches.filter((b) => b.numRows > 0) : [];
-    return { batches, rowsIn: out.rowsIn, rowsOut: out.rowsOut };
+    return { batches, rowsIn: out.rowsIn, rowsOut: out.rowsOut, calls: out.calls };
   }
 
-  /** Runs `apply` on one batch and returns its rows as plain objects (for schema inference). */
-  async runSample(t: Task, inputSchema: arrow.Schema): Promise<SampleTaskOutput> {
-    return this.run<SampleTaskOutput>(this.input('sample', t, inputSchema));
+  /** Runs `apply` on one batch (or split) and returns its rows as plain objects (for schema inference). */
+  async runSample(t: Task, inputSchema: arrow.Schema, batchSize: number): Promise<SampleTaskOutput> {
+    return this.run<SampleTaskOutput>(this.input('sample', t, inputSchema, batchSize));
   }
 
   async destroy(): Promise<void> {

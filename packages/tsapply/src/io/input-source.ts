@@ -6,6 +6,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import type { Split } from '../engine/partitioner.js';
+import type { InputSplit } from './input-split.js';
 
 export interface InputSource {
   /** Schema of every batch in `batches`. */
@@ -26,6 +27,12 @@ export interface InputSource {
   readonly numPartitions?: number;
   /** How the engine cuts this input's rows into partitions (engine/partitioner.ts). @default 'blocks' */
   readonly split?: Split;
+  /**
+   * The input rows [start, end) as splits a worker thread reads by itself
+   * (`read-split.ts`), in order; present where the format can be read from the middle
+   * (Parquet row groups, range ids). The engine then hands out splits instead of batches.
+   */
+  readonly splits?: (start: number, end: number) => InputSplit[];
   /** Short human description for messages, e.g. `csv data/weather.csv`. */
   readonly description: string;
 }

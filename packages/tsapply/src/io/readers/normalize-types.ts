@@ -25,8 +25,10 @@ function narrowType(type: arrow.DataType): arrow.DataType {
 function narrowData(data: arrow.Data): arrow.Data {
   const large = data.valueOffsets as unknown as BigInt64Array;
   const offsets = new Int32Array(large.length);
-  // A single record batch never holds ≥ 2 GiB of string bytes, so offsets fit in 32 bits.
-  for (let i = 0; i < large.length; i++) offsets[i] = Number(large[i]);
+  // A single record batch never holds ≥ 2 GiB of string bytes, so offsets fit in 32 bits:
+  // each is the low word of its 64-bit little-endian value, read without making a BigInt.
+  const words = new Int32Array(large.buffer, large.byteOffset, large.length * 2);
+  for (let i = 0; i < large.length; i++) offsets[i] = words[2 * i]!;
   return arrow.makeData({
     type: narrowType(data.type) as arrow.Utf8,
     offset: data.offset,

@@ -12,6 +12,7 @@ import { toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
+import { parquetSplits, type RowGroupSpan } from '../input-split.js';
 import { normalizeBatch, normalizeSchema } from './normalize-types.js';
 
 async function openParquet(file: InputFile): Promise<ParquetFile> {
@@ -38,11 +39,18 @@ export async function readParquet(files: InputFile[], options: Record<string, un
   let schema: arrow.Schema | undefined;
   let rawSchema: arrow.Schema | undefined;
   let totalRows = 0;
+  const rowGroups: RowGroupSpan[] = [];
   for (const file of files) {
     const pf = await openParquet(file);
     try {
       const fileSchema = arrow.tableFromIPC(pf.schema().intoIPCStream()).schema;
-      totalRows += Number(pf.metadata().fileMetadata().numRows());
+      pf.metadata()
+        .rowGroups()
+        .forEach((g, rowGroup) => {
+          const rows = Number(g.numRows());
+          rowGroups.push({ path: file.path, rowGroup, firstRow: totalRows, rows });
+          totalRows += rows;
+        });
       if (!rawSchema) {
         rawSchema = fileSchema;
         schema = normalizeSchema(fileSchema);
@@ -76,5 +84,11 @@ export async function readParquet(files: InputFile[], options: Record<string, un
       }
     }
   }
-  return { schema: outSchema, batches: batches(), totalRows, description: `parquet ${files[0]!.path}` };
+  return {
+    schema: outSchema,
+    batches: batches(),
+    totalRows,
+    splits: (start, end) => parquetSplits(rowGroups, start, end),
+    description: `parquet ${files[0]!.path}`,
+  };
 }

@@ -84,7 +84,7 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
       ? (await groupBatches(input.batches, input.schema, job.groupBy, numPartitions)).tasks
       : splits
-        ? partitionSplits(splits, { totalRows: input.totalRows!, numPartitions, split: input.split })
+        ? partitionSplits(splits, { totalRows: input.totalRows!, numPartitions, split: input.split, workers: opts.workers, batchSize })
         : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize, split: input.split });
     const iterator = (Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : (tasks as Iterable<Task>)[Symbol.iterator]()) as
       | AsyncIterator<Task>

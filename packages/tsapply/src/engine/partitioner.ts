@@ -17,7 +17,7 @@
  * the output is one part file.
  */
 import type * as arrow from 'apache-arrow';
-import type { InputSplit } from '../io/input-split.js';
+import { cutSplit, type InputSplit } from '../io/input-split.js';
 
 /** One unit of work for the pool: a batch the driver read, or a split a worker reads. */
 export type Task = BatchTask | SplitTask;
@@ -80,16 +80,43 @@ export function usedPartitions(totalRows: number | undefined, numPartitions: num
  * (`InputSource.splits`): partition p's rows [start, end), cut where the format's
  * readable units (row groups) are.
  */
-export function* partitionSplits(
+export function partitionSplits(
   splits: (start: number, end: number) => InputSplit[],
-  opts: { totalRows: number; numPartitions: number; split?: Split | undefined },
-): Generator<SplitTask> {
+  opts: { totalRows: number; numPartitions: number; split?: Split | undefined; workers: number; batchSize: number },
+): SplitTask[] {
   const { totalRows, numPartitions } = opts;
+  const tasks: SplitTask[] = [];
   for (let p = 0; p < numPartitions; p++) {
     const start = partitionStart(p, totalRows, numPartitions, opts.split);
     const end = partitionStart(p + 1, totalRows, numPartitions, opts.split);
-    for (const split of splits(start, end)) yield { partition: p, split };
+    for (const split of splits(start, end)) tasks.push({ partition: p, split });
   }
+  return opts.workers > 1 ? cutLastTasks(tasks, opts.workers, opts.batchSize) : tasks;
+}
+
+/** Pieces each of the last tasks is cut into (see `cutLastTasks`). */
+const TAIL_PIECES = 4;
+
+/**
+ * Cuts each of the last `workers` tasks into `TAIL_PIECES`, so the threads run out of
+ * work at nearly the same time: with whole row groups (a quarter-million rows is
+ * common), one thread could compute alone for the length of a row group at the end.
+ * Only the tail is cut because each extra piece of a Parquet row group costs a partial
+ * decode of it. Pieces are whole batches from the split's start, so `apply` sees the
+ * same batches.
+ */
+function cutLastTasks(tasks: SplitTask[], workers: number, batchSize: number): SplitTask[] {
+  const head = tasks.slice(0, Math.max(0, tasks.length - workers));
+  for (const task of tasks.slice(head.length)) {
+    const piece = Math.ceil(task.split.rows / TAIL_PIECES / batchSize) * batchSize;
+    let rest: InputSplit | undefined = task.split;
+    while (rest !== undefined) {
+      const [first, next] = cutSplit(rest, piece);
+      head.push({ partition: task.partition, split: first });
+      rest = next;
+    }
+  }
+  return head;
 }
 
 export async function* partitionBatches(

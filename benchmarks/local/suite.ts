@@ -3,10 +3,12 @@
  * `tsapply` on the job files in `jobs/`, over real data (prefixes of vega-datasets'
  * 3-million-row `flights-3m.parquet`, see `datasets.ts`).
  *
- * 1. Rows/s vs workers (1, 2) on a CPU-bound and an I/O-bound job over the whole
- *    flights file; runs alternate 1 → 2 and 2 → 1 workers so a change in machine load
- *    hits both. Next to it, the machine's own ceiling for that speedup: the CPU-bound
- *    job's arithmetic in 1 and 2 bare threads (`thread-scaling.ts`).
+ * 1. Rows/s vs workers (1, 2) on a CPU-bound and an I/O-bound job, over a third of the
+ *    flights file and over all of it: the rows the larger run adds, divided by the time
+ *    they add, is the rate once started (start-up cancels out); runs alternate 1 → 2
+ *    and 2 → 1 workers so a change in machine load hits both. Next to it, the machine's
+ *    own ceiling for that speedup: the CPU-bound job's arithmetic in 1 and 2 bare
+ *    threads (`thread-scaling.ts`).
  * 2. Peak memory vs input size: the same jobs over 1× and 10× the rows, with Node's
  *    default heap settings and with a small young generation (`--max-semi-space-size=1`),
  *    and RSS over time in the 10× run.
@@ -60,8 +62,8 @@ const DEFAULT_FLAGS: NodeFlags = { name: 'default', nodeArgs: [] };
 const LOW_MEMORY_FLAGS: NodeFlags = { name: '--max-semi-space-size=1', nodeArgs: ['--max-semi-space-size=1'] };
 
 interface Sizes {
-  /** Input rows of the rows/s runs. */
-  throughputRows: number;
+  /** Input rows of the rows/s runs: a smaller and a larger input (their difference gives the steady rate). */
+  throughputRows: [number, number];
   /** 1× and 10× input rows of the memory runs. */
   memoryRows: [number, number];
   /** Timed runs per configuration, after `warmup` discarded (but checked) runs. */
@@ -76,10 +78,10 @@ interface Sizes {
 function sizesFor(ctx: SuiteContext): Sizes {
   const s = (n: number): number => Math.max(1000, Math.round(n * ctx.scale));
   return ctx.quick
-    ? { throughputRows: s(50_000), memoryRows: [s(20_000), s(200_000)], runs: 1, warmup: 0, memoryRuns: 1, memoryJobs: ['cpu-bound'], memoryFlags: [DEFAULT_FLAGS] }
+    ? { throughputRows: [s(25_000), s(50_000)], memoryRows: [s(20_000), s(200_000)], runs: 1, warmup: 0, memoryRuns: 1, memoryJobs: ['cpu-bound'], memoryFlags: [DEFAULT_FLAGS] }
     : {
-        // The whole file: a run then spans 11 row groups, the units the workers read.
-        throughputRows: s(FLIGHTS_ROWS),
+        // The whole file (11 row groups, the units the workers read) and a third of it.
+        throughputRows: [s(FLIGHTS_ROWS / 3), s(FLIGHTS_ROWS)],
         // 1× is the whole file, long enough for V8 to settle its heap sizes (see memorySection);
         // 10× reads it ten times over. Scaled runs stay within the file.
         memoryRows: ctx.scale === 1 ? [FLIGHTS_ROWS, 10 * FLIGHTS_ROWS] : [s(300_000), s(FLIGHTS_ROWS)],
@@ -101,8 +103,6 @@ interface RunFigure {
   report: ChildReport;
   /** End to end: input rows / `runJob` wall time. */
   rowsPerS: number;
-  /** After start-up: rows after the first task / time after the first task. */
-  steadyRowsPerS: number;
 }
 
 interface Stat {
@@ -113,7 +113,9 @@ interface Stat {
 
 const stat = (values: number[]): Stat => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const fmtRate = (n: number): string => fmt(Math.round(n / 1000) * 1000);
+const fmtRate = (n: number): string => (Number.isFinite(n) ? fmt(Math.round(n / 1000) * 1000) : '–');
+/** A ratio as `1.85×`, or `–` where one of its figures could not be measured. */
+const fmtRatio = (x: number): string => (Number.isFinite(x) ? `${fmt(x, 2)}×` : '–');
 const fmtSpread = (s: Stat, f: (n: number) => string): string => `${f(s.min)}–${f(s.max)}`;
 const mb = (bytes: number): number => bytes / 2 ** 20;
 
@@ -134,14 +136,11 @@ async function measure(
   verify(bench, checksumProblem(expected, await outputChecksum(out, job.withTrack)));
   rmSync(out, { recursive: true, force: true });
   const rowsPerS = inputRows / (report.elapsedMs / 1000);
-  const steadyMs = report.elapsedMs - report.firstTaskMs;
-  // A small input can be done by the first task; then there is no "after start-up" to measure.
-  const steadyRowsPerS = steadyMs > 0 && inputRows > report.firstTaskRows ? (inputRows - report.firstTaskRows) / (steadyMs / 1000) : rowsPerS;
   log(
-    `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, ${fmtRate(steadyRowsPerS)} after start-up ` +
-      `(${fmt(report.firstTaskMs)} ms), peak RSS ${fmt(mb(report.maxRssBytes))} MB — output checked`,
+    `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, first task done after ${fmt(report.firstTaskMs)} ms, ` +
+      `peak RSS ${fmt(mb(report.maxRssBytes))} MB — output checked`,
   );
-  return { job: job.name, flags: flags.name, workers, inputRows, report, rowsPerS, steadyRowsPerS };
+  return { job: job.name, flags: flags.name, workers, inputRows, report, rowsPerS };
 }
 
 /** Expected checksum of `job` over the first `rows` flights. */
@@ -150,48 +149,68 @@ function expectedFor(all: Map<number, Checksum>, rows: number, job: BenchJob): C
   return job.withTrack ? c : { ...c, trackSum: undefined };
 }
 
+/**
+ * The rate once started, from medians at both input sizes: (large − small) rows over
+ * the time the larger input adds. Start-up (bundling, the pool, the first task's
+ * warm-up) is the same in both and cancels out; unlike "rows after the first finished
+ * task", it does not count work other threads had half done by then.
+ */
+function steadyRate(figures: RunFigure[], sizes: Sizes): number {
+  const [small, large] = sizes.throughputRows;
+  const ms = (n: number) => median(figures.filter((f) => f.inputRows === n).map((f) => f.report.elapsedMs));
+  const added = ms(large) - ms(small);
+  // Tiny inputs (quick mode) can finish in less time than noise: then there is no rate to give.
+  return added > 0 ? (large - small) / (added / 1000) : Number.NaN;
+}
+
 function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadScaling): ReportSection {
+  const [small, large] = sizes.throughputRows;
   const rows: (string | number)[][] = [];
   const speedups: (string | number)[][] = [];
   const chartRows: Record<string, unknown>[] = [];
   for (const job of JOBS) {
-    const per = new Map<number, { e2e: Stat; steady: Stat; startup: Stat; n: number }>();
+    const per = new Map<number, { steady: number; e2e: Stat }>();
     for (const w of WORKERS) {
       const fs = figures.filter((f) => f.job === job.name && f.workers === w);
-      const s = { e2e: stat(fs.map((f) => f.rowsPerS)), steady: stat(fs.map((f) => f.steadyRowsPerS)), startup: stat(fs.map((f) => f.report.firstTaskMs)), n: fs.length };
-      per.set(w, s);
-      rows.push([job.name, w, fmtRate(s.steady.median), fmtSpread(s.steady, fmtRate), fmtRate(s.e2e.median), fmtSpread(s.e2e, fmtRate), fmt(s.startup.median), s.n]);
-      chartRows.push({ job: job.name, workers: w === 1 ? '1 worker' : `${w} workers`, rowsPerS: s.steady.median });
+      const at = (n: number) => fs.filter((f) => f.inputRows === n);
+      const steady = steadyRate(fs, sizes);
+      const e2e = stat(at(large).map((f) => f.rowsPerS));
+      per.set(w, { steady, e2e });
+      const seconds = (n: number) => stat(at(n).map((f) => f.report.elapsedMs / 1000));
+      const [ts, tl] = [seconds(small), seconds(large)];
+      rows.push([job.name, w, `${fmt(ts.median, 2)} (${fmtSpread(ts, (x) => fmt(x, 2))})`, `${fmt(tl.median, 2)} (${fmtSpread(tl, (x) => fmt(x, 2))})`, fmtRate(steady), fmtRate(e2e.median), at(large).length]);
+      chartRows.push({ job: job.name, workers: w === 1 ? '1 worker' : `${w} workers`, rowsPerS: steady });
     }
     const one = per.get(1)!;
     const two = per.get(2)!;
-    const speedup = two.steady.median / one.steady.median;
+    const speedup = two.steady / one.steady;
     speedups.push([
       job.name,
-      fmtRate(one.steady.median),
-      fmtRate(two.steady.median),
-      `${fmt(speedup, 2)}×`,
-      `${fmt(two.e2e.median / one.e2e.median, 2)}×`,
-      `${fmt(ceiling.speedup, 2)}×`,
-      `${fmt((100 * (speedup - 1)) / (ceiling.speedup - 1))}%`,
+      fmtRate(one.steady),
+      fmtRate(two.steady),
+      fmtRatio(speedup),
+      fmtRatio(two.e2e.median / one.e2e.median),
+      fmtRatio(ceiling.speedup),
+      Number.isFinite(speedup) ? `${fmt((100 * (speedup - 1)) / (ceiling.speedup - 1))}%` : '–',
     ]);
   }
   return {
     heading: 'Rows per second vs workers',
     text:
-      `${fmt(sizes.throughputRows)} flights per run; ${sizes.runs} timed run(s) per configuration after ${sizes.warmup} warm-up run(s), ` +
-      'each in a fresh process, alternating the worker count between runs. "After start-up" counts rows and time from the first ' +
-      'finished task to the end (reading, apply, writing); "end to end" is the whole `runJob` call, which also bundles the job, ' +
-      'encodes the payload and starts the worker threads (the start-up column). The speedup is the ratio of medians from this run.',
+      `Runs over ${fmt(small)} and ${fmt(large)} flights; ${sizes.runs} timed run(s) per size and configuration after ${sizes.warmup} warm-up run(s), ` +
+      'each in a fresh process, alternating the worker count between runs. Each run is the whole `runJob` call: it bundles the job, encodes ' +
+      'the payload, starts the worker threads, reads, applies and writes. "Rows/s once started" is the rows the larger input adds divided by ' +
+      'the time it adds (medians), so the fixed start-up cancels out; "end to end" is the larger input\'s rows over its whole run. ' +
+      'The speedups are ratios of those figures from this run.',
     tables: [
       {
-        title: 'Rows/s (median, min–max)',
-        columns: ['job', 'workers', 'rows/s after start-up', 'min–max', 'rows/s end to end', 'min–max', 'start-up ms', 'runs'],
+        title: 'Run times and rows/s',
+        columns: ['job', 'workers', `seconds, ${fmt(small)} rows (min–max)`, `seconds, ${fmt(large)} rows (min–max)`, 'rows/s once started', `rows/s end to end, ${fmt(large)} rows`, 'runs per size'],
         rows,
       },
       {
         title: 'Speedup, 2 vs 1 workers',
-        columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup after start-up', 'speedup end to end', 'bare threads', 'share of the bare gain'],
+        columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup once started', 'speedup end to end', 'bare threads', 'share of the bare gain'],
         rows: speedups,
         note:
           `"Bare threads" is the same arithmetic as the CPU-bound job (haversine and the ${TRACK_STEPS}-leg track) in 1 and then 2 worker threads ` +
@@ -203,8 +222,8 @@ function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadSc
     charts: [
       {
         name: 'rows-per-second',
-        caption: 'Rows/s after start-up per job and worker count (median)',
-        spec: groupedBarChart(chartRows, { title: 'Embedded engine: rows/s by workers (higher is better)', group: 'job', series: 'workers', value: 'rowsPerS', valueTitle: 'rows/s after start-up', log: false, groupOrder: JOBS.map((j) => j.name) }),
+        caption: 'Rows/s once started per job and worker count',
+        spec: groupedBarChart(chartRows, { title: 'Embedded engine: rows/s by workers (higher is better)', group: 'job', series: 'workers', value: 'rowsPerS', valueTitle: 'rows/s once started', log: false, groupOrder: JOBS.map((j) => j.name) }),
       },
     ],
   };
@@ -280,7 +299,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const sizes = sizesFor(ctx);
   const tmp = mkdtempSync(join(tmpdir(), 'tsapply-bench-local-'));
   try {
-    const allSizes = [...new Set([sizes.throughputRows, ...sizes.memoryRows])].sort((a, b) => a - b);
+    const allSizes = [...new Set([...sizes.throughputRows, ...sizes.memoryRows])].sort((a, b) => a - b);
     log(`local: preparing flights inputs of ${allSizes.map((n) => fmt(n)).join(', ')} rows`);
     const inputs = new Map(allSizes.map((n) => [n, flightsInput(n, tmp)]));
     log('local: expected checksums, computed from the input outside the engine');
@@ -289,12 +308,13 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const throughput: RunFigure[] = [];
     for (const job of JOBS) {
       log(`local: ${job.name} rows/s (${job.file})`);
-      const n = sizes.throughputRows;
       for (let r = 0; r < sizes.warmup + sizes.runs; r++) {
         const order = r % 2 === 0 ? WORKERS : [...WORKERS].reverse();
         for (const w of order) {
-          const f = await measure(job, w, n, inputs.get(n)!, expectedFor(expected, n, job), tmp, log);
-          if (r >= sizes.warmup) throughput.push(f);
+          for (const n of sizes.throughputRows) {
+            const f = await measure(job, w, n, inputs.get(n)!, expectedFor(expected, n, job), tmp, log);
+            if (r >= sizes.warmup) throughput.push(f);
+          }
         }
       }
     }
@@ -315,15 +335,15 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const tp = throughputSection(throughput, sizes, ceiling);
     const mem = memorySection(memory, sizes);
     const headline = JOBS.map((job) => {
-      const steady = (w: number) => stat(throughput.filter((f) => f.job === job.name && f.workers === w).map((f) => f.steadyRowsPerS));
+      const steady = (w: number) => steadyRate(throughput.filter((f) => f.job === job.name && f.workers === w), sizes);
       const one = steady(1);
       const two = steady(2);
       const m = mem.ratios.get(job.name);
       return [
         job.name,
-        `${fmtRate(one.median)} (${fmtSpread(one, fmtRate)})`,
-        `${fmtRate(two.median)} (${fmtSpread(two, fmtRate)})`,
-        `${fmt(two.median / one.median, 2)}×`,
+        fmtRate(one),
+        fmtRate(two),
+        fmtRatio(two / one),
         m ? fmt(m.small.median) : '–',
         m ? fmt(m.large.median) : '–',
         m ? `${fmt(m.ratio, 2)}×` : '–',
@@ -334,7 +354,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       {
         heading: 'Headline',
         text:
-          `Rows/s after start-up, median (min–max); peak RSS median, MB, with 2 workers and Node's default flags at ` +
+          `Rows/s once started (the rows a ${fmt(sizes.throughputRows[1])}-row input adds over a ${fmt(sizes.throughputRows[0])}-row one, over the time it adds; medians); peak RSS median, MB, with 2 workers and Node's default flags at ` +
           `1× (${fmt(sizes.memoryRows[0])}) and 10× (${fmt(sizes.memoryRows[1])}) the input rows. ` +
           `The same arithmetic as the CPU-bound job in bare threads gave ${fmt(ceiling.speedup, 2)}× from 1 to 2 threads in this run.`,
         tables: [

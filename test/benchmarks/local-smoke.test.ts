@@ -18,8 +18,8 @@ describe('benchmarks: quick embedded-engine suite on small inputs', () => {
     assert.equal(suite.run.status, 0, `stderr:\n${suite.run.stderr}`);
     // The progress log (stderr) has one line per measurement, written after its output was checked.
     const checked = String(suite.run.stderr).match(/— output checked$/gm) ?? [];
-    // quick: 2 jobs × 2 worker counts × 1 run, then the CPU job at 2 sizes for memory
-    assert.equal(checked.length, 6, String(suite.run.stderr));
+    // quick: 2 jobs × 2 worker counts × 2 sizes × 1 run, then the CPU job at 2 sizes for memory
+    assert.equal(checked.length, 10, String(suite.run.stderr));
     assert.doesNotMatch(String(suite.run.stdout), /\|0 \(0–0\)|∞×/, 'a rate of 0 rows/s or an infinite speedup in the tables');
   });
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
 import { runJob, type RunSummary } from 'tsapply';
-import { cutSplit, parquetSplits } from '../../../packages/tsapply/dist/io/input-split.js';
-import { partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
+import { parquetSplits, textSplits } from '../../../packages/tsapply/dist/io/input-split.js';
+import { partitionSplits, partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
 import { JOBS, tempDir } from '../cli-helpers.ts';
 
 const dir = tempDir();
@@ -57,11 +57,22 @@ interface OutRow {
   n: number;
 }
 
-async function run(name: string, options: { workers: number; numPartitions: number; taskTimeoutMs?: number; infer?: boolean }) {
-  process.env.TSAPPLY_TEST_SPLIT_INPUT = INPUT;
+interface RunCase {
+  workers: number;
+  numPartitions: number;
+  taskTimeoutMs?: number;
+  infer?: boolean;
+  input?: { format: 'parquet' | 'csv' | 'jsonl'; path: string; batchSize: number };
+}
+
+async function run(name: string, options: RunCase) {
+  const input = options.input ?? { format: 'parquet', path: INPUT, batchSize: 4 };
+  process.env.TSAPPLY_TEST_SPLIT_INPUT = input.path;
+  process.env.TSAPPLY_TEST_SPLIT_FORMAT = input.format;
+  process.env.TSAPPLY_TEST_SPLIT_BATCH = String(input.batchSize);
   process.env.TSAPPLY_TEST_SPLIT_INFER = options.infer ? '1' : '0';
   const output = join(dir, name);
-  const summary: RunSummary = await runJob(join(JOBS, 'split-parquet.ts'), {
+  const summary: RunSummary = await runJob(join(JOBS, 'split-input.ts'), {
     workers: options.workers,
     numPartitions: options.numPartitions,
     output,
@@ -127,6 +138,76 @@ describe('workers reading their own splits', () => {
   });
 });
 
+/**
+ * CSV and JSON Lines inputs of two files, 2,500 and 1,700 records (more than one
+ * checkpoint each), with what makes record boundaries hard to find: quoted fields holding
+ * line breaks and commas, blank lines, CRLF line ends in one file, non-ASCII text.
+ */
+const TEXT_FILES = [2500, 1700];
+const TEXT_TOTAL = TEXT_FILES.reduce((a, b) => a + b, 0);
+const textValue = (id: number) => (id % 97 === 0 ? `multi\nline, "quoted" ${id}` : id % 5 === 0 ? `naïve café ${id}` : `v${id}`);
+
+function writeTextInputs(): { csv: string; jsonl: string } {
+  const csv = join(dir, 'csv-input');
+  const jsonl = join(dir, 'jsonl-input');
+  mkdirSync(csv);
+  mkdirSync(jsonl);
+  let first = 0;
+  TEXT_FILES.forEach((rows, f) => {
+    const eol = f === 1 ? '\r\n' : '\n';
+    const ids = Array.from({ length: rows }, (_, i) => first + i);
+    const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+    const csvLines = ['id,s', ...ids.flatMap((id) => [`${id},${quote(textValue(id))}`, ...(id % 333 === 0 ? [''] : [])])];
+    writeFileSync(join(csv, `part-${f}.csv`), csvLines.join(eol) + eol);
+    const jsonLines = ids.flatMap((id) => [JSON.stringify({ id, s: textValue(id), nested: { k: id % 3 } }), ...(id % 333 === 0 ? ['  '] : [])]);
+    writeFileSync(join(jsonl, `part-${f}.jsonl`), jsonLines.join(eol) + (f === 0 ? eol : ''));
+    first += rows;
+  });
+  return { csv, jsonl };
+}
+const TEXT_INPUTS = writeTextInputs();
+
+for (const format of ['csv', 'jsonl'] as const) {
+  describe(`workers reading ${format} files from checkpoints`, () => {
+    const input = { format, path: TEXT_INPUTS[format], batchSize: 100 };
+    it('read every record once, in order, in the partitions the partitioner defines', async () => {
+      const P = 3;
+      const { summary, byPart } = await run(`${format}-split`, { workers: 2, numPartitions: P, input });
+      for (let p = 0; p < P; p++) {
+        const [start, end] = [partitionStart(p, TEXT_TOTAL, P), partitionStart(p + 1, TEXT_TOTAL, P)];
+        assert.deepEqual(
+          byPart[p]!.map(({ id, s, part }) => ({ id, s, part })),
+          Array.from({ length: end - start }, (_, i) => ({ id: start + i, s: textValue(start + i), part: p })),
+          `partition ${p} holds records ${start}…${end - 1}`,
+        );
+      }
+      // Batches of 100 from the start of each piece: a piece of a file inside a partition,
+      // at most 16 batches long.
+      let calls = 0;
+      let first = 0;
+      for (let p = 0; p < P; p++) {
+        const [start, end] = [partitionStart(p, TEXT_TOTAL, P), partitionStart(p + 1, TEXT_TOTAL, P)];
+        first = 0;
+        for (const rows of TEXT_FILES) {
+          const span = Math.min(end, first + rows) - Math.max(start, first);
+          if (span > 0) calls += Math.ceil(span / 100);
+          first += rows;
+        }
+      }
+      assert.equal(summary.batches, calls);
+      assert.ok(byPart.flat().every((r) => r.n >= 1 && r.n <= 100));
+      assert.deepEqual([summary.rowsIn, summary.rowsOut], [TEXT_TOTAL, TEXT_TOTAL]);
+    });
+
+    it('give the same rows as the driver reading them', async () => {
+      const strip = (rows: OutRow[][]) => rows.map((part) => part.map(({ id, s, part: p }) => ({ id, s, part: p })));
+      const split = await run(`${format}-split-5`, { workers: 2, numPartitions: 5, input });
+      const fed = await run(`${format}-fed-5`, { workers: 2, numPartitions: 5, input, taskTimeoutMs: 60_000 });
+      assert.deepEqual(strip(split.byPart), strip(fed.byPart));
+    });
+  });
+}
+
 describe('input splits', () => {
   const groups = [
     { path: 'a', rowGroup: 0, firstRow: 0, rows: 10 },
@@ -141,16 +222,44 @@ describe('input splits', () => {
     ]);
     assert.deepEqual(parquetSplits(groups, 25, 25), []);
   });
-  it('cut at a row count into a head and the rest', () => {
-    const split = { kind: 'parquet' as const, path: 'a', rowGroup: 0, offset: 3, rows: 7 };
-    assert.deepEqual(cutSplit(split, 4), [
-      { ...split, rows: 4 },
-      { ...split, offset: 7, rows: 3 },
+  it('become tasks partition by partition, the last one per worker cut in four whole-batch pieces', () => {
+    // A source that can cut anywhere, as range ids can.
+    const ids = (start: number, end: number, maxRows = Infinity) => {
+      const pieces = [];
+      for (let at = start; at < end; at += maxRows) pieces.push({ kind: 'range' as const, start: at, rows: Math.min(end, at + maxRows) - at });
+      return pieces;
+    };
+    const tasks = partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 2, batchSize: 5 });
+    assert.deepEqual(
+      tasks.map((t) => [t.partition, (t.split as { start: number }).start, t.split.rows]),
+      [
+        [0, 0, 34],
+        // 34 rows in pieces of ⌈34 / 4 / 5⌉ · 5 = 10 rows: whole batches of 5 from the start.
+        [1, 34, 10],
+        [1, 44, 10],
+        [1, 54, 10],
+        [1, 64, 4],
+        [2, 68, 10],
+        [2, 78, 10],
+        [2, 88, 10],
+        [2, 98, 2],
+      ],
+    );
+    // One worker has no one to wait for: nothing is cut.
+    assert.equal(partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 1, batchSize: 5 }).length, 3);
+  });
+
+  it('of a text file start at the checkpoint before their first record and pass over the rest', () => {
+    const file = { path: 'f.csv', firstRow: 10, rows: 3000, points: [{ byte: 6, line: 1 }, { byte: 9000, line: 1100 }, { byte: 18000, line: 2200 }] };
+    assert.deepEqual(textSplits([file], 1040, 1050, Infinity, { kind: 'csv', schema: 'a int' }), [
+      { kind: 'csv', schema: 'a int', path: 'f.csv', byte: 9000, line: 1100, skip: 6, rows: 10 },
     ]);
-    assert.deepEqual(cutSplit(split, 7), [split, undefined]);
-    assert.deepEqual(cutSplit({ kind: 'range', start: 100, rows: 10 }, 4), [
-      { kind: 'range', start: 100, rows: 4 },
-      { kind: 'range', start: 104, rows: 6 },
-    ]);
+    assert.deepEqual(
+      textSplits([file], 10, 3010, 1500, { kind: 'jsonl', schema: 'a int' }).map((t) => [t.byte, t.skip, t.rows]),
+      [
+        [6, 0, 1500],
+        [9000, 1500 - 1024, 1500],
+      ],
+    );
   });
 });

@@ -25,8 +25,7 @@ import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from '../
 import { groupBatches } from './group-by.js';
 import { inferredSchemaNote, noSampleRowsError, schemaFromSample } from '../job/output-schema.js';
 import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
-import { partitionBatches, partitionSplits, usedPartitions, type Task } from './partitioner.js';
-import { cutSplit } from '../io/input-split.js';
+import { cutTask, partitionBatches, partitionSplits, usedPartitions, type Task } from './partitioner.js';
 import { TaskPool, type TaskResult } from './task-pool.js';
 import { JobInterruptedError } from '../errors.js';
 
@@ -131,9 +130,9 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
       if (next.done) throw noSampleRowsError({ what: jobPath, sampled: 'the whole input', where: 'to the job' });
       let task = next.value;
       if ('split' in task) {
-        const [head, rest] = cutSplit(task.split, batchSize);
-        if (rest !== undefined) putBack = { partition: task.partition, split: rest };
-        task = { partition: task.partition, split: head };
+        const [head, rest] = cutTask(splits!, task, batchSize);
+        putBack = rest;
+        task = head;
       }
       const sample = await pool.runSample(task, input.schema, batchSize);
       if (sample.rows.length > 0) {

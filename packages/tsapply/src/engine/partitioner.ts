@@ -17,7 +17,7 @@
  * the output is one part file.
  */
 import type * as arrow from 'apache-arrow';
-import { cutSplit, type InputSplit } from '../io/input-split.js';
+import type { InputSplit } from '../io/input-split.js';
 
 /** One unit of work for the pool: a batch the driver read, or a split a worker reads. */
 export type Task = BatchTask | SplitTask;
@@ -33,6 +33,8 @@ export interface BatchTask {
 export interface SplitTask {
   partition: number;
   split: InputSplit;
+  /** Input row of the split's first row. */
+  firstRow: number;
   key?: undefined;
 }
 
@@ -75,23 +77,42 @@ export function usedPartitions(totalRows: number | undefined, numPartitions: num
   return Math.ceil(totalRows / Math.ceil(totalRows / numPartitions));
 }
 
+/** An input's splits: rows [start, end) in pieces of at most `maxRows` (`InputSource.splits`). */
+export type SplitsOf = (start: number, end: number, maxRows?: number) => InputSplit[];
+
 /**
  * The same partitions as `partitionBatches`, as splits the workers read themselves
  * (`InputSource.splits`): partition p's rows [start, end), cut where the format's
- * readable units (row groups) are.
+ * readable units (row groups, files) end.
  */
 export function partitionSplits(
-  splits: (start: number, end: number) => InputSplit[],
+  splits: SplitsOf,
   opts: { totalRows: number; numPartitions: number; split?: Split | undefined; workers: number; batchSize: number },
 ): SplitTask[] {
   const { totalRows, numPartitions } = opts;
   const tasks: SplitTask[] = [];
   for (let p = 0; p < numPartitions; p++) {
     const start = partitionStart(p, totalRows, numPartitions, opts.split);
-    const end = partitionStart(p + 1, totalRows, numPartitions, opts.split);
-    for (const split of splits(start, end)) tasks.push({ partition: p, split });
+    tasks.push(...splitTasks(splits, p, start, partitionStart(p + 1, totalRows, numPartitions, opts.split)));
   }
-  return opts.workers > 1 ? cutLastTasks(tasks, opts.workers, opts.batchSize) : tasks;
+  return opts.workers > 1 ? cutLastTasks(splits, tasks, opts.workers, opts.batchSize) : tasks;
+}
+
+/** Tasks reading rows [start, end) of partition `partition`, in pieces of at most `maxRows`. */
+function splitTasks(splits: SplitsOf, partition: number, start: number, end: number, maxRows?: number): SplitTask[] {
+  let firstRow = start;
+  return splits(start, end, maxRows).map((split) => {
+    const task = { partition, split, firstRow };
+    firstRow += split.rows;
+    return task;
+  });
+}
+
+/** The task for the first `n` rows of `task`, and the one for the rest (undefined when nothing is left). */
+export function cutTask(splits: SplitsOf, task: SplitTask, n: number): [SplitTask, SplitTask | undefined] {
+  if (n >= task.split.rows) return [task, undefined];
+  const end = task.firstRow + task.split.rows;
+  return [splitTasks(splits, task.partition, task.firstRow, task.firstRow + n)[0]!, splitTasks(splits, task.partition, task.firstRow + n, end)[0]];
 }
 
 /** Pieces each of the last tasks is cut into (see `cutLastTasks`). */
@@ -101,20 +122,15 @@ const TAIL_PIECES = 4;
  * Cuts each of the last `workers` tasks into `TAIL_PIECES`, so the threads run out of
  * work at nearly the same time: with whole row groups (a quarter-million rows is
  * common), one thread could compute alone for the length of a row group at the end.
- * Only the tail is cut because each extra piece of a Parquet row group costs a partial
- * decode of it. Pieces are whole batches from the split's start, so `apply` sees the
- * same batches.
+ * Only the tail is cut because each extra piece costs a partial decode of its row group
+ * (or a short skip in a text file). Pieces are whole batches from the task's first row,
+ * so `apply` sees the same batches.
  */
-function cutLastTasks(tasks: SplitTask[], workers: number, batchSize: number): SplitTask[] {
+function cutLastTasks(splits: SplitsOf, tasks: SplitTask[], workers: number, batchSize: number): SplitTask[] {
   const head = tasks.slice(0, Math.max(0, tasks.length - workers));
   for (const task of tasks.slice(head.length)) {
     const piece = Math.ceil(task.split.rows / TAIL_PIECES / batchSize) * batchSize;
-    let rest: InputSplit | undefined = task.split;
-    while (rest !== undefined) {
-      const [first, next] = cutSplit(rest, piece);
-      head.push({ partition: task.partition, split: first });
-      rest = next;
-    }
+    head.push(...splitTasks(splits, task.partition, task.firstRow, task.firstRow + task.split.rows, piece));
   }
   return head;
 }

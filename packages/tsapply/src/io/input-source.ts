@@ -29,10 +29,12 @@ export interface InputSource {
   readonly split?: Split;
   /**
    * The input rows [start, end) as splits a worker thread reads by itself
-   * (`read-split.ts`), in order; present where the format can be read from the middle
-   * (Parquet row groups, range ids). The engine then hands out splits instead of batches.
+   * (`read-split.ts`), in order, none longer than `maxRows` (default: as long as the
+   * format reads well); present where the format can be read from the middle (Parquet
+   * row groups, range ids, CSV and JSON Lines files whose records were counted). The
+   * engine then hands out splits instead of batches.
    */
-  readonly splits?: (start: number, end: number) => InputSplit[];
+  readonly splits?: (start: number, end: number, maxRows?: number) => InputSplit[];
   /** Short human description for messages, e.g. `csv data/weather.csv`. */
   readonly description: string;
 }

@@ -3,12 +3,15 @@
  * driver thread only hands out descriptions and writes results: it decodes no input and
  * frames no IPC on the cores the workers compute on.
  *
- * A split is plain data (it crosses to the thread by structured clone) and always lies
- * inside one unit the format can read on its own: one Parquet row group (with an
- * offset and a row count inside it, so partitions still start exactly where the
- * partitioner says), or a run of `range` ids. `read-split.ts` reads one in the thread.
+ * A split is plain data (it crosses to the thread by structured clone) and lies inside
+ * one unit the format can start reading in the middle of: one Parquet row group (with
+ * an offset into it), one CSV or JSON Lines file (from a byte where a record starts,
+ * recorded while the driver's inference pass read the file), or a run of `range` ids.
+ * `read-split.ts` reads one in the thread. An input offers its splits through
+ * `InputSource.splits(start, end, maxRows)`: the pieces covering input rows
+ * [start, end), none longer than `maxRows`.
  */
-export type InputSplit = ParquetSplit | RangeSplit;
+export type InputSplit = ParquetSplit | RangeSplit | TextSplit;
 
 export interface ParquetSplit {
   kind: 'parquet';
@@ -27,29 +30,76 @@ export interface RangeSplit {
   rows: number;
 }
 
-/** A Parquet row group's place in the input: global first row and row count. */
-export interface RowGroupSpan {
+export interface TextSplit {
+  kind: 'csv' | 'jsonl';
   path: string;
-  rowGroup: number;
-  /** Input row (over all files, in read order) of its first row. */
+  /** Byte where reading starts: the start of a record (a checkpoint). */
+  byte: number;
+  /** Lines of the file before `byte`, so messages give the file's own line numbers. */
+  line: number;
+  /** Records to pass over from `byte` before the first one to read. */
+  skip: number;
+  rows: number;
+  /** The input schema, as Spark DDL. */
+  schema: string;
+  /** CSV field delimiter. */
+  delimiter?: string;
+}
+
+/** Where a readable unit (a row group, a file) sits in the input: its first input row and row count. */
+export interface Span {
   firstRow: number;
   rows: number;
 }
 
-/** The Parquet splits covering input rows [start, end): one per row group they touch. */
-export function parquetSplits(groups: readonly RowGroupSpan[], start: number, end: number): ParquetSplit[] {
-  const splits: ParquetSplit[] = [];
-  for (const g of groups) {
-    const from = Math.max(start, g.firstRow);
-    const to = Math.min(end, g.firstRow + g.rows);
-    if (from < to) splits.push({ kind: 'parquet', path: g.path, rowGroup: g.rowGroup, offset: from - g.firstRow, rows: to - from });
+/**
+ * For each unit overlapping input rows [start, end): the rows of it to read, as
+ * [from, to) counted from the unit's first row, cut into pieces of at most `maxRows`.
+ */
+export function* piecesOf<U extends Span>(units: readonly U[], start: number, end: number, maxRows: number): Generator<[U, number, number]> {
+  for (const unit of units) {
+    const from = Math.max(start, unit.firstRow) - unit.firstRow;
+    const to = Math.min(end, unit.firstRow + unit.rows) - unit.firstRow;
+    for (let at = from; at < to; at += maxRows) yield [unit, at, Math.min(to, at + maxRows)];
   }
-  return splits;
 }
 
-/** The first `n` rows of `split` and the rest (undefined when nothing is left). */
-export function cutSplit(split: InputSplit, n: number): [InputSplit, InputSplit | undefined] {
-  if (n >= split.rows) return [split, undefined];
-  if (split.kind === 'parquet') return [{ ...split, rows: n }, { ...split, offset: split.offset + n, rows: split.rows - n }];
-  return [{ ...split, rows: n }, { ...split, start: split.start + n, rows: split.rows - n }];
+export interface RowGroupSpan extends Span {
+  path: string;
+  rowGroup: number;
+}
+
+/** The Parquet splits covering input rows [start, end): pieces of the row groups they touch. */
+export function parquetSplits(groups: readonly RowGroupSpan[], start: number, end: number, maxRows = Infinity): ParquetSplit[] {
+  return [...piecesOf(groups, start, end, maxRows)].map(([g, from, to]) => ({ kind: 'parquet', path: g.path, rowGroup: g.rowGroup, offset: from, rows: to - from }));
+}
+
+/** Where records start in a text file, every `every` records: `points[k]` is record k·every. */
+export interface TextFileSpan extends Span {
+  path: string;
+  points: { byte: number; line: number }[];
+}
+
+/**
+ * Most batches in a split of a format that can start anywhere (range ids, text files),
+ * so one task's results stay small; a Parquet split is at most one row group.
+ */
+export const SPLIT_BATCHES = 16;
+
+/** Records between checkpoints of a text input: the most a split passes over to reach its first row. */
+export const CHECKPOINT_EVERY = 1024;
+
+/** The CSV or JSON Lines splits covering input rows [start, end), each from the checkpoint before its first row. */
+export function textSplits(
+  files: readonly TextFileSpan[],
+  start: number,
+  end: number,
+  maxRows: number,
+  format: Pick<TextSplit, 'kind' | 'schema' | 'delimiter'>,
+): TextSplit[] {
+  return [...piecesOf(files, start, end, maxRows)].map(([file, from, to]) => {
+    const k = Math.floor(from / CHECKPOINT_EVERY);
+    const point = file.points[k]!;
+    return { ...format, path: file.path, byte: point.byte, line: point.line, skip: from - k * CHECKPOINT_EVERY, rows: to - from };
+  });
 }

@@ -8,9 +8,11 @@ import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import { InputError } from '../errors.js';
-import type { InputSplit } from './input-split.js';
+import type { InputSplit, ParquetSplit } from './input-split.js';
 import { normalizeBatch, normalizeSchema } from './readers/normalize-types.js';
 import { idBatch } from './readers/range-reader.js';
+import { readCsvSplit } from './readers/csv-reader.js';
+import { readJsonlSplit } from './readers/json-reader.js';
 
 /** This module's URL, for the task that asks a thread to read a split. */
 export const SPLIT_READER_URL = import.meta.url;
@@ -37,10 +39,22 @@ function openParquet(path: string): Promise<{ file: ParquetFile; schema: arrow.S
 
 /** The split's rows as record batches of at most `batchSize` rows, in order. */
 export async function* readSplit(split: InputSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
-  if (split.kind === 'range') {
-    for (let at = split.start, end = split.start + split.rows; at < end; at += batchSize) yield idBatch(at, Math.min(at + batchSize, end));
-    return;
+  switch (split.kind) {
+    case 'range':
+      for (let at = split.start, end = split.start + split.rows; at < end; at += batchSize) yield idBatch(at, Math.min(at + batchSize, end));
+      return;
+    case 'csv':
+      yield* readCsvSplit(split, batchSize);
+      return;
+    case 'jsonl':
+      yield* readJsonlSplit(split, batchSize);
+      return;
+    default:
+      yield* readParquetSplit(split, batchSize);
   }
+}
+
+async function* readParquetSplit(split: ParquetSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
   try {
     const { file, schema } = await openParquet(split.path);
     const options = { batchSize, rowGroups: [split.rowGroup], offset: split.offset, limit: split.rows };

@@ -10,10 +10,11 @@
 import { createReadStream } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse';
-import { columnsToRecordBatch, parseDDL, isTsapplyError } from '@tsapply/common';
+import { columnsToRecordBatch, parseDDL, isTsapplyError, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
+import { CHECKPOINT_EVERY, SPLIT_BATCHES, textSplits, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
@@ -33,20 +34,30 @@ const KNOWN_OPTIONS = new Set(['header', 'delimiter', 'inferSchema', 'schema']);
 
 interface Record_ {
   fields: string[];
+  /** Line of the file where the record ends. */
   line: number;
+  /** Byte of the file just past the record (its line break included). */
+  bytes: number;
 }
 
-async function* records(file: InputFile, opts: Required<Pick<CsvReadOptions, 'delimiter'>>): AsyncGenerator<Record_> {
-  const parser = createReadStream(file.path).pipe(
-    parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-  );
+/**
+ * The records of `file`, from byte `from` (the start of a record) on; `linesBefore` is
+ * the number of lines before that byte, so `line` is the file's own line number.
+ */
+async function* records(file: InputFile, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from = 0, linesBefore = 0): AsyncGenerator<Record_> {
+  const source = createReadStream(file.path, { start: from });
+  const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { fields: item.record, line: item.info.lines };
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+      yield { fields: item.record, line: linesBefore + item.info.lines, bytes: from + item.info.bytes };
     }
   } catch (e) {
     if (isTsapplyError(e)) throw e;
     throw new InputError(`Cannot read csv input "${file.path}": ${(e as Error).message}`, { path: file.path, format: 'csv' }, { cause: e });
+  } finally {
+    // A split stops reading mid-file: close the file too, not just the parser.
+    source.destroy();
+    parser.destroy();
   }
 }
 
@@ -85,17 +96,24 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
 
   let schema: arrow.Schema;
   let totalRows: number | undefined;
+  const spans: TextFileSpan[] = [];
   if (o.schema !== undefined) {
     schema = parseDDL(o.schema);
     checkUniqueColumns(schema.fields.map((f) => f.name), first.path, 'schema');
   } else {
     // Pass 1: column names (and types, unless inferSchema is false) over every file.
+    // It also notes where every CHECKPOINT_EVERY-th record starts, so worker threads can
+    // read the files in pieces (`splits`).
     let names: string[] | undefined;
     let types: CsvType[] = [];
     let rows = 0;
     for (const file of files) {
       let isFirst = true;
-      for await (const { fields } of records(file, { delimiter })) {
+      const span: TextFileSpan = { path: file.path, firstRow: rows, rows: 0, points: [] };
+      let next = { byte: 0, line: 0 }; // where the next record starts
+      for await (const { fields, line, bytes } of records(file, { delimiter })) {
+        const at = next;
+        next = { byte: bytes, line };
         if (isFirst) {
           isFirst = false;
           if (!names) {
@@ -105,10 +123,12 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
           }
           if (header) continue;
         }
+        if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push(at);
         rows++;
         if (o.inferSchema === false) continue;
         for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
       }
+      spans.push(span);
     }
     if (!names) {
       throw new InputError(`Cannot read csv input "${first.path}": the file is empty (no header line).`, { path: first.path, format: 'csv' });
@@ -117,59 +137,103 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     totalRows = rows;
   }
 
-  const converters: TextConverter[] = schema.fields.map((f) => {
-    const c = textConverter(f.type);
-    if (!c) {
-      throw new InputError(
-        `Cannot read csv input "${first.path}": column "${f.name}" is declared as ${String(f.type)}, which CSV cannot hold. ` +
-          `Use boolean, int, bigint, float, double, string, date, timestamp or decimal.`,
-        { path: first.path, format: 'csv' },
-      );
-    }
-    return c;
-  });
+  const converters = csvConverters(schema, first.path);
 
-  async function* batches(): AsyncGenerator<arrow.RecordBatch> {
-    const names = schema.fields.map((f) => f.name);
-    let columns: unknown[][] = names.map(() => []);
-    let n = 0;
-    const flush = () => {
-      const cols: Record<string, unknown[]> = {};
-      names.forEach((name, i) => (cols[name] = columns[i]!));
-      const batch = columnsToRecordBatch(cols, schema);
-      columns = names.map(() => []);
-      n = 0;
-      return batch;
-    };
+  async function* dataRecords(): AsyncGenerator<Record_ & { path: string }> {
     for (const file of files) {
       let isFirst = header;
-      for await (const { fields, line } of records(file, { delimiter })) {
+      for await (const record of records(file, { delimiter })) {
         if (isFirst) {
           isFirst = false;
           continue;
         }
-        for (let i = 0; i < names.length; i++) {
-          const text = fields[i];
-          if (text === undefined || text === '') {
-            columns[i]!.push(null);
-            continue;
-          }
-          try {
-            columns[i]!.push(converters[i]!(text));
-          } catch (e) {
-            if (!isBadValue(e)) throw e;
-            throw new InputError(
-              `Cannot read csv input "${file.path}": line ${line}, column "${names[i]}": ${e.message}. ` +
-                `Fix the data or declare the column as string in input.options.schema.`,
-              { path: file.path, format: 'csv' },
-            );
-          }
-        }
-        if (++n >= reader.batchSize) yield flush();
+        yield { ...record, path: file.path };
       }
     }
-    if (n > 0) yield flush();
   }
 
-  return { schema, batches: batches(), totalRows, description: `csv ${first.path}` };
+  const ddl = toDDL(schema);
+  return {
+    schema,
+    batches: csvBatches(dataRecords(), schema, converters, reader.batchSize),
+    totalRows,
+    // Worker threads read the files themselves where the inference pass counted their records.
+    ...(totalRows !== undefined
+      ? {
+          splits: (start: number, end: number, maxRows = Infinity) =>
+            textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'csv', schema: ddl, delimiter }),
+        }
+      : {}),
+    description: `csv ${first.path}`,
+  };
+}
+
+/** One converter per column of `schema`; refuses a type CSV cannot hold. */
+function csvConverters(schema: arrow.Schema, path: string): TextConverter[] {
+  return schema.fields.map((f) => {
+    const c = textConverter(f.type);
+    if (!c) {
+      throw new InputError(
+        `Cannot read csv input "${path}": column "${f.name}" is declared as ${String(f.type)}, which CSV cannot hold. ` +
+          `Use boolean, int, bigint, float, double, string, date, timestamp or decimal.`,
+        { path, format: 'csv' },
+      );
+    }
+    return c;
+  });
+}
+
+/** Data records (no header) as record batches of `schema`, `batchSize` rows at a time. */
+async function* csvBatches(
+  input: AsyncIterable<Record_ & { path: string }>,
+  schema: arrow.Schema,
+  converters: TextConverter[],
+  batchSize: number,
+): AsyncGenerator<arrow.RecordBatch> {
+  const names = schema.fields.map((f) => f.name);
+  let columns: unknown[][] = names.map(() => []);
+  let n = 0;
+  const flush = () => {
+    const cols: Record<string, unknown[]> = {};
+    names.forEach((name, i) => (cols[name] = columns[i]!));
+    const batch = columnsToRecordBatch(cols, schema);
+    columns = names.map(() => []);
+    n = 0;
+    return batch;
+  };
+  for await (const { fields, line, path } of input) {
+    for (let i = 0; i < names.length; i++) {
+      const text = fields[i];
+      if (text === undefined || text === '') {
+        columns[i]!.push(null);
+        continue;
+      }
+      try {
+        columns[i]!.push(converters[i]!(text));
+      } catch (e) {
+        if (!isBadValue(e)) throw e;
+        throw new InputError(
+          `Cannot read csv input "${path}": line ${line}, column "${names[i]}": ${e.message}. ` +
+            `Fix the data or declare the column as string in input.options.schema.`,
+          { path, format: 'csv' },
+        );
+      }
+    }
+    if (++n >= batchSize) yield flush();
+  }
+  if (n > 0) yield flush();
+}
+
+/** The rows of a CSV split (`read-split.ts`), in batches of `batchSize`. */
+export async function* readCsvSplit(split: TextSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  const schema = parseDDL(split.schema);
+  async function* wanted(): AsyncGenerator<Record_ & { path: string }> {
+    let index = 0;
+    for await (const record of records({ path: split.path, bytes: 0 }, { delimiter: split.delimiter ?? ',' }, split.byte, split.line)) {
+      if (index++ < split.skip) continue;
+      yield { ...record, path: split.path };
+      if (index - split.skip >= split.rows) return;
+    }
+  }
+  yield* csvBatches(wanted(), schema, csvConverters(schema, split.path), batchSize);
 }

@@ -6,12 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import * as arrow from 'apache-arrow';
-import { parseDDL, rowsToRecordBatch } from '@tsapply/common';
+import { parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
+import { CHECKPOINT_EVERY, SPLIT_BATCHES, textSplits, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { coerceJsonValue, mergeTypes, sortedFields, typeOfValue, type JsonType } from './json-type-inference.js';
 
 type JsonFormat = 'jsonl' | 'json';
@@ -22,29 +22,69 @@ interface ParsedRow {
   line: number;
 }
 
-async function* jsonlRows(file: InputFile): AsyncGenerator<ParsedRow> {
-  const lines = createInterface({ input: createReadStream(file.path), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`Cannot read jsonl input "${file.path}": line ${line} is not valid JSON (${(e as Error).message}).`, {
-        path: file.path,
-        format: 'jsonl',
-      });
+/** One line of a file, its line number, and the byte just past its line break. */
+interface Line {
+  text: string;
+  line: number;
+  bytes: number;
+}
+
+/**
+ * The lines of `path` from byte `from` (the start of a line; `linesBefore` lines come
+ * before it), split on LF with a CR before it dropped, and where each ends — what
+ * `readline` gives, plus the byte offsets a worker needs to start reading mid-file.
+ */
+async function* linesOf(path: string, from = 0, linesBefore = 0): AsyncGenerator<Line> {
+  const stream = createReadStream(path, { start: from });
+  let rest: Buffer | undefined; // bytes of an unfinished line
+  let at = from; // file byte where `rest` (or the next chunk) starts
+  let line = linesBefore;
+  const textOf = (bytes: Buffer) => bytes.toString('utf8', 0, bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+      let start = 0;
+      for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+        line++;
+        yield { text: textOf(data.subarray(start, nl)), line, bytes: at + nl + 1 };
+        start = nl + 1;
+      }
+      rest = data.subarray(start);
+      at += start;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new InputError(`Cannot read jsonl input "${file.path}": line ${line} is not a JSON object; each line must hold one object.`, {
-        path: file.path,
-        format: 'jsonl',
-      });
-    }
-    yield { row: value as Record<string, unknown>, file: file.path, line };
+    if (rest !== undefined && rest.length > 0) yield { text: textOf(rest), line: line + 1, bytes: at + rest.length };
+  } finally {
+    stream.destroy();
   }
+}
+
+/** A JSON Lines record: the object on one line. */
+function parseJsonLine(path: string, text: string, line: number): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`Cannot read jsonl input "${path}": line ${line} is not valid JSON (${(e as Error).message}).`, { path, format: 'jsonl' });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`Cannot read jsonl input "${path}": line ${line} is not a JSON object; each line must hold one object.`, { path, format: 'jsonl' });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The records of a JSON Lines file from byte `from` on (blank lines are not records), with where each starts. */
+async function* jsonlRecords(path: string, from = 0, linesBefore = 0): AsyncGenerator<ParsedRow & { start: { byte: number; line: number } }> {
+  let start = { byte: from, line: linesBefore };
+  for await (const { text, line, bytes } of linesOf(path, from, linesBefore)) {
+    const at = start;
+    start = { byte: bytes, line };
+    if (text.trim() === '') continue;
+    yield { row: parseJsonLine(path, text, line), file: path, line, start: at };
+  }
+}
+
+async function* jsonlRows(file: InputFile): AsyncGenerator<ParsedRow> {
+  yield* jsonlRecords(file.path);
 }
 
 async function* jsonRows(file: InputFile): AsyncGenerator<ParsedRow> {
@@ -80,16 +120,24 @@ export async function readJson(
   const declared = options?.schema;
   let schema: arrow.Schema;
   let totalRows: number | undefined;
+  const spans: TextFileSpan[] = [];
   if (typeof declared === 'string') {
     schema = parseDDL(declared);
   } else {
+    // For JSON Lines the pass also notes where every CHECKPOINT_EVERY-th record starts,
+    // so worker threads can read the files in pieces (`splits`).
     let type: JsonType = { kind: 'struct', fields: new Map() };
     let n = 0;
     for (const file of files) {
-      for await (const { row } of rowsOf(file)) {
-        type = mergeTypes(type, typeOfValue(row));
+      const span: TextFileSpan = { path: file.path, firstRow: n, rows: 0, points: [] };
+      const found: AsyncIterable<ParsedRow & { start?: { byte: number; line: number } }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
+      for await (const record of found) {
+        type = mergeTypes(type, typeOfValue(record.row));
+        if (record.start !== undefined && span.rows % CHECKPOINT_EVERY === 0) span.points.push(record.start);
+        span.rows++;
         n++;
       }
+      spans.push(span);
     }
     totalRows = n;
     schema = new arrow.Schema(sortedFields((type as Extract<JsonType, { kind: 'struct' }>).fields));
@@ -100,21 +148,50 @@ export async function readJson(
       });
     }
   }
-  const fields = schema.fields;
-  async function* batches(): AsyncGenerator<arrow.RecordBatch> {
-    let buf: Record<string, unknown>[] = [];
-    for (const file of files) {
-      for await (const { row } of rowsOf(file)) {
-        const shaped: Record<string, unknown> = {};
-        for (const f of fields) shaped[f.name] = coerceJsonValue(row[f.name], f.type);
-        buf.push(shaped);
-        if (buf.length >= reader.batchSize) {
-          yield rowsToRecordBatch(buf, schema);
-          buf = [];
-        }
-      }
-    }
-    if (buf.length > 0) yield rowsToRecordBatch(buf, schema);
+  async function* rows(): AsyncGenerator<ParsedRow> {
+    for (const file of files) yield* rowsOf(file);
   }
-  return { schema, batches: batches(), totalRows, description: `${format} ${files[0]!.path}` };
+  const ddl = toDDL(schema);
+  return {
+    schema,
+    batches: jsonBatches(rows(), schema, reader.batchSize),
+    totalRows,
+    // Worker threads read JSON Lines files themselves where the inference pass counted their records.
+    ...(format === 'jsonl' && totalRows !== undefined
+      ? {
+          splits: (start: number, end: number, maxRows = Infinity) =>
+            textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'jsonl', schema: ddl }),
+        }
+      : {}),
+    description: `${format} ${files[0]!.path}`,
+  };
+}
+
+/** Parsed rows shaped to `schema`, as record batches of `batchSize` rows. */
+async function* jsonBatches(input: AsyncIterable<ParsedRow>, schema: arrow.Schema, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  const fields = schema.fields;
+  let buf: Record<string, unknown>[] = [];
+  for await (const { row } of input) {
+    const shaped: Record<string, unknown> = {};
+    for (const f of fields) shaped[f.name] = coerceJsonValue(row[f.name], f.type);
+    buf.push(shaped);
+    if (buf.length >= batchSize) {
+      yield rowsToRecordBatch(buf, schema);
+      buf = [];
+    }
+  }
+  if (buf.length > 0) yield rowsToRecordBatch(buf, schema);
+}
+
+/** The rows of a JSON Lines split (`read-split.ts`), in batches of `batchSize`. */
+export async function* readJsonlSplit(split: TextSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  async function* wanted(): AsyncGenerator<ParsedRow> {
+    let index = 0;
+    for await (const record of jsonlRecords(split.path, split.byte, split.line)) {
+      if (index++ < split.skip) continue;
+      yield record;
+      if (index - split.skip >= split.rows) return;
+    }
+  }
+  yield* jsonBatches(wanted(), parseDDL(split.schema), batchSize);
 }

@@ -88,7 +88,7 @@ export async function readParquet(files: InputFile[], options: Record<string, un
     schema: outSchema,
     batches: batches(),
     totalRows,
-    splits: (start, end) => parquetSplits(rowGroups, start, end),
+    splits: (start, end, maxRows) => parquetSplits(rowGroups, start, end, maxRows),
     description: `parquet ${files[0]!.path}`,
   };
 }

@@ -15,7 +15,7 @@ import * as arrow from 'apache-arrow';
 import { InputError } from '../../errors.js';
 import { partitionStart } from '../../engine/partitioner.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import type { InputSplit } from '../input-split.js';
+import { piecesOf, SPLIT_BATCHES } from '../input-split.js';
 
 const SCHEMA = new arrow.Schema([new arrow.Field('id', new arrow.Int64(), false)]);
 
@@ -47,19 +47,6 @@ export function idBatch(start: number, end: number): arrow.RecordBatch {
   return new arrow.RecordBatch(SCHEMA, arrow.makeData({ type: new arrow.Struct(SCHEMA.fields), length: len, nullCount: 0, children: [child] }));
 }
 
-/**
- * Ids [start, end) as splits of at most `SPLIT_BATCHES` batches each, so one task's
- * results stay small; each is a whole number of batches from `start`, so the batches
- * `apply` sees are the same as when the driver reads.
- */
-const SPLIT_BATCHES = 16;
-
-function rangeSplits(start: number, end: number, batchSize: number): InputSplit[] {
-  const splits: InputSplit[] = [];
-  for (let at = start; at < end; at += SPLIT_BATCHES * batchSize) splits.push({ kind: 'range', start: at, rows: Math.min(SPLIT_BATCHES * batchSize, end - at) });
-  return splits;
-}
-
 export function readRange(range: number | bigint, numPartitions: number | undefined, reader: ReaderOptions): InputSource {
   const n = checkRange(range);
   const k = checkRangePartitions(numPartitions);
@@ -77,7 +64,12 @@ export function readRange(range: number | bigint, numPartitions: number | undefi
     schema: SCHEMA,
     batches: batches(),
     totalRows: n,
-    splits: (start, end) => rangeSplits(start, end, reader.batchSize),
+    splits: (start, end, maxRows = Infinity) =>
+      [...piecesOf([{ firstRow: 0, rows: n }], start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize))].map(([, from, to]) => ({
+        kind: 'range' as const,
+        start: from,
+        rows: to - from,
+      })),
     ...(k !== undefined ? { numPartitions: k, split: 'spark-range' as const } : {}),
     description: k === undefined ? `range(${n})` : `range(${n}, numPartitions ${k})`,
   };

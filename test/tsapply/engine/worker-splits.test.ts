@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
@@ -208,17 +208,38 @@ for (const format of ['csv', 'jsonl'] as const) {
   });
 }
 
+describe('a file that changes under the workers', () => {
+  it('is refused with what changed, and no output is left', async () => {
+    const input = join(dir, 'changing.csv');
+    writeFileSync(input, ['id,s', ...Array.from({ length: 50 }, (_, i) => `${i},r${i}`)].join('\n') + '\n');
+    process.env.TSAPPLY_TEST_SPLIT_INPUT = input;
+    const output = join(dir, 'changed-out');
+    await assert.rejects(
+      runJob(join(JOBS, 'split-changed.ts'), { workers: 2, output, format: 'csv', typecheck: false, quiet: true }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^Cannot read csv input ".*changing\.csv": the file changed while the job ran \(\d+ bytes, modified \S+ when the job started; now \d+ bytes, modified \S+\)\. Re-run the job once the file is complete\.$/,
+        );
+        return true;
+      },
+    );
+    assert.equal(existsSync(output), false);
+  });
+});
+
 describe('input splits', () => {
+  const version = { bytes: 100, mtimeMs: 1 };
   const groups = [
-    { path: 'a', rowGroup: 0, firstRow: 0, rows: 10 },
-    { path: 'a', rowGroup: 1, firstRow: 10, rows: 5 },
-    { path: 'b', rowGroup: 0, firstRow: 15, rows: 10 },
+    { path: 'a', version, rowGroup: 0, firstRow: 0, rows: 10 },
+    { path: 'a', version, rowGroup: 1, firstRow: 10, rows: 5 },
+    { path: 'b', version, rowGroup: 0, firstRow: 15, rows: 10 },
   ];
   it('cover a row range with one piece per row group it touches', () => {
     assert.deepEqual(parquetSplits(groups, 8, 17), [
-      { kind: 'parquet', path: 'a', rowGroup: 0, offset: 8, rows: 2 },
-      { kind: 'parquet', path: 'a', rowGroup: 1, offset: 0, rows: 5 },
-      { kind: 'parquet', path: 'b', rowGroup: 0, offset: 0, rows: 2 },
+      { kind: 'parquet', path: 'a', version, rowGroup: 0, offset: 8, rows: 2 },
+      { kind: 'parquet', path: 'a', version, rowGroup: 1, offset: 0, rows: 5 },
+      { kind: 'parquet', path: 'b', version, rowGroup: 0, offset: 0, rows: 2 },
     ]);
     assert.deepEqual(parquetSplits(groups, 25, 25), []);
   });
@@ -250,9 +271,9 @@ describe('input splits', () => {
   });
 
   it('of a text file start at the checkpoint before their first record and pass over the rest', () => {
-    const file = { path: 'f.csv', firstRow: 10, rows: 3000, points: [{ byte: 6, line: 1 }, { byte: 9000, line: 1100 }, { byte: 18000, line: 2200 }] };
+    const file = { path: 'f.csv', version, firstRow: 10, rows: 3000, points: [{ byte: 6, line: 1 }, { byte: 9000, line: 1100 }, { byte: 18000, line: 2200 }] };
     assert.deepEqual(textSplits([file], 1040, 1050, Infinity, { kind: 'csv', schema: 'a int' }), [
-      { kind: 'csv', schema: 'a int', path: 'f.csv', byte: 9000, line: 1100, skip: 6, rows: 10 },
+      { kind: 'csv', schema: 'a int', path: 'f.csv', version, byte: 9000, line: 1100, skip: 6, rows: 10 },
     ]);
     assert.deepEqual(
       textSplits([file], 10, 3010, 1500, { kind: 'jsonl', schema: 'a int' }).map((t) => [t.byte, t.skip, t.rows]),

@@ -12,6 +12,8 @@ export interface InputFile {
   readonly path: string;
   /** Size in bytes. */
   readonly bytes: number;
+  /** Last modification, ms since the epoch: with `bytes`, how a worker tells the file has not changed since. */
+  readonly mtimeMs: number;
 }
 
 /** Extensions recognised as data files of each format inside a directory. */
@@ -37,7 +39,7 @@ export async function listInputFiles(absPath: string, format: string): Promise<I
   }
   if (info.isFile()) {
     await checkReadable(absPath, format);
-    return [{ path: absPath, bytes: info.size }];
+    return [{ path: absPath, bytes: info.size, mtimeMs: info.mtimeMs }];
   }
   if (!info.isDirectory()) {
     throw new InputError(`Cannot read ${format} input "${absPath}": it is neither a file nor a directory.`, {
@@ -63,7 +65,7 @@ export async function listInputFiles(absPath: string, format: string): Promise<I
     const s = await stat(path);
     if (!s.isFile()) continue;
     await checkReadable(path, format);
-    files.push({ path, bytes: s.size });
+    files.push({ path, bytes: s.size, mtimeMs: s.mtimeMs });
   }
   return files;
 }

@@ -13,10 +13,17 @@
  */
 export type InputSplit = ParquetSplit | RangeSplit | TextSplit;
 
+/** A file as the driver saw it when it listed the input: a worker refuses to read it if it has changed since. */
+export interface FileVersion {
+  bytes: number;
+  mtimeMs: number;
+}
+
 export interface ParquetSplit {
   kind: 'parquet';
   /** Absolute file path. */
   path: string;
+  version: FileVersion;
   rowGroup: number;
   /** First row, counted from the start of the row group. */
   offset: number;
@@ -33,6 +40,7 @@ export interface RangeSplit {
 export interface TextSplit {
   kind: 'csv' | 'jsonl';
   path: string;
+  version: FileVersion;
   /** Byte where reading starts: the start of a record (a checkpoint). */
   byte: number;
   /** Lines of the file before `byte`, so messages give the file's own line numbers. */
@@ -66,17 +74,26 @@ export function* piecesOf<U extends Span>(units: readonly U[], start: number, en
 
 export interface RowGroupSpan extends Span {
   path: string;
+  version: FileVersion;
   rowGroup: number;
 }
 
 /** The Parquet splits covering input rows [start, end): pieces of the row groups they touch. */
 export function parquetSplits(groups: readonly RowGroupSpan[], start: number, end: number, maxRows = Infinity): ParquetSplit[] {
-  return [...piecesOf(groups, start, end, maxRows)].map(([g, from, to]) => ({ kind: 'parquet', path: g.path, rowGroup: g.rowGroup, offset: from, rows: to - from }));
+  return [...piecesOf(groups, start, end, maxRows)].map(([g, from, to]) => ({
+    kind: 'parquet',
+    path: g.path,
+    version: g.version,
+    rowGroup: g.rowGroup,
+    offset: from,
+    rows: to - from,
+  }));
 }
 
 /** Where records start in a text file, every `every` records: `points[k]` is record k·every. */
 export interface TextFileSpan extends Span {
   path: string;
+  version: FileVersion;
   points: { byte: number; line: number }[];
 }
 
@@ -100,6 +117,6 @@ export function textSplits(
   return [...piecesOf(files, start, end, maxRows)].map(([file, from, to]) => {
     const k = Math.floor(from / CHECKPOINT_EVERY);
     const point = file.points[k]!;
-    return { ...format, path: file.path, byte: point.byte, line: point.line, skip: from - k * CHECKPOINT_EVERY, rows: to - from };
+    return { ...format, path: file.path, version: file.version, byte: point.byte, line: point.line, skip: from - k * CHECKPOINT_EVERY, rows: to - from };
   });
 }

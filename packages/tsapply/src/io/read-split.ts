@@ -8,7 +8,9 @@ import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import { InputError } from '../errors.js';
-import type { InputSplit, ParquetSplit } from './input-split.js';
+import { stat } from 'node:fs/promises';
+import { describeFsError } from './input-files.js';
+import type { InputSplit, ParquetSplit, TextSplit } from './input-split.js';
 import { normalizeBatch, normalizeSchema } from './readers/normalize-types.js';
 import { idBatch } from './readers/range-reader.js';
 import { readCsvSplit } from './readers/csv-reader.js';
@@ -39,6 +41,7 @@ function openParquet(path: string): Promise<{ file: ParquetFile; schema: arrow.S
 
 /** The split's rows as record batches of at most `batchSize` rows, in order. */
 export async function* readSplit(split: InputSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  if (split.kind !== 'range') await checkUnchanged(split);
   switch (split.kind) {
     case 'range':
       for (let at = split.start, end = split.start + split.rows; at < end; at += batchSize) yield idBatch(at, Math.min(at + batchSize, end));
@@ -52,6 +55,30 @@ export async function* readSplit(split: InputSplit, batchSize: number): AsyncGen
     default:
       yield* readParquetSplit(split, batchSize);
   }
+}
+
+/**
+ * Refuses a file that is not the one the driver listed: a split's offsets (a row group,
+ * a record's byte) hold only for that version, and a file rewritten mid-job would
+ * otherwise be read as rows that never were.
+ */
+async function checkUnchanged(split: ParquetSplit | TextSplit): Promise<void> {
+  let now: { size: number; mtimeMs: number } | undefined;
+  try {
+    now = await stat(split.path);
+  } catch (e) {
+    throw new InputError(`Cannot read ${split.kind} input "${split.path}": it went away while the job ran (${describeFsError(e)}). Re-run the job once the input is in place.`, {
+      path: split.path,
+      format: split.kind,
+    });
+  }
+  if (now.size === split.version.bytes && now.mtimeMs === split.version.mtimeMs) return;
+  throw new InputError(
+    `Cannot read ${split.kind} input "${split.path}": the file changed while the job ran ` +
+      `(${split.version.bytes} bytes, modified ${new Date(split.version.mtimeMs).toISOString()} when the job started; ` +
+      `now ${now.size} bytes, modified ${new Date(now.mtimeMs).toISOString()}). Re-run the job once the file is complete.`,
+    { path: split.path, format: split.kind },
+  );
 }
 
 async function* readParquetSplit(split: ParquetSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {

@@ -41,11 +41,11 @@ interface Record_ {
 }
 
 /**
- * The records of `file`, from byte `from` (the start of a record) on; `linesBefore` is
+ * The records of the file at `path`, from byte `from` (the start of a record) on; `linesBefore` is
  * the number of lines before that byte, so `line` is the file's own line number.
  */
-async function* records(file: InputFile, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from = 0, linesBefore = 0): AsyncGenerator<Record_> {
-  const source = createReadStream(file.path, { start: from });
+async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from = 0, linesBefore = 0): AsyncGenerator<Record_> {
+  const source = createReadStream(path, { start: from });
   const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
@@ -53,7 +53,7 @@ async function* records(file: InputFile, opts: Required<Pick<CsvReadOptions, 'de
     }
   } catch (e) {
     if (isTsapplyError(e)) throw e;
-    throw new InputError(`Cannot read csv input "${file.path}": ${(e as Error).message}`, { path: file.path, format: 'csv' }, { cause: e });
+    throw new InputError(`Cannot read csv input "${path}": ${(e as Error).message}`, { path, format: 'csv' }, { cause: e });
   } finally {
     // A split stops reading mid-file: close the file too, not just the parser.
     source.destroy();
@@ -109,9 +109,9 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     let rows = 0;
     for (const file of files) {
       let isFirst = true;
-      const span: TextFileSpan = { path: file.path, firstRow: rows, rows: 0, points: [] };
+      const span: TextFileSpan = { path: file.path, version: { bytes: file.bytes, mtimeMs: file.mtimeMs }, firstRow: rows, rows: 0, points: [] };
       let next = { byte: 0, line: 0 }; // where the next record starts
-      for await (const { fields, line, bytes } of records(file, { delimiter })) {
+      for await (const { fields, line, bytes } of records(file.path, { delimiter })) {
         const at = next;
         next = { byte: bytes, line };
         if (isFirst) {
@@ -142,7 +142,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
   async function* dataRecords(): AsyncGenerator<Record_ & { path: string }> {
     for (const file of files) {
       let isFirst = header;
-      for await (const record of records(file, { delimiter })) {
+      for await (const record of records(file.path, { delimiter })) {
         if (isFirst) {
           isFirst = false;
           continue;
@@ -229,7 +229,7 @@ export async function* readCsvSplit(split: TextSplit, batchSize: number): AsyncG
   const schema = parseDDL(split.schema);
   async function* wanted(): AsyncGenerator<Record_ & { path: string }> {
     let index = 0;
-    for await (const record of records({ path: split.path, bytes: 0 }, { delimiter: split.delimiter ?? ',' }, split.byte, split.line)) {
+    for await (const record of records(split.path, { delimiter: split.delimiter ?? ',' }, split.byte, split.line)) {
       if (index++ < split.skip) continue;
       yield { ...record, path: split.path };
       if (index - split.skip >= split.rows) return;

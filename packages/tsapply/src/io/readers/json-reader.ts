@@ -129,7 +129,7 @@ export async function readJson(
     let type: JsonType = { kind: 'struct', fields: new Map() };
     let n = 0;
     for (const file of files) {
-      const span: TextFileSpan = { path: file.path, firstRow: n, rows: 0, points: [] };
+      const span: TextFileSpan = { path: file.path, version: { bytes: file.bytes, mtimeMs: file.mtimeMs }, firstRow: n, rows: 0, points: [] };
       const found: AsyncIterable<ParsedRow & { start?: { byte: number; line: number } }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
       for await (const record of found) {
         type = mergeTypes(type, typeOfValue(record.row));

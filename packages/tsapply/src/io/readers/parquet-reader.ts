@@ -48,7 +48,7 @@ export async function readParquet(files: InputFile[], options: Record<string, un
         .rowGroups()
         .forEach((g, rowGroup) => {
           const rows = Number(g.numRows());
-          rowGroups.push({ path: file.path, rowGroup, firstRow: totalRows, rows });
+          rowGroups.push({ path: file.path, version: { bytes: file.bytes, mtimeMs: file.mtimeMs }, rowGroup, firstRow: totalRows, rows });
           totalRows += rows;
         });
       if (!rawSchema) {

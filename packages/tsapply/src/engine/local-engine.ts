@@ -4,9 +4,9 @@
  * 1–2. prepare the job as every engine does (`job/prepare-job.ts`): bundle,
  *    type-check, load, resolve the output, build the payload;
  * 3. cut the input into contiguous partitions: as splits the worker threads read
- *    themselves where the format allows it (Parquet row groups, range ids: the driver
- *    then decodes no input), else as Arrow record batches the driver streams (or
- *    gather whole groups with `groupBy`);
+ *    themselves where the format allows it (Parquet row groups, range ids, CSV and JSON
+ *    Lines records from checkpoints: the driver then decodes no input), else as Arrow
+ *    record batches the driver streams (or gather whole groups with `groupBy`);
  * 4. run `apply` on a piscina pool with a bounded number of tasks in flight
  *    (backpressure: the reader is not pulled while the pool is full), collecting
  *    results in input order;

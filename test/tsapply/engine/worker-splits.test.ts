@@ -10,7 +10,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
+import { recordBatchToRows } from '@tsapply/common';
 import { runJob, type RunSummary } from 'tsapply';
+import { openInput } from '../../../packages/tsapply/dist/io/open-input.js';
+import type { InputSource } from '../../../packages/tsapply/dist/io/input-source.js';
+import { readSplit } from '../../../packages/tsapply/dist/io/read-split.js';
 import { parquetSplits, textSplits } from '../../../packages/tsapply/dist/io/input-split.js';
 import { partitionSplits, partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
 import { JOBS, tempDir } from '../cli-helpers.ts';
@@ -207,6 +211,46 @@ for (const format of ['csv', 'jsonl'] as const) {
     });
   });
 }
+
+describe('reading splits against reading the whole input', () => {
+  /** Rows [start, end) read through the input's splits, as a worker reads them. */
+  async function viaSplits(src: InputSource, start: number, end: number, maxRows?: number) {
+    const rows: Record<string, unknown>[] = [];
+    for (const split of src.splits!(start, end, maxRows)) for await (const b of readSplit(split, 7)) rows.push(...recordBatchToRows(b));
+    return rows;
+  }
+  async function whole(src: InputSource) {
+    const rows: Record<string, unknown>[] = [];
+    for await (const b of src.batches) rows.push(...recordBatchToRows(b));
+    return rows;
+  }
+  const cases: [string, string, Record<string, unknown>?][] = [
+    // No header, a byte-order mark, CRLF line ends: the first checkpoint is byte 0 and the BOM is not data.
+    ['csv', '\ufeff' + Array.from({ length: 3000 }, (_, i) => `${i},"q ${i}, ""x""${i % 50 === 0 ? '\r\nsecond line' : ''}"`).join('\r\n') + '\r\n', { header: false }],
+    ['csv', 'a,b\n' + Array.from({ length: 2100 }, (_, i) => `${i},${i % 3 === 0 ? '' : `é${i}`}`).join('\n'), { inferSchema: false }],
+    ['jsonl', Array.from({ length: 2600 }, (_, i) => (i % 400 === 0 ? '\n' : '') + JSON.stringify({ a: i, b: { c: [i, 'ü'] } })).join('\n') + '\n'],
+  ];
+  cases.forEach(([format, text, options], n) => {
+    it(`give the same rows for any range: ${format} ${JSON.stringify(options ?? {})}`, async () => {
+      const path = join(dir, `whole-${n}.${format}`);
+      writeFileSync(path, text);
+      const open = () => openInput({ format, path, ...(options ? { options } : {}) } as never, { baseDir: dir, batchSize: 7 });
+      const all = await whole(await open());
+      const src = await open();
+      assert.equal(src.totalRows, all.length);
+      for (const [start, end] of [
+        [0, all.length],
+        [0, 1],
+        [1023, 1025],
+        [1024, 2049],
+        [all.length - 3, all.length],
+      ] as const) {
+        assert.deepEqual(await viaSplits(src, start, end), all.slice(start, end), `rows ${start}…${end - 1}`);
+      }
+      assert.deepEqual(await viaSplits(src, 5, 2000, 300), all.slice(5, 2000), 'in pieces of 300');
+    });
+  });
+});
 
 describe('a file that changes under the workers', () => {
   it('is refused with what changed, and no output is left', async () => {

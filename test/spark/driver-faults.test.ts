@@ -29,8 +29,11 @@ interface Ended {
   stderr: string;
 }
 
-/** Starts `tsapply run SLOW_JOB …` in `cwd`; sends `signal` once the job has run for a while. */
-function runAndStop(cwd: string, args: string[], signal: NodeJS.Signals, afterMs: number): Promise<Ended> {
+/**
+ * Starts `tsapply run SLOW_JOB …` in `cwd`; sends `signal` once the job has run for
+ * `after` ms, or once `after()` holds (checked every 50 ms).
+ */
+function runAndStop(cwd: string, args: string[], signal: NodeJS.Signals, after: number | (() => boolean)): Promise<Ended> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'packages/tsapply/bin/tsapply.js'), 'run', SLOW_JOB, '--no-typecheck', ...args], {
       cwd,
@@ -41,9 +44,15 @@ function runAndStop(cwd: string, args: string[], signal: NodeJS.Signals, afterMs
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    const timer = setTimeout(() => child.kill(signal), afterMs);
+    const timer =
+      typeof after === 'number'
+        ? setTimeout(() => child.kill(signal), after)
+        : setInterval(() => {
+            if (after()) child.kill(signal);
+          }, 50);
     child.on('exit', (code, sig) => {
       clearTimeout(timer);
+      clearInterval(timer);
       resolve({ code, signal: sig, stderr });
     });
   });
@@ -60,7 +69,9 @@ function jsonlRows(out: string): string[] | undefined {
 describe('the embedded engine, stopped mid-job', () => {
   it('Ctrl-C stops the workers, leaves nothing behind and exits 130', async () => {
     const cwd = mkdtempSync(join(dir, 'sigint-'));
-    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGINT', 2500);
+    // Stopped once the run has begun writing, so there is something to take back.
+    const writing = () => readdirSync(cwd).some((n) => n.startsWith('.out.tsapply-tmp-'));
+    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGINT', writing);
     assert.equal(ended.code, 130, ended.stderr);
     assert.match(ended.stderr, /Stopping the workers… \(Ctrl-C again to exit at once\)/);
     assert.match(ended.stderr, /tsapply: The run was interrupted before it finished; its workers were stopped and nothing was written\./);
@@ -69,7 +80,9 @@ describe('the embedded engine, stopped mid-job', () => {
 
   it('SIGKILL leaves only a hidden temporary folder, which the next run removes', async () => {
     const cwd = mkdtempSync(join(dir, 'sigkill-'));
-    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGKILL', 2500);
+    // Killed once the run has begun writing: its temporary folder exists, with part of the rows.
+    const writing = () => readdirSync(cwd).some((n) => n.startsWith('.out.tsapply-tmp-'));
+    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGKILL', writing);
     assert.equal(ended.signal, 'SIGKILL');
     const left = readdirSync(cwd);
     assert.equal(left.length, 1);

@@ -142,13 +142,19 @@ async function runLoaded(task: TaskInput, runner: Awaited<ReturnType<typeof getR
   const out: RecordBatch[] = [];
   let rowsOut = 0;
   let calls = 0;
-  for await (const batch of inputBatches(task)) {
-    rowsIn += batch.numRows;
-    calls++;
-    for await (const b of runner.runBatch(batch, options)) {
-      out.push(b);
-      rowsOut += b.numRows;
+  try {
+    for await (const batch of inputBatches(task)) {
+      rowsIn += batch.numRows;
+      calls++;
+      const before = rowsOut;
+      for await (const b of runner.runBatch(batch, options)) {
+        out.push(b);
+        rowsOut += b.numRows;
+      }
+      task.progress?.postMessage({ rowsIn: batch.numRows, rowsOut: rowsOut - before });
     }
+  } finally {
+    task.progress?.close();
   }
   // runBatch refuses a missing schema on the first batch; a read that found no rows must too.
   if (schema === undefined) throw new InvalidOptionError('A batch task needs an output schema: pass schema (Spark DDL) when the payload declares none.', { option: 'schema' });

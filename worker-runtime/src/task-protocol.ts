@@ -24,6 +24,8 @@
  *   Rebuild it with `reviveTaskError(e)`.
  */
 
+import type { MessagePort } from 'node:worker_threads';
+
 interface TaskBase {
   /** Local path of the payload file (the framed bytes from `encodePayload`). */
   payloadPath: string;
@@ -41,6 +43,12 @@ interface TaskBase {
    * each of them in order, as one task.
    */
   read?: SplitRead;
+  /**
+   * With `read`: a port on which the thread posts `{ rowsIn, rowsOut }` after each batch,
+   * so the driver can show progress inside a task that makes many calls. Closed by the
+   * thread when the task ends.
+   */
+  progress?: MessagePort;
 }
 
 export interface SplitRead {

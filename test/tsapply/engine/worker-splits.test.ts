@@ -212,6 +212,30 @@ for (const format of ['csv', 'jsonl'] as const) {
   });
 }
 
+describe('progress while a worker reads a split', () => {
+  it('is reported batch by batch, not only when the task ends', async () => {
+    // range 2500 in batches of 300 on one worker: one task of 9 batches.
+    const seen: { rowsIn: number; batches: number }[] = [];
+    const summary = await runJob(join(JOBS, 'identity-range.ts'), {
+      workers: 1,
+      output: join(dir, 'progress-out'),
+      format: 'arrow',
+      typecheck: false,
+      quiet: true,
+      onProgress: (p) => seen.push({ rowsIn: p.rowsIn, batches: p.batches }),
+    });
+    assert.equal(summary.batches, 9);
+    // Each report is a whole number of batches, never going back, ending with the task.
+    const rows = seen.map((p) => p.rowsIn);
+    assert.ok(rows.every((n, i) => (n % 300 === 0 || n === 2500) && (i === 0 || n >= rows[i - 1]!)), rows.join(' '));
+    assert.ok(seen.every((p) => p.rowsIn === Math.min(2500, 300 * p.batches)), JSON.stringify(seen));
+    assert.equal(rows.at(-1), 2500);
+    // Reports from inside the task (a batch's progress may reach the driver after its task's
+    // result, which then stands for it, so not every batch need show).
+    assert.ok(rows.filter((n) => n > 0 && n < 2500).length >= 4, rows.join(' '));
+  });
+});
+
 describe('reading splits against reading the whole input', () => {
   /** Rows [start, end) read through the input's splits, as a worker reads them. */
   async function viaSplits(src: InputSource, start: number, end: number, maxRows?: number) {

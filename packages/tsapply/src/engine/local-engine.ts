@@ -104,6 +104,10 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     let done = 0;
     const partitions = new Set<number>();
     let show: ShowWriter | undefined;
+    // Batches that running split tasks have finished, shown as progress before their task ends.
+    const running = { rowsIn: 0, rowsOut: 0, calls: 0 };
+    const progress = () =>
+      opts.onProgress?.({ rowsIn: rowsIn + running.rowsIn, rowsOut: rowsOut + running.rowsOut, batches: done + running.calls, totalRows: input.totalRows });
 
     const sink = async (partition: number, batch: arrow.RecordBatch) => {
       if (outPath) {
@@ -114,13 +118,16 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
         show.write(batch);
       }
     };
-    const finished = async (t: Task, r: TaskResult) => {
+    const finished = async (t: Task, r: TaskResult, shown = { rowsIn: 0, rowsOut: 0, calls: 0 }) => {
       rowsIn += r.rowsIn;
       rowsOut += r.rowsOut;
       done += r.calls;
+      running.rowsIn -= shown.rowsIn;
+      running.rowsOut -= shown.rowsOut;
+      running.calls -= shown.calls;
       partitions.add(t.partition);
       for (const b of r.batches) await sink(t.partition, b);
-      opts.onProgress?.({ rowsIn, rowsOut, batches: done, totalRows: input.totalRows });
+      progress();
     };
 
     // Schema inference: sample tasks until one returns rows; their rows are the results.
@@ -150,23 +157,32 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     // With a task timeout, no more tasks than threads: a task's time then starts when it
     // does, never while it waits in the pool's queue.
     const maxInFlight = taskTimeoutMs === undefined ? opts.workers * 2 : opts.workers;
-    const inFlight: { task: Task; result: Promise<TaskResult> }[] = [];
+    const inFlight: { task: Task; result: Promise<TaskResult>; shown: { rowsIn: number; rowsOut: number; calls: number } }[] = [];
     try {
       for (;;) {
         const next = await untilAborted(nextTask());
         if (next.done) break;
         const task = next.value;
-        const result = pool.runBatch(task, input.schema, ddl, batchSize);
+        const shown = { rowsIn: 0, rowsOut: 0, calls: 0 };
+        const result = pool.runBatch(task, input.schema, ddl, batchSize, (batchIn, batchOut) => {
+          shown.rowsIn += batchIn;
+          shown.rowsOut += batchOut;
+          shown.calls++;
+          running.rowsIn += batchIn;
+          running.rowsOut += batchOut;
+          running.calls++;
+          progress();
+        });
         result.catch(() => undefined); // awaited in order below
-        inFlight.push({ task, result });
+        inFlight.push({ task, result, shown });
         if (inFlight.length >= maxInFlight) {
           const head = inFlight.shift()!;
-          await finished(head.task, await untilAborted(head.result));
+          await finished(head.task, await untilAborted(head.result), head.shown);
         }
       }
       while (inFlight.length > 0) {
         const head = inFlight.shift()!;
-        await finished(head.task, await untilAborted(head.result));
+        await finished(head.task, await untilAborted(head.result), head.shown);
       }
     } finally {
       // On failure, let running tasks settle before the pool is destroyed; when interrupted,

@@ -6,6 +6,7 @@
  * (`io/read-split.ts`); results come back as IPC bytes, transferred. Failures come back
  * as serialized errors and are rebuilt with their typed fields (`reviveTaskError`).
  */
+import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { describeGroupKey, TaskTimeoutError, WorkerOutOfMemoryError } from '@tsapply/common';
@@ -27,6 +28,9 @@ export interface TaskResult {
   /** Calls of `apply` the task made. */
   calls: number;
 }
+
+/** Rows in and out of one batch a split task finished. */
+export type BatchListener = (rowsIn: number, rowsOut: number) => void;
 
 export interface WorkerLimits {
   /** Longest one task (a call of the function) may run, in ms; the thread is ended after it. */
@@ -52,13 +56,14 @@ export class TaskPool {
     });
   }
 
-  private async run<T>(task: TaskInput): Promise<T> {
+  private async run<T>(task: TaskInput, transfer: TransferListItem[] = []): Promise<T> {
     // Piscina ends the thread of an aborted task: a synchronous loop stops there too.
     const signal = this.limits.taskTimeoutMs !== undefined ? AbortSignal.timeout(this.limits.taskTimeoutMs) : undefined;
     try {
       // Transfer the input bytes instead of copying them, when they own their buffer.
       const owned = task.ipc !== undefined && task.ipc.byteOffset === 0 && task.ipc.byteLength === task.ipc.buffer.byteLength;
-      return (await this.pool.run(task, { ...(owned ? { transferList: [task.ipc!.buffer as ArrayBuffer] } : {}), ...(signal ? { signal } : {}) })) as T;
+      const transferList = [...transfer, ...(owned ? [task.ipc!.buffer as ArrayBuffer] : [])];
+      return (await this.pool.run(task, { ...(transferList.length > 0 ? { transferList } : {}), ...(signal ? { signal } : {}) })) as T;
     } catch (e) {
       if (signal?.aborted) {
         throw TaskTimeoutError.fromFields({ partition: task.partitionIndex, timeoutMs: this.limits.taskTimeoutMs!, ...(task.key !== undefined ? { group: describeGroupKey(task.key) } : {}) });
@@ -81,12 +86,30 @@ export class TaskPool {
     return { type, ...base };
   }
 
-  /** Runs `apply` on one batch (or group, or each batch of a split) and returns the results in the output schema. */
-  async runBatch(t: Task, inputSchema: arrow.Schema, outputDDL: string, maxRowsPerBatch: number): Promise<TaskResult> {
+  /**
+   * Runs `apply` on one batch (or group, or each batch of a split) and returns the results
+   * in the output schema. `onBatch` hears of each batch a split task finishes, before the
+   * task itself does (never after this promise settles).
+   */
+  async runBatch(t: Task, inputSchema: arrow.Schema, outputDDL: string, maxRowsPerBatch: number, onBatch?: BatchListener): Promise<TaskResult> {
     const task = { ...this.input('batch', t, inputSchema, maxRowsPerBatch), schema: outputDDL, maxRowsPerBatch } as TaskInput;
-    const out = await this.run<BatchTaskOutput>(task);
-    const batches = out.rowsOut > 0 ? arrow.tableFromIPC(out.ipc).batches.filter((b) => b.numRows > 0) : [];
-    return { batches, rowsIn: out.rowsIn, rowsOut: out.rowsOut, calls: out.calls };
+    const channel = onBatch !== undefined && 'split' in t ? new MessageChannel() : undefined;
+    let settled = false;
+    if (channel) {
+      channel.port1.on('message', (m: { rowsIn: number; rowsOut: number }) => {
+        if (!settled) onBatch!(m.rowsIn, m.rowsOut);
+      });
+      channel.port1.unref();
+      task.progress = channel.port2;
+    }
+    try {
+      const out = await this.run<BatchTaskOutput>(task, channel ? [channel.port2] : []);
+      const batches = out.rowsOut > 0 ? arrow.tableFromIPC(out.ipc).batches.filter((b) => b.numRows > 0) : [];
+      return { batches, rowsIn: out.rowsIn, rowsOut: out.rowsOut, calls: out.calls };
+    } finally {
+      settled = true;
+      channel?.port1.close();
+    }
   }
 
   /** Runs `apply` on one batch (or split) and returns its rows as plain objects (for schema inference). */

@@ -48,7 +48,9 @@ function runAndStop(cwd: string, args: string[], signal: NodeJS.Signals, after: 
       typeof after === 'number'
         ? setTimeout(() => child.kill(signal), after)
         : setInterval(() => {
-            if (after()) child.kill(signal);
+            if (!after()) return;
+            clearInterval(timer);
+            child.kill(signal);
           }, 50);
     child.on('exit', (code, sig) => {
       clearTimeout(timer);
@@ -56,6 +58,15 @@ function runAndStop(cwd: string, args: string[], signal: NodeJS.Signals, after: 
       resolve({ code, signal: sig, stderr });
     });
   });
+}
+
+/** Whether a run into `cwd/out` has written rows: its temporary folder holds a part file. */
+function writingRows(cwd: string): boolean {
+  try {
+    return readdirSync(cwd).some((n) => n.startsWith('.out.tsapply-tmp-') && readdirSync(join(cwd, n)).some((f) => f.startsWith('part-')));
+  } catch {
+    return false; // the folder went away between the two listings
+  }
 }
 
 /** Rows of a jsonl output folder, or undefined when there is none. */
@@ -69,9 +80,8 @@ function jsonlRows(out: string): string[] | undefined {
 describe('the embedded engine, stopped mid-job', () => {
   it('Ctrl-C stops the workers, leaves nothing behind and exits 130', async () => {
     const cwd = mkdtempSync(join(dir, 'sigint-'));
-    // Stopped once the run has begun writing, so there is something to take back.
-    const writing = () => readdirSync(cwd).some((n) => n.startsWith('.out.tsapply-tmp-'));
-    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGINT', writing);
+    // Stopped once the run has begun writing rows, so there is something to take back.
+    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGINT', () => writingRows(cwd));
     assert.equal(ended.code, 130, ended.stderr);
     assert.match(ended.stderr, /Stopping the workers… \(Ctrl-C again to exit at once\)/);
     assert.match(ended.stderr, /tsapply: The run was interrupted before it finished; its workers were stopped and nothing was written\./);
@@ -80,9 +90,9 @@ describe('the embedded engine, stopped mid-job', () => {
 
   it('SIGKILL leaves only a hidden temporary folder, which the next run removes', async () => {
     const cwd = mkdtempSync(join(dir, 'sigkill-'));
-    // Killed once the run has begun writing: its temporary folder exists, with part of the rows.
-    const writing = () => readdirSync(cwd).some((n) => n.startsWith('.out.tsapply-tmp-'));
-    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGKILL', writing);
+    // Killed once the run has begun writing rows (so its owner record, written first, is there
+    // for the next run to know the folder was abandoned).
+    const ended = await runAndStop(cwd, ['--output', 'out', '--format', 'jsonl', '--workers', '2'], 'SIGKILL', () => writingRows(cwd));
     assert.equal(ended.signal, 'SIGKILL');
     const left = readdirSync(cwd);
     assert.equal(left.length, 1);

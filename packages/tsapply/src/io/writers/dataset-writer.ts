@@ -69,20 +69,33 @@ function tempPrefix(name: string): string {
 }
 
 /**
+ * A run writes its owner record right after creating its temporary folder; one without
+ * a record that has stood this long was left by a run killed in between.
+ */
+const OWNERLESS_GRACE_MS = 60_000;
+
+/**
  * Removes the temporary folders of earlier runs into the same output whose process is
  * gone (killed with SIGKILL, a machine that lost power): they were never renamed into
  * place, so they hold no result anyone could mistake for complete, only wasted space.
- * Folders of live processes, of other hosts (a shared file system) and without an owner
- * record are left alone.
+ * So are folders without an owner record older than `OWNERLESS_GRACE_MS`. Folders of
+ * live processes, of other hosts (a shared file system) and fresh ones without a record
+ * (a run starting now) are left alone.
  */
 async function removeAbandonedTemps(parent: string, name: string): Promise<void> {
   const prefix = tempPrefix(name);
   for (const entry of await readdir(parent).catch(() => [] as string[])) {
     if (!entry.startsWith(prefix)) continue;
-    const owner = await readFile(join(parent, entry, OWNER_FILE), 'utf8').catch(() => undefined);
-    const [host, pid] = owner?.trim().split(' ') ?? [];
-    if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
-    await rm(join(parent, entry), { recursive: true, force: true });
+    const folder = join(parent, entry);
+    const owner = await readFile(join(folder, OWNER_FILE), 'utf8').catch(() => undefined);
+    if (owner === undefined) {
+      const made = await stat(folder).catch(() => undefined);
+      if (made === undefined || Date.now() - made.mtimeMs < OWNERLESS_GRACE_MS) continue;
+    } else {
+      const [host, pid] = owner.trim().split(' ');
+      if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
+    }
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

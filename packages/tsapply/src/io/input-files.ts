@@ -7,6 +7,7 @@
 import { readdir, stat, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import type { FileVersion } from './input-split.js';
 
 export interface InputFile {
   readonly path: string;
@@ -14,6 +15,11 @@ export interface InputFile {
   readonly bytes: number;
   /** Last modification, ms since the epoch: with `bytes`, how a worker tells the file has not changed since. */
   readonly mtimeMs: number;
+}
+
+/** The size and modification time a split carries, so a worker can tell the file has not changed. */
+export function fileVersion(file: InputFile): FileVersion {
+  return { bytes: file.bytes, mtimeMs: file.mtimeMs };
 }
 
 /** Extensions recognised as data files of each format inside a directory. */

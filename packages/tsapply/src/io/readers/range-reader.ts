@@ -15,7 +15,7 @@ import * as arrow from 'apache-arrow';
 import { InputError } from '../../errors.js';
 import { partitionStart } from '../../engine/partitioner.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import { piecesOf, SPLIT_BATCHES } from '../input-split.js';
+import { piecesOf, SPLIT_BATCHES, type RangeSplit } from '../input-split.js';
 
 const SCHEMA = new arrow.Schema([new arrow.Field('id', new arrow.Int64(), false)]);
 
@@ -39,7 +39,17 @@ export function checkRangePartitions(numPartitions: unknown): number | undefined
   return numPartitions;
 }
 
-export function idBatch(start: number, end: number): arrow.RecordBatch {
+/** Ids [from, to) in batches of `batchSize`, the first starting at `from`. */
+function* idBatches(from: number, to: number, batchSize: number): Generator<arrow.RecordBatch> {
+  for (let start = from; start < to; start += batchSize) yield idBatch(start, Math.min(start + batchSize, to));
+}
+
+/** The ids of a range split (`read-split.ts`), in batches of `batchSize`. */
+export function readRangeSplit(split: RangeSplit, batchSize: number): Generator<arrow.RecordBatch> {
+  return idBatches(split.start, split.start + split.rows, batchSize);
+}
+
+function idBatch(start: number, end: number): arrow.RecordBatch {
   const len = end - start;
   const ids = new BigInt64Array(len);
   for (let i = 0; i < len; i++) ids[i] = BigInt(start + i);
@@ -56,9 +66,7 @@ export function readRange(range: number | bigint, numPartitions: number | undefi
     else for (let p = 0; p < k; p++) yield [partitionStart(p, n, k, 'spark-range'), partitionStart(p + 1, n, k, 'spark-range')];
   }
   async function* batches(): AsyncGenerator<arrow.RecordBatch> {
-    for (const [from, to] of runs()) {
-      for (let start = from; start < to; start += reader.batchSize) yield idBatch(start, Math.min(start + reader.batchSize, to));
-    }
+    for (const [from, to] of runs()) yield* idBatches(from, to, reader.batchSize);
   }
   return {
     schema: SCHEMA,

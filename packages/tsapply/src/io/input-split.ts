@@ -90,11 +90,32 @@ export function parquetSplits(groups: readonly RowGroupSpan[], start: number, en
   }));
 }
 
-/** Where records start in a text file, every `every` records: `points[k]` is record k·every. */
+/** Where a record of a text file starts: its byte, and the lines before it. */
+export interface RecordStart {
+  byte: number;
+  line: number;
+}
+
+/** Where records start in a text file, every `CHECKPOINT_EVERY` records: `points[k]` is record k·CHECKPOINT_EVERY. */
 export interface TextFileSpan extends Span {
   path: string;
   version: FileVersion;
-  points: { byte: number; line: number }[];
+  points: RecordStart[];
+}
+
+/** Counts one record of `span` (read in order by an inference pass), keeping every `CHECKPOINT_EVERY`-th start. */
+export function countRecord(span: TextFileSpan, start: RecordStart): void {
+  if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push(start);
+}
+
+/** The records of a text split, from those read from its checkpoint on: `skip` passed over, then `rows`. */
+export async function* splitRecords<R>(records: AsyncIterable<R>, split: Pick<TextSplit, 'skip' | 'rows'>): AsyncGenerator<R> {
+  let index = 0;
+  for await (const record of records) {
+    if (index++ < split.skip) continue;
+    yield record;
+    if (index - split.skip >= split.rows) return;
+  }
 }
 
 /**

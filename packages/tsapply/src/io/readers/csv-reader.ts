@@ -12,9 +12,9 @@ import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { columnsToRecordBatch, parseDDL, isTsapplyError, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import type { InputFile } from '../input-files.js';
+import { fileVersion, type InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import { CHECKPOINT_EVERY, SPLIT_BATCHES, textSplits, type TextFileSpan, type TextSplit } from '../input-split.js';
+import { countRecord, splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
@@ -34,22 +34,27 @@ const KNOWN_OPTIONS = new Set(['header', 'delimiter', 'inferSchema', 'schema']);
 
 interface Record_ {
   fields: string[];
+  /** The file, for messages. */
+  path: string;
   /** Line of the file where the record ends. */
   line: number;
-  /** Byte of the file just past the record (its line break included). */
-  bytes: number;
+  /** Where it starts (just past the previous record's line break). */
+  start: RecordStart;
 }
 
 /**
- * The records of the file at `path`, from byte `from` (the start of a record) on; `linesBefore` is
- * the number of lines before that byte, so `line` is the file's own line number.
+ * The records of the file at `path`, from `from` (where a record starts; the file's
+ * start by default) on, with the file's own line numbers.
  */
-async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from = 0, linesBefore = 0): AsyncGenerator<Record_> {
-  const source = createReadStream(path, { start: from });
+async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<Record_> {
+  const source = createReadStream(path, { start: from.byte });
   const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  let start = from;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      yield { fields: item.record, line: linesBefore + item.info.lines, bytes: from + item.info.bytes };
+      const line = from.line + item.info.lines;
+      yield { fields: item.record, path, line, start };
+      start = { byte: from.byte + item.info.bytes, line };
     }
   } catch (e) {
     if (isTsapplyError(e)) throw e;
@@ -109,11 +114,8 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     let rows = 0;
     for (const file of files) {
       let isFirst = true;
-      const span: TextFileSpan = { path: file.path, version: { bytes: file.bytes, mtimeMs: file.mtimeMs }, firstRow: rows, rows: 0, points: [] };
-      let next = { byte: 0, line: 0 }; // where the next record starts
-      for await (const { fields, line, bytes } of records(file.path, { delimiter })) {
-        const at = next;
-        next = { byte: bytes, line };
+      const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: rows, rows: 0, points: [] };
+      for await (const { fields, start } of records(file.path, { delimiter })) {
         if (isFirst) {
           isFirst = false;
           if (!names) {
@@ -123,7 +125,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
           }
           if (header) continue;
         }
-        if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push(at);
+        countRecord(span, start);
         rows++;
         if (o.inferSchema === false) continue;
         for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
@@ -139,7 +141,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
 
   const converters = csvConverters(schema, first.path);
 
-  async function* dataRecords(): AsyncGenerator<Record_ & { path: string }> {
+  async function* dataRecords(): AsyncGenerator<Record_> {
     for (const file of files) {
       let isFirst = header;
       for await (const record of records(file.path, { delimiter })) {
@@ -147,7 +149,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
           isFirst = false;
           continue;
         }
-        yield { ...record, path: file.path };
+        yield record;
       }
     }
   }
@@ -185,7 +187,7 @@ function csvConverters(schema: arrow.Schema, path: string): TextConverter[] {
 
 /** Data records (no header) as record batches of `schema`, `batchSize` rows at a time. */
 async function* csvBatches(
-  input: AsyncIterable<Record_ & { path: string }>,
+  input: AsyncIterable<Record_>,
   schema: arrow.Schema,
   converters: TextConverter[],
   batchSize: number,
@@ -227,13 +229,6 @@ async function* csvBatches(
 /** The rows of a CSV split (`read-split.ts`), in batches of `batchSize`. */
 export async function* readCsvSplit(split: TextSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
   const schema = parseDDL(split.schema);
-  async function* wanted(): AsyncGenerator<Record_ & { path: string }> {
-    let index = 0;
-    for await (const record of records(split.path, { delimiter: split.delimiter ?? ',' }, split.byte, split.line)) {
-      if (index++ < split.skip) continue;
-      yield { ...record, path: split.path };
-      if (index - split.skip >= split.rows) return;
-    }
-  }
-  yield* csvBatches(wanted(), schema, csvConverters(schema, split.path), batchSize);
+  const found = records(split.path, { delimiter: split.delimiter ?? ',' }, { byte: split.byte, line: split.line });
+  yield* csvBatches(splitRecords(found, split), schema, csvConverters(schema, split.path), batchSize);
 }

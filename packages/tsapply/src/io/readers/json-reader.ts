@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import type { InputFile } from '../input-files.js';
+import { fileVersion, type InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import { CHECKPOINT_EVERY, SPLIT_BATCHES, textSplits, type TextFileSpan, type TextSplit } from '../input-split.js';
+import { countRecord, splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { coerceJsonValue, mergeTypes, sortedFields, typeOfValue, type JsonType } from './json-type-inference.js';
 
 type JsonFormat = 'jsonl' | 'json';
@@ -72,10 +72,10 @@ function parseJsonLine(path: string, text: string, line: number): Record<string,
   return value as Record<string, unknown>;
 }
 
-/** The records of a JSON Lines file from byte `from` on (blank lines are not records), with where each starts. */
-async function* jsonlRecords(path: string, from = 0, linesBefore = 0): AsyncGenerator<ParsedRow & { start: { byte: number; line: number } }> {
-  let start = { byte: from, line: linesBefore };
-  for await (const { text, line, bytes } of linesOf(path, from, linesBefore)) {
+/** The records of a JSON Lines file from `from` on (blank lines are not records), with where each starts. */
+async function* jsonlRecords(path: string, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<ParsedRow & { start: RecordStart }> {
+  let start = from;
+  for await (const { text, line, bytes } of linesOf(path, from.byte, from.line)) {
     const at = start;
     start = { byte: bytes, line };
     if (text.trim() === '') continue;
@@ -129,12 +129,11 @@ export async function readJson(
     let type: JsonType = { kind: 'struct', fields: new Map() };
     let n = 0;
     for (const file of files) {
-      const span: TextFileSpan = { path: file.path, version: { bytes: file.bytes, mtimeMs: file.mtimeMs }, firstRow: n, rows: 0, points: [] };
-      const found: AsyncIterable<ParsedRow & { start?: { byte: number; line: number } }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
+      const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: n, rows: 0, points: [] };
+      const found: AsyncIterable<ParsedRow & { start?: RecordStart }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
       for await (const record of found) {
         type = mergeTypes(type, typeOfValue(record.row));
-        if (record.start !== undefined && span.rows % CHECKPOINT_EVERY === 0) span.points.push(record.start);
-        span.rows++;
+        if (record.start !== undefined) countRecord(span, record.start);
         n++;
       }
       spans.push(span);
@@ -185,13 +184,6 @@ async function* jsonBatches(input: AsyncIterable<ParsedRow>, schema: arrow.Schem
 
 /** The rows of a JSON Lines split (`read-split.ts`), in batches of `batchSize`. */
 export async function* readJsonlSplit(split: TextSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
-  async function* wanted(): AsyncGenerator<ParsedRow> {
-    let index = 0;
-    for await (const record of jsonlRecords(split.path, split.byte, split.line)) {
-      if (index++ < split.skip) continue;
-      yield record;
-      if (index - split.skip >= split.rows) return;
-    }
-  }
-  yield* jsonBatches(wanted(), parseDDL(split.schema), batchSize);
+  const found = jsonlRecords(split.path, { byte: split.byte, line: split.line });
+  yield* jsonBatches(splitRecords(found, split), parseDDL(split.schema), batchSize);
 }

@@ -103,8 +103,13 @@ async function runTask(input: unknown): Promise<TaskOutput | MovableOutput> {
   }
 }
 
-/** Split readers by module URL (`SplitRead.module`), imported once per thread. */
-const splitReaders = new Map<string, Promise<{ readSplit(split: unknown, batchSize: number): AsyncIterable<RecordBatch> }>>();
+/** What a `SplitRead.module` exports. */
+interface SplitReader {
+  readSplit(split: unknown, batchSize: number): AsyncIterable<RecordBatch>;
+}
+
+/** Split readers by module URL, imported once per thread. */
+const splitReaders = new Map<string, Promise<SplitReader>>();
 
 /** The task's input batches: the one it carries, or those of the split it names. */
 async function* inputBatches(task: TaskInput): AsyncGenerator<RecordBatch> {
@@ -115,7 +120,7 @@ async function* inputBatches(task: TaskInput): AsyncGenerator<RecordBatch> {
   const { module, split, batchSize } = task.read;
   let reader = splitReaders.get(module);
   if (reader === undefined) {
-    reader = import(module) as Promise<{ readSplit(split: unknown, batchSize: number): AsyncIterable<RecordBatch> }>;
+    reader = import(module) as Promise<SplitReader>;
     splitReaders.set(module, reader);
   }
   yield* (await reader).readSplit(split, batchSize);

@@ -15,6 +15,7 @@ import { runJob, type RunSummary } from 'tsapply';
 import { openInput } from '../../../packages/tsapply/dist/io/open-input.js';
 import type { InputSource } from '../../../packages/tsapply/dist/io/input-source.js';
 import { readSplit } from '../../../packages/tsapply/dist/io/read-split.js';
+import { readRange } from '../../../packages/tsapply/dist/io/readers/range-reader.js';
 import { parquetSplits, textSplits } from '../../../packages/tsapply/dist/io/input-split.js';
 import { partitionSplits, partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
 import { JOBS, tempDir } from '../cli-helpers.ts';
@@ -312,12 +313,8 @@ describe('input splits', () => {
     assert.deepEqual(parquetSplits(groups, 25, 25), []);
   });
   it('become tasks partition by partition, the last one per worker cut in four whole-batch pieces', () => {
-    // A source that can cut anywhere, as range ids can.
-    const ids = (start: number, end: number, maxRows = Infinity) => {
-      const pieces = [];
-      for (let at = start; at < end; at += maxRows) pieces.push({ kind: 'range' as const, start: at, rows: Math.min(end, at + maxRows) - at });
-      return pieces;
-    };
+    // Range ids can be cut anywhere.
+    const ids = readRange(100, undefined, { batchSize: 5 }).splits!;
     const tasks = partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 2, batchSize: 5 });
     assert.deepEqual(
       tasks.map((t) => [t.partition, (t.split as { start: number }).start, t.split.rows]),

@@ -104,10 +104,17 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     let done = 0;
     const partitions = new Set<number>();
     let show: ShowWriter | undefined;
-    // Batches that running split tasks have finished, shown as progress before their task ends.
-    const running = { rowsIn: 0, rowsOut: 0, calls: 0 };
-    const progress = () =>
-      opts.onProgress?.({ rowsIn: rowsIn + running.rowsIn, rowsOut: rowsOut + running.rowsOut, batches: done + running.calls, totalRows: input.totalRows });
+    // What split tasks not yet written have reported batch by batch: progress before their task ends.
+    const unwritten = new Set<BatchCounts>();
+    const progress = () => {
+      const p = { rowsIn, rowsOut, batches: done, totalRows: input.totalRows };
+      for (const c of unwritten) {
+        p.rowsIn += c.rowsIn;
+        p.rowsOut += c.rowsOut;
+        p.batches += c.calls;
+      }
+      opts.onProgress?.(p);
+    };
 
     const sink = async (partition: number, batch: arrow.RecordBatch) => {
       if (outPath) {
@@ -118,13 +125,11 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
         show.write(batch);
       }
     };
-    const finished = async (t: Task, r: TaskResult, shown = { rowsIn: 0, rowsOut: 0, calls: 0 }) => {
+    const finished = async (t: Task, r: TaskResult, reported?: BatchCounts) => {
       rowsIn += r.rowsIn;
       rowsOut += r.rowsOut;
       done += r.calls;
-      running.rowsIn -= shown.rowsIn;
-      running.rowsOut -= shown.rowsOut;
-      running.calls -= shown.calls;
+      if (reported) unwritten.delete(reported);
       partitions.add(t.partition);
       for (const b of r.batches) await sink(t.partition, b);
       progress();
@@ -157,32 +162,30 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     // With a task timeout, no more tasks than threads: a task's time then starts when it
     // does, never while it waits in the pool's queue.
     const maxInFlight = taskTimeoutMs === undefined ? opts.workers * 2 : opts.workers;
-    const inFlight: { task: Task; result: Promise<TaskResult>; shown: { rowsIn: number; rowsOut: number; calls: number } }[] = [];
+    const inFlight: { task: Task; result: Promise<TaskResult>; reported: BatchCounts }[] = [];
     try {
       for (;;) {
         const next = await untilAborted(nextTask());
         if (next.done) break;
         const task = next.value;
-        const shown = { rowsIn: 0, rowsOut: 0, calls: 0 };
+        const reported: BatchCounts = { rowsIn: 0, rowsOut: 0, calls: 0 };
+        unwritten.add(reported);
         const result = pool.runBatch(task, input.schema, ddl, batchSize, (batchIn, batchOut) => {
-          shown.rowsIn += batchIn;
-          shown.rowsOut += batchOut;
-          shown.calls++;
-          running.rowsIn += batchIn;
-          running.rowsOut += batchOut;
-          running.calls++;
+          reported.rowsIn += batchIn;
+          reported.rowsOut += batchOut;
+          reported.calls++;
           progress();
         });
         result.catch(() => undefined); // awaited in order below
-        inFlight.push({ task, result, shown });
+        inFlight.push({ task, result, reported });
         if (inFlight.length >= maxInFlight) {
           const head = inFlight.shift()!;
-          await finished(head.task, await untilAborted(head.result), head.shown);
+          await finished(head.task, await untilAborted(head.result), head.reported);
         }
       }
       while (inFlight.length > 0) {
         const head = inFlight.shift()!;
-        await finished(head.task, await untilAborted(head.result), head.shown);
+        await finished(head.task, await untilAborted(head.result), head.reported);
       }
     } finally {
       // On failure, let running tasks settle before the pool is destroyed; when interrupted,
@@ -216,6 +219,13 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
   } finally {
     await pool.destroy();
   }
+}
+
+/** Rows and calls of the batches a running split task has reported so far. */
+interface BatchCounts {
+  rowsIn: number;
+  rowsOut: number;
+  calls: number;
 }
 
 /** Settles like `p`, or rejects with a JobInterruptedError when `signal` aborts first. */

@@ -15,18 +15,26 @@ import type { ChildReport, ChildRequest } from './child.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../..');
 
-let compiled: Promise<string> | undefined;
+const compiled = new Map<string, Promise<string>>();
 
-/** Transpile `child.ts` to `node_modules/.cache/tsapply-bench-local/child.mjs` (once). */
-function childScript(): Promise<string> {
-  compiled ??= (async () => {
-    const outDir = join(REPO_ROOT, 'node_modules/.cache/tsapply-bench-local');
-    mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, 'child.mjs');
-    await build({ entryPoints: [join(HERE, 'child.ts')], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
-    return outfile;
-  })();
-  return compiled;
+/**
+ * Transpiles `name`.ts of this folder (with the local modules it imports; packages stay
+ * imports) to `node_modules/.cache/tsapply-bench-local/<name>.mjs`, once per suite run,
+ * and returns that path: for a child process or a worker thread to run as plain JavaScript.
+ */
+export function compiledScript(name: string): Promise<string> {
+  let script = compiled.get(name);
+  if (script === undefined) {
+    script = (async () => {
+      const outDir = join(REPO_ROOT, 'node_modules/.cache/tsapply-bench-local');
+      mkdirSync(outDir, { recursive: true });
+      const outfile = join(outDir, `${name}.mjs`);
+      await build({ entryPoints: [join(HERE, `${name}.ts`)], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+      return outfile;
+    })();
+    compiled.set(name, script);
+  }
+  return script;
 }
 
 export interface ChildRun extends ChildRequest {
@@ -38,7 +46,7 @@ export interface ChildRun extends ChildRequest {
 
 /** Run one measurement in a fresh `node` process, from the repository root. */
 export async function runChild(run: ChildRun): Promise<ChildReport> {
-  const script = await childScript();
+  const script = await compiledScript('child');
   const request: ChildRequest = { job: run.job, workers: run.workers, out: run.out };
   const child = spawn(process.execPath, [...(run.nodeArgs ?? []), script, JSON.stringify(request)], {
     cwd: REPO_ROOT,

@@ -26,10 +26,8 @@ export interface ChildReport {
   batches: number;
   /** Wall time of `runJob` (bundle, payload, pool start-up, read, apply, write), ms. */
   elapsedMs: number;
-  /** From calling `runJob` to its first finished task, ms: the fixed start-up cost. */
+  /** From calling `runJob` to its first progress report (the first batch done), ms: the start-up cost. */
   firstTaskMs: number;
-  /** Input rows done when the first task finished (rows/s after start-up excludes them). */
-  firstTaskRows: number;
   /** Peak resident set of the process (driver + worker threads), bytes. */
   maxRssBytes: number;
   /** Highest RSS seen by sampling every 25 ms, bytes (cross-checks maxRSS). */
@@ -53,7 +51,6 @@ const sample = (): void => {
 };
 const timer = setInterval(sample, 25);
 let firstTaskMs: number | undefined;
-let firstTaskRows = 0;
 const summary = await runJob(request.job, {
   workers: request.workers,
   output: request.out,
@@ -65,7 +62,6 @@ const summary = await runJob(request.job, {
   onProgress: (p) => {
     if (firstTaskMs !== undefined) return;
     firstTaskMs = performance.now() - start;
-    firstTaskRows = p.rowsIn;
   },
 });
 const elapsedMs = performance.now() - start;
@@ -78,7 +74,6 @@ const report: ChildReport = {
   batches: summary.batches,
   elapsedMs,
   firstTaskMs: firstTaskMs ?? elapsedMs,
-  firstTaskRows,
   // Linux and macOS report maxRSS in kilobytes.
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
   sampledPeakRssBytes: sampledPeak,

@@ -137,7 +137,7 @@ async function measure(
   rmSync(out, { recursive: true, force: true });
   const rowsPerS = inputRows / (report.elapsedMs / 1000);
   log(
-    `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, first task done after ${fmt(report.firstTaskMs)} ms, ` +
+    `  ${bench}: ${fmt(report.elapsedMs / 1000, 2)} s, ${fmtRate(rowsPerS)} rows/s end to end, first batch done after ${fmt(report.firstTaskMs)} ms, ` +
       `peak RSS ${fmt(mb(report.maxRssBytes))} MB — output checked`,
   );
   return { job: job.name, flags: flags.name, workers, inputRows, report, rowsPerS };

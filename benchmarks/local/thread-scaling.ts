@@ -6,32 +6,18 @@
  * memory bandwidth and a noisy host take their share, and this measures that share in
  * the same run as the engine, so the engine's speedup can be read against it.
  *
- * The threads run `thread-scaling-worker.ts`, bundled with esbuild into one script (a
- * worker thread does not inherit the suite's tsx loader).
+ * The threads run `thread-scaling-worker.ts` transpiled to plain JavaScript, as the
+ * suite's child processes run theirs (a worker thread does not inherit tsx's loader).
  */
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 import { median } from '../lib/measure.js';
+import { compiledScript } from './child-process.js';
 
 /** Flights each thread computes per timed round at scale 1 (about half a second of work). */
 const FLIGHTS = 400_000;
 
-let script: Promise<string> | undefined;
-
-function workerScript(): Promise<string> {
-  script ??= build({
-    entryPoints: [new URL('./thread-scaling-worker.ts', import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'error',
-  }).then((r) => r.outputFiles[0]!.text);
-  return script;
-}
-
 async function startWorker(): Promise<Worker> {
-  const worker = new Worker(await workerScript(), { eval: true });
+  const worker = new Worker(await compiledScript('thread-scaling-worker'));
   return new Promise((resolve, reject) => {
     worker.once('message', () => resolve(worker));
     worker.once('error', reject);

@@ -17,7 +17,7 @@
  * the output is one part file.
  */
 import type * as arrow from 'apache-arrow';
-import type { InputSplit } from '../io/input-split.js';
+import type { InputSplit, SplitsOf } from '../io/input-split.js';
 
 /** One unit of work for the pool: a batch the driver read, or a split a worker reads. */
 export type Task = BatchTask | SplitTask;
@@ -77,9 +77,6 @@ export function usedPartitions(totalRows: number | undefined, numPartitions: num
   return Math.ceil(totalRows / Math.ceil(totalRows / numPartitions));
 }
 
-/** An input's splits: rows [start, end) in pieces of at most `maxRows` (`InputSource.splits`). */
-export type SplitsOf = (start: number, end: number, maxRows?: number) => InputSplit[];
-
 /**
  * The same partitions as `partitionBatches`, as splits the workers read themselves
  * (`InputSource.splits`): partition p's rows [start, end), cut where the format's
@@ -108,7 +105,11 @@ function splitTasks(splits: SplitsOf, partition: number, start: number, end: num
   });
 }
 
-/** The task for the first `n` rows of `task`, and the one for the rest (undefined when nothing is left). */
+/**
+ * The task for the first `n` rows of `task`, and the one for the rest (undefined when
+ * nothing is left). A task lies inside one readable unit and within the input's longest
+ * split, so each part is one split.
+ */
 export function cutTask(splits: SplitsOf, task: SplitTask, n: number): [SplitTask, SplitTask | undefined] {
   if (n >= task.split.rows) return [task, undefined];
   const end = task.firstRow + task.split.rows;

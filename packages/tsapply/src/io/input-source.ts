@@ -6,7 +6,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import type { Split } from '../engine/partitioner.js';
-import type { InputSplit } from './input-split.js';
+import type { SplitsOf } from './input-split.js';
 
 export interface InputSource {
   /** Schema of every batch in `batches`. */
@@ -34,7 +34,7 @@ export interface InputSource {
    * row groups, range ids, CSV and JSON Lines files whose records were counted). The
    * engine then hands out splits instead of batches.
    */
-  readonly splits?: (start: number, end: number, maxRows?: number) => InputSplit[];
+  readonly splits?: SplitsOf;
   /** Short human description for messages, e.g. `csv data/weather.csv`. */
   readonly description: string;
 }

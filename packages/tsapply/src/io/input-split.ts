@@ -13,6 +13,9 @@
  */
 export type InputSplit = ParquetSplit | RangeSplit | TextSplit;
 
+/** An input's splits: rows [start, end) in order, in pieces of at most `maxRows` (`InputSource.splits`). */
+export type SplitsOf = (start: number, end: number, maxRows?: number) => InputSplit[];
+
 /** A file as the driver saw it when it listed the input: a worker refuses to read it if it has changed since. */
 export interface FileVersion {
   bytes: number;

@@ -133,7 +133,8 @@ async function runLoaded(task: TaskInput, runner: Awaited<ReturnType<typeof getR
     const rows: Record<string, unknown>[] = [];
     for await (const batch of inputBatches(task)) {
       rowsIn += batch.numRows;
-      rows.push(...(await runner.applyBatchRows(batch, base)));
+      // Not push(...rows): a batch can return more rows than a call may take arguments.
+      for (const row of await runner.applyBatchRows(batch, base)) rows.push(row);
     }
     return { type: 'sample', rows, rowsIn, rowsOut: rows.length } satisfies SampleTaskOutput;
   }

@@ -132,6 +132,11 @@ describe('workers reading their own splits', () => {
     assert.equal(strip(fedRun.byPart).flat().length, TOTAL);
   });
 
+  it('sample a first batch whose result has more rows than a call takes arguments', async () => {
+    const summary = await runJob(join(JOBS, 'explode-infer.ts'), { workers: 1, output: join(dir, 'explode-out'), format: 'arrow', typecheck: false, quiet: true });
+    assert.deepEqual([summary.schemaInferred, summary.rowsIn, summary.rowsOut], [true, 1000, 500_000]);
+  });
+
   it('sample the first batch of a split for schema inference and still run the rest of it', async () => {
     const { summary, byPart } = await run('infer', { workers: 1, numPartitions: 2, infer: true });
     assert.equal(summary.schemaInferred, true);

@@ -320,7 +320,7 @@ describe('input splits', () => {
   it('become tasks partition by partition, the last one per worker cut in four whole-batch pieces', () => {
     // Range ids can be cut anywhere.
     const ids = readRange(100, undefined, { batchSize: 5 }).splits!;
-    const tasks = partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 2, batchSize: 5 });
+    const tasks = [...partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 2, batchSize: 5 })];
     assert.deepEqual(
       tasks.map((t) => [t.partition, (t.split as { start: number }).start, t.split.rows]),
       [
@@ -337,7 +337,7 @@ describe('input splits', () => {
       ],
     );
     // One worker has no one to wait for: nothing is cut.
-    assert.equal(partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 1, batchSize: 5 }).length, 3);
+    assert.equal([...partitionSplits(ids, { totalRows: 100, numPartitions: 3, workers: 1, batchSize: 5 })].length, 3);
   });
 
   it('of a text file start at the checkpoint before their first record and pass over the rest', () => {

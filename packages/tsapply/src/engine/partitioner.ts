@@ -80,19 +80,25 @@ export function usedPartitions(totalRows: number | undefined, numPartitions: num
 /**
  * The same partitions as `partitionBatches`, as splits the workers read themselves
  * (`InputSource.splits`): partition p's rows [start, end), cut where the format's
- * readable units (row groups, files) end.
+ * readable units (row groups, files) end. Lazy, as the batches are: one partition's
+ * splits and the last `workers` tasks are held at a time, however long the input.
  */
-export function partitionSplits(
+export function* partitionSplits(
   splits: SplitsOf,
   opts: { totalRows: number; numPartitions: number; split?: Split | undefined; workers: number; batchSize: number },
-): SplitTask[] {
-  const { totalRows, numPartitions } = opts;
-  const tasks: SplitTask[] = [];
+): Generator<SplitTask> {
+  const { totalRows, numPartitions, workers } = opts;
+  // The last `workers` tasks are cut finer (cutLastTasks), so each task waits here until
+  // `workers` more have come after it.
+  const held: SplitTask[] = [];
   for (let p = 0; p < numPartitions; p++) {
     const start = partitionStart(p, totalRows, numPartitions, opts.split);
-    tasks.push(...splitTasks(splits, p, start, partitionStart(p + 1, totalRows, numPartitions, opts.split)));
+    for (const task of splitTasks(splits, p, start, partitionStart(p + 1, totalRows, numPartitions, opts.split))) {
+      held.push(task);
+      if (held.length > workers) yield held.shift()!;
+    }
   }
-  return opts.workers > 1 ? cutLastTasks(splits, tasks, opts.workers, opts.batchSize) : tasks;
+  yield* workers > 1 ? cutLastTasks(splits, held, opts.batchSize) : held;
 }
 
 /** Tasks reading rows [start, end) of partition `partition`, in pieces of at most `maxRows`. */
@@ -120,20 +126,18 @@ export function cutTask(splits: SplitsOf, task: SplitTask, n: number): [SplitTas
 const TAIL_PIECES = 4;
 
 /**
- * Cuts each of the last `workers` tasks into `TAIL_PIECES`, so the threads run out of
- * work at nearly the same time: with whole row groups (a quarter-million rows is
+ * Cuts each of the last tasks (one per worker) into `TAIL_PIECES`, so the threads run out
+ * of work at nearly the same time: with whole row groups (a quarter-million rows is
  * common), one thread could compute alone for the length of a row group at the end.
  * Only the tail is cut because each extra piece costs a partial decode of its row group
  * (or a short skip in a text file). Pieces are whole batches from the task's first row,
  * so `apply` sees the same batches.
  */
-function cutLastTasks(splits: SplitsOf, tasks: SplitTask[], workers: number, batchSize: number): SplitTask[] {
-  const head = tasks.slice(0, Math.max(0, tasks.length - workers));
-  for (const task of tasks.slice(head.length)) {
+function* cutLastTasks(splits: SplitsOf, last: SplitTask[], batchSize: number): Generator<SplitTask> {
+  for (const task of last) {
     const piece = Math.ceil(task.split.rows / TAIL_PIECES / batchSize) * batchSize;
-    head.push(...splitTasks(splits, task.partition, task.firstRow, task.firstRow + task.split.rows, piece));
+    yield* splitTasks(splits, task.partition, task.firstRow, task.firstRow + task.split.rows, piece);
   }
-  return head;
 }
 
 export async function* partitionBatches(

@@ -106,9 +106,12 @@ export interface TextFileSpan extends Span {
   points: RecordStart[];
 }
 
-/** Counts one record of `span` (read in order by an inference pass), keeping every `CHECKPOINT_EVERY`-th start. */
-export function countRecord(span: TextFileSpan, start: RecordStart): void {
-  if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push(start);
+/**
+ * Counts one record of `span` (read in order by an inference pass) that starts at
+ * `byte` after `line` lines, keeping every `CHECKPOINT_EVERY`-th start.
+ */
+export function countRecord(span: TextFileSpan, byte: number, line: number): void {
+  if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push({ byte, line });
 }
 
 /** The records of a text split, from those read from its checkpoint on: `skip` passed over, then `rows`. */

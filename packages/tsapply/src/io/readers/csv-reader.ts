@@ -38,8 +38,9 @@ interface Record_ {
   path: string;
   /** Line of the file where the record ends. */
   line: number;
-  /** Where it starts (just past the previous record's line break). */
-  start: RecordStart;
+  /** Where it starts (just past the previous record's line break), and the lines before that. */
+  startByte: number;
+  startLine: number;
 }
 
 /**
@@ -49,12 +50,14 @@ interface Record_ {
 async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<Record_> {
   const source = createReadStream(path, { start: from.byte });
   const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  let start = from;
+  let startByte = from.byte;
+  let startLine = from.line;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
       const line = from.line + item.info.lines;
-      yield { fields: item.record, path, line, start };
-      start = { byte: from.byte + item.info.bytes, line };
+      yield { fields: item.record, path, line, startByte, startLine };
+      startByte = from.byte + item.info.bytes;
+      startLine = line;
     }
   } catch (e) {
     if (isTsapplyError(e)) throw e;
@@ -115,7 +118,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     for (const file of files) {
       let isFirst = true;
       const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: rows, rows: 0, points: [] };
-      for await (const { fields, start } of records(file.path, { delimiter })) {
+      for await (const { fields, startByte, startLine } of records(file.path, { delimiter })) {
         if (isFirst) {
           isFirst = false;
           if (!names) {
@@ -125,7 +128,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
           }
           if (header) continue;
         }
-        countRecord(span, start);
+        countRecord(span, startByte, startLine);
         rows++;
         if (o.inferSchema === false) continue;
         for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);

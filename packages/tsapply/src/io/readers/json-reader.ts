@@ -73,13 +73,14 @@ function parseJsonLine(path: string, text: string, line: number): Record<string,
 }
 
 /** The records of a JSON Lines file from `from` on (blank lines are not records), with where each starts. */
-async function* jsonlRecords(path: string, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<ParsedRow & { start: RecordStart }> {
-  let start = from;
+async function* jsonlRecords(path: string, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<ParsedRow & { startByte: number; startLine: number }> {
+  let startByte = from.byte;
+  let startLine = from.line;
   for await (const { text, line, bytes } of linesOf(path, from.byte, from.line)) {
-    const at = start;
-    start = { byte: bytes, line };
-    if (text.trim() === '') continue;
-    yield { row: parseJsonLine(path, text, line), file: path, line, start: at };
+    const record = text.trim() === '' ? undefined : { row: parseJsonLine(path, text, line), file: path, line, startByte, startLine };
+    startByte = bytes;
+    startLine = line;
+    if (record !== undefined) yield record;
   }
 }
 
@@ -130,10 +131,10 @@ export async function readJson(
     let n = 0;
     for (const file of files) {
       const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: n, rows: 0, points: [] };
-      const found: AsyncIterable<ParsedRow & { start?: RecordStart }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
+      const found: AsyncIterable<ParsedRow & { startByte?: number; startLine?: number }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
       for await (const record of found) {
         type = mergeTypes(type, typeOfValue(record.row));
-        if (record.start !== undefined) countRecord(span, record.start);
+        if (record.startByte !== undefined) countRecord(span, record.startByte, record.startLine!);
         n++;
       }
       spans.push(span);

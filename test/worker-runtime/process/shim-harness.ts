@@ -155,6 +155,8 @@ export interface StepResult {
   seconds: number;
   maxRssKb?: number;
   pid: number | null;
+  /** Bytes the pipes to and from the worker hold (Linux), as the kernel reports them after the step. */
+  pipeBytes?: [number, number];
 }
 
 /** Runs the steps in one Python process (so one Node worker serves them all). */

@@ -187,6 +187,13 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
     }
   });
 
+  it('talks to the worker through pipes that hold a whole batch frame (1 MB, not the default 64 KB)', { skip: process.platform !== 'linux' && 'F_SETPIPE_SZ is Linux only' }, async () => {
+    const { results } = await runDriver(python, ws.dir, [{ command: identity.command, input: { kind: 'range', rows: 100_000, batchRows: 10_000 } }]);
+    assert.equal(results[0]!.ok, true, results[0]!.message);
+    assert.equal(results[0]!.rowsOut, 100_000);
+    assert.deepEqual(results[0]!.pipeBytes, [1 << 20, 1 << 20]);
+  });
+
   it('stops early when the consumer does (a limit) and reuses the worker', async () => {
     const { results } = await runDriver(python, ws.dir, [
       { command: identity.command, input: { kind: 'range', rows: 1_000_000, batchRows: 65_536 }, stopAfterOutputBatches: 2 },

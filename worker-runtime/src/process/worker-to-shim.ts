@@ -14,7 +14,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { RecordBatchStreamWriter } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchStreamWriter } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import type { SerializedError } from '@tsapply/common';
 import { FrameType, frameHeader } from './frames.js';
@@ -38,9 +38,34 @@ export interface ErrorMessage {
 
 export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMessage | ErrorMessage;
 
+/**
+ * Keeps the pieces an Arrow IPC writer emits (message prefixes, metadata, each column
+ * buffer, padding) as they are, so a batch goes out without first being joined into one
+ * buffer: joining copied every result byte once more and left a body-sized buffer per
+ * batch for the garbage collector.
+ */
+class IpcChunks extends AsyncByteQueue {
+  readonly chunks: Uint8Array[] = [];
+  bytes = 0;
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength === 0) return;
+    this.chunks.push(value);
+    this.bytes += value.byteLength;
+  }
+}
+
+/** The Arrow IPC stream (schema, the batch, end-of-stream) of one result batch, in pieces. */
+function batchStreamChunks(batch: RecordBatch): IpcChunks {
+  const sink = new IpcChunks();
+  const writer = new RecordBatchStreamWriter();
+  writer.reset(sink, batch.schema);
+  writer.write(batch);
+  writer.finish();
+  return sink;
+}
+
 /** Encodes messages as frames onto a writable byte stream, waiting for 'drain' when full. */
-/** Frames up to this size are copied to go out in one write with their header. */
-const SMALL_FRAME_BYTES = 256 * 1024;
 
 export class WorkerMessageWriter {
   private closedError: Error | undefined;
@@ -61,11 +86,12 @@ export class WorkerMessageWriter {
 
   async send(message: WorkerToShimMessage): Promise<void> {
     if (message.type === 'batch') {
-      const body = RecordBatchStreamWriter.writeAll([message.batch]).toUint8Array(true);
-      await this.sendFrame(FrameType.outputBatch, body);
+      const body = batchStreamChunks(message.batch);
+      await this.sendFrame(FrameType.outputBatch, body.bytes, body.chunks);
     } else {
       const type = message.type === 'done' ? FrameType.done : FrameType.error;
-      await this.sendFrame(type, Buffer.from(JSON.stringify(message), 'utf8'));
+      const body = Buffer.from(JSON.stringify(message), 'utf8');
+      await this.sendFrame(type, body.byteLength, [body]);
     }
   }
 
@@ -75,21 +101,14 @@ export class WorkerMessageWriter {
     return Buffer.concat([frameHeader(message.type === 'done' ? FrameType.done : FrameType.error, body.byteLength), body]);
   }
 
-  private async sendFrame(type: number, body: Uint8Array): Promise<void> {
+  /** Writes the header and the body's pieces corked: they leave in one `writev`, one wake-up of the reader. */
+  private async sendFrame(type: number, bodyBytes: number, body: readonly Uint8Array[]): Promise<void> {
     if (this.closedError) throw this.closedError;
-    const header = frameHeader(type, body.byteLength);
-    if (body.byteLength > SMALL_FRAME_BYTES) {
-      // A large body is written from where it is.
-      this.write(header);
-      await this.writeChunk(body);
-    } else {
-      // Header and body in one write: one system call, one wake-up of the reader.
-      await this.writeChunk(Buffer.concat([header, body]));
-    }
-  }
-
-  private async writeChunk(chunk: Uint8Array): Promise<void> {
+    this.out.cork();
+    let room = this.write(frameHeader(type, bodyBytes));
+    for (const chunk of body) room = this.write(chunk);
+    this.out.uncork();
     if (this.closedError) throw this.closedError;
-    if (!this.write(chunk)) await once(this.out, 'drain');
+    if (!room) await once(this.out, 'drain');
   }
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
-import { recordBatchToRows } from '@tsapply/common';
+import { columnsToRecordBatch, parseDDL, recordBatchToRows } from '@tsapply/common';
 import { runJob, type RunSummary } from 'tsapply';
 import { openInput } from '../../../packages/tsapply/dist/io/open-input.js';
 import type { InputSource } from '../../../packages/tsapply/dist/io/input-source.js';
@@ -67,7 +67,7 @@ interface RunCase {
   numPartitions: number;
   taskTimeoutMs?: number;
   infer?: boolean;
-  input?: { format: 'parquet' | 'csv' | 'jsonl'; path: string; batchSize: number };
+  input?: { format: 'parquet' | 'csv' | 'jsonl' | 'arrow'; path: string; batchSize: number };
 }
 
 async function run(name: string, options: RunCase) {
@@ -278,6 +278,82 @@ describe('reading splits against reading the whole input', () => {
         assert.deepEqual(await viaSplits(src, start, end), all.slice(start, end), `rows ${start}…${end - 1}`);
       }
       assert.deepEqual(await viaSplits(src, 5, 2000, 300), all.slice(5, 2000), 'in pieces of 300');
+    });
+  });
+});
+
+describe('Arrow IPC inputs read batch by batch by the workers', () => {
+  const SCHEMA = parseDDL('id bigint, s string');
+  /** 3 files of ids in record batches of uneven sizes (with an empty one), strings and nulls. */
+  function arrowInput(name: string, format: 'file' | 'stream'): { path: string; rows: Record<string, unknown>[] } {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    const rows: Record<string, unknown>[] = [];
+    let id = 0;
+    [[5, 0, 11], [1], [7, 3]].forEach((sizes, f) => {
+      const batches = sizes.map((n) => {
+        const ids = Array.from({ length: n }, () => id++);
+        for (const i of ids) rows.push({ id: BigInt(i), s: text(i) });
+        return columnsToRecordBatch({ id: BigInt64Array.from(ids, BigInt), s: ids.map(text) }, SCHEMA);
+      });
+      writeFileSync(join(folder, `part-${f}.arrow`), arrow.tableToIPC(new arrow.Table(batches), format));
+    });
+    return { path: folder, rows };
+  }
+
+  for (const format of ['file', 'stream'] as const) {
+    it(`know their row count and give the same rows for any range (${format} format)`, async () => {
+      const input = arrowInput(`arrow-${format}`, format);
+      const src = await openInput({ format: 'arrow', path: input.path } as never, { baseDir: dir, batchSize: 4 });
+      assert.equal(src.totalRows, 27);
+      const all: Record<string, unknown>[] = [];
+      for await (const b of src.batches) all.push(...recordBatchToRows(b));
+      assert.deepEqual(all, input.rows);
+      for (const [start, end, maxRows] of [[0, 27], [3, 9], [16, 17], [16, 27, 2], [26, 27]] as const) {
+        const got: Record<string, unknown>[] = [];
+        const splits = src.splits!(start, end, maxRows);
+        assert.ok(splits.every((sp) => sp.kind === 'arrow' && sp.rows > 0 && sp.rows <= (maxRows ?? Infinity)));
+        for (const split of splits) for await (const b of readSplit(split, 4)) got.push(...recordBatchToRows(b));
+        assert.deepEqual(got, input.rows.slice(start, end), `rows ${start}…${end - 1}`);
+      }
+    });
+  }
+
+  it('run a job on 2 workers with the rows of each partition in order', async () => {
+    const input = arrowInput('arrow-job', 'file');
+    const P = 3;
+    const { summary, byPart } = await run('arrow-out', { workers: 2, numPartitions: P, input: { format: 'arrow', path: input.path, batchSize: 4 } });
+    assert.deepEqual([summary.rowsIn, summary.rowsOut, summary.partitions], [27, 27, P]);
+    for (let p = 0; p < P; p++) {
+      const [start, end] = [partitionStart(p, 27, P), partitionStart(p + 1, 27, P)];
+      assert.deepEqual(
+        byPart[p]!.map((r) => [r.id, r.s, r.part]),
+        input.rows.slice(start, end).map((r) => [Number(r.id), r.s, p]),
+        `partition ${p} holds rows ${start}…${end - 1}`,
+      );
+    }
+  });
+
+  it('with dictionary-encoded columns are read whole by the driver, with the same rows', async () => {
+    const path = join(dir, 'dictionary.arrow');
+    const words = arrow.vectorFromArray(['a', 'b', 'a', null, 'c'], new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()));
+    writeFileSync(path, arrow.tableToIPC(new arrow.Table({ w: words }), 'file'));
+    const src = await openInput({ format: 'arrow', path } as never, { baseDir: dir, batchSize: 4 });
+    assert.equal(src.splits, undefined);
+    assert.equal(src.totalRows, undefined);
+    const all: Record<string, unknown>[] = [];
+    for await (const b of src.batches) all.push(...recordBatchToRows(b));
+    assert.deepEqual(all.map((r) => r.w), ['a', 'b', 'a', null, 'c']);
+  });
+
+  it('refuse a truncated file with where it ends', async () => {
+    const input = arrowInput('arrow-cut', 'stream');
+    const file = join(input.path, 'part-0.arrow');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 40));
+    await assert.rejects(openInput({ format: 'arrow', path: input.path } as never, { baseDir: dir, batchSize: 4 }), (e: Error) => {
+      assert.match(e.message, /^Cannot read arrow input ".*part-0\.arrow": .*truncated\.$/);
+      return true;
     });
   });
 });

@@ -15,7 +15,7 @@ export interface InputSource {
   readonly batches: AsyncIterable<arrow.RecordBatch>;
   /**
    * Number of rows when it is known before the batches are read (range, rows,
-   * parquet and Arrow file metadata, or a CSV/JSON inference pass). Used to cut
+   * Parquet footers, Arrow IPC message headers, or a CSV/JSON inference pass). Used to cut
    * contiguous partitions and to size the progress bar.
    */
   readonly totalRows: number | undefined;
@@ -31,7 +31,8 @@ export interface InputSource {
    * The input rows [start, end) as splits a worker thread reads by itself
    * (`read-split.ts`), in order, none longer than `maxRows` (default: as long as the
    * format reads well); present where the format can be read from the middle (Parquet
-   * row groups, range ids, CSV and JSON Lines files whose records were counted). The
+   * row groups, Arrow IPC record batches, range ids, CSV and JSON Lines files whose
+   * records were counted). The
    * engine then hands out splits instead of batches.
    */
   readonly splits?: SplitsOf;

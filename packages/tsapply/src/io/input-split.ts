@@ -4,14 +4,14 @@
  * frames no IPC on the cores the workers compute on.
  *
  * A split is plain data (it crosses to the thread by structured clone) and lies inside
- * one unit the format can start reading in the middle of: one Parquet row group (with
- * an offset into it), one CSV or JSON Lines file (from a byte where a record starts,
+ * one unit the format can start reading in the middle of: one Parquet row group or Arrow
+ * IPC record batch (with an offset into it), one CSV or JSON Lines file (from a byte where a record starts,
  * recorded while the driver's inference pass read the file), or a run of `range` ids.
  * `read-split.ts` reads one in the thread. An input offers its splits through
  * `InputSource.splits(start, end, maxRows)`: the pieces covering input rows
  * [start, end), none longer than `maxRows`.
  */
-export type InputSplit = ParquetSplit | RangeSplit | TextSplit;
+export type InputSplit = ParquetSplit | RangeSplit | TextSplit | ArrowSplit;
 
 /** An input's splits: rows [start, end) in order, in pieces of at most `maxRows` (`InputSource.splits`). */
 export type SplitsOf = (start: number, end: number, maxRows?: number) => InputSplit[];
@@ -29,6 +29,23 @@ export interface ParquetSplit {
   version: FileVersion;
   rowGroup: number;
   /** First row, counted from the start of the row group. */
+  offset: number;
+  rows: number;
+}
+
+export interface ArrowSplit {
+  kind: 'arrow';
+  path: string;
+  version: FileVersion;
+  /**
+   * The file's schema as an IPC schema message: a record batch is read as a stream of its
+   * own (this, the batch, an end-of-stream marker). The file format need not hold one
+   * outside its footer.
+   */
+  schemaMessage: Uint8Array;
+  /** Bytes [start, end) of the file holding the record batch's message and body. */
+  batchBytes: [number, number];
+  /** First row, counted from the start of the record batch. */
   offset: number;
   rows: number;
 }
@@ -88,6 +105,27 @@ export function parquetSplits(groups: readonly RowGroupSpan[], start: number, en
     path: g.path,
     version: g.version,
     rowGroup: g.rowGroup,
+    offset: from,
+    rows: to - from,
+  }));
+}
+
+/** Where an Arrow IPC record batch sits in the input and in its file (`arrow-reader.ts` finds them). */
+export interface ArrowBatchSpan extends Span {
+  path: string;
+  version: FileVersion;
+  schemaMessage: Uint8Array;
+  batchBytes: [number, number];
+}
+
+/** The Arrow IPC splits covering input rows [start, end): pieces of the record batches they touch. */
+export function arrowSplits(batches: readonly ArrowBatchSpan[], start: number, end: number, maxRows = Infinity): ArrowSplit[] {
+  return [...piecesOf(batches, start, end, maxRows)].map(([b, from, to]) => ({
+    kind: 'arrow',
+    path: b.path,
+    version: b.version,
+    schemaMessage: b.schemaMessage,
+    batchBytes: b.batchBytes,
     offset: from,
     rows: to - from,
   }));

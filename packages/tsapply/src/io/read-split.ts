@@ -9,7 +9,8 @@ import { stat } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { describeFsError } from './input-files.js';
-import type { InputSplit, ParquetSplit, TextSplit } from './input-split.js';
+import type { ArrowSplit, InputSplit, ParquetSplit, TextSplit } from './input-split.js';
+import { readArrowSplit } from './readers/arrow-reader.js';
 import { readCsvSplit } from './readers/csv-reader.js';
 import { readJsonlSplit } from './readers/json-reader.js';
 import { readParquetSplit } from './readers/parquet-reader.js';
@@ -31,6 +32,9 @@ export async function* readSplit(split: InputSplit, batchSize: number): AsyncGen
     case 'jsonl':
       yield* readJsonlSplit(split, batchSize);
       return;
+    case 'arrow':
+      yield* readArrowSplit(split, batchSize);
+      return;
     default:
       yield* readParquetSplit(split, batchSize);
   }
@@ -38,10 +42,10 @@ export async function* readSplit(split: InputSplit, batchSize: number): AsyncGen
 
 /**
  * Refuses a file that is not the one the driver listed: a split's offsets (a row group,
- * a record's byte) hold only for that version, and a file rewritten mid-job would
+ * a record batch's or a record's byte) hold only for that version, and a file rewritten mid-job would
  * otherwise be read as rows that never were.
  */
-async function checkUnchanged(split: ParquetSplit | TextSplit): Promise<void> {
+async function checkUnchanged(split: ParquetSplit | TextSplit | ArrowSplit): Promise<void> {
   let now: { size: number; mtimeMs: number } | undefined;
   try {
     now = await stat(split.path);

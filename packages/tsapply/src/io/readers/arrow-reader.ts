@@ -2,14 +2,24 @@
  * Arrow IPC reader: the file format (`.arrow`, Feather v2) and the stream format are
  * both detected from the bytes. Files are read through a `FileHandle`, so the file
  * format's footer gives random access and batches are read one at a time.
+ *
+ * Opening the input also walks each file's message headers (`layoutOf`: a few bytes per
+ * message, no body is read), which gives the row count and where every record batch
+ * lies, so the embedded engine's worker threads can read their own batches
+ * (`readArrowSplit`) instead of the driver decoding the input for them.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import type { InputFile } from '../input-files.js';
+import { fileVersion, type InputFile } from '../input-files.js';
+import { arrowSplits, type ArrowBatchSpan, type ArrowSplit } from '../input-split.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { normalizeBatch, normalizeSchema } from './normalize-types.js';
+
+function cannotRead(path: string, why: string): InputError {
+  return new InputError(`Cannot read arrow input "${path}": ${why}.`, { path, format: 'arrow' });
+}
 
 async function openReader(file: InputFile) {
   const handle = await open(file.path);
@@ -19,39 +29,152 @@ async function openReader(file: InputFile) {
     return { handle, reader };
   } catch (e) {
     await handle.close();
-    throw new InputError(
-      `Cannot read arrow input "${file.path}": not an Arrow IPC file or stream (${e instanceof Error ? e.message : String(e)}).`,
-      { path: file.path, format: 'arrow' },
-    );
+    throw cannotRead(file.path, `not an Arrow IPC file or stream (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/** Where each record batch's message (with its body) lies in a file, and its row count. */
+type BatchLayout = { bytes: [number, number]; rows: number }[];
+
+const FILE_MAGIC = 'ARROW1';
+/** The file format's head: the magic and its padding to 8 bytes; the stream format starts after it. */
+const FILE_HEAD_BYTES = 8;
+/** The file format's tail: the footer's length (int32) and the magic. */
+const FILE_TAIL_BYTES = 4 + FILE_MAGIC.length;
+/** An end-of-stream marker: the continuation token and a zero metadata length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+async function readAt(handle: FileHandle, path: string, length: number, position: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) throw cannotRead(path, `the file ends at byte ${position + filled}, inside a message that needs ${length} bytes from byte ${position}; it is truncated`);
+    filled += bytesRead;
+  }
+  return buffer;
+}
+
+/**
+ * Walks the IPC messages of a file by their headers (no body is read). Undefined when
+ * its batches cannot be read one by one: a stream with dictionary batches (a batch's
+ * dictionary-encoded columns refer to earlier messages).
+ */
+async function layoutOf(handle: FileHandle, path: string, size: number): Promise<BatchLayout | undefined> {
+  const head = await readAt(handle, path, Math.min(size, FILE_HEAD_BYTES), 0);
+  const isFile = head.toString('latin1', 0, FILE_MAGIC.length) === FILE_MAGIC;
+  // In the file format the messages end where the footer starts.
+  const end = isFile ? size - FILE_TAIL_BYTES - (await readAt(handle, path, 4, size - FILE_TAIL_BYTES)).readInt32LE(0) : size;
+  let at = isFile ? FILE_HEAD_BYTES : 0;
+  const batches: BatchLayout = [];
+  while (at + 4 <= end) {
+    // A message: the continuation token (-1, absent before Arrow 0.15), the metadata's
+    // length, the metadata (a flatbuffer, padded), then the body.
+    let prefix = 4;
+    let metadataBytes = (await readAt(handle, path, 4, at)).readInt32LE(0);
+    if (metadataBytes === -1) {
+      prefix = 8;
+      metadataBytes = at + 8 <= end ? (await readAt(handle, path, 4, at + 4)).readInt32LE(0) : 0;
+    }
+    if (metadataBytes === 0) break; // end of stream
+    if (metadataBytes < 0 || at + prefix + metadataBytes > end) throw cannotRead(path, `the message at byte ${at} claims ${metadataBytes} bytes of metadata; the file is damaged or truncated`);
+    const message = arrow.Message.decode(await readAt(handle, path, metadataBytes, at + prefix));
+    const messageEnd = at + prefix + metadataBytes + Number(message.bodyLength);
+    if (messageEnd > end) throw cannotRead(path, `the message at byte ${at} ends at byte ${messageEnd}, past the end of its data (${end}); the file is truncated`);
+    if (message.isRecordBatch()) batches.push({ bytes: [at, messageEnd], rows: message.header().length });
+    else if (!message.isSchema()) return undefined;
+    at = messageEnd;
+  }
+  return batches;
+}
+
+/** `schema` as an IPC schema message with its prefix: what a stream starts with. */
+function schemaMessageOf(schema: arrow.Schema): Uint8Array {
+  const stream = arrow.tableToIPC(new arrow.Table(schema), 'stream');
+  // The stream of a table without batches is the schema message and the end-of-stream marker.
+  return stream.slice(0, stream.byteLength - END_OF_STREAM.byteLength);
 }
 
 export async function readArrow(files: InputFile[], options: Record<string, unknown> | undefined, _reader: ReaderOptions): Promise<InputSource> {
   for (const key of Object.keys(options ?? {})) {
     throw new InputError(`Unknown arrow input option "${key}". Arrow inputs take no options.`, { format: 'arrow' });
   }
-  const first = await openReader(files[0]!);
-  const schema = normalizeSchema(first.reader.schema);
-  await first.handle.close();
+  // Every file's schema must agree, and its layout gives the row count; both are known
+  // before any row is read.
+  let schema: arrow.Schema | undefined;
+  const spans: ArrowBatchSpan[] = [];
+  let splittable = true;
+  let totalRows = 0;
+  for (const file of files) {
+    const { handle, reader } = await openReader(file);
+    try {
+      const fileSchema = normalizeSchema(reader.schema);
+      if (schema === undefined) schema = fileSchema;
+      else if (toDDL(fileSchema) !== toDDL(schema)) {
+        throw new InputError(
+          `Cannot read arrow input: "${file.path}" has schema ${toDDL(fileSchema)}, but "${files[0]!.path}" has ${toDDL(schema)}. ` +
+            `All part files must share one schema.`,
+          { path: file.path, format: 'arrow' },
+        );
+      }
+      const layout = splittable ? await layoutOf(handle, file.path, file.bytes) : undefined;
+      if (layout === undefined) splittable = false;
+      else {
+        // The file's own schema (before normalizing): the one its batches were written in.
+        const schemaMessage = schemaMessageOf(reader.schema);
+        for (const b of layout) {
+          if (b.rows === 0) continue;
+          spans.push({ path: file.path, version: fileVersion(file), schemaMessage, batchBytes: b.bytes, firstRow: totalRows, rows: b.rows });
+          totalRows += b.rows;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  const outSchema = schema!;
 
   async function* batches(): AsyncGenerator<arrow.RecordBatch> {
     for (const file of files) {
       const { handle, reader } = await openReader(file);
       try {
-        const fileSchema = normalizeSchema(reader.schema);
-        if (toDDL(fileSchema) !== toDDL(schema)) {
-          throw new InputError(
-            `Cannot read arrow input: "${file.path}" has schema ${toDDL(fileSchema)}, but "${files[0]!.path}" has ${toDDL(schema)}. ` +
-              `All part files must share one schema.`,
-            { path: file.path, format: 'arrow' },
-          );
-        }
-        for await (const b of reader) if (b.numRows > 0) yield normalizeBatch(b, schema);
+        for await (const b of reader) if (b.numRows > 0) yield normalizeBatch(b, outSchema);
       } finally {
         await handle.close();
       }
     }
   }
-  // Row counts of IPC files need every batch header; leave them unknown.
-  return { schema, batches: batches(), totalRows: undefined, description: `arrow ${files[0]!.path}` };
+  return {
+    schema: outSchema,
+    batches: batches(),
+    // Without a layout (dictionary batches) the count would need every batch: left unknown.
+    totalRows: splittable ? totalRows : undefined,
+    ...(splittable ? { splits: (start: number, end: number, maxRows?: number) => arrowSplits(spans, start, end, maxRows) } : {}),
+    description: `arrow ${files[0]!.path}`,
+  };
+}
+
+/**
+ * The rows of an Arrow split (`read-split.ts`), in batches of `batchSize`: its record
+ * batch is read as a stream of its own (the file's schema message, the batch's message,
+ * an end-of-stream marker), without the rest of the file.
+ */
+export async function* readArrowSplit(split: ArrowSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  const [b0, b1] = split.batchBytes;
+  const handle = await open(split.path);
+  let stream: Uint8Array;
+  try {
+    stream = Buffer.concat([split.schemaMessage, await readAt(handle, split.path, b1 - b0, b0), END_OF_STREAM]);
+  } finally {
+    await handle.close();
+  }
+  let read: arrow.RecordBatch | undefined;
+  try {
+    read = arrow.RecordBatchReader.from(stream).readAll()[0];
+  } catch (e) {
+    throw cannotRead(split.path, `the record batch at byte ${b0}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (read === undefined) throw cannotRead(split.path, `no record batch at byte ${b0}`);
+  const rows = normalizeBatch(read, normalizeSchema(read.schema)).slice(split.offset, split.offset + split.rows);
+  for (let at = 0; at < rows.numRows; at += batchSize) yield rows.slice(at, Math.min(rows.numRows, at + batchSize));
 }

@@ -16,7 +16,7 @@ import { openInput } from '../../../packages/tsapply/dist/io/open-input.js';
 import type { InputSource } from '../../../packages/tsapply/dist/io/input-source.js';
 import { readSplit } from '../../../packages/tsapply/dist/io/read-split.js';
 import { readRange } from '../../../packages/tsapply/dist/io/readers/range-reader.js';
-import { parquetSplits, textSplits } from '../../../packages/tsapply/dist/io/input-split.js';
+import { parquetSplits, textSplits, type ArrowSplit } from '../../../packages/tsapply/dist/io/input-split.js';
 import { partitionSplits, partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
 import { JOBS, tempDir } from '../cli-helpers.ts';
 
@@ -318,6 +318,22 @@ describe('Arrow IPC inputs read batch by batch by the workers', () => {
       }
     });
   }
+
+  it('read runs of consecutive batches, each one read of its file', async () => {
+    // 40 batches of one row; with batches of 1 row a run takes 16 of them.
+    const path = join(dir, 'one-row-batches.arrow');
+    const batches = Array.from({ length: 40 }, (_, i) => columnsToRecordBatch({ id: BigInt64Array.of(BigInt(i)), s: [text(i)] }, SCHEMA));
+    writeFileSync(path, arrow.tableToIPC(new arrow.Table(batches), 'file'));
+    const src = await openInput({ format: 'arrow', path } as never, { baseDir: dir, batchSize: 1 });
+    const splits = src.splits!(0, 40) as ArrowSplit[];
+    assert.deepEqual(splits.map((sp) => [sp.offset, sp.rows]), [[0, 16], [0, 16], [0, 8]]);
+    // Back to back in the file.
+    assert.equal(splits[0]!.batchBytes[1], splits[1]!.batchBytes[0]);
+    assert.equal(splits[1]!.batchBytes[1], splits[2]!.batchBytes[0]);
+    const got: Record<string, unknown>[] = [];
+    for (const split of src.splits!(10, 35)) for await (const b of readSplit(split, 1)) got.push(...recordBatchToRows(b));
+    assert.deepEqual(got, Array.from({ length: 25 }, (_, i) => ({ id: BigInt(10 + i), s: text(10 + i) })));
+  });
 
   it('run a job on 2 workers with the rows of each partition in order', async () => {
     const input = arrowInput('arrow-job', 'file');

@@ -43,9 +43,9 @@ export interface ArrowSplit {
    * outside its footer.
    */
   schemaMessage: Uint8Array;
-  /** Bytes [start, end) of the file holding the record batch's message and body. */
+  /** Bytes [start, end) of the file holding a run of consecutive record batches (messages and bodies). */
   batchBytes: [number, number];
-  /** First row, counted from the start of the record batch. */
+  /** First row, counted from the start of the run. */
   offset: number;
   rows: number;
 }
@@ -110,7 +110,7 @@ export function parquetSplits(groups: readonly RowGroupSpan[], start: number, en
   }));
 }
 
-/** Where an Arrow IPC record batch sits in the input and in its file (`arrow-reader.ts` finds them). */
+/** Where a run of consecutive Arrow IPC record batches sits in the input and in its file (`arrow-reader.ts` finds them). */
 export interface ArrowBatchSpan extends Span {
   path: string;
   version: FileVersion;
@@ -118,7 +118,7 @@ export interface ArrowBatchSpan extends Span {
   batchBytes: [number, number];
 }
 
-/** The Arrow IPC splits covering input rows [start, end): pieces of the record batches they touch. */
+/** The Arrow IPC splits covering input rows [start, end): pieces of the runs of record batches they touch. */
 export function arrowSplits(batches: readonly ArrowBatchSpan[], start: number, end: number, maxRows = Infinity): ArrowSplit[] {
   return [...piecesOf(batches, start, end, maxRows)].map(([b, from, to]) => ({
     kind: 'arrow',
@@ -164,7 +164,8 @@ export async function* splitRecords<R>(records: AsyncIterable<R>, split: Pick<Te
 
 /**
  * Most batches in a split of a format that can start anywhere (range ids, text files),
- * so one task's results stay small; a Parquet split is at most one row group.
+ * so one task's results stay small; a Parquet split is at most one row group, and a run
+ * of Arrow record batches takes batches until it holds this many batches' rows.
  */
 export const SPLIT_BATCHES = 16;
 

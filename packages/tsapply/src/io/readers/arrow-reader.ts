@@ -13,7 +13,7 @@ import * as arrow from 'apache-arrow';
 import { toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import { fileVersion, type InputFile } from '../input-files.js';
-import { arrowSplits, type ArrowBatchSpan, type ArrowSplit } from '../input-split.js';
+import { arrowSplits, SPLIT_BATCHES, type ArrowBatchSpan, type ArrowSplit } from '../input-split.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { normalizeBatch, normalizeSchema } from './normalize-types.js';
 
@@ -95,7 +95,7 @@ function schemaMessageOf(schema: arrow.Schema): Uint8Array {
   return stream.slice(0, stream.byteLength - END_OF_STREAM.byteLength);
 }
 
-export async function readArrow(files: InputFile[], options: Record<string, unknown> | undefined, _reader: ReaderOptions): Promise<InputSource> {
+export async function readArrow(files: InputFile[], options: Record<string, unknown> | undefined, reader: ReaderOptions): Promise<InputSource> {
   for (const key of Object.keys(options ?? {})) {
     throw new InputError(`Unknown arrow input option "${key}". Arrow inputs take no options.`, { format: 'arrow' });
   }
@@ -106,9 +106,9 @@ export async function readArrow(files: InputFile[], options: Record<string, unkn
   let splittable = true;
   let totalRows = 0;
   for (const file of files) {
-    const { handle, reader } = await openReader(file);
+    const { handle, reader: opened } = await openReader(file);
     try {
-      const fileSchema = normalizeSchema(reader.schema);
+      const fileSchema = normalizeSchema(opened.schema);
       if (schema === undefined) schema = fileSchema;
       else if (toDDL(fileSchema) !== toDDL(schema)) {
         throw new InputError(
@@ -121,10 +121,19 @@ export async function readArrow(files: InputFile[], options: Record<string, unkn
       if (layout === undefined) splittable = false;
       else {
         // The file's own schema (before normalizing): the one its batches were written in.
-        const schemaMessage = schemaMessageOf(reader.schema);
+        const schemaMessage = schemaMessageOf(opened.schema);
+        // Consecutive batches lie back to back, so a run of them is one read: writers
+        // often make small batches (parquet-wasm's are 1,024 rows), and a task per batch
+        // cost more than the batch.
+        let run: ArrowBatchSpan | undefined;
         for (const b of layout) {
-          if (b.rows === 0) continue;
-          spans.push({ path: file.path, version: fileVersion(file), schemaMessage, batchBytes: b.bytes, firstRow: totalRows, rows: b.rows });
+          if (run !== undefined && run.rows < SPLIT_BATCHES * reader.batchSize) {
+            run.batchBytes = [run.batchBytes[0], b.bytes[1]];
+            run.rows += b.rows;
+          } else {
+            run = { path: file.path, version: fileVersion(file), schemaMessage, batchBytes: b.bytes, firstRow: totalRows, rows: b.rows };
+            spans.push(run);
+          }
           totalRows += b.rows;
         }
       }
@@ -155,9 +164,9 @@ export async function readArrow(files: InputFile[], options: Record<string, unkn
 }
 
 /**
- * The rows of an Arrow split (`read-split.ts`), in batches of `batchSize`: its record
- * batch is read as a stream of its own (the file's schema message, the batch's message,
- * an end-of-stream marker), without the rest of the file.
+ * The rows of an Arrow split (`read-split.ts`), in batches of `batchSize`: its run of
+ * record batches is read as a stream of its own (the file's schema message, the
+ * batches' messages, an end-of-stream marker), without the rest of the file.
  */
 export async function* readArrowSplit(split: ArrowSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
   const [b0, b1] = split.batchBytes;
@@ -168,13 +177,26 @@ export async function* readArrowSplit(split: ArrowSplit, batchSize: number): Asy
   } finally {
     await handle.close();
   }
-  let read: arrow.RecordBatch | undefined;
+  let read: arrow.RecordBatch[];
   try {
-    read = arrow.RecordBatchReader.from(stream).readAll()[0];
+    read = arrow.RecordBatchReader.from(stream).readAll();
   } catch (e) {
-    throw cannotRead(split.path, `the record batch at byte ${b0}: ${e instanceof Error ? e.message : String(e)}`);
+    throw cannotRead(split.path, `the record batches at bytes ${b0}…${b1}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (read === undefined) throw cannotRead(split.path, `no record batch at byte ${b0}`);
-  const rows = normalizeBatch(read, normalizeSchema(read.schema)).slice(split.offset, split.offset + split.rows);
-  for (let at = 0; at < rows.numRows; at += batchSize) yield rows.slice(at, Math.min(rows.numRows, at + batchSize));
+  // Rows [offset, offset + rows) of the run, each batch cut to at most batchSize.
+  let skip = split.offset;
+  let left = split.rows;
+  for (const batch of read) {
+    if (left === 0) break;
+    if (skip >= batch.numRows) {
+      skip -= batch.numRows;
+      continue;
+    }
+    const rows = normalizeBatch(batch, normalizeSchema(batch.schema));
+    const end = Math.min(batch.numRows, skip + left);
+    for (let at = skip; at < end; at += batchSize) yield rows.slice(at, Math.min(end, at + batchSize));
+    left -= end - skip;
+    skip = 0;
+  }
+  if (left > 0) throw cannotRead(split.path, `bytes ${b0}…${b1} hold ${split.rows - left} of the ${split.rows} rows the job expected there; the file changed`);
 }

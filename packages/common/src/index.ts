@@ -63,6 +63,7 @@ export type { ClassifiedResult, ColumnValues } from './arrow/classify-result.js'
 export type { Serializer } from './serializers/serializer.js';
 export { serializers, resolveSerializer, validateSerializer, BUILTIN_SERIALIZER_IDS } from './serializers/index.js';
 export { createCompressedSerializer } from './serializers/compressed.js';
+export { registerArrowIpcCodecs } from './arrow-ipc-codecs.js';
 export { createZstdSerializer, ZSTD_DEFAULT_LEVEL } from './serializers/zstd.js';
 export type { ZstdSerializerOptions } from './serializers/zstd.js';
 export type { CompressedSerializerOptions } from './serializers/compressed.js';

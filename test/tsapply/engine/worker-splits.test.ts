@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm';
 import { columnsToRecordBatch, parseDDL, recordBatchToRows } from '@tsapply/common';
@@ -19,6 +20,7 @@ import { readRange } from '../../../packages/tsapply/dist/io/readers/range-reade
 import { parquetSplits, textSplits, type ArrowSplit } from '../../../packages/tsapply/dist/io/input-split.js';
 import { partitionSplits, partitionStart } from '../../../packages/tsapply/dist/engine/partitioner.js';
 import { JOBS, tempDir } from '../cli-helpers.ts';
+import { testPython } from '../../worker-runtime/process/shim-harness.ts';
 
 const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -347,6 +349,31 @@ describe('Arrow IPC inputs read batch by batch by the workers', () => {
         input.rows.slice(start, end).map((r) => [Number(r.id), r.s, p]),
         `partition ${p} holds rows ${start}…${end - 1}`,
       );
+    }
+  });
+
+  it('read Feather files as pyarrow writes them: LZ4 (its default), Zstandard or uncompressed', async (t) => {
+    const py = await testPython();
+    if ('skip' in py) return t.skip(py.skip);
+    const folder = join(dir, 'feather');
+    mkdirSync(folder);
+    const script = [
+      'import sys, pyarrow as pa, pyarrow.feather as feather',
+      "t = pa.table({'id': pa.array(range(10000), pa.int64()), 's': pa.array([None if i % 5 == 0 else 'row %d' % i for i in range(10000)])})",
+      "for c in ('lz4', 'zstd', 'uncompressed'): feather.write_feather(t, '%s/%s.arrow' % (sys.argv[1], c), compression=c, chunksize=3000)",
+    ].join('\n');
+    const r = spawnSync(py.python, ['-c', script, folder], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = Array.from({ length: 10000 }, (_, i) => ({ id: BigInt(i), s: i % 5 === 0 ? null : `row ${i}` }));
+    for (const codec of ['lz4', 'zstd', 'uncompressed']) {
+      const src = await openInput({ format: 'arrow', path: join(folder, `${codec}.arrow`) } as never, { baseDir: dir, batchSize: 1000 });
+      assert.equal(src.totalRows, 10000, codec);
+      const whole: Record<string, unknown>[] = [];
+      for await (const b of src.batches) whole.push(...recordBatchToRows(b));
+      assert.deepEqual(whole, expected, `${codec}, read by the driver`);
+      const pieces: Record<string, unknown>[] = [];
+      for (const split of src.splits!(2999, 9001, 2500)) for await (const b of readSplit(split, 1000)) pieces.push(...recordBatchToRows(b));
+      assert.deepEqual(pieces, expected.slice(2999, 9001), `${codec}, read by splits`);
     }
   });
 

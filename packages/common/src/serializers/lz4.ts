@@ -13,11 +13,14 @@ import { SerializerError } from '../errors.js';
 interface NativeLz4 {
   compressSync(data: Buffer): Buffer;
   uncompressSync(data: Uint8Array): Buffer;
+  decompressFrameSync(data: Buffer): Buffer;
 }
 interface JsLz4 {
   compressBound(n: number): number;
   compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;
   decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+  /** One LZ4 frame, whole. */
+  decompress(src: Uint8Array): Uint8Array;
 }
 
 export type Lz4Implementation = 'native' | 'js';
@@ -112,4 +115,14 @@ export function lz4Decompress(data: Uint8Array, impl: Lz4Implementation | 'auto'
     );
   }
   return out;
+}
+
+/**
+ * Decompresses one LZ4 *frame* (the framed format with its own header and checksums, as
+ * in Arrow IPC's LZ4_FRAME buffers), not the length-prefixed blocks above.
+ */
+export function lz4FrameDecompress(frame: Uint8Array): Uint8Array {
+  const n = loadNativeLz4();
+  if (n) return n.decompressFrameSync(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+  return loadJsLz4().decompress(frame);
 }

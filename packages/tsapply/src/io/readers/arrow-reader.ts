@@ -10,12 +10,15 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { toDDL } from '@tsapply/common';
+import { registerArrowIpcCodecs, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import { fileVersion, type InputFile } from '../input-files.js';
 import { arrowSplits, SPLIT_BATCHES, type ArrowBatchSpan, type ArrowSplit } from '../input-split.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { normalizeBatch, normalizeSchema } from './normalize-types.js';
+
+// Feather files from pandas and pyarrow are LZ4-compressed unless told otherwise.
+registerArrowIpcCodecs(arrow.compressionRegistry);
 
 function cannotRead(path: string, why: string): InputError {
   return new InputError(`Cannot read arrow input "${path}": ${why}.`, { path, format: 'arrow' });
@@ -148,6 +151,9 @@ export async function readArrow(files: InputFile[], options: Record<string, unkn
       const { handle, reader } = await openReader(file);
       try {
         for await (const b of reader) if (b.numRows > 0) yield normalizeBatch(b, outSchema);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw cannotRead(file.path, e instanceof Error ? e.message : String(e));
       } finally {
         await handle.close();
       }

@@ -73,12 +73,10 @@ async function layoutOf(handle: FileHandle, path: string, size: number): Promise
   while (at + 4 <= end) {
     // A message: the continuation token (-1, absent before Arrow 0.15), the metadata's
     // length, the metadata (a flatbuffer, padded), then the body.
-    let prefix = 4;
-    let metadataBytes = (await readAt(handle, path, 4, at)).readInt32LE(0);
-    if (metadataBytes === -1) {
-      prefix = 8;
-      metadataBytes = at + 8 <= end ? (await readAt(handle, path, 4, at + 4)).readInt32LE(0) : 0;
-    }
+    const start = await readAt(handle, path, Math.min(8, end - at), at);
+    const continued = start.readInt32LE(0) === -1;
+    const prefix = continued ? 8 : 4;
+    const metadataBytes = !continued ? start.readInt32LE(0) : start.byteLength === 8 ? start.readInt32LE(4) : 0;
     if (metadataBytes === 0) break; // end of stream
     if (metadataBytes < 0 || at + prefix + metadataBytes > end) throw cannotRead(path, `the message at byte ${at} claims ${metadataBytes} bytes of metadata; the file is damaged or truncated`);
     const message = arrow.Message.decode(await readAt(handle, path, metadataBytes, at + prefix));

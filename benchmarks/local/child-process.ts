@@ -38,8 +38,10 @@ export function compiledScript(name: string): Promise<string> {
 }
 
 export interface ChildRun extends ChildRequest {
-  /** Absolute path of the job's input Parquet file. */
+  /** Absolute path of the job's input file. */
   input: string;
+  /** How it is stored. @default 'parquet' */
+  inputFormat?: 'parquet' | 'arrow';
   /** Extra node flags, e.g. `--heap-prof` when investigating memory. */
   nodeArgs?: string[];
 }
@@ -47,10 +49,10 @@ export interface ChildRun extends ChildRequest {
 /** Run one measurement in a fresh `node` process, from the repository root. */
 export async function runChild(run: ChildRun): Promise<ChildReport> {
   const script = await compiledScript('child');
-  const request: ChildRequest = { job: run.job, workers: run.workers, out: run.out };
+  const request: ChildRequest = { job: run.job, workers: run.workers, out: run.out, ...(run.taskTimeoutMs !== undefined ? { taskTimeoutMs: run.taskTimeoutMs } : {}) };
   const child = spawn(process.execPath, [...(run.nodeArgs ?? []), script, JSON.stringify(request)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TSAPPLY_BENCH_INPUT: run.input },
+    env: { ...process.env, TSAPPLY_BENCH_INPUT: run.input, TSAPPLY_BENCH_FORMAT: run.inputFormat ?? 'parquet' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -18,6 +18,11 @@ export interface ChildRequest {
   workers: number;
   /** Output directory (replaced if it exists). */
   out: string;
+  /**
+   * Sets `taskTimeoutMs`, which also makes the driver read the input and feed the workers
+   * batch by batch (the timeout bounds one call): to compare with workers reading their own.
+   */
+  taskTimeoutMs?: number;
 }
 
 export interface ChildReport {
@@ -59,6 +64,7 @@ const summary = await runJob(request.job, {
   // The type-check is a one-off cost per job edit (and is cached); it is not engine speed.
   typecheck: false,
   quiet: true,
+  ...(request.taskTimeoutMs !== undefined ? { taskTimeoutMs: request.taskTimeoutMs } : {}),
   onProgress: (p) => {
     if (firstTaskMs !== undefined) return;
     firstTaskMs = performance.now() - start;

@@ -11,6 +11,8 @@ import type { InputSpec } from 'tsapply';
 
 export const DEFAULT_INPUT = '../../../node_modules/vega-datasets/data/flights-3m.parquet';
 
+/** `$TSAPPLY_BENCH_FORMAT` (`parquet` or `arrow`, the same rows written as Arrow IPC) says how the input is stored. */
 export function benchInput(): InputSpec {
-  return { format: 'parquet', path: process.env.TSAPPLY_BENCH_INPUT ?? DEFAULT_INPUT };
+  const format = process.env.TSAPPLY_BENCH_FORMAT === 'arrow' ? 'arrow' : 'parquet';
+  return { format, path: process.env.TSAPPLY_BENCH_INPUT ?? DEFAULT_INPUT };
 }

@@ -98,16 +98,17 @@ export interface RowGroupSpan extends Span {
   rowGroup: number;
 }
 
+/**
+ * Splits of a format read unit by unit (a row group, a run of record batches): each piece
+ * is its unit's description with the piece's first row in it (`offset`) and row count.
+ */
+function unitSplits<K extends string, U extends Span>(kind: K, units: readonly U[], start: number, end: number, maxRows: number) {
+  return [...piecesOf(units, start, end, maxRows)].map(([{ firstRow: _firstRow, rows: _rows, ...unit }, from, to]) => ({ kind, ...unit, offset: from, rows: to - from }));
+}
+
 /** The Parquet splits covering input rows [start, end): pieces of the row groups they touch. */
 export function parquetSplits(groups: readonly RowGroupSpan[], start: number, end: number, maxRows = Infinity): ParquetSplit[] {
-  return [...piecesOf(groups, start, end, maxRows)].map(([g, from, to]) => ({
-    kind: 'parquet',
-    path: g.path,
-    version: g.version,
-    rowGroup: g.rowGroup,
-    offset: from,
-    rows: to - from,
-  }));
+  return unitSplits('parquet', groups, start, end, maxRows);
 }
 
 /** Where a run of consecutive Arrow IPC record batches sits in the input and in its file (`arrow-reader.ts` finds them). */
@@ -119,16 +120,8 @@ export interface ArrowBatchSpan extends Span {
 }
 
 /** The Arrow IPC splits covering input rows [start, end): pieces of the runs of record batches they touch. */
-export function arrowSplits(batches: readonly ArrowBatchSpan[], start: number, end: number, maxRows = Infinity): ArrowSplit[] {
-  return [...piecesOf(batches, start, end, maxRows)].map(([b, from, to]) => ({
-    kind: 'arrow',
-    path: b.path,
-    version: b.version,
-    schemaMessage: b.schemaMessage,
-    batchBytes: b.batchBytes,
-    offset: from,
-    rows: to - from,
-  }));
+export function arrowSplits(runs: readonly ArrowBatchSpan[], start: number, end: number, maxRows = Infinity): ArrowSplit[] {
+  return unitSplits('arrow', runs, start, end, maxRows);
 }
 
 /** Where a record of a text file starts: its byte, and the lines before it. */

@@ -389,15 +389,23 @@ describe('Arrow IPC inputs read batch by batch by the workers', () => {
     assert.deepEqual(all.map((r) => r.w), ['a', 'b', 'a', null, 'c']);
   });
 
-  it('refuse a truncated file with where it ends', async () => {
-    const input = arrowInput('arrow-cut', 'stream');
-    const file = join(input.path, 'part-0.arrow');
-    const bytes = readFileSync(file);
-    writeFileSync(file, bytes.subarray(0, bytes.length - 40));
-    await assert.rejects(openInput({ format: 'arrow', path: input.path } as never, { baseDir: dir, batchSize: 4 }), (e: Error) => {
-      assert.match(e.message, /^Cannot read arrow input ".*part-0\.arrow": .*truncated\.$/);
-      return true;
-    });
+  it('refuse a truncated file, saying it is truncated', async () => {
+    for (const format of ['stream', 'file'] as const) {
+      const input = arrowInput(`arrow-cut-${format}`, format);
+      const file = join(input.path, 'part-0.arrow');
+      const bytes = readFileSync(file);
+      writeFileSync(file, bytes.subarray(0, bytes.length - 40));
+      await assert.rejects(openInput({ format: 'arrow', path: input.path } as never, { baseDir: dir, batchSize: 4 }), (e: Error) => {
+        assert.match(
+          e.message,
+          format === 'stream'
+            ? /^Cannot read arrow input ".*part-0\.arrow": the message at byte \d+ ends at byte \d+, past the end of its data \(\d+\); the file is truncated\.$/
+            : /^Cannot read arrow input ".*part-0\.arrow": it starts as an Arrow IPC file but does not end as one \(no closing "ARROW1"\): it is truncated, or still being written\.$/,
+          format,
+        );
+        return true;
+      });
+    }
   });
 });
 

@@ -17,6 +17,14 @@ import { arrowSplits, SPLIT_BATCHES, type ArrowBatchSpan, type ArrowSplit } from
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { normalizeBatch, normalizeSchema } from './normalize-types.js';
 
+const FILE_MAGIC = 'ARROW1';
+/** The file format's head: the magic and its padding to 8 bytes; the stream format starts after it. */
+const FILE_HEAD_BYTES = 8;
+/** The file format's tail: the footer's length (int32) and the magic. */
+const FILE_TAIL_BYTES = 4 + FILE_MAGIC.length;
+/** An end-of-stream marker: the continuation token and a zero metadata length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
 // Feather files from pandas and pyarrow are LZ4-compressed unless told otherwise.
 registerArrowIpcCodecs(arrow.compressionRegistry);
 
@@ -31,21 +39,28 @@ async function openReader(file: InputFile) {
     await reader.open();
     return { handle, reader };
   } catch (e) {
+    const truncated = await looksTruncated(handle, file.bytes).catch(() => false);
     await handle.close();
+    if (truncated) throw cannotRead(file.path, `it starts as an Arrow IPC file but does not end as one (no closing "${FILE_MAGIC}"): it is truncated, or still being written`);
     throw cannotRead(file.path, `not an Arrow IPC file or stream (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/** The file format starts and ends with its magic: a file with only the first was cut short. */
+async function looksTruncated(handle: FileHandle, size: number): Promise<boolean> {
+  const n = FILE_MAGIC.length;
+  if (size < 2 * n) return false;
+  const head = Buffer.alloc(n);
+  const tail = Buffer.alloc(n);
+  await handle.read(head, 0, n, 0);
+  await handle.read(tail, 0, n, size - n);
+  return head.toString('latin1') === FILE_MAGIC && tail.toString('latin1') !== FILE_MAGIC;
 }
 
 /** Where each record batch's message (with its body) lies in a file, and its row count. */
 type BatchLayout = { bytes: [number, number]; rows: number }[];
 
-const FILE_MAGIC = 'ARROW1';
-/** The file format's head: the magic and its padding to 8 bytes; the stream format starts after it. */
-const FILE_HEAD_BYTES = 8;
-/** The file format's tail: the footer's length (int32) and the magic. */
-const FILE_TAIL_BYTES = 4 + FILE_MAGIC.length;
-/** An end-of-stream marker: the continuation token and a zero metadata length. */
-const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
 
 async function readAt(handle: FileHandle, path: string, length: number, position: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);

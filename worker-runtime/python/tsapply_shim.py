@@ -56,6 +56,7 @@ FRAME_CANCEL = 4
 FRAME_OUTPUT_BATCH = 17
 FRAME_DONE = 18
 FRAME_ERROR = 19
+_WORKER_FRAME_TYPES = (FRAME_OUTPUT_BATCH, FRAME_DONE, FRAME_ERROR)
 
 _HEADER = struct.Struct("<BI")
 # Arrow IPC end-of-stream marker: continuation token + zero metadata length.
@@ -426,6 +427,10 @@ class _NodeWorker:
         if len(header) < _HEADER.size:
             return None
         ftype, length = _HEADER.unpack(header)
+        if ftype not in _WORKER_FRAME_TYPES:
+            # Not a frame: something else wrote to the worker's stdout. Its "length" is
+            # text, often gigabytes: reading that many bytes would wait for ever.
+            return ftype, b""
         body = r.read(length) if length else b""
         if len(body) < length:
             return None
@@ -708,8 +713,11 @@ def _run_task(spec, batches, partition_index):
                 stop.set()
                 _drop_worker(worker)
                 message = (
-                    "tsapply's Node worker (pid %d) sent an unknown frame type %d; "
-                    "the worker bundle and the shim do not match. Re-run the job." % (worker.pid, ftype)
+                    "tsapply's Node worker (pid %d) sent an unknown frame type %d on its stdout, which "
+                    "carries only frames. Either something in the worker process printed to stdout (a "
+                    "module loaded with --require or a flag in NODE_OPTIONS on the executors: remove it "
+                    "or make it print to stderr), or the worker bundle and the shim do not match "
+                    "(re-run the job)." % (worker.pid, ftype)
                 )
                 raise TsapplyWorkerError(message, _details("ProtocolError", message, frameType=ftype))
     finally:
@@ -721,6 +729,9 @@ def _run_task(spec, batches, partition_index):
             try:
                 while True:
                     frame = worker.read_frame()
+                    if frame is not None and frame[0] not in _WORKER_FRAME_TYPES:
+                        _drop_worker(worker)
+                        break
                     if frame is None or frame[0] in (FRAME_DONE, FRAME_ERROR):
                         break
             except Exception:

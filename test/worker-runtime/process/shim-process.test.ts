@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstLine, markerJson, runDriver, ShimWorkspace, testPython } from './shim-harness.js';
+import { FIXTURES, firstLine, markerJson, runDriver, ShimWorkspace, testPython } from './shim-harness.js';
 import type { JobFiles, StepResult } from './shim-harness.js';
 
 const py = await testPython();
@@ -239,6 +239,29 @@ describe('Python shim ⇄ Node worker process', { skip }, () => {
         'apply saw 1 rows\nraw stdout write\nnative library failed: out of cheese',
     );
     assert.deepEqual(results[1].rows, [{ id: 2 }]);
+  });
+
+  it('fails at once, naming the cause, when something else prints to the worker\'s stdout', async () => {
+    // The text's first bytes read as a frame header with a type no frame has ("h") and a
+    // length of about 1.8 GB: the shim used to wait for that body for ever.
+    const preloaded = await ws.addJob('identity.ts', 'id bigint, x double', { nodeOptions: { args: ['--require', join(FIXTURES, 'prints-to-stdout.cjs')] } });
+    const { results } = await runDriver(
+      python,
+      ws.dir,
+      [
+        { command: preloaded.command, input: { kind: 'rows', schema: ID_X, rows: [[1, 0]] } },
+        { command: identity.command, input: { kind: 'rows', schema: ID_X, rows: [[2, 0]] }, collect: 'rows' },
+      ],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(results[0]!.ok, false);
+    assert.equal(results[0]!.errorType, 'TsapplyWorkerError');
+    assert.match(
+      firstLine(results[0]!.message),
+      /^tsapply's Node worker \(pid \d+\) sent an unknown frame type 104 on its stdout, which carries only frames\. Either something in the worker process printed to stdout \(a module loaded with --require or a flag in NODE_OPTIONS on the executors: remove it or make it print to stderr\), or the worker bundle and the shim do not match \(re-run the job\)\.$/,
+    );
+    assert.equal(markerJson(results[0]!.message).code, 'PROTOCOL');
+    assert.deepEqual(results[1]!.rows, [{ id: 2, x: 0 }]);
   });
 
   describe('executor setup errors', () => {

@@ -130,12 +130,23 @@ describe('DataFrame transforms (exact results)', () => {
     assert.deepEqual((await a.select('k').union(spark.range(1).select(col('id').cast('int').alias('k'))).orderBy('k').collect()).map((r) => r.k), [0, 1, 1, 2, 3]);
     const parts = await spark.range(100).repartition(4).select(F.sparkPartitionId().alias('p')).distinct().count();
     assert.equal(parts, 4);
-    const byKey = await a.repartition(3, 'k').select(col('k'), F.sparkPartitionId().alias('p')).collect();
-    const pOf = new Map<unknown, unknown>();
-    for (const r of byKey) {
-      if (pOf.has(r.k)) assert.equal(pOf.get(r.k), r.p, 'same key, same partition');
-      pOf.set(r.k, r.p);
+    // By columns, with or without a count (PySpark's repartition('k') and repartition(col('k'))).
+    for (const byKeyDf of [a.repartition(3, 'k'), a.repartition('k'), a.repartition(col('k'), 'v')]) {
+      const byKey = await byKeyDf.select(col('k'), F.sparkPartitionId().alias('p')).collect();
+      assert.equal(byKey.length, 4);
+      const pOf = new Map<unknown, unknown>();
+      for (const r of byKey) {
+        if (pOf.has(r.k)) assert.equal(pOf.get(r.k), r.p, 'same key, same partition');
+        pOf.set(r.k, r.p);
+      }
     }
+    const plan = (df: DataFrame) => df.relation.relType;
+    const byName = plan(a.repartition('k'));
+    assert.equal(byName.case, 'repartitionByExpression');
+    assert.equal(byName.case === 'repartitionByExpression' && byName.value.numPartitions, undefined);
+    const byTwo = plan(a.repartition(col('k'), 'v'));
+    assert.equal(byTwo.case === 'repartitionByExpression' && byTwo.value.partitionExprs.length, 2);
+    assert.throws(() => a.repartition(0), /^InvalidOptionError: repartition\(n\) needs a positive integer, got 0\.$/);
   });
 
   it('joins: inner on names, left with a condition, anti, and df.col disambiguation', async () => {

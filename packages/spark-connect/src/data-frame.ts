@@ -226,8 +226,16 @@ export class DataFrame {
     return this.setOp(other, SetOperation_SetOpType.EXCEPT, { isAll: false });
   }
 
-  /** Round-robin into `n` partitions, or hash-partitions by `cols`. */
-  repartition(n?: number, ...cols: ColumnOrName[]): DataFrame {
+  /**
+   * Round-robin into `n` partitions, or hash-partitions by `cols` (into `n`, or into
+   * `spark.sql.shuffle.partitions` when only columns are given: `repartition('k')`, as in PySpark).
+   */
+  repartition(n?: number, ...cols: ColumnOrName[]): DataFrame;
+  repartition(...cols: ColumnOrName[]): DataFrame;
+  repartition(first?: number | ColumnOrName, ...rest: ColumnOrName[]): DataFrame {
+    if (first !== undefined && typeof first !== 'number') return this.repartition(undefined, first, ...rest);
+    const n = first;
+    const cols = rest;
     if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new InvalidOptionError(`repartition(n) needs a positive integer, got ${n}.`, { option: 'n' });
     if (cols.length > 0 || n === undefined) {
       return this.withRelation({

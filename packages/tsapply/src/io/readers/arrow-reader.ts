@@ -60,16 +60,18 @@ async function looksTruncated(handle: FileHandle, size: number): Promise<boolean
 /** Where each record batch's message (with its body) lies in a file, and its row count. */
 type BatchLayout = { bytes: [number, number]; rows: number }[];
 
-
-
-async function readAt(handle: FileHandle, path: string, length: number, position: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+/** Fills `into[at, at + length)` from the file's bytes at `position`, or says the file ends first. */
+async function readInto(handle: FileHandle, path: string, into: Uint8Array, at: number, length: number, position: number): Promise<void> {
+  for (let filled = 0; filled < length; ) {
+    const { bytesRead } = await handle.read(into, at + filled, length - filled, position + filled);
     if (bytesRead === 0) throw cannotRead(path, `the file ends at byte ${position + filled}, inside a message that needs ${length} bytes from byte ${position}; it is truncated`);
     filled += bytesRead;
   }
+}
+
+async function readAt(handle: FileHandle, path: string, length: number, position: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  await readInto(handle, path, buffer, 0, length, position);
   return buffer;
 }
 
@@ -189,10 +191,15 @@ export async function readArrow(files: InputFile[], options: Record<string, unkn
  */
 export async function* readArrowSplit(split: ArrowSplit, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
   const [b0, b1] = split.batchBytes;
+  // The run is read straight into its place between the schema and the end marker: one
+  // buffer, every byte copied once.
+  const head = split.schemaMessage.byteLength;
+  const stream = new Uint8Array(head + (b1 - b0) + END_OF_STREAM.byteLength);
+  stream.set(split.schemaMessage, 0);
+  stream.set(END_OF_STREAM, head + (b1 - b0));
   const handle = await open(split.path);
-  let stream: Uint8Array;
   try {
-    stream = Buffer.concat([split.schemaMessage, await readAt(handle, split.path, b1 - b0, b0), END_OF_STREAM]);
+    await readInto(handle, split.path, stream, head, b1 - b0, b0);
   } finally {
     await handle.close();
   }
@@ -202,7 +209,9 @@ export async function* readArrowSplit(split: ArrowSplit, batchSize: number): Asy
   } catch (e) {
     throw cannotRead(split.path, `the record batches at bytes ${b0}…${b1}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  // Rows [offset, offset + rows) of the run, each batch cut to at most batchSize.
+  // Rows [offset, offset + rows) of the run, each batch cut to at most batchSize. The
+  // batches share the stream's schema: normalized once.
+  const schema = read[0] !== undefined ? normalizeSchema(read[0].schema) : undefined;
   let skip = split.offset;
   let left = split.rows;
   for (const batch of read) {
@@ -211,7 +220,7 @@ export async function* readArrowSplit(split: ArrowSplit, batchSize: number): Asy
       skip -= batch.numRows;
       continue;
     }
-    const rows = normalizeBatch(batch, normalizeSchema(batch.schema));
+    const rows = normalizeBatch(batch, schema!);
     const end = Math.min(batch.numRows, skip + left);
     for (let at = skip; at < end; at += batchSize) yield rows.slice(at, Math.min(end, at + batchSize));
     left -= end - skip;

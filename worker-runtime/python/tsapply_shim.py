@@ -340,7 +340,7 @@ _PIPE_BYTES = 1 << 20
 
 def _widen_pipes(*pipes):
     """Grows each pipe to _PIPE_BYTES where the OS allows it (Linux); elsewhere keeps its size."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # None too when fcntl is
     if set_size is None:
         return
     for pipe in pipes:

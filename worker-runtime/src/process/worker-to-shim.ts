@@ -46,27 +46,23 @@ export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMe
  */
 class IpcChunks extends AsyncByteQueue {
   readonly chunks: Uint8Array[] = [];
-  bytes = 0;
 
   override write(value: Uint8Array): void {
-    if (value.byteLength === 0) return;
-    this.chunks.push(value);
-    this.bytes += value.byteLength;
+    if (value.byteLength > 0) this.chunks.push(value);
   }
 }
 
 /** The Arrow IPC stream (schema, the batch, end-of-stream) of one result batch, in pieces. */
-function batchStreamChunks(batch: RecordBatch): IpcChunks {
+function batchStreamChunks(batch: RecordBatch): Uint8Array[] {
   const sink = new IpcChunks();
   const writer = new RecordBatchStreamWriter();
   writer.reset(sink, batch.schema);
   writer.write(batch);
   writer.finish();
-  return sink;
+  return sink.chunks;
 }
 
 /** Encodes messages as frames onto a writable byte stream, waiting for 'drain' when full. */
-
 export class WorkerMessageWriter {
   private closedError: Error | undefined;
 
@@ -86,12 +82,10 @@ export class WorkerMessageWriter {
 
   async send(message: WorkerToShimMessage): Promise<void> {
     if (message.type === 'batch') {
-      const body = batchStreamChunks(message.batch);
-      await this.sendFrame(FrameType.outputBatch, body.bytes, body.chunks);
+      await this.sendFrame(FrameType.outputBatch, batchStreamChunks(message.batch));
     } else {
       const type = message.type === 'done' ? FrameType.done : FrameType.error;
-      const body = Buffer.from(JSON.stringify(message), 'utf8');
-      await this.sendFrame(type, body.byteLength, [body]);
+      await this.sendFrame(type, [Buffer.from(JSON.stringify(message), 'utf8')]);
     }
   }
 
@@ -102,10 +96,12 @@ export class WorkerMessageWriter {
   }
 
   /** Writes the header and the body's pieces corked: they leave in one `writev`, one wake-up of the reader. */
-  private async sendFrame(type: number, bodyBytes: number, body: readonly Uint8Array[]): Promise<void> {
+  private async sendFrame(type: number, body: readonly Uint8Array[]): Promise<void> {
     if (this.closedError) throw this.closedError;
+    let bytes = 0;
+    for (const chunk of body) bytes += chunk.byteLength;
     this.out.cork();
-    let room = this.write(frameHeader(type, bodyBytes));
+    let room = this.write(frameHeader(type, bytes));
     for (const chunk of body) room = this.write(chunk);
     this.out.uncork();
     if (this.closedError) throw this.closedError;

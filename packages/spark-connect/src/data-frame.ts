@@ -232,10 +232,8 @@ export class DataFrame {
    */
   repartition(n?: number, ...cols: ColumnOrName[]): DataFrame;
   repartition(...cols: ColumnOrName[]): DataFrame;
-  repartition(first?: number | ColumnOrName, ...rest: ColumnOrName[]): DataFrame {
-    if (first !== undefined && typeof first !== 'number') return this.repartition(undefined, first, ...rest);
-    const n = first;
-    const cols = rest;
+  repartition(n?: number | ColumnOrName, ...cols: ColumnOrName[]): DataFrame {
+    if (n !== undefined && typeof n !== 'number') return this.repartition(undefined, n, ...cols);
     if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new InvalidOptionError(`repartition(n) needs a positive integer, got ${n}.`, { option: 'n' });
     if (cols.length > 0 || n === undefined) {
       return this.withRelation({

@@ -49,10 +49,11 @@ export interface ChildRun extends ChildRequest {
 /** Run one measurement in a fresh `node` process, from the repository root. */
 export async function runChild(run: ChildRun): Promise<ChildReport> {
   const script = await compiledScript('child');
-  const request: ChildRequest = { job: run.job, workers: run.workers, out: run.out, ...(run.taskTimeoutMs !== undefined ? { taskTimeoutMs: run.taskTimeoutMs } : {}) };
-  const child = spawn(process.execPath, [...(run.nodeArgs ?? []), script, JSON.stringify(request)], {
+  // What the child reads from its argument: the run without the parts for this side.
+  const { input, inputFormat = 'parquet', nodeArgs = [], ...request } = run;
+  const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(request satisfies ChildRequest)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TSAPPLY_BENCH_INPUT: run.input, TSAPPLY_BENCH_FORMAT: run.inputFormat ?? 'parquet' },
+    env: { ...process.env, TSAPPLY_BENCH_INPUT: input, TSAPPLY_BENCH_FORMAT: inputFormat },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

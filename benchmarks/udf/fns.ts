@@ -177,3 +177,10 @@ export function simulationColumns(batch: Batch) {
   for (let i = 0; i < x0.length; i++) [x[i], above[i]] = simulate(x0[i]!, r[i]!);
   return { id: batch.values('id'), x, above };
 }
+
+// ---------------------------------------------------------------------------------------
+// the floor: the input crosses to the worker, nothing is read from it, no rows come back
+
+export function inputOnly(_batch: Batch) {
+  return { id: new BigInt64Array(0) };
+}

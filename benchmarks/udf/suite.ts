@@ -8,7 +8,11 @@
  *   npm package (`fns.ts`);
  * - PySpark `@udf`, `@udf(useArrow=True)`, `@pandas_udf`, `mapInArrow` with a Python row
  *   loop, and the best C-backed library (`udf_variants.py`);
- * - Spark SQL's built-ins for the same logic.
+ * - Spark SQL's built-ins for the same logic;
+ * - the floor under every variant that runs through a Python worker: tsapply's and
+ *   PySpark's `mapInArrow` reading the input and returning no rows. Not alternatives but
+ *   a bound: no function fed through the Python worker is faster than this, so it caps
+ *   the ratio any of them can reach over `@udf` on this machine.
  *
  * Each input is built once by Spark SQL and saved as a Parquet table, which every variant
  * reads, as a real job reads its data: so no variant's time includes building it.
@@ -35,9 +39,12 @@ import { fuzzyTitles, UDF_WORKLOAD_NAMES, udfWorkloads, type UdfWorkload, type U
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PARTITIONS = 4;
 
-type Variant = 'builtin' | 'ts-rows' | 'ts-columns' | 'ts-npm' | 'py-udf' | 'py-udf-arrow' | 'py-pandas' | 'py-loop' | 'py-clib';
+type Variant = 'builtin' | 'ts-rows' | 'ts-columns' | 'ts-npm' | 'py-udf' | 'py-udf-arrow' | 'py-pandas' | 'py-loop' | 'py-clib' | 'ts-floor' | 'py-floor';
 const TS_VARIANTS: readonly Variant[] = ['ts-rows', 'ts-columns', 'ts-npm'];
 const PY_VARIANTS: readonly Variant[] = ['py-udf', 'py-udf-arrow', 'py-pandas', 'py-loop', 'py-clib'];
+/** Input only, no rows out: the floors (see the file's comment), never checksummed or ranked. */
+const FLOOR_VARIANTS: readonly Variant[] = ['ts-floor', 'py-floor'];
+const FLOOR_SCHEMA = 'id bigint';
 /** Python code run once per row: timed on the workload's smaller row count. */
 const PYTHON_ROW_AT_A_TIME: readonly Variant[] = ['py-udf', 'py-udf-arrow', 'py-pandas', 'py-loop'];
 
@@ -51,6 +58,8 @@ const LABELS: Record<Variant, string> = {
   'py-pandas': 'PySpark @pandas_udf',
   'py-loop': 'PySpark mapInArrow, Python loop',
   'py-clib': 'PySpark + C library',
+  'ts-floor': 'floor: tsapply mapInArrow, input only',
+  'py-floor': 'floor: PySpark mapInArrow, input only',
 };
 
 /** The C-backed library each workload's `py-clib` variant uses. */
@@ -75,14 +84,14 @@ const TARGETS: readonly { variant: Variant; atLeast: number }[] = [
 const EXTRA_PYTHON = ['rapidfuzz==3.14.6', 'orjson==3.13.0'];
 
 function variantsOf(w: UdfWorkload): Variant[] {
-  return ['builtin', ...TS_VARIANTS.filter((v) => v !== 'ts-npm' || w.name === 'fuzzy'), ...PY_VARIANTS];
+  return ['builtin', ...TS_VARIANTS.filter((v) => v !== 'ts-npm' || w.name === 'fuzzy'), ...PY_VARIANTS, ...FLOOR_VARIANTS];
 }
 
 const TS_FUNCTIONS: Record<UdfWorkloadName, Partial<Record<Variant, (...args: never[]) => unknown>>> = {
-  fuzzy: { 'ts-rows': fns.fuzzyRows, 'ts-columns': fns.fuzzyColumns, 'ts-npm': fns.fuzzyNpm },
-  logs: { 'ts-rows': fns.logsRows, 'ts-columns': fns.logsColumns },
-  json: { 'ts-rows': fns.jsonRows, 'ts-columns': fns.jsonColumns },
-  simulation: { 'ts-rows': fns.simulationRows, 'ts-columns': fns.simulationColumns },
+  fuzzy: { 'ts-rows': fns.fuzzyRows, 'ts-columns': fns.fuzzyColumns, 'ts-npm': fns.fuzzyNpm, 'ts-floor': fns.inputOnly },
+  logs: { 'ts-rows': fns.logsRows, 'ts-columns': fns.logsColumns, 'ts-floor': fns.inputOnly },
+  json: { 'ts-rows': fns.jsonRows, 'ts-columns': fns.jsonColumns, 'ts-floor': fns.inputOnly },
+  simulation: { 'ts-rows': fns.simulationRows, 'ts-columns': fns.simulationColumns, 'ts-floor': fns.inputOnly },
 };
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -105,7 +114,8 @@ interface Figure {
   rows: number;
   samplesMs: number[];
   rowsPerS: number;
-  checksums: Checksums;
+  /** Undefined for the floors, which return no rows. */
+  checksums: Checksums | undefined;
 }
 
 export const suite: BenchmarkSuite = {
@@ -141,7 +151,8 @@ export const suite: BenchmarkSuite = {
           const input = spark.read.table(await tableOf(w, rows));
           if (v === 'builtin') return w.builtinStages.reduce((df, stage) => df.selectExpr(...stage), input);
           const fn = TS_FUNCTIONS[w.name][v]!;
-          return input.mapInArrow(fn as never, { schema: w.schema, ...(w.name === 'fuzzy' ? { context } : {}) });
+          const schema = FLOOR_VARIANTS.includes(v) ? FLOOR_SCHEMA : w.schema;
+          return input.mapInArrow(fn as never, { schema, ...(w.name === 'fuzzy' ? { context } : {}) });
         };
         const pyCmd = async (op: 'check' | 'time', w: UdfWorkload, v: Variant, rows: number) => ({
           op,
@@ -172,11 +183,12 @@ export const suite: BenchmarkSuite = {
           const w = all[name];
           const variants = variantsOf(w);
           const checks = new Map<Variant, Checksums>();
-          for (const v of variants) {
+          const checked = variants.filter((v) => !FLOOR_VARIANTS.includes(v));
+          for (const v of checked) {
             checks.set(v, await check(w, v));
             ctx.log(`udf: ${name} ${v}: checked`);
           }
-          for (const v of variants) verify(`udf/${name}/${v}`, checksumProblem(w, checks.get('builtin')!, checks.get(v)!));
+          for (const v of checked) verify(`udf/${name}/${v}`, checksumProblem(w, checks.get('builtin')!, checks.get(v)!));
           const rowsOf = (v: Variant) => Math.max(200, Math.round((PYTHON_ROW_AT_A_TIME.includes(v) ? w.rows.python : w.rows.fast) * scale));
           const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
           for (let r = 0; r < runs; r++) {
@@ -188,7 +200,7 @@ export const suite: BenchmarkSuite = {
           }
           for (const v of variants) {
             const s = samples.get(v)!;
-            figures.push({ workload: name, variant: v, rows: rowsOf(v), samplesMs: s, rowsPerS: rowsOf(v) / (median(s) / 1000), checksums: checks.get(v)! });
+            figures.push({ workload: name, variant: v, rows: rowsOf(v), samplesMs: s, rowsPerS: rowsOf(v) / (median(s) / 1000), checksums: checks.get(v) });
           }
         }
       } finally {
@@ -228,7 +240,7 @@ function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkloa
       return `${fmtAgainst(ratio, atLeast)} ${ratio >= atLeast ? 'met' : 'missed'}`;
     });
     const faster = figures
-      .filter((f) => f.workload === name && !TS_VARIANTS.includes(f.variant) && f.rowsPerS > bestTs(name))
+      .filter((f) => f.workload === name && !TS_VARIANTS.includes(f.variant) && !FLOOR_VARIANTS.includes(f.variant) && f.rowsPerS > bestTs(name))
       .map((f) => `${f.variant === 'py-clib' ? CLIB[name] : LABELS[f.variant]}, ${fmtAgainst(f.rowsPerS / bestTs(name), 1)}`);
     return [all[name].label, ...cells, faster.length > 0 ? faster.join('; ') : 'none'];
   });
@@ -240,6 +252,43 @@ function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkloa
     note:
       `${met} of ${TARGETS.length * UDF_WORKLOAD_NAMES.length} targets met in this run.` +
       (quick ? ` Quick mode: the longest timed run lasted ${fmt(longestS, 2)} s, so fixed per-job costs weigh more than at full size; judge the targets on a full run.` : ''),
+  };
+}
+
+/**
+ * The floors against @udf: how fast reading the input through the Python worker alone is
+ * (PySpark's and tsapply's), and so the highest ratio over @udf that any function fed
+ * that way could reach here, beside the ratio tsapply's best reached.
+ */
+function floorTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, bestTs: (w: UdfWorkloadName) => number): ReportTable {
+  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)!.rowsPerS;
+  const target = TARGETS.find((t) => t.variant === 'py-udf')!.atLeast;
+  const capped = UDF_WORKLOAD_NAMES.filter((name) => rate(name, 'py-floor') / rate(name, 'py-udf') < target);
+  return {
+    title: 'The floor: reading the input through the Python worker and returning no rows, against @udf',
+    columns: [
+      'workload',
+      'PySpark floor rows/s',
+      'tsapply floor rows/s',
+      'tsapply floor ÷ PySpark floor',
+      'PySpark floor ÷ @udf (the most any function could reach)',
+      "tsapply's best ÷ @udf",
+    ],
+    rows: UDF_WORKLOAD_NAMES.map((name) => [
+      all[name].label,
+      fmt(rate(name, 'py-floor')),
+      fmt(rate(name, 'ts-floor')),
+      fmtRatio(rate(name, 'ts-floor') / rate(name, 'py-floor')),
+      fmtRatio(rate(name, 'py-floor') / rate(name, 'py-udf')),
+      fmtRatio(bestTs(name) / rate(name, 'py-udf')),
+    ]),
+    note:
+      "A floor variant is `mapInArrow` over the same table with a function that reads nothing and returns no rows: Spark reads the Parquet table and sends every batch through its Python worker (and, for tsapply, on to the Node worker). " +
+      `Every UDF variant pays at least that, so where @udf is less than ${target}× slower than the floor, no function run through the Python worker, in any language, can be ${target}× faster than @udf on this machine. ` +
+      (capped.length > 0
+        ? `In this run that holds for ${capped.map((n) => all[n].label).join(', ')}. `
+        : `In this run the floor allows more than ${target}× on every workload: where tsapply falls short, the time goes to the function and its result, not to the transport. `) +
+      '@udf ran on fewer rows than the floors where the rows column says so, which favours the floors (fixed per-job costs weigh more on fewer rows).',
   };
 }
 
@@ -262,7 +311,7 @@ export function report(
         fmt(f.rowsPerS),
         fmt(median(f.samplesMs) / 1000, 2),
         `${fmt(Math.min(...f.samplesMs) / 1000, 2)}–${fmt(Math.max(...f.samplesMs) / 1000, 2)}`,
-        fmtRatio(bestTs(name) / f.rowsPerS),
+        FLOOR_VARIANTS.includes(f.variant) ? '(floor)' : fmtRatio(bestTs(name) / f.rowsPerS),
       ]),
   }));
   const headline: ReportTable = {
@@ -287,13 +336,13 @@ export function report(
     sections: [
       {
         heading: 'Headline',
-        tables: [headline, targetsTable(figures, all, bestTs, info.quick)],
+        tables: [headline, targetsTable(figures, all, bestTs, info.quick), floorTable(figures, all, bestTs)],
         charts: [
           {
             name: 'rows-per-second',
             caption: 'Rows per second by workload and variant (log scale)',
             spec: groupedBarChart(
-              figures.map((f) => ({ workload: f.workload, variant: LABELS[f.variant], rowsPerS: Math.round(f.rowsPerS) })),
+              figures.filter((f) => !FLOOR_VARIANTS.includes(f.variant)).map((f) => ({ workload: f.workload, variant: LABELS[f.variant], rowsPerS: Math.round(f.rowsPerS) })),
               { title: 'Realistic functions: rows per second', group: 'workload', series: 'variant', value: 'rowsPerS', valueTitle: 'rows/s (higher is better)', log: true },
             ),
           },

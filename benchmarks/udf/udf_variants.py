@@ -23,6 +23,8 @@ Variants (the logic mirrors benchmarks/udf/fns.ts):
   clib          the best C-backed library a Python user would pick: rapidfuzz (edit
                 distance), pyarrow.compute (regex, timestamps), orjson (JSON), numpy
                 (simulation), in mapInArrow
+  floor         mapInArrow reading nothing and returning no rows: the cost of the input
+                through the Python worker alone, which every variant pays
 """
 
 import argparse
@@ -262,6 +264,19 @@ def clib_frame(df, cmd):
     return df.mapInArrow(apply, cmd["schema"])
 
 
+def floor_frame(df):
+    """The input through the Python worker, nothing read from it, no rows back: the floor."""
+    import pyarrow as pa
+
+    empty = pa.RecordBatch.from_arrays([pa.array([], pa.int64())], names=["id"])
+
+    def apply(batches):
+        for _ in batches:
+            yield empty
+
+    return df.mapInArrow(apply, "id bigint")
+
+
 def dataframe(spark, cmd):
     # The suite saved the input as a Parquet table; "input" builds the same rows where it did not.
     df = spark.table(cmd["table"]) if cmd.get("table") else spark.range(0, cmd["rows"], 1, cmd["partitions"]).selectExpr(*cmd["input"])
@@ -276,6 +291,8 @@ def dataframe(spark, cmd):
         return loop_frame(df, cmd)
     if variant == "clib":
         return clib_frame(df, cmd)
+    if variant == "floor":
+        return floor_frame(df)
     raise ValueError("unknown variant %r" % variant)
 
 

@@ -9,7 +9,18 @@ import { report } from '../../benchmarks/udf/suite.js';
 import { UDF_WORKLOAD_NAMES, udfWorkloads } from '../../benchmarks/udf/workloads.js';
 
 /** rows/s per variant: tsapply's best is 100 everywhere; logs misses the @udf target. */
-const RATES: Record<string, number> = { builtin: 50, 'ts-rows': 80, 'ts-columns': 100, 'py-udf': 20, 'py-udf-arrow': 25, 'py-pandas': 90, 'py-loop': 60, 'py-clib': 150 };
+const RATES: Record<string, number> = {
+  builtin: 50,
+  'ts-rows': 80,
+  'ts-columns': 100,
+  'py-udf': 20,
+  'py-udf-arrow': 25,
+  'py-pandas': 90,
+  'py-loop': 60,
+  'py-clib': 150,
+  'ts-floor': 120,
+  'py-floor': 130,
+};
 
 const figures = UDF_WORKLOAD_NAMES.flatMap((workload) =>
   Object.entries(RATES).map(([variant, r]) => {
@@ -42,6 +53,27 @@ describe('benchmarks: udf report', () => {
     const json = t.rows.find((r) => String(r[0]).startsWith('JSON'))!;
     assert.equal(json[3], '0.998× missed');
     assert.equal(json[4], 'PySpark mapInArrow, Python loop, 1.002×; orjson, 1.50×');
+  });
+
+  it('never counts a floor as an alternative faster than tsapply', () => {
+    const logs = targets.rows.find((r) => String(r[0]).startsWith('log parsing'))!;
+    assert.equal(logs[4], 'pyarrow.compute (extract_regex, strptime), 1.50×');
+    const perWorkload = result.sections[1]!.tables.find((t) => t.title.startsWith('log parsing'))!;
+    const floor = perWorkload.rows.find((r) => String(r[0]).startsWith('floor: PySpark'))!;
+    assert.equal(floor.at(-1), '(floor)');
+  });
+
+  it('bounds the ratio over @udf by the floor', () => {
+    const floors = result.sections[0]!.tables.find((t) => t.title.startsWith('The floor'))!;
+    const logs = floors.rows.find((r) => String(r[0]).startsWith('log parsing'))!;
+    // tsapply floor ÷ PySpark floor; PySpark floor ÷ @udf; tsapply's best ÷ @udf.
+    assert.deepEqual(logs.slice(3), ['0.92×', '3.25×', '2.50×']);
+    const json = floors.rows.find((r) => String(r[0]).startsWith('JSON'))!;
+    assert.deepEqual(json.slice(3), ['0.92×', '6.50×', '5.00×']);
+    assert.match(floors.note!, /floor allows more than 3× on every workload/);
+    const slowFloor = figures.map((f) => (f.workload === 'logs' && f.variant === 'py-floor' ? { ...f, rowsPerS: 100 } : f));
+    const capped = report(slowFloor, udfWorkloads(), { target: 'a test', checkRows: 200, runs: 3, quick: false, versions: {} }).sections[0]!.tables[2]!;
+    assert.match(capped.note!, /In this run that holds for log parsing \(regex \+ timestamp\)\. /);
   });
 
   it('states how many runs the medians are of', () => {

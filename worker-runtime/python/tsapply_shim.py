@@ -44,23 +44,25 @@ try:
 except ImportError:
     fcntl = None
 
-SHIM_PROTOCOL_VERSION = 1
+SHIM_PROTOCOL_VERSION = 2
 MIN_NODE_MAJOR = 20
 
 # Frame types. Shim -> worker are 1..15, worker -> shim 16..31, so a stream read
 # in the wrong direction fails loudly instead of being misread.
+# Each direction of a task is one Arrow IPC stream cut at its messages: a schema frame
+# (the schema message) once, then one frame per record batch message.
 FRAME_START = 1
 FRAME_INPUT_BATCH = 2
 FRAME_END = 3
 FRAME_CANCEL = 4
+FRAME_INPUT_SCHEMA = 5
 FRAME_OUTPUT_BATCH = 17
 FRAME_DONE = 18
 FRAME_ERROR = 19
-_WORKER_FRAME_TYPES = (FRAME_OUTPUT_BATCH, FRAME_DONE, FRAME_ERROR)
+FRAME_OUTPUT_SCHEMA = 20
+_WORKER_FRAME_TYPES = (FRAME_OUTPUT_BATCH, FRAME_DONE, FRAME_ERROR, FRAME_OUTPUT_SCHEMA)
 
 _HEADER = struct.Struct("<BI")
-# Arrow IPC end-of-stream marker: continuation token + zero metadata length.
-_IPC_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 _STDERR_LINES_KEPT = 200
 _STDERR_LINES_REPORTED = 40
 _MARKER = "tsapply-error: "
@@ -622,13 +624,14 @@ def _partition_index():
     return 0
 
 
-def _batch_ipc_parts(batch, cache):
-    """The body of an input BATCH frame as parts (schema msg, batch msg, EOS), no concatenation."""
+def _send_batch(worker, batch, sent):
+    """Writes an input batch's frame, after a schema frame when the task has sent none or
+    another schema (``sent`` holds the schema last sent in this task)."""
     schema = batch.schema
-    if cache.get("schema") is None or not cache["schema"].equals(schema):
-        cache["schema"] = schema
-        cache["schema_msg"] = schema.serialize()
-    return (cache["schema_msg"], batch.serialize(), _IPC_EOS)
+    if sent.get("schema") is None or not sent["schema"].equals(schema):
+        worker.write_frame(FRAME_INPUT_SCHEMA, schema.serialize())
+        sent["schema"] = schema
+    worker.write_frame(FRAME_INPUT_BATCH, batch.serialize())
 
 
 def _run_task(spec, batches, partition_index):
@@ -655,12 +658,12 @@ def _run_task(spec, batches, partition_index):
     feed_error = []
 
     def feed():
-        cache = {}
+        sent = {}
         try:
             for batch in batches:
                 if stop.is_set():
                     break
-                worker.write_frame(FRAME_INPUT_BATCH, *_batch_ipc_parts(batch, cache))
+                _send_batch(worker, batch, sent)
             worker.write_frame(FRAME_CANCEL if stop.is_set() else FRAME_END)
         except (BrokenPipeError, ValueError, OSError):
             pass  # the worker died (or its pipe was closed); the reader reports how
@@ -680,6 +683,7 @@ def _run_task(spec, batches, partition_index):
     writer = threading.Thread(target=feed, name="tsapply-feed-%d" % worker.pid, daemon=True)
     writer.start()
     finished = False
+    out_schema = None
     try:
         while True:
             frame = worker.read_frame()
@@ -689,9 +693,13 @@ def _run_task(spec, batches, partition_index):
                 raise worker.death_error(partition_index, "running a task") from None
             ftype, body = frame
             if ftype == FRAME_OUTPUT_BATCH:
-                reader = pa.ipc.open_stream(pa.py_buffer(body))
-                for out in reader:
-                    yield out
+                if out_schema is None:
+                    stop.set()
+                    _drop_worker(worker)
+                    raise _protocol_error(worker, "sent a result batch before its schema")
+                yield pa.ipc.read_record_batch(pa.py_buffer(body), out_schema)
+            elif ftype == FRAME_OUTPUT_SCHEMA:
+                out_schema = pa.ipc.read_schema(pa.py_buffer(body))
             elif ftype == FRAME_DONE:
                 finished = True
                 writer.join()
@@ -739,6 +747,15 @@ def _run_task(spec, batches, partition_index):
             writer.join(timeout=30)
             if writer.is_alive():
                 _drop_worker(worker)
+
+
+def _protocol_error(worker, what):
+    """A TsapplyWorkerError for a worker that broke the frame protocol (``what`` it did)."""
+    message = (
+        "tsapply's Node worker (pid %d) %s: the worker bundle and the shim do not match "
+        "(re-run the job)." % (worker.pid, what)
+    )
+    return TsapplyWorkerError(message, _details("ProtocolError", message))
 
 
 def _error_from_worker(info, partition_index):

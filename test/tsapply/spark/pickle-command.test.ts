@@ -101,7 +101,7 @@ describe('buildShimCommand', { skip }, () => {
     ].join('\n');
     const spec = JSON.parse(runPython(code, buildShimCommand(SPEC))) as Record<string, unknown>;
     assert.deepEqual(spec, {
-      version: 1,
+      version: 2,
       mode: 'grouped',
       payload: { file: 'tsapply-payload-0123456789abcdef.bin', sha256: 'ab'.repeat(32) },
       worker: { file: 'tsapply-worker-fedcba9876543210.cjs', sha256: 'cd'.repeat(32) },

@@ -4,10 +4,12 @@
  * A frame is `u8 type | u32 little-endian body length | body`. Frame types from the
  * shim to the worker are 1..15 and from the worker to the shim 16..31, so a stream
  * read in the wrong direction fails loudly. Bodies are either UTF-8 JSON (control
- * messages) or one complete Arrow IPC stream (schema message, record batch message(s),
- * end-of-stream marker) — self-contained, so each side decodes a batch without
- * keeping reader state across frames. See `shim-to-worker.ts` and `worker-to-shim.ts`
- * for the messages, and `worker-runtime/python/tsapply_shim.py` for the other end.
+ * messages) or one Arrow IPC message: each direction of a task is one Arrow IPC stream
+ * cut at its messages, a schema frame (the stream's schema message) once, then one
+ * record batch frame per batch. The schema crosses once per task, and each side keeps
+ * one reader or writer per task instead of decoding and encoding a schema per batch.
+ * See `shim-to-worker.ts` and `worker-to-shim.ts` for the messages, and
+ * `worker-runtime/python/tsapply_shim.py` for the other end.
  */
 import type { Readable } from 'node:stream';
 import { TruncatedFrameError } from '../errors.js';
@@ -20,9 +22,11 @@ export const FrameType = {
   inputBatch: 2,
   end: 3,
   cancel: 4,
+  inputSchema: 5,
   outputBatch: 17,
   done: 18,
   error: 19,
+  outputSchema: 20,
 } as const;
 
 export interface RawFrame {

@@ -16,7 +16,7 @@ import { concatRanges, describeGroupKey, parseDDL, serializeError, TaskTimeoutEr
 import { SortedGroupCutter } from './sorted-groups.js';
 import { CallWatchdog } from './call-watchdog.js';
 import { readFrames } from './frames.js';
-import { decodeShimFrame, ProtocolError, type StartMessage } from './shim-to-worker.js';
+import { ProtocolError, ShimFrameDecoder, type StartMessage } from './shim-to-worker.js';
 import { WorkerMessageWriter } from './worker-to-shim.js';
 
 /**
@@ -152,8 +152,9 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
     await writer.send({ type: 'error', error: serializeError(e) });
   };
 
+  const decoder = new ShimFrameDecoder();
   for await (const frame of readFrames(options.input)) {
-    const message = decodeShimFrame(frame);
+    const message = decoder.decode(frame);
     switch (message.type) {
       case 'start': {
         if (task !== undefined) throw new ProtocolError(`start of task ${message.task} before task ${task.start.task} ended.`);
@@ -185,6 +186,9 @@ export async function runTaskServer(options: TaskServerOptions): Promise<void> {
         }
         break;
       }
+      case 'schema':
+        if (task === undefined) throw new ProtocolError('An input schema arrived outside a task.');
+        break;
       case 'batch': {
         if (task === undefined) throw new ProtocolError('An input batch arrived outside a task.');
         if (task.failed) break; // drop the rest of a failed task's input

@@ -1,9 +1,10 @@
 /**
  * Messages from the Node worker to the Python shim (the worker's stdout).
  *
- * Per task, after `start`: any number of `batch` frames (each one complete Arrow IPC
- * stream with one result record batch, in the output schema), then exactly one
- * terminal message — `done { rowsIn, rowsOut, batchesIn, batchesOut, cancelled }` or
+ * Per task, after `start`: the results as one Arrow IPC stream cut at its messages —
+ * a `schema` frame before the first result batch (and again only if a batch's schema
+ * differed from the last), then one `batch` frame per result record batch, written by
+ * one writer per task — then exactly one terminal message — `done { rowsIn, rowsOut, batchesIn, batchesOut, cancelled }` or
  * `error { error }` with a `serializeError` object (a `UserCodeError` carries the
  * user's message, the original .ts file:line:column and the partition). Nothing is
  * sent between a terminal message and the next `start`.
@@ -14,8 +15,8 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { AsyncByteQueue, RecordBatchStreamWriter } from 'apache-arrow';
-import type { RecordBatch } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchStreamWriter, util } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import type { SerializedError } from '@tsapply/common';
 import { FrameType, frameHeader } from './frames.js';
 
@@ -45,26 +46,32 @@ export type WorkerToShimMessage = { type: 'batch'; batch: RecordBatch } | DoneMe
  * batch for the garbage collector.
  */
 class IpcChunks extends AsyncByteQueue {
-  readonly chunks: Uint8Array[] = [];
+  private chunks: Uint8Array[] = [];
 
   override write(value: Uint8Array): void {
     if (value.byteLength > 0) this.chunks.push(value);
   }
+
+  /** The pieces written since the last call. */
+  take(): Uint8Array[] {
+    const out = this.chunks;
+    this.chunks = [];
+    return out;
+  }
 }
 
-/** The Arrow IPC stream (schema, the batch, end-of-stream) of one result batch, in pieces. */
-function batchStreamChunks(batch: RecordBatch): Uint8Array[] {
-  const sink = new IpcChunks();
-  const writer = new RecordBatchStreamWriter();
-  writer.reset(sink, batch.schema);
-  writer.write(batch);
-  writer.finish();
-  return sink.chunks;
+/** A task's result stream: one writer, its schema written once. */
+interface OutputStream {
+  schema: Schema;
+  writer: RecordBatchStreamWriter;
+  sink: IpcChunks;
 }
 
 /** Encodes messages as frames onto a writable byte stream, waiting for 'drain' when full. */
 export class WorkerMessageWriter {
   private closedError: Error | undefined;
+  /** The current task's result stream; a terminal message ends it. */
+  private stream: OutputStream | undefined;
 
   /**
    * @param out the protocol stream (the process's real stdout)
@@ -82,8 +89,20 @@ export class WorkerMessageWriter {
 
   async send(message: WorkerToShimMessage): Promise<void> {
     if (message.type === 'batch') {
-      await this.sendFrame(FrameType.outputBatch, batchStreamChunks(message.batch));
+      const { batch } = message;
+      let stream = this.stream;
+      // A writer given a batch of another schema closes itself: start a new stream instead.
+      if (stream === undefined || (stream.schema !== batch.schema && !util.compareSchemas(stream.schema, batch.schema))) {
+        const sink = new IpcChunks();
+        const writer = new RecordBatchStreamWriter();
+        writer.reset(sink, batch.schema);
+        this.stream = stream = { schema: batch.schema, writer, sink };
+        await this.sendFrame(FrameType.outputSchema, sink.take());
+      }
+      stream.writer.write(batch);
+      await this.sendFrame(FrameType.outputBatch, stream.sink.take());
     } else {
+      this.stream = undefined;
       const type = message.type === 'done' ? FrameType.done : FrameType.error;
       await this.sendFrame(type, [Buffer.from(JSON.stringify(message), 'utf8')]);
     }

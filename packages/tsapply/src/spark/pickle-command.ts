@@ -22,7 +22,7 @@ import { DataType, type Field, type Schema } from 'apache-arrow';
 import { TsapplyError } from '@tsapply/common';
 
 /** Protocol version of the spec dict; must equal `SHIM_PROTOCOL_VERSION` in the shim. */
-export const SHIM_SPEC_VERSION = 1;
+export const SHIM_SPEC_VERSION = 2;
 
 /** A value the hand-written pickler can encode. */
 export type PickleValue =

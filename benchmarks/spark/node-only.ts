@@ -5,18 +5,17 @@
  *
  * - **user code**: the shipped function on `createBatch(recordBatch)` (for the string
  *   workload this includes decoding UTF-8 into JS strings, which `toArray()` does);
- * - **worker path**: what the Node worker does per input frame — read the Arrow IPC
- *   stream, call the function, turn its result into Arrow in the output schema
- *   (`applyResultToBatches`) and write the result IPC stream — with the same library
- *   calls the worker makes (`RecordBatchReader.from(...).readAll()`,
- *   `RecordBatchStreamWriter.writeAll(...)`).
+ * - **worker path**: what the Node worker does with a task's input frames — read each
+ *   batch from the task's input stream, call the function, turn its result into Arrow in
+ *   the output schema (`applyResultToBatches`) and write the result stream — with the
+ *   worker's own code (`../lib/worker-path.ts`).
  *
  * Single-threaded; the Spark variants run on two cores, so compare with care (the suite
  * reports both per row).
  */
-import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { columnsToRecordBatch, createBatch, parseDDL } from '@tsapply/common';
-import { workerPath as runWorkerPath } from '../lib/worker-path.js';
+import { taskFrames, workerPath as runWorkerPath } from '../lib/worker-path.js';
 import { measureAsync, measureSync, type Measurement, type MeasureProfile } from '../lib/measure.js';
 import * as fns from './fns.js';
 import { numericX, textOf, type Workload } from './workloads.js';
@@ -59,14 +58,14 @@ export async function nodeOnly(w: Workload, titles: readonly string[], batches: 
   const fn = fns[w.tsExport] as (b: ReturnType<typeof createBatch>) => unknown;
   const outSchema = parseDDL(w.schema);
   const inputs = Array.from({ length: batches }, (_, b) => inputBatch(w, b * BATCH_ROWS * 97, BATCH_ROWS, titles));
-  const ipc = inputs.map((b) => RecordBatchStreamWriter.writeAll([b]).toUint8Array(true));
+  const frames = taskFrames(inputs);
   const rows = batches * BATCH_ROWS;
   const userCode = measureSync(() => {
     let n = 0;
     for (const b of inputs) n += (fn(createBatch(b)) as { length?: number } | null)?.length ?? 1;
     return n;
   }, profile);
-  const workerPath = await measureAsync(() => runWorkerPath(ipc, fn, outSchema), profile);
+  const workerPath = await measureAsync(() => runWorkerPath(frames, fn, outSchema), profile);
   return {
     rows,
     userCode,

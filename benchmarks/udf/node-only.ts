@@ -9,9 +9,9 @@
  * call), and whose result is not converted. Inputs are the rows the suite's Spark SQL
  * builds (`workloads.ts`), generated here by the same rules.
  */
-import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { columnsToRecordBatch, parseDDL, type Batch } from '@tsapply/common';
-import { workerPath as runWorkerPath } from '../lib/worker-path.js';
+import { taskFrames, workerPath as runWorkerPath } from '../lib/worker-path.js';
 import { measureAsync, measureSync, type Measurement, type MeasureProfile } from '../lib/measure.js';
 import * as fns from './fns.js';
 import { fuzzyTitles, MONTHS, udfWorkloads, type UdfWorkloadName } from './workloads.js';
@@ -99,13 +99,13 @@ export async function nodeOnly(name: UdfWorkloadName, api: 'rows' | 'columns', b
   const outSchema = parseDDL(w.schema);
   const inputs = Array.from({ length: batches }, (_, b) => inputColumns(name, b * BATCH_ROWS * 31, BATCH_ROWS));
   const inSchema = parseDDL(['id bigint', ...Object.keys(inputs[0]!).slice(1).map((c) => `${c} ${name === 'simulation' ? 'double' : 'string'}`)].join(', '));
-  const ipc = inputs.map((c) => RecordBatchStreamWriter.writeAll([columnsToRecordBatch(c, inSchema)]).toUint8Array(true));
+  const frames = taskFrames(inputs.map((c) => columnsToRecordBatch(c, inSchema)));
   const prebuilt = inputs.map(prebuiltBatch);
   const userCode = measureSync(() => {
     let n = 0;
     for (const b of prebuilt) n += (fn(b, ctx) as { length?: number }).length ?? 1;
     return n;
   }, profile);
-  const workerPath = await measureAsync(() => runWorkerPath(ipc, (batch) => fn(batch, ctx), outSchema), profile);
+  const workerPath = await measureAsync(() => runWorkerPath(frames, (batch) => fn(batch, ctx), outSchema), profile);
   return { workload: name, api, rows: batches * BATCH_ROWS, userCode, workerPath };
 }

@@ -696,7 +696,11 @@ def _run_task(spec, batches, partition_index):
                 if out_schema is None:
                     stop.set()
                     _drop_worker(worker)
-                    raise _protocol_error(worker, "sent a result batch before its schema")
+                    raise _protocol_error(
+                        worker,
+                        "sent a result batch before its schema: the worker bundle and the shim do "
+                        "not match (re-run the job).",
+                    )
                 yield pa.ipc.read_record_batch(pa.py_buffer(body), out_schema)
             elif ftype == FRAME_OUTPUT_SCHEMA:
                 out_schema = pa.ipc.read_schema(pa.py_buffer(body))
@@ -720,14 +724,14 @@ def _run_task(spec, batches, partition_index):
             else:
                 stop.set()
                 _drop_worker(worker)
-                message = (
-                    "tsapply's Node worker (pid %d) sent an unknown frame type %d on its stdout, which "
-                    "carries only frames. Either something in the worker process printed to stdout (a "
-                    "module loaded with --require or a flag in NODE_OPTIONS on the executors: remove it "
-                    "or make it print to stderr), or the worker bundle and the shim do not match "
-                    "(re-run the job)." % (worker.pid, ftype)
+                raise _protocol_error(
+                    worker,
+                    "sent an unknown frame type %d on its stdout, which carries only frames. Either "
+                    "something in the worker process printed to stdout (a module loaded with --require "
+                    "or a flag in NODE_OPTIONS on the executors: remove it or make it print to stderr), "
+                    "or the worker bundle and the shim do not match (re-run the job)." % ftype,
+                    frameType=ftype,
                 )
-                raise TsapplyWorkerError(message, _details("ProtocolError", message, frameType=ftype))
     finally:
         _release_worker(worker)
         if not finished and worker.alive():
@@ -749,13 +753,10 @@ def _run_task(spec, batches, partition_index):
                 _drop_worker(worker)
 
 
-def _protocol_error(worker, what):
-    """A TsapplyWorkerError for a worker that broke the frame protocol (``what`` it did)."""
-    message = (
-        "tsapply's Node worker (pid %d) %s: the worker bundle and the shim do not match "
-        "(re-run the job)." % (worker.pid, what)
-    )
-    return TsapplyWorkerError(message, _details("ProtocolError", message))
+def _protocol_error(worker, what, **fields):
+    """A TsapplyWorkerError for a worker that broke the frame protocol: ``what`` it did and why that may be."""
+    message = "tsapply's Node worker (pid %d) %s" % (worker.pid, what)
+    return TsapplyWorkerError(message, _details("ProtocolError", message, **fields))
 
 
 def _error_from_worker(info, partition_index):

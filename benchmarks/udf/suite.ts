@@ -88,10 +88,10 @@ function variantsOf(w: UdfWorkload): Variant[] {
 }
 
 const TS_FUNCTIONS: Record<UdfWorkloadName, Partial<Record<Variant, (...args: never[]) => unknown>>> = {
-  fuzzy: { 'ts-rows': fns.fuzzyRows, 'ts-columns': fns.fuzzyColumns, 'ts-npm': fns.fuzzyNpm, 'ts-floor': fns.inputOnly },
-  logs: { 'ts-rows': fns.logsRows, 'ts-columns': fns.logsColumns, 'ts-floor': fns.inputOnly },
-  json: { 'ts-rows': fns.jsonRows, 'ts-columns': fns.jsonColumns, 'ts-floor': fns.inputOnly },
-  simulation: { 'ts-rows': fns.simulationRows, 'ts-columns': fns.simulationColumns, 'ts-floor': fns.inputOnly },
+  fuzzy: { 'ts-rows': fns.fuzzyRows, 'ts-columns': fns.fuzzyColumns, 'ts-npm': fns.fuzzyNpm },
+  logs: { 'ts-rows': fns.logsRows, 'ts-columns': fns.logsColumns },
+  json: { 'ts-rows': fns.jsonRows, 'ts-columns': fns.jsonColumns },
+  simulation: { 'ts-rows': fns.simulationRows, 'ts-columns': fns.simulationColumns },
 };
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -150,8 +150,8 @@ export const suite: BenchmarkSuite = {
         const frame = async (w: UdfWorkload, v: Variant, rows: number): Promise<DataFrame> => {
           const input = spark.read.table(await tableOf(w, rows));
           if (v === 'builtin') return w.builtinStages.reduce((df, stage) => df.selectExpr(...stage), input);
-          const fn = TS_FUNCTIONS[w.name][v]!;
-          const schema = FLOOR_VARIANTS.includes(v) ? FLOOR_SCHEMA : w.schema;
+          // The floor is one function for every workload.
+          const [fn, schema] = v === 'ts-floor' ? [fns.inputOnly, FLOOR_SCHEMA] : [TS_FUNCTIONS[w.name][v]!, w.schema];
           return input.mapInArrow(fn as never, { schema, ...(w.name === 'fuzzy' ? { context } : {}) });
         };
         const pyCmd = async (op: 'check' | 'time', w: UdfWorkload, v: Variant, rows: number) => ({
@@ -226,12 +226,26 @@ function fewerRows(figures: Figure[]): string {
     : `Python's row-at-a-time variants (@udf, @udf with Arrow, @pandas_udf, the mapInArrow loop) ran on fewer rows than the others for ${fewer.join(', ')} (see the rows column); figures are rows per second. `;
 }
 
+/** A run's rows/s by workload and variant, and that of tsapply's fastest API per workload. */
+interface Rates {
+  rate(w: UdfWorkloadName, v: Variant): number;
+  bestTs(w: UdfWorkloadName): number;
+}
+
+function ratesOf(figures: Figure[]): Rates {
+  const find = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)?.rowsPerS;
+  return {
+    rate: (w, v) => find(w, v)!,
+    // Not every API runs on every workload (the npm package only on fuzzy).
+    bestTs: (w) => Math.max(...TS_VARIANTS.map((v) => find(w, v) ?? 0)),
+  };
+}
+
 /**
  * Each target met or missed per workload, and every alternative faster than tsapply's best
  * (the C libraries, Spark's built-ins) with by how much: the goal judged on this run.
  */
-function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, bestTs: (w: UdfWorkloadName) => number, quick: boolean): ReportTable {
-  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)!.rowsPerS;
+function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, { rate, bestTs }: Rates, quick: boolean): ReportTable {
   let met = 0;
   const rows = UDF_WORKLOAD_NAMES.map((name) => {
     const cells = TARGETS.map(({ variant, atLeast }) => {
@@ -260,8 +274,7 @@ function targetsTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkloa
  * (PySpark's and tsapply's), and so the highest ratio over @udf that any function fed
  * that way could reach here, beside the ratio tsapply's best reached.
  */
-function floorTable(figures: Figure[], all: Record<UdfWorkloadName, UdfWorkload>, bestTs: (w: UdfWorkloadName) => number): ReportTable {
-  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)!.rowsPerS;
+function floorTable(all: Record<UdfWorkloadName, UdfWorkload>, { rate, bestTs }: Rates): ReportTable {
   const target = TARGETS.find((t) => t.variant === 'py-udf')!.atLeast;
   const capped = UDF_WORKLOAD_NAMES.filter((name) => rate(name, 'py-floor') / rate(name, 'py-udf') < target);
   return {
@@ -298,8 +311,8 @@ export function report(
   all: Record<UdfWorkloadName, UdfWorkload>,
   info: { target: string; checkRows: number; runs: number; quick: boolean; versions: Record<string, string> },
 ): SuiteResult {
-  const rate = (w: UdfWorkloadName, v: Variant) => figures.find((f) => f.workload === w && f.variant === v)?.rowsPerS;
-  const bestTs = (w: UdfWorkloadName) => Math.max(...TS_VARIANTS.map((v) => rate(w, v) ?? 0));
+  const rates = ratesOf(figures);
+  const { rate, bestTs } = rates;
   const perWorkload: ReportTable[] = UDF_WORKLOAD_NAMES.map((name) => ({
     title: all[name].label,
     columns: ['variant', 'rows', 'rows/s', 'median s', 'min–max s', 'tsapply best ÷ this'],
@@ -317,7 +330,7 @@ export function report(
   const headline: ReportTable = {
     title: 'tsapply (best of its APIs) against each alternative: speed ratio (>1× = tsapply faster)',
     columns: ['workload', ...PY_VARIANTS.map((v) => LABELS[v]), 'Spark SQL built-in'],
-    rows: UDF_WORKLOAD_NAMES.map((name) => [all[name].label, ...[...PY_VARIANTS, 'builtin' as const].map((v) => fmtRatio(bestTs(name) / rate(name, v)!))]),
+    rows: UDF_WORKLOAD_NAMES.map((name) => [all[name].label, ...[...PY_VARIANTS, 'builtin' as const].map((v) => fmtRatio(bestTs(name) / rate(name, v)))]),
     note: `rows/s ratios of medians of ${info.runs} run(s). "C library": ${UDF_WORKLOAD_NAMES.map((n) => `${n}: ${CLIB[n]}`).join('; ')}.`,
   };
   return {
@@ -336,7 +349,7 @@ export function report(
     sections: [
       {
         heading: 'Headline',
-        tables: [headline, targetsTable(figures, all, bestTs, info.quick), floorTable(figures, all, bestTs)],
+        tables: [headline, targetsTable(figures, all, rates, info.quick), floorTable(all, rates)],
         charts: [
           {
             name: 'rows-per-second',

@@ -1,13 +1,14 @@
 /**
  * Messages from the Node worker to the Python shim (the worker's stdout).
  *
- * Per task, after `start`: the results as one Arrow IPC stream cut at its messages —
- * a `schema` frame before the first result batch (and again only if a batch's schema
- * differed from the last), then one `batch` frame per result record batch, written by
- * one writer per task — then exactly one terminal message — `done { rowsIn, rowsOut, batchesIn, batchesOut, cancelled }` or
- * `error { error }` with a `serializeError` object (a `UserCodeError` carries the
- * user's message, the original .ts file:line:column and the partition). Nothing is
- * sent between a terminal message and the next `start`.
+ * Per task, after `start`: the results as one Arrow IPC stream cut at its messages (a
+ * `schema` frame before the first result batch, and again only if a batch's schema
+ * differs from the last; then one `batch` frame per result record batch, all written by
+ * one writer per task), then exactly one terminal message: `done { rowsIn, rowsOut,
+ * batchesIn, batchesOut, cancelled }` or `error { error }` with a `serializeError`
+ * object (a `UserCodeError` carries the user's message, the original .ts
+ * file:line:column and the partition). Nothing is sent between a terminal message and
+ * the next `start`.
  *
  * Writes respect backpressure: when the pipe is full `write()` returns false and the
  * writer waits for 'drain' before producing more, so at most about one encoded batch
@@ -92,7 +93,8 @@ export class WorkerMessageWriter {
       const { batch } = message;
       let stream = this.stream;
       // A writer given a batch of another schema closes itself: start a new stream instead.
-      if (stream === undefined || (stream.schema !== batch.schema && !util.compareSchemas(stream.schema, batch.schema))) {
+      // (Results come in the task's schema object, so this is an identity check per batch.)
+      if (stream === undefined || !util.compareSchemas(stream.schema, batch.schema)) {
         const sink = new IpcChunks();
         const writer = new RecordBatchStreamWriter();
         writer.reset(sink, batch.schema);

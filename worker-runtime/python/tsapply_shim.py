@@ -624,14 +624,14 @@ def _partition_index():
     return 0
 
 
-def _send_batch(worker, batch, sent):
-    """Writes an input batch's frame, after a schema frame when the task has sent none or
-    another schema (``sent`` holds the schema last sent in this task)."""
+def _send_batch(worker, batch, sent_schema):
+    """Writes an input batch's frame, after a schema frame when the task has sent no schema
+    yet (``sent_schema`` None) or another one; returns the schema the task's stream is in."""
     schema = batch.schema
-    if sent.get("schema") is None or not sent["schema"].equals(schema):
+    if sent_schema is None or not sent_schema.equals(schema):
         worker.write_frame(FRAME_INPUT_SCHEMA, schema.serialize())
-        sent["schema"] = schema
     worker.write_frame(FRAME_INPUT_BATCH, batch.serialize())
+    return schema
 
 
 def _run_task(spec, batches, partition_index):
@@ -658,12 +658,12 @@ def _run_task(spec, batches, partition_index):
     feed_error = []
 
     def feed():
-        sent = {}
+        sent_schema = None
         try:
             for batch in batches:
                 if stop.is_set():
                     break
-                _send_batch(worker, batch, sent)
+                sent_schema = _send_batch(worker, batch, sent_schema)
             worker.write_frame(FRAME_CANCEL if stop.is_set() else FRAME_END)
         except (BrokenPipeError, ValueError, OSError):
             pass  # the worker died (or its pipe was closed); the reader reports how

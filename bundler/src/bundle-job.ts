@@ -13,6 +13,7 @@ import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
 import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
 import { displayPath, formatWarning, SYNTHETIC_ENTRY, toProblem, type MessageContext } from './esbuild-messages.js';
 import { jobApiExports, jobPlugin, type JobPluginState } from './job-plugin.js';
+import { filesWithEmptyImportMeta, importMetaPlugin } from './import-meta-plugin.js';
 import { isFile, isInNodeModules, projectRoot } from './package-info.js';
 
 /** What was bundled: a job file's default export, a named function export, or a serializer module. */
@@ -68,7 +69,7 @@ export interface JobBundle {
   buildMs: number;
 }
 
-/** Upper bound on re-runs after discovering packages that require `.node` files. */
+/** Upper bound on re-runs after discovering packages that require `.node` files, or modules using `import.meta`. */
 const MAX_PASSES = 3;
 /** Output file name esbuild is told about; it is never written, it only anchors relative paths. */
 const OUT_NAME = 'tsapply-bundle.js';
@@ -185,14 +186,18 @@ async function bundleTarget(target: Target, options: BundleOptions | undefined):
   };
 
   let forcedNative = new Map<string, string>();
+  let importMeta = new Set<string>();
   for (let pass = 1; ; pass++) {
     const state: JobPluginState = { native: new Map(), lateNative: new Map() };
-    const result = await runEsbuild(target, entry, root, opts, forcedNative, state, ctx);
+    const result = await runEsbuild(target, entry, root, opts, { forcedNative, importMeta }, state, ctx);
     const newlyNative = [...state.lateNative].filter(([dir]) => !forcedNative.has(dir));
-    if (newlyNative.length > 0 && pass < MAX_PASSES) {
+    const newlyMeta = filesWithEmptyImportMeta(result.warnings, root).filter((file) => !importMeta.has(file));
+    if ((newlyNative.length > 0 || newlyMeta.length > 0) && pass < MAX_PASSES) {
       // A package required a .node file its manifest did not announce: bundle again
       // with it external, so the bundle never holds a path into the driver's disk.
       forcedNative = new Map([...forcedNative, ...newlyNative]);
+      // Modules that use import.meta: bundle again giving them their own (import-meta-plugin.ts).
+      importMeta = new Set([...importMeta, ...newlyMeta]);
       continue;
     }
     return assemble(target, entry, root, result, state, ctx, started);
@@ -204,7 +209,7 @@ async function runEsbuild(
   entry: string,
   root: string,
   opts: ResolvedBundleOptions,
-  forcedNative: ReadonlyMap<string, string>,
+  found: { forcedNative: ReadonlyMap<string, string>; importMeta: ReadonlySet<string> },
   state: JobPluginState,
   ctx: MessageContext,
 ): Promise<BuildResult<{ metafile: true; write: false }>> {
@@ -235,7 +240,7 @@ async function runEsbuild(
       write: false,
       logLevel: 'silent',
       // Binary assets cannot be inlined meaningfully; a .node file is handled by the plugin.
-      plugins: [jobPlugin({ forcedNative, external: opts.external }, state)],
+      plugins: [jobPlugin({ forcedNative: found.forcedNative, external: opts.external }, state), ...importMetaPlugin(found.importMeta)],
     });
   } catch (e) {
     const failure = e as Partial<BuildFailure>;

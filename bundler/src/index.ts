@@ -75,6 +75,7 @@ export type { JobBundle, BundleKind } from './bundle-job.js';
 export type { BundleOptions } from './bundle-options.js';
 export type { BundledPackage } from './dependencies.js';
 export { assertNoNativeAddons } from './native-addons.js';
+export { importMetaOf } from './import-meta-plugin.js';
 export { formatBundleReport, formatBytes } from './bundle-report.js';
 export type { BundleReportOptions } from './bundle-report.js';
 export { typecheckJob, assertTypechecks } from './typecheck.js';

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SourceMapConsumer } from 'source-map-js';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { bundleJob } from '@tsapply/bundler';
+import { withImportMeta } from '../../bundler/dist/import-meta-plugin.js';
 import { evaluate, job } from './helpers.js';
 
 /** 1-based line and column of the first occurrence of `needle` in `text`. */
@@ -57,5 +60,26 @@ describe('source map', () => {
     const original = consumer.originalPositionFor({ line: Number(frame[1]), column: Number(frame[2]) - 1 });
     const expected = positionOf(readFileSync(job('throws.ts'), 'utf8'), 'throw new Error');
     assert.equal(`${original.source}:${original.line}:${original.column + 1}`, `test/fixtures/bundler/jobs/throws.ts:${expected.line}:${expected.column + 6}`);
+  });
+
+  it("import.meta: each module gets its own file's url, filename and dirname, and keeps its line numbers", async () => {
+    const b = await bundleJob(job('import-meta.ts'));
+    const def = evaluate(b) as { apply: () => Record<string, string>[] };
+    const jobFile = resolve(job('import-meta.ts'));
+    const lib = resolve('test/fixtures/bundler/lib');
+    assert.deepEqual(def.apply(), [
+      { url: pathToFileURL(jobFile).href, dir: dirname(jobFile), file: jobFile, here: `${dirname(jobFile)}/`, helper_dir: lib, beside: join(lib, 'transforms.ts') },
+    ]);
+    const consumer = new SourceMapConsumer(JSON.parse(b.sourceMap));
+    const generated = positionOf(b.code, 'is empty');
+    const original = consumer.originalPositionFor({ line: generated.line, column: generated.column - 1 });
+    assert.equal(original.line, positionOf(readFileSync(jobFile, 'utf8'), 'is empty').line);
+  });
+
+  it('import.meta after a #! line: the declarations go on the next line, the line count stays', () => {
+    const source = '#!/usr/bin/env node\nconsole.log(import.meta.url);\n';
+    const out = withImportMeta(source, '/data/job.mjs');
+    assert.equal(out.split('\n').length, source.split('\n').length);
+    assert.ok(out.startsWith('#!/usr/bin/env node\nvar __tsapply_import_meta_url = "file:///data/job.mjs"'), out);
   });
 });

@@ -4,6 +4,7 @@
 // result is checked against calling the same function here, on the driver.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { format, addDays } from 'date-fns';
 import * as stats from 'simple-statistics';
 import label, { triple } from '../../fixtures/closures/helpers.ts';
@@ -122,6 +123,14 @@ describe('captured values', () => {
     const shipped = await (await import('./helpers.ts')).runPayload(fp, 2);
     assert.deepEqual(shipped, await onDriver(fn as never, 2));
     assert.deepEqual(shipped[1], { id: 1n, day: '2024-01-02', mean: 4 / 3, tripled: 3, label: '#1', factor: 3 });
+  });
+
+  it("import.meta in an inline function names this file, as it does on the driver (a file beside it is found from there)", async () => {
+    const fn = (batch: Iterable<unknown>) =>
+      rowsOf(batch).map((r) => ({ id: r.id, url: import.meta.url, beside: new URL('./helpers.ts', import.meta.url).pathname, dir: import.meta.dirname, file: import.meta.filename }));
+    const shipped = await runShipped(fn, 1);
+    assert.deepEqual(shipped, await onDriver(fn as never, 1));
+    assert.equal(shipped[0]!.beside, fileURLToPath(new URL('./helpers.ts', import.meta.url)));
   });
 
   it('init: a captured function whose result is ctx.state, with ctx.context the user\'s own context', async () => {

@@ -26,6 +26,7 @@
  * top-level await.
  */
 import { parse } from 'acorn';
+import { importMetaOf } from '@tsapply/bundler';
 import { ClosureCaptureError } from '../spark/errors.js';
 import { builtinPath, standardGlobals } from './builtins.js';
 import { checkCapturedValue, snapshotValue } from './captured-value.js';
@@ -122,14 +123,18 @@ function hasOwn(o: object, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, name);
 }
 
-/** Parses a function's text: as an expression, else as an object-literal method. */
+/**
+ * Parses a function's text: as an expression, else as an object-literal method; as a
+ * script, else as a module (the text of a function from an ES module may use `import.meta`).
+ */
 function parseFunctionText(text: string): { root: AstNode; form: 'expression' | 'method'; methodKey?: string; tokens: number[]; prefix: number } | undefined {
-  for (const [open, close, form] of [['(', ')', 'expression'], ['({', '})', 'method']] as const) {
+  const forms = [['(', ')', 'expression'], ['({', '})', 'method']] as const;
+  for (const [sourceType, [open, close, form]] of (['script', 'module'] as const).flatMap((t) => forms.map((f) => [t, f] as const))) {
     const tokens: number[] = [];
     try {
       const program = parse(`${open}${text}${close}`, {
         ecmaVersion: 'latest',
-        sourceType: 'script',
+        sourceType,
         allowReserved: true,
         onToken: (t) => {
           const at = t.start - open.length;
@@ -257,12 +262,17 @@ export class Capturer {
       script,
       start,
       tokens: parsed.tokens,
+      // Paths relative to the function's file, and its `import.meta`, keep naming that
+      // file once the text is copied into the generated module.
       rewrites: script.file
-        ? free.relativeSpecifiers.map((lit) => ({
-            start: lit.start - parsed.prefix,
-            end: lit.end - parsed.prefix,
-            text: JSON.stringify(resolve(dirname(script.file!), lit.value as string)),
-          }))
+        ? [
+            ...free.relativeSpecifiers.map((lit) => ({
+              start: lit.start - parsed.prefix,
+              end: lit.end - parsed.prefix,
+              text: JSON.stringify(resolve(dirname(script.file!), lit.value as string)),
+            })),
+            ...free.importMeta.map((meta) => ({ start: meta.start - parsed.prefix, end: meta.end - parsed.prefix, text: `(${JSON.stringify(importMetaOf(script.file!))})` })),
+          ]
         : [],
       block: this.root, // set below, once the scopes are known
       description,

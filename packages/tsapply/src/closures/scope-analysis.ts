@@ -43,6 +43,8 @@ export interface FreeVariables {
   directEval: number | undefined;
   /** String literals of `import('./x')` / `require('./x')` with a relative specifier. */
   relativeSpecifiers: AstNode[];
+  /** `import.meta` expressions (they name the function's own file, which the shipped copy is not). */
+  importMeta: AstNode[];
 }
 
 export function isNode(v: unknown): v is AstNode {
@@ -294,6 +296,7 @@ function visit(node: AstNode, scope: Scope, w: Walk): void {
       return;
     case 'MetaProperty':
       if ((node.meta as AstNode).name === 'new' && !w.ownThis) w.result.escapingNewTarget ??= node.start;
+      if ((node.meta as AstNode).name === 'import') w.result.importMeta.push(node);
       return;
     case 'FunctionDeclaration':
     case 'FunctionExpression':
@@ -390,6 +393,7 @@ export function freeVariables(root: AstNode): FreeVariables {
     escapingNewTarget: undefined,
     directEval: undefined,
     relativeSpecifiers: [],
+    importMeta: [],
   };
   const w: Walk = { result, ownThis: false, ownSuper: false };
   const top: Scope = { parent: undefined, names: new Set() };

@@ -261,6 +261,15 @@ describe('reading splits against reading the whole input', () => {
     ['csv', '\ufeff' + Array.from({ length: 3000 }, (_, i) => `${i},"q ${i}, ""x""${i % 50 === 0 ? '\r\nsecond line' : ''}"`).join('\r\n') + '\r\n', { header: false }],
     ['csv', 'a,b\n' + Array.from({ length: 2100 }, (_, i) => `${i},${i % 3 === 0 ? '' : `é${i}`}`).join('\n'), { inferSchema: false }],
     ['jsonl', Array.from({ length: 2600 }, (_, i) => (i % 400 === 0 ? '\n' : '') + JSON.stringify({ a: i, b: { c: [i, 'ü'] } })).join('\n') + '\n'],
+    // A declared schema: no inference pass, the record starts come from a scan of the bytes.
+    ['csv', '\ufeff' + Array.from({ length: 3000 }, (_, i) => `${i},"q ${i}, ""x""${i % 50 === 0 ? '\r\nsecond line' : ''}"`).join('\r\n') + '\r\n', { header: false, schema: 'a int, b string' }],
+    [
+      'csv',
+      '\ufeffa,b\n\n' +
+        Array.from({ length: 2100 }, (_, i) => `${i},${i % 7 === 0 ? '"lf\nand lone cr\r and ""quotes"""' : i % 3 === 0 ? '' : `é${i}`}${i % 300 === 0 ? '\n\n' : ''}`).join('\n'),
+      { schema: 'a int, b string' },
+    ],
+    ['jsonl', Array.from({ length: 2600 }, (_, i) => (i % 400 === 0 ? ' \t\r\n\u00a0\n' : '') + JSON.stringify({ a: i, b: 'ü'.repeat(i % 3) })).join('\r\n'), { schema: 'a int, b string' }],
   ];
   cases.forEach(([format, text, options], n) => {
     it(`give the same rows for any range: ${format} ${JSON.stringify(options ?? {})}`, async () => {
@@ -282,6 +291,39 @@ describe('reading splits against reading the whole input', () => {
       assert.deepEqual(await viaSplits(src, 5, 2000, 300), all.slice(5, 2000), 'in pieces of 300');
     });
   });
+});
+
+describe('a CSV file with a declared schema whose records end in a lone CR', () => {
+  it('has no splits (the driver reads it) and gives every row', async () => {
+    const path = join(dir, 'lone-cr.csv');
+    writeFileSync(path, 'a,b\r' + Array.from({ length: 1500 }, (_, i) => `${i},"x\r\ny"`).join('\r'));
+    const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
+    assert.equal(src.splits, undefined);
+    const rows: Record<string, unknown>[] = [];
+    for await (const b of src.batches) rows.push(...recordBatchToRows(b));
+    assert.deepEqual(rows, Array.from({ length: 1500 }, (_, i) => ({ a: i, b: 'x\r\ny' })));
+  });
+});
+
+describe('a bad value in a CSV file read in pieces', () => {
+  for (const eol of ['\n', '\r\n']) {
+    it(`names the line its record starts on, past quoted line breaks, whoever reads it (${JSON.stringify(eol)})`, async () => {
+      const path = join(dir, `bad-line-${eol.length}.csv`);
+      const records = Array.from({ length: 3000 }, (_, i) => `${i === 2501 ? 'x' : i},"${i % 100 === 0 ? `two${eol}lines` : 'v'}"`);
+      writeFileSync(path, ['a,b', '', ...records].join(eol) + eol);
+      // The header and an empty line, then one line per record, two for each of the 26 hundredths before it.
+      const line = 3 + 2501 + 26;
+      assert.equal(readFileSync(path, 'utf8').split(eol)[line - 1], 'x,"v"');
+      const message = `Cannot read csv input "${path}": line ${line}, column "a": "x" is not a valid int. Fix the data or declare the column as string in input.options.schema.`;
+      const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
+      await assert.rejects(async () => {
+        for await (const _ of src.batches);
+      }, { message });
+      await assert.rejects(async () => {
+        for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
+      }, { message });
+    });
+  }
 });
 
 describe('Arrow IPC inputs read batch by batch by the workers', () => {

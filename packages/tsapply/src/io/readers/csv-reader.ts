@@ -14,9 +14,10 @@ import { columnsToRecordBatch, parseDDL, isTsapplyError, toDDL } from '@tsapply/
 import { InputError } from '../../errors.js';
 import { fileVersion, type InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import { countRecord, splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
+import { splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
+import { csvRecordLine, csvRecordStarts } from './record-starts.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
 
 export interface CsvReadOptions {
@@ -36,29 +37,22 @@ interface Record_ {
   fields: string[];
   /** The file, for messages. */
   path: string;
-  /** Line of the file where the record ends. */
-  line: number;
-  /** Where it starts (just past the previous record's line break), and the lines before that. */
-  startByte: number;
-  startLine: number;
+  /** Where its reading started, and how many records came before it from there (a header counts). */
+  from: RecordStart;
+  index: number;
 }
 
 /**
  * The records of the file at `path`, from `from` (where a record starts; the file's
- * start by default) on, with the file's own line numbers.
+ * start by default) on. Where each one is in the file is not tracked (csv-parse's
+ * `info` made reading twice as slow): a message that needs its line asks `lineOf`.
  */
 async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<Record_> {
   const source = createReadStream(path, { start: from.byte });
-  const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  let startByte = from.byte;
-  let startLine = from.line;
+  const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true }));
+  let index = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      const line = from.line + item.info.lines;
-      yield { fields: item.record, path, line, startByte, startLine };
-      startByte = from.byte + item.info.bytes;
-      startLine = line;
-    }
+    for await (const fields of parser as AsyncIterable<string[]>) yield { fields, path, from, index: index++ };
   } catch (e) {
     if (isTsapplyError(e)) throw e;
     throw new InputError(`Cannot read csv input "${path}": ${(e as Error).message}`, { path, format: 'csv' }, { cause: e });
@@ -67,6 +61,12 @@ async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delim
     source.destroy();
     parser.destroy();
   }
+}
+
+/** "line N" of a record for a message, or "record N" (from 1) where the scan cannot follow the file. */
+async function lineOf(record: Record_): Promise<string> {
+  const line = await csvRecordLine(record.path, record.from, record.index);
+  return line !== undefined ? `line ${line}` : `record ${record.index + 1}`;
 }
 
 function csvTypeToArrow(t: CsvType): arrow.DataType {
@@ -108,17 +108,24 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
   if (o.schema !== undefined) {
     schema = parseDDL(o.schema);
     checkUniqueColumns(schema.fields.map((f) => f.name), first.path, 'schema');
+    // No inference pass to note where records start: a scan of the bytes finds them.
+    let rows = 0;
+    for (const file of files) {
+      const span = await csvRecordStarts(file, rows, header);
+      if (span === undefined) break;
+      spans.push(span);
+      rows += span.rows;
+    }
+    if (spans.length === files.length) totalRows = rows;
   } else {
     // Pass 1: column names (and types, unless inferSchema is false) over every file.
-    // It also notes where every CHECKPOINT_EVERY-th record starts, so worker threads can
-    // read the files in pieces (`splits`).
     let names: string[] | undefined;
     let types: CsvType[] = [];
     let rows = 0;
     for (const file of files) {
       let isFirst = true;
-      const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: rows, rows: 0, points: [] };
-      for await (const { fields, startByte, startLine } of records(file.path, { delimiter })) {
+      let fileRows = 0;
+      for await (const { fields } of records(file.path, { delimiter })) {
         if (isFirst) {
           isFirst = false;
           if (!names) {
@@ -128,12 +135,15 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
           }
           if (header) continue;
         }
-        countRecord(span, startByte, startLine);
-        rows++;
+        fileRows++;
         if (o.inferSchema === false) continue;
         for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
       }
-      spans.push(span);
+      // Where its records start, so worker threads can read the files in pieces (`splits`);
+      // never where the scan and the parser count differently.
+      const span = await csvRecordStarts(file, rows, header);
+      if (span?.rows === fileRows) spans.push(span);
+      rows += fileRows;
     }
     if (!names) {
       throw new InputError(`Cannot read csv input "${first.path}": the file is empty (no header line).`, { path: first.path, format: 'csv' });
@@ -162,8 +172,8 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     schema,
     batches: csvBatches(dataRecords(), schema, converters, reader.batchSize),
     totalRows,
-    // Worker threads read the files themselves where the inference pass counted their records.
-    ...(totalRows !== undefined
+    // Worker threads read the files themselves where their records were counted.
+    ...(totalRows !== undefined && spans.length === files.length
       ? {
           splits: (start: number, end: number, maxRows = Infinity) =>
             textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'csv', schema: ddl, delimiter }),
@@ -206,7 +216,8 @@ async function* csvBatches(
     n = 0;
     return batch;
   };
-  for await (const { fields, line, path } of input) {
+  for await (const record of input) {
+    const { fields, path } = record;
     for (let i = 0; i < names.length; i++) {
       const text = fields[i];
       if (text === undefined || text === '') {
@@ -218,7 +229,7 @@ async function* csvBatches(
       } catch (e) {
         if (!isBadValue(e)) throw e;
         throw new InputError(
-          `Cannot read csv input "${path}": line ${line}, column "${names[i]}": ${e.message}. ` +
+          `Cannot read csv input "${path}": ${await lineOf(record)}, column "${names[i]}": ${e.message}. ` +
             `Fix the data or declare the column as string in input.options.schema.`,
           { path, format: 'csv' },
         );

@@ -12,6 +12,7 @@ import { InputError } from '../../errors.js';
 import { fileVersion, type InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { countRecord, splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
+import { jsonlRecordStarts } from './record-starts.js';
 import { coerceJsonValue, mergeTypes, sortedFields, typeOfValue, type JsonType } from './json-type-inference.js';
 
 type JsonFormat = 'jsonl' | 'json';
@@ -124,6 +125,16 @@ export async function readJson(
   const spans: TextFileSpan[] = [];
   if (typeof declared === 'string') {
     schema = parseDDL(declared);
+    if (format === 'jsonl') {
+      // No inference pass to note where records start: a scan of the bytes finds them.
+      let rows = 0;
+      for (const file of files) {
+        const span = await jsonlRecordStarts(file, rows);
+        spans.push(span);
+        rows += span.rows;
+      }
+      totalRows = rows;
+    }
   } else {
     // For JSON Lines the pass also notes where every CHECKPOINT_EVERY-th record starts,
     // so worker threads can read the files in pieces (`splits`).
@@ -156,7 +167,7 @@ export async function readJson(
     schema,
     batches: jsonBatches(rows(), schema, reader.batchSize),
     totalRows,
-    // Worker threads read JSON Lines files themselves where the inference pass counted their records.
+    // Worker threads read JSON Lines files themselves where their records were counted.
     ...(format === 'jsonl' && totalRows !== undefined
       ? {
           splits: (start: number, end: number, maxRows = Infinity) =>

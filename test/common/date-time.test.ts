@@ -6,7 +6,7 @@
 // type, or fail in FAILFAST mode).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { daysInMonth, epochDay, isLeapYear, parseDate, parseTimestamp } from '@tsapply/common';
+import { daysInMonth, epochDay, isLeapYear, parseDate, parseTimestamp, parseTimestampMillis } from '@tsapply/common';
 
 /** Microseconds since the epoch of an ISO instant JS can parse, plus extra microseconds. */
 const us = (iso: string, extraMicros = 0n): bigint => BigInt(Date.parse(iso)) * 1000n + extraMicros;
@@ -123,4 +123,29 @@ describe('parseTimestamp', () => {
   for (const [text, why] of refused) {
     it(`refuses ${JSON.stringify(text)}: ${why}`, () => assert.equal(parseTimestamp(text), undefined));
   }
+
+  it('reads YYYY-MM-DD hh:mm:ss by position exactly as the grammar reads it (a leading space takes the grammar), valid or not', () => {
+    // Digits, separators and lengths around the fixed form, days and times that exist and that do not.
+    const pick = <T,>(options: ArrayLike<T>): T => options[Math.floor(Math.random() * options.length)]!;
+    const two = (max: number) => String(Math.floor(Math.random() * (max + 1))).padStart(2, '0');
+    let read = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const text =
+        `${pick('0129')}${pick('09')}${two(99)}${pick('--/')}${two(13)}-${two(32)}${pick('T T_')}${two(25)}:${two(61)}${pick('::.')}${two(61)}` +
+        pick(['', '', 'Z', 'z', '.5', '+01', ' ', 'x']);
+      const fixed = parseTimestamp(text);
+      assert.equal(fixed, parseTimestamp(` ${text}`), text);
+      if (fixed !== undefined) {
+        read++;
+        assert.equal(parseTimestampMillis(text), Number(fixed) / 1000, text);
+      }
+    }
+    assert.ok(read > 1000, `only ${read} of the texts were timestamps`);
+  });
+
+  it('gives milliseconds with the microseconds as a fraction', () => {
+    assert.equal(parseTimestampMillis('2024-01-31T12:00:00.123456Z'), Date.UTC(2024, 0, 31, 12) + 123.456);
+    assert.equal(parseTimestampMillis('1969-12-31 23:59:59+01:00'), Date.UTC(1969, 11, 31, 22, 59, 59));
+    assert.equal(parseTimestampMillis('2024-02-30 00:00:00'), undefined);
+  });
 });

@@ -82,7 +82,7 @@ export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './cache-dir.js';
 
-export { parseDate, parseTimestamp, epochDay, isLeapYear, daysInMonth } from './date-time.js';
+export { parseDate, parseTimestamp, parseTimestampMillis, epochDay, isLeapYear, daysInMonth } from './date-time.js';
 
 export { readOptions, OptionReader } from './options/read-options.js';
 export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';

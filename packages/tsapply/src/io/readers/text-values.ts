@@ -4,7 +4,7 @@
  * work is a single function call.
  */
 import * as arrow from 'apache-arrow';
-import { parseDate, parseTimestamp } from '@tsapply/common';
+import { parseDate, parseTimestampMillis } from '@tsapply/common';
 
 /** Returns the converted value, or throws a plain Error whose message ends the sentence "… is not a valid <type>". */
 export type TextConverter = (text: string) => unknown;
@@ -60,10 +60,10 @@ export function textConverter(type: arrow.DataType): TextConverter | undefined {
     // either (Spark reads it as null, or fails in FAILFAST mode), never March 2.
     case arrow.Type.Timestamp:
       return (t) => {
-        const micros = parseTimestamp(t);
+        const millis = parseTimestampMillis(t);
         // Epoch milliseconds with the microseconds as a fraction: the column builder keeps
         // them to the microsecond (a Date would drop them).
-        return micros === undefined ? bad(t, 'timestamp') : Number(micros) / 1000;
+        return millis === undefined ? bad(t, 'timestamp') : millis;
       };
     case arrow.Type.Date:
       return (t) => {

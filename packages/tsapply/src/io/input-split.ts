@@ -145,13 +145,16 @@ export function countRecord(span: TextFileSpan, byte: number, line: number): voi
   if (span.rows++ % CHECKPOINT_EVERY === 0) span.points.push({ byte, line });
 }
 
-/** The records of a text split, from those read from its checkpoint on: `skip` passed over, then `rows`. */
-export async function* splitRecords<R>(records: AsyncIterable<R>, split: Pick<TextSplit, 'skip' | 'rows'>): AsyncGenerator<R> {
-  let index = 0;
-  for await (const record of records) {
-    if (index++ < split.skip) continue;
-    yield record;
-    if (index - split.skip >= split.rows) return;
+/** The records of a text split, from those read (in arrays) from its checkpoint on: `skip` passed over, then `rows`. */
+export async function* splitRecords<R>(records: AsyncIterable<R[]>, split: Pick<TextSplit, 'skip' | 'rows'>): AsyncGenerator<R[]> {
+  const end = split.skip + split.rows;
+  let index = 0; // of the array's first record
+  for await (const batch of records) {
+    const from = Math.max(split.skip - index, 0);
+    const to = Math.min(end - index, batch.length);
+    index += batch.length;
+    if (from < to) yield from === 0 && to === batch.length ? batch : batch.slice(from, to);
+    if (index >= end) return;
   }
 }
 

@@ -17,6 +17,7 @@ import type { InputSource, ReaderOptions } from '../input-source.js';
 import { splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
+import { bufferedBatches } from './buffered-batches.js';
 import { csvRecordLine, csvRecordStarts } from './record-starts.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
 
@@ -44,15 +45,16 @@ interface Record_ {
 
 /**
  * The records of the file at `path`, from `from` (where a record starts; the file's
- * start by default) on. Where each one is in the file is not tracked (csv-parse's
- * `info` made reading twice as slow): a message that needs its line asks `lineOf`.
+ * start by default) on, as arrays of those parsed at a time. Where each one is in the
+ * file is not tracked (csv-parse's `info` made reading twice as slow): a message that
+ * needs its line asks `lineOf`.
  */
-async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<Record_> {
+async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delimiter'>>, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<Record_[]> {
   const source = createReadStream(path, { start: from.byte });
   const parser = source.pipe(parse({ delimiter: opts.delimiter, bom: true, skip_empty_lines: true, relax_column_count: true }));
   let index = 0;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) yield { fields, path, from, index: index++ };
+    for await (const parsed of bufferedBatches<string[]>(parser)) yield parsed.map((fields) => ({ fields, path, from, index: index++ }));
   } catch (e) {
     if (isTsapplyError(e)) throw e;
     throw new InputError(`Cannot read csv input "${path}": ${(e as Error).message}`, { path, format: 'csv' }, { cause: e });
@@ -125,19 +127,21 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     for (const file of files) {
       let isFirst = true;
       let fileRows = 0;
-      for await (const { fields } of records(file.path, { delimiter })) {
-        if (isFirst) {
-          isFirst = false;
-          if (!names) {
-            names = csvColumnNames(fields, header);
-            checkUniqueColumns(names, file.path, 'header');
-            types = names.map(() => ({ kind: 'null' }) as CsvType);
+      for await (const parsed of records(file.path, { delimiter })) {
+        for (const { fields } of parsed) {
+          if (isFirst) {
+            isFirst = false;
+            if (!names) {
+              names = csvColumnNames(fields, header);
+              checkUniqueColumns(names, file.path, 'header');
+              types = names.map(() => ({ kind: 'null' }) as CsvType);
+            }
+            if (header) continue;
           }
-          if (header) continue;
+          fileRows++;
+          if (o.inferSchema === false) continue;
+          for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
         }
-        fileRows++;
-        if (o.inferSchema === false) continue;
-        for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
       }
       // Where its records start, so worker threads can read the files in pieces (`splits`);
       // never where the scan and the parser count differently.
@@ -154,15 +158,12 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
 
   const converters = csvConverters(schema, first.path);
 
-  async function* dataRecords(): AsyncGenerator<Record_> {
+  async function* dataRecords(): AsyncGenerator<Record_[]> {
     for (const file of files) {
       let isFirst = header;
-      for await (const record of records(file.path, { delimiter })) {
-        if (isFirst) {
-          isFirst = false;
-          continue;
-        }
-        yield record;
+      for await (const parsed of records(file.path, { delimiter })) {
+        yield isFirst ? parsed.slice(1) : parsed;
+        isFirst = false;
       }
     }
   }
@@ -200,7 +201,7 @@ function csvConverters(schema: arrow.Schema, path: string): TextConverter[] {
 
 /** Data records (no header) as record batches of `schema`, `batchSize` rows at a time. */
 async function* csvBatches(
-  input: AsyncIterable<Record_>,
+  input: AsyncIterable<Record_[]>,
   schema: arrow.Schema,
   converters: TextConverter[],
   batchSize: number,
@@ -216,7 +217,7 @@ async function* csvBatches(
     n = 0;
     return batch;
   };
-  for await (const record of input) {
+  for await (const parsed of input) for (const record of parsed) {
     const { fields, path } = record;
     for (let i = 0; i < names.length; i++) {
       const text = fields[i];

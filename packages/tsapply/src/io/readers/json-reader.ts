@@ -11,7 +11,7 @@ import { parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import { fileVersion, type InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
-import { countRecord, splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
+import { splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { jsonlRecordStarts } from './record-starts.js';
 import { coerceJsonValue, mergeTypes, sortedFields, typeOfValue, type JsonType } from './json-type-inference.js';
 
@@ -23,37 +23,35 @@ interface ParsedRow {
   line: number;
 }
 
-/** One line of a file, its line number, and the byte just past its line break. */
+/** One line of a file and its line number. */
 interface Line {
   text: string;
   line: number;
-  bytes: number;
 }
 
 /**
  * The lines of `path` from byte `from` (the start of a line; `linesBefore` lines come
- * before it), split on LF with a CR before it dropped, and where each ends — what
- * `readline` gives, plus the byte offsets a worker needs to start reading mid-file.
+ * before it), split on LF with a CR before it dropped — what `readline` gives — as
+ * arrays of the lines each read of the file finishes.
  */
-async function* linesOf(path: string, from = 0, linesBefore = 0): AsyncGenerator<Line> {
+async function* linesOf(path: string, from = 0, linesBefore = 0): AsyncGenerator<Line[]> {
   const stream = createReadStream(path, { start: from });
   let rest: Buffer | undefined; // bytes of an unfinished line
-  let at = from; // file byte where `rest` (or the next chunk) starts
   let line = linesBefore;
   const textOf = (bytes: Buffer) => bytes.toString('utf8', 0, bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+      const lines: Line[] = [];
       let start = 0;
       for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
-        line++;
-        yield { text: textOf(data.subarray(start, nl)), line, bytes: at + nl + 1 };
+        lines.push({ text: textOf(data.subarray(start, nl)), line: ++line });
         start = nl + 1;
       }
       rest = data.subarray(start);
-      at += start;
+      if (lines.length > 0) yield lines;
     }
-    if (rest !== undefined && rest.length > 0) yield { text: textOf(rest), line: line + 1, bytes: at + rest.length };
+    if (rest !== undefined && rest.length > 0) yield [{ text: textOf(rest), line: line + 1 }];
   } finally {
     stream.destroy();
   }
@@ -73,23 +71,20 @@ function parseJsonLine(path: string, text: string, line: number): Record<string,
   return value as Record<string, unknown>;
 }
 
-/** The records of a JSON Lines file from `from` on (blank lines are not records), with where each starts. */
-async function* jsonlRecords(path: string, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<ParsedRow & { startByte: number; startLine: number }> {
-  let startByte = from.byte;
-  let startLine = from.line;
-  for await (const { text, line, bytes } of linesOf(path, from.byte, from.line)) {
-    const record = text.trim() === '' ? undefined : { row: parseJsonLine(path, text, line), file: path, line, startByte, startLine };
-    startByte = bytes;
-    startLine = line;
-    if (record !== undefined) yield record;
+/** The records of a JSON Lines file from `from` on (blank lines are not records), in arrays. */
+async function* jsonlRecords(path: string, from: RecordStart = { byte: 0, line: 0 }): AsyncGenerator<ParsedRow[]> {
+  for await (const lines of linesOf(path, from.byte, from.line)) {
+    const records: ParsedRow[] = [];
+    for (const { text, line } of lines) if (text.trim() !== '') records.push({ row: parseJsonLine(path, text, line), file: path, line });
+    if (records.length > 0) yield records;
   }
 }
 
-async function* jsonlRows(file: InputFile): AsyncGenerator<ParsedRow> {
+async function* jsonlRows(file: InputFile): AsyncGenerator<ParsedRow[]> {
   yield* jsonlRecords(file.path);
 }
 
-async function* jsonRows(file: InputFile): AsyncGenerator<ParsedRow> {
+async function* jsonRows(file: InputFile): AsyncGenerator<ParsedRow[]> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file.path, 'utf8'));
@@ -97,16 +92,15 @@ async function* jsonRows(file: InputFile): AsyncGenerator<ParsedRow> {
     throw new InputError(`Cannot read json input "${file.path}": not valid JSON (${(e as Error).message}).`, { path: file.path, format: 'json' });
   }
   const items = Array.isArray(value) ? value : [value];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
+  items.forEach((item: unknown, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       throw new InputError(`Cannot read json input "${file.path}": element ${i} is not an object; the file must hold an array of objects.`, {
         path: file.path,
         format: 'json',
       });
     }
-    yield { row: item as Record<string, unknown>, file: file.path, line: i };
-  }
+  });
+  yield items.map((item: Record<string, unknown>, i) => ({ row: item, file: file.path, line: i }));
 }
 
 export async function readJson(
@@ -136,19 +130,21 @@ export async function readJson(
       totalRows = rows;
     }
   } else {
-    // For JSON Lines the pass also notes where every CHECKPOINT_EVERY-th record starts,
-    // so worker threads can read the files in pieces (`splits`).
     let type: JsonType = { kind: 'struct', fields: new Map() };
     let n = 0;
     for (const file of files) {
-      const span: TextFileSpan = { path: file.path, version: fileVersion(file), firstRow: n, rows: 0, points: [] };
-      const found: AsyncIterable<ParsedRow & { startByte?: number; startLine?: number }> = format === 'jsonl' ? jsonlRecords(file.path) : rowsOf(file);
-      for await (const record of found) {
-        type = mergeTypes(type, typeOfValue(record.row));
-        if (record.startByte !== undefined) countRecord(span, record.startByte, record.startLine!);
-        n++;
+      let fileRows = 0;
+      for await (const records of rowsOf(file)) {
+        for (const record of records) type = mergeTypes(type, typeOfValue(record.row));
+        fileRows += records.length;
       }
-      spans.push(span);
+      // For JSON Lines, where its records start, so worker threads can read the files in
+      // pieces (`splits`); never where the scan and the parser count differently.
+      if (format === 'jsonl') {
+        const span = await jsonlRecordStarts(file, n);
+        if (span.rows === fileRows) spans.push(span);
+      }
+      n += fileRows;
     }
     totalRows = n;
     schema = new arrow.Schema(sortedFields((type as Extract<JsonType, { kind: 'struct' }>).fields));
@@ -159,7 +155,7 @@ export async function readJson(
       });
     }
   }
-  async function* rows(): AsyncGenerator<ParsedRow> {
+  async function* rows(): AsyncGenerator<ParsedRow[]> {
     for (const file of files) yield* rowsOf(file);
   }
   const ddl = toDDL(schema);
@@ -168,7 +164,7 @@ export async function readJson(
     batches: jsonBatches(rows(), schema, reader.batchSize),
     totalRows,
     // Worker threads read JSON Lines files themselves where their records were counted.
-    ...(format === 'jsonl' && totalRows !== undefined
+    ...(format === 'jsonl' && totalRows !== undefined && spans.length === files.length
       ? {
           splits: (start: number, end: number, maxRows = Infinity) =>
             textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'jsonl', schema: ddl }),
@@ -179,10 +175,10 @@ export async function readJson(
 }
 
 /** Parsed rows shaped to `schema`, as record batches of `batchSize` rows. */
-async function* jsonBatches(input: AsyncIterable<ParsedRow>, schema: arrow.Schema, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+async function* jsonBatches(input: AsyncIterable<ParsedRow[]>, schema: arrow.Schema, batchSize: number): AsyncGenerator<arrow.RecordBatch> {
   const fields = schema.fields;
   let buf: Record<string, unknown>[] = [];
-  for await (const { row } of input) {
+  for await (const records of input) for (const { row } of records) {
     const shaped: Record<string, unknown> = {};
     for (const f of fields) shaped[f.name] = coerceJsonValue(row[f.name], f.type);
     buf.push(shaped);

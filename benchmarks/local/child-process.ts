@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ChildReport, ChildRequest } from './child.js';
+import type { BenchFormat } from './jobs/lib/bench-input.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../..');
@@ -41,7 +42,7 @@ export interface ChildRun extends ChildRequest {
   /** Absolute path of the job's input file. */
   input: string;
   /** How it is stored. @default 'parquet' */
-  inputFormat?: 'parquet' | 'arrow';
+  inputFormat?: BenchFormat;
   /** Extra node flags, e.g. `--heap-prof` when investigating memory. */
   nodeArgs?: string[];
 }

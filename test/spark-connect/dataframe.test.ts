@@ -257,6 +257,25 @@ describe('actions', () => {
     assert.match(shown, /only showing top 2 rows/);
   });
 
+  it("showString writes floats and doubles as Spark's own show() does (15.0, 1.0E7), inside arrays, structs and maps too", async () => {
+    const df = await spark.sql(
+      "SELECT 15.0D a, 1e7D b, 1.5e-4D c, CAST(0.1 AS FLOAT) f, CAST(1e8 AS FLOAT) g, double('NaN') n, 123456.789D h, " +
+        "array(1D, 2.5D) arr, named_struct('x', 2D, 'n', 2) st, map('k', 1D) m",
+    );
+    // What PySpark's df.show() printed for this query against Spark 4.3.0.
+    assert.equal(
+      await df.showString(),
+      [
+        '+----+-----+------+---+-----+---+----------+----------+--------+----------+',
+        '|   a|    b|     c|  f|    g|  n|         h|       arr|      st|         m|',
+        '+----+-----+------+---+-----+---+----------+----------+--------+----------+',
+        '|15.0|1.0E7|1.5E-4|0.1|1.0E8|NaN|123456.789|[1.0, 2.5]|{2.0, 2}|{k -> 1.0}|',
+        '+----+-----+------+---+-----+---+----------+----------+--------+----------+',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('toLocalIterator and async iteration stream Arrow batches', async () => {
     let rows = 0;
     let sum = 0n;

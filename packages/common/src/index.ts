@@ -77,7 +77,7 @@ export type { PayloadMeta, PayloadParts, DecodedPayload } from './payload/payloa
 export { findUnserializable, describeUnserializable } from './context/find-unserializable.js';
 export type { UnserializableValue } from './context/find-unserializable.js';
 
-export { formatTable, formatCell } from './format-table.js';
+export { formatTable, formatCell, javaFloatString } from './format-table.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './cache-dir.js';

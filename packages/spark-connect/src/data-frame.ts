@@ -503,7 +503,7 @@ export class DataFrame {
     const names = table.schema.fields.map((f) => f.name);
     const rows: unknown[][] = [];
     for (const batch of table.batches) for (const r of recordBatchToRows(batch)) rows.push(names.map((k) => r[k]));
-    return formatTable(names, rows, { truncate, maxRows: n });
+    return formatTable(names, rows, { truncate, maxRows: n, types: table.schema.fields.map((f) => f.type) });
   }
 
   /** Prints the first `n` rows (default 20); `truncate` cuts cells at 20 chars (or N). */

@@ -31,7 +31,8 @@ export class ShowWriter {
   /** The table plus a count line, ready to print. */
   render(): string {
     const columns = this.schema.fields.map((f) => f.name);
-    const table = this.limit > 0 ? formatTable(columns, this.rows) : '';
+    const types = this.schema.fields.map((f) => f.type);
+    const table = this.limit > 0 ? formatTable(columns, this.rows, { types }) : '';
     const noun = this.total === 1 ? 'row' : 'rows';
     const count =
       this.total > this.rows.length && this.limit > 0

@@ -323,6 +323,22 @@ describe('a bad value in a CSV file read in pieces', () => {
         for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
       }, { message });
     });
+
+    it(`names the file's line of a record csv-parse refuses, not one counted from a worker's checkpoint (${JSON.stringify(eol)})`, async () => {
+      const path = join(dir, `bad-quote-${eol.length}.csv`);
+      const records = Array.from({ length: 3000 }, (_, i) => (i === 2501 ? `${i},ab"c` : `${i},"${i % 100 === 0 ? `two${eol}lines` : 'v'}"`));
+      writeFileSync(path, ['a,b', ...records].join(eol) + eol);
+      const line = 2 + 2501 + 26;
+      assert.equal(readFileSync(path, 'utf8').split(eol)[line - 1], '2501,ab"c');
+      const message = `Cannot read csv input "${path}": Invalid Opening Quote: a quote is found on field 1 at line ${line}, value is "ab"`;
+      const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
+      await assert.rejects(async () => {
+        for await (const _ of src.batches);
+      }, { message });
+      await assert.rejects(async () => {
+        for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
+      }, { message });
+    });
   }
 });
 

@@ -57,7 +57,14 @@ async function* records(path: string, opts: Required<Pick<CsvReadOptions, 'delim
     for await (const parsed of bufferedBatches<string[]>(parser)) yield parsed.map((fields) => ({ fields, path, from, index: index++ }));
   } catch (e) {
     if (isTsapplyError(e)) throw e;
-    throw new InputError(`Cannot read csv input "${path}": ${(e as Error).message}`, { path, format: 'csv' }, { cause: e });
+    // csv-parse counts lines from where this reading started (a worker's checkpoint):
+    // name the line of the file where the record it refused starts. Its error says how
+    // many records it had parsed (more than were read from it, a chunk at a time).
+    let message = (e as Error).message;
+    const parsed = (e as { records?: unknown }).records;
+    const line = / at line \d+/.test(message) && typeof parsed === 'number' ? await csvRecordLine(path, from, parsed) : undefined;
+    if (line !== undefined) message = message.replace(/ at line \d+/, ` at line ${line}`);
+    throw new InputError(`Cannot read csv input "${path}": ${message}`, { path, format: 'csv' }, { cause: e });
   } finally {
     // A split stops reading mid-file: close the file too, not just the parser.
     source.destroy();

@@ -306,6 +306,17 @@ describe('a CSV file with a declared schema whose records end in a lone CR', () 
 });
 
 describe('a bad value in a CSV file read in pieces', () => {
+  /** The driver reading the whole file, and a worker reading rows 2048… from a checkpoint, both fail with `message`. */
+  async function refusedBothWays(path: string, message: string) {
+    const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
+    await assert.rejects(async () => {
+      for await (const _ of src.batches);
+    }, { message });
+    await assert.rejects(async () => {
+      for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
+    }, { message });
+  }
+
   for (const eol of ['\n', '\r\n']) {
     it(`names the line its record starts on, past quoted line breaks, whoever reads it (${JSON.stringify(eol)})`, async () => {
       const path = join(dir, `bad-line-${eol.length}.csv`);
@@ -315,13 +326,7 @@ describe('a bad value in a CSV file read in pieces', () => {
       const line = 3 + 2501 + 26;
       assert.equal(readFileSync(path, 'utf8').split(eol)[line - 1], 'x,"v"');
       const message = `Cannot read csv input "${path}": line ${line}, column "a": "x" is not a valid int. Fix the data or declare the column as string in input.options.schema.`;
-      const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
-      await assert.rejects(async () => {
-        for await (const _ of src.batches);
-      }, { message });
-      await assert.rejects(async () => {
-        for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
-      }, { message });
+      await refusedBothWays(path, message);
     });
 
     it(`names the file's line of a record csv-parse refuses, not one counted from a worker's checkpoint (${JSON.stringify(eol)})`, async () => {
@@ -331,13 +336,7 @@ describe('a bad value in a CSV file read in pieces', () => {
       const line = 2 + 2501 + 26;
       assert.equal(readFileSync(path, 'utf8').split(eol)[line - 1], '2501,ab"c');
       const message = `Cannot read csv input "${path}": Invalid Opening Quote: a quote is found on field 1 at line ${line}, value is "ab"`;
-      const src = await openInput({ format: 'csv', path, options: { schema: 'a int, b string' } } as never, { baseDir: dir, batchSize: 100 });
-      await assert.rejects(async () => {
-        for await (const _ of src.batches);
-      }, { message });
-      await assert.rejects(async () => {
-        for (const split of src.splits!(2048, 3000)) for await (const _ of readSplit(split, 100));
-      }, { message });
+      await refusedBothWays(path, message);
     });
   }
 });

@@ -12,13 +12,13 @@ import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { columnsToRecordBatch, parseDDL, isTsapplyError, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import { fileVersion, type InputFile } from '../input-files.js';
+import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
 import { checkUniqueColumns, csvColumnNames } from './csv-header.js';
 import { finalType, inferField, type CsvType } from './csv-type-inference.js';
 import { bufferedBatches } from './buffered-batches.js';
-import { csvRecordLine, csvRecordStarts } from './record-starts.js';
+import { csvRecordLine, csvRecordStarts, textFileSpans } from './record-starts.js';
 import { isBadValue, textConverter, type TextConverter } from './text-values.js';
 
 export interface CsvReadOptions {
@@ -113,27 +113,22 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
 
   let schema: arrow.Schema;
   let totalRows: number | undefined;
-  const spans: TextFileSpan[] = [];
+  let spans: TextFileSpan[] | undefined;
+  const scan = (file: InputFile, firstRow: number) => csvRecordStarts(file, firstRow, header);
   if (o.schema !== undefined) {
     schema = parseDDL(o.schema);
     checkUniqueColumns(schema.fields.map((f) => f.name), first.path, 'schema');
-    // No inference pass to note where records start: a scan of the bytes finds them.
-    let rows = 0;
-    for (const file of files) {
-      const span = await csvRecordStarts(file, rows, header);
-      if (span === undefined) break;
-      spans.push(span);
-      rows += span.rows;
-    }
-    if (spans.length === files.length) totalRows = rows;
+    // No inference pass to count the records: a scan of the bytes finds where they start.
+    spans = await textFileSpans(files, scan);
+    totalRows = spans?.reduce((n, span) => n + span.rows, 0);
   } else {
     // Pass 1: column names (and types, unless inferSchema is false) over every file.
     let names: string[] | undefined;
     let types: CsvType[] = [];
-    let rows = 0;
+    const fileRows: number[] = [];
     for (const file of files) {
       let isFirst = true;
-      let fileRows = 0;
+      let rows = 0;
       for await (const parsed of records(file.path, { delimiter })) {
         for (const { fields } of parsed) {
           if (isFirst) {
@@ -145,22 +140,20 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
             }
             if (header) continue;
           }
-          fileRows++;
+          rows++;
           if (o.inferSchema === false) continue;
           for (let i = 0; i < types.length; i++) types[i] = inferField(types[i]!, fields[i]);
         }
       }
-      // Where its records start, so worker threads can read the files in pieces (`splits`);
-      // never where the scan and the parser count differently.
-      const span = await csvRecordStarts(file, rows, header);
-      if (span?.rows === fileRows) spans.push(span);
-      rows += fileRows;
+      fileRows.push(rows);
     }
+    // Where records start, so worker threads can read the files in pieces (`splits`).
+    spans = await textFileSpans(files, scan, fileRows);
     if (!names) {
       throw new InputError(`Cannot read csv input "${first.path}": the file is empty (no header line).`, { path: first.path, format: 'csv' });
     }
     schema = new arrow.Schema(names.map((n, i) => new arrow.Field(n, csvTypeToArrow(finalType(types[i]!)), true)));
-    totalRows = rows;
+    totalRows = fileRows.reduce((n, rows) => n + rows, 0);
   }
 
   const converters = csvConverters(schema, first.path);
@@ -181,7 +174,7 @@ export async function readCsv(files: InputFile[], options: Record<string, unknow
     batches: csvBatches(dataRecords(), schema, converters, reader.batchSize),
     totalRows,
     // Worker threads read the files themselves where their records were counted.
-    ...(totalRows !== undefined && spans.length === files.length
+    ...(spans !== undefined
       ? {
           splits: (start: number, end: number, maxRows = Infinity) =>
             textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'csv', schema: ddl, delimiter }),

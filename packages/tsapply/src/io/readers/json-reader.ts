@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import { fileVersion, type InputFile } from '../input-files.js';
+import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 import { splitRecords, SPLIT_BATCHES, textSplits, type RecordStart, type TextFileSpan, type TextSplit } from '../input-split.js';
-import { jsonlRecordStarts } from './record-starts.js';
+import { jsonlRecordStarts, textFileSpans } from './record-starts.js';
 import { coerceJsonValue, mergeTypes, sortedFields, typeOfValue, type JsonType } from './json-type-inference.js';
 
 type JsonFormat = 'jsonl' | 'json';
@@ -116,37 +116,28 @@ export async function readJson(
   const declared = options?.schema;
   let schema: arrow.Schema;
   let totalRows: number | undefined;
-  const spans: TextFileSpan[] = [];
+  let spans: TextFileSpan[] | undefined;
   if (typeof declared === 'string') {
     schema = parseDDL(declared);
     if (format === 'jsonl') {
-      // No inference pass to note where records start: a scan of the bytes finds them.
-      let rows = 0;
-      for (const file of files) {
-        const span = await jsonlRecordStarts(file, rows);
-        spans.push(span);
-        rows += span.rows;
-      }
-      totalRows = rows;
+      // No inference pass to count the records: a scan of the bytes finds where they start.
+      spans = await textFileSpans(files, jsonlRecordStarts);
+      totalRows = spans?.reduce((n, span) => n + span.rows, 0);
     }
   } else {
     let type: JsonType = { kind: 'struct', fields: new Map() };
-    let n = 0;
+    const fileRows: number[] = [];
     for (const file of files) {
-      let fileRows = 0;
+      let rows = 0;
       for await (const records of rowsOf(file)) {
         for (const record of records) type = mergeTypes(type, typeOfValue(record.row));
-        fileRows += records.length;
+        rows += records.length;
       }
-      // For JSON Lines, where its records start, so worker threads can read the files in
-      // pieces (`splits`); never where the scan and the parser count differently.
-      if (format === 'jsonl') {
-        const span = await jsonlRecordStarts(file, n);
-        if (span.rows === fileRows) spans.push(span);
-      }
-      n += fileRows;
+      fileRows.push(rows);
     }
-    totalRows = n;
+    // For JSON Lines, where records start, so worker threads can read the files in pieces (`splits`).
+    if (format === 'jsonl') spans = await textFileSpans(files, jsonlRecordStarts, fileRows);
+    totalRows = fileRows.reduce((sum, rows) => sum + rows, 0);
     schema = new arrow.Schema(sortedFields((type as Extract<JsonType, { kind: 'struct' }>).fields));
     if (schema.fields.length === 0) {
       throw new InputError(`Cannot read ${format} input "${files[0]!.path}": it holds no rows with fields, so no schema can be inferred.`, {
@@ -164,7 +155,7 @@ export async function readJson(
     batches: jsonBatches(rows(), schema, reader.batchSize),
     totalRows,
     // Worker threads read JSON Lines files themselves where their records were counted.
-    ...(format === 'jsonl' && totalRows !== undefined && spans.length === files.length
+    ...(spans !== undefined
       ? {
           splits: (start: number, end: number, maxRows = Infinity) =>
             textSplits(spans, start, end, Math.min(maxRows, SPLIT_BATCHES * reader.batchSize), { kind: 'jsonl', schema: ddl }),

@@ -167,3 +167,25 @@ export async function jsonlRecordStarts(file: InputFile, firstRow: number): Prom
   if (rest !== undefined && rest.length > 0 && !isBlank(rest)) countRecord(span, at, lines);
   return span;
 }
+
+/**
+ * Every file's record starts by `scan`, each file's first row following the rows of those
+ * before it. Undefined when a file cannot be scanned or, given `parsed` (each file's row
+ * count by its parser), when the scan counts one differently: the input then has no
+ * pieces and the driver reads it, so no row is lost to a scan that misread a file.
+ */
+export async function textFileSpans(
+  files: readonly InputFile[],
+  scan: (file: InputFile, firstRow: number) => Promise<TextFileSpan | undefined>,
+  parsed?: readonly number[],
+): Promise<TextFileSpan[] | undefined> {
+  const spans: TextFileSpan[] = [];
+  let rows = 0;
+  for (const [i, file] of files.entries()) {
+    const span = await scan(file, rows);
+    if (span === undefined || (parsed !== undefined && span.rows !== parsed[i])) return undefined;
+    spans.push(span);
+    rows += span.rows;
+  }
+  return spans;
+}

@@ -10,9 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort, isLimitedSparkVersion, resolveSparkVersion, SMOKE_SPARK_VERSIONS, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
-import { col, ml, SparkSession, SparkUsageError, UserCodeError } from 'tsapply';
+import { ensurePythonEnv, findFreePort, isLimitedSparkVersion, resolveSparkVersion, SMOKE_SPARK_VERSIONS, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
+import { col, ml, shipReport, SparkSession, SparkUsageError, UserCodeError } from 'tsapply';
 import { bothEngines } from '../spark/both-engines.ts';
+import { pythonWithoutNode } from '../spark/python-without-node.ts';
 
 const NULLS_JOB = fileURLToPath(new URL('../fixtures/spark/jobs/nulls-every-type.ts', import.meta.url));
 const EVERY_TYPE =
@@ -57,10 +58,40 @@ for (const version of others) {
       let server: SparkConnectServer | undefined;
       let spark: SparkSession | undefined;
       try {
+        // 3.5's executors get no node (only what PySpark needs), so every job there runs on
+        // a Node runtime tsapply ships as an archives/ artifact (test/spark/executor-node.test.ts
+        // covers the rest of shipping on the default version).
+        const noNode = isLimitedSparkVersion(version);
+        const pythonExecutable = noNode
+          ? pythonWithoutNode(join(state, `${version}-no-node`), (await ensurePythonEnv({ sparkVersion: version, onProgress: () => undefined })).python)
+          : undefined;
         // Ten minutes: a first run downloads this version's pyspark (and, for 3.5, the Connect jar from Maven Central).
-        server = await startSparkConnect({ sparkVersion: version, port: await findFreePort(), stateDir: join(state, version), master: 'local[2]', onProgress: () => undefined, timeoutMs: 600_000 });
+        server = await startSparkConnect({
+          sparkVersion: version,
+          port: await findFreePort(),
+          stateDir: join(state, version),
+          master: 'local[2]',
+          ...(pythonExecutable ? { pythonExecutable } : {}),
+          onProgress: () => undefined,
+          timeoutMs: 600_000,
+        });
         spark = await SparkSession.connect(server.address);
         assert.equal(await spark.version, version);
+
+        if (noNode) {
+          const shipped = await spark.range(0, 6, 1, 2).mapInArrow(
+            (batch: Iterable<{ id: bigint }>) => [...batch].map((r) => ({ id: r.id * 10n, node: process.execPath })),
+            { schema: 'id bigint, node string', quiet: true },
+          );
+          const rows = (await shipped.collect()) as { id: bigint; node: string }[];
+          assert.deepEqual(rows.map((r) => r.id).sort((a, b) => Number(a - b)), [0n, 10n, 20n, 30n, 40n, 50n]);
+          const report = shipReport(shipped)!.executorNode;
+          assert.equal(report.shipped, true);
+          assert.ok(report.archiveBytes! > 0 && report.uploadedBytes === report.archiveBytes, JSON.stringify(report));
+          // The binary Spark 3.5 unpacked from the archive, in the session's SparkFiles folder.
+          for (const r of rows) assert.match(r.node, /\/tsapply-node-v[\d.]+-linux-[a-z0-9]+-glibc-[0-9a-f]{12}\.tar\.gz\/node\/bin\/node$/);
+          console.log(`[cross-version] Spark ${version}: executors without node ran on a shipped ${report.version} (${report.source}), ${report.archiveBytes} bytes uploaded in ${report.uploadMs} ms`);
+        }
 
         const evens = await spark.range(0, 10, 1, 2).filter(col('id').mod(2).eq(0)).collect();
         assert.deepEqual(evens, [{ id: 0n }, { id: 2n }, { id: 4n }, { id: 6n }, { id: 8n }]);

@@ -6,13 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePythonEnv, findFreePort, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
 import { ExecutorSetupError, SparkSession, runJobOnSpark, shipReport } from 'tsapply';
+import { pythonWithoutNode } from './python-without-node.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const JOB = join(ROOT, 'test/fixtures/spark/executor-node/node-version-job.ts');
@@ -23,26 +24,6 @@ let work: string;
 let server: SparkConnectServer;
 let remote: string;
 const savedCache = process.env.TSAPPLY_CACHE_DIR;
-
-/**
- * A folder of links to every program in /usr/bin and /usr/local/bin except node, and a
- * python wrapper that runs the managed venv's python with only that folder on PATH.
- */
-function pythonWithoutNode(dir: string, python: string): string {
-  const bin = join(dir, 'bin');
-  mkdirSync(bin, { recursive: true });
-  for (const from of ['/usr/bin', '/usr/local/bin']) {
-    if (!existsSync(from)) continue;
-    for (const name of readdirSync(from)) {
-      if (name === 'node' || name === 'nodejs' || existsSync(join(bin, name))) continue;
-      symlinkSync(join(from, name), join(bin, name));
-    }
-  }
-  const wrapper = join(dir, 'python-without-node');
-  writeFileSync(wrapper, `#!/bin/sh\nPATH='${bin}'\nexport PATH\nexec '${python}' "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  return wrapper;
-}
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'tsapply-executor-node-'));

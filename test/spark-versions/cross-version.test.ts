@@ -2,8 +2,10 @@
 // (test/versions/run-suite-per-version.mjs runs the whole suite per line): a managed
 // server of each version, started here, with the Spark Connect client, mapInArrow, a
 // grouped applyInArrow, every Spark type through a grouped apply in a non-UTC session
-// and a user error that names this file's own line. Spark 3.5 (grouped apply through
-// applyInPandas there) also runs a job file on both engines and refuses Spark ML.
+// and a user error that names this file's own line. Grouped apply is the same plan on
+// every line (repartition by the keys, sortWithinPartitions, mapInArrow; 3.5 has no
+// applyInArrow). Spark 3.5 also runs on executors without node (tsapply ships its Node
+// runtime), runs a job file on both engines and refuses Spark ML.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -113,7 +115,7 @@ for (const version of others) {
         assert.deepEqual(sums, [{ g: 0n, n: 570n }, { g: 1n, n: 590n }, { g: 2n, n: 610n }]);
 
         // Every type, nulls included, through a grouped apply and back, in a session whose
-        // time zone is not UTC (on 3.5 the group travels as pandas, with naive local times).
+        // time zone is not UTC: timestamps must come back as the same instants on every line.
         await spark.conf.set('spark.sql.session.timeZone', 'America/New_York');
         const typed = spark.createDataFrame(EVERY_TYPE_ROWS, EVERY_TYPE);
         const echoed = await typed.groupBy('g').applyInArrow((batch: Iterable<Record<string, unknown>>) => [...batch], { schema: EVERY_TYPE, quiet: true });

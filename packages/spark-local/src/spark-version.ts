@@ -20,8 +20,9 @@ export const TESTED_SPARK_VERSIONS = ['4.0.5', '4.1.4', '4.2.1', '4.3.0'] as con
 
 /**
  * Older lines tsapply supports in part, each with the release a short smoke runs on: the
- * Spark Connect client, mapInArrow, grouped apply (through applyInPandas, the only grouped
- * map Spark 3.5 has) and job files with --remote. Spark ML over Connect needs 4.0.
+ * Spark Connect client, mapInArrow, grouped apply (as on 4.x: repartition by the keys,
+ * sortWithinPartitions, then mapInArrow; 3.5 has no applyInArrow) and job files with
+ * --remote. Spark ML over Connect needs 4.0.
  * 3.5.7 is the newest 3.5 release whose Connect server jar Maven Central serves here.
  */
 export const LIMITED_SPARK_VERSIONS = ['3.5.7'] as const;

@@ -1,9 +1,9 @@
 /**
  * The Spark a session's server runs, checked before anything is shipped to it: tsapply's
  * shim relies on the Python worker contract of Spark 3.5 and newer (mapInArrow's
- * StructType command; grouped apply through applyInArrow on 4.x, applyInPandas on 3.5),
- * so an older server is refused with a message that says so, instead of failing later
- * inside a task with Spark's own error.
+ * StructType command; grouped apply is mapInArrow too, over the input repartitioned by the
+ * keys and sorted within partitions, on every version), so an older server is refused with
+ * a message that says so, instead of failing later inside a task with Spark's own error.
  */
 import type { SparkSession } from '@tsapply/spark-connect';
 import { supportedSparkLines } from '@tsapply/spark-local';

@@ -361,6 +361,8 @@ class _NodeWorker:
         env = dict(os.environ)
         env.update({str(k): str(v) for k, v in (node_options.get("env") or {}).items()})
         env["TSAPPLY_WORKER_PROTOCOL"] = str(SHIM_PROTOCOL_VERSION)
+        # The worker ends itself when this process is gone (worker-runtime's parent-watch.ts).
+        env["TSAPPLY_PARENT_PID"] = str(os.getpid())
         self.proc = subprocess.Popen(
             args,
             stdin=subprocess.PIPE,

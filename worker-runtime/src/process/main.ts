@@ -6,11 +6,13 @@
  * the frame protocol of `frames.ts` on stdin/stdout. stdout is reserved for frames:
  * anything user code prints with `console.log` / `process.stdout.write` is rerouted
  * to stderr, which the shim copies to the executor log and keeps the tail of for
- * crash reports. The process exits when stdin closes (the Python worker exited).
+ * crash reports. The process exits when stdin closes (the Python worker exited), or,
+ * if a call is still running then, when its parent process is gone (`parent-watch.ts`).
  */
 import { getHeapStatistics } from 'node:v8';
 import { forbidProcessExit } from '../forbid-process-exit.js';
 import { getRunnerFromFile } from '../runner-cache.js';
+import { watchParent } from './parent-watch.js';
 import { runTaskServer } from './task-server.js';
 
 function main(): void {
@@ -26,6 +28,9 @@ function main(): void {
   if (process.env.TSAPPLY_WORKER_PROTOCOL) {
     process.stderr.write(`[tsapply worker] heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB\n`);
   }
+  // The shim names its own pid (it may start Node through a wrapper script).
+  const starter = Number(process.env.TSAPPLY_PARENT_PID);
+  watchParent(Number.isInteger(starter) && starter > 0 ? starter : undefined);
   const out = process.stdout;
   const write = out.write.bind(out) as (chunk: Uint8Array) => boolean;
   // Frames only on the real stdout; everything else printed goes to stderr.

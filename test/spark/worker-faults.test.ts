@@ -5,11 +5,12 @@
 // completes with the right rows. Real workers, a real Spark server (SPARK_REMOTE).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJob, runJobOnSpark, SparkSession, TaskTimeoutError, UserCodeError, WorkerOutOfMemoryError } from 'tsapply';
 import { readArrowDir } from './both-engines.ts';
+import { tsapply } from '../tsapply/cli-helpers.ts';
 
 const FAULTS = 'test/fixtures/faults';
 let spark: SparkSession;
@@ -120,6 +121,20 @@ for (const engine of ['embedded', 'spark'] as const) {
   });
 }
 
+describe('--task-timeout on the command line', () => {
+  for (const engine of ['embedded', 'spark'] as const) {
+    it(`fails a call that never settles on the ${engine} engine, naming the flag`, () => {
+      const target = join(out, `cli-timeout-${engine}`);
+      const remote = engine === 'spark' ? ['--remote', process.env.SPARK_REMOTE!] : [];
+      const r = tsapply(['run', join(FAULTS, 'hang-async.ts'), '--task-timeout', '1.5', '--no-typecheck', '--output', target, ...remote]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /The function ran longer than the task timeout in partition 0: one call took more than 1\.5 s \(taskTimeoutMs: 1500\)\./);
+      assert.match(r.stderr, /--task-timeout <seconds>/);
+      assert.equal(existsSync(target), false, 'a failed job leaves no output');
+    });
+  }
+});
+
 describe('a transient hang on Spark', () => {
   it('is retried after the timeout and the job completes with the right rows', async () => {
     const marker = join(out, 'hung-once');
@@ -133,5 +148,59 @@ describe('a transient hang on Spark', () => {
     } finally {
       delete process.env.TSAPPLY_TEST_HANG_MARKER;
     }
+  });
+});
+
+/** The Node worker pids (with their parents) the spin-forever job noted so far. */
+function notedPids(file: string): { node: number; parent: number }[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [node, parent] = l.split(' ').map(Number);
+      return { node: node!, parent: parent! };
+    });
+}
+
+async function waitUntil(what: string, ms: number, done: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) assert.fail(`${what}: still not so after ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const running = (pid: number) => existsSync(`/proc/${pid}`);
+
+describe('a Node worker whose Python worker goes away', () => {
+  it('ends too, even in a call that never returns and with no task timeout', async (t) => {
+    const pids = join(out, 'spin-pids');
+    // Read when the job file is loaded, which happens after the call returns.
+    process.env.TSAPPLY_TEST_PIDS_FILE = pids;
+    t.after(() => delete process.env.TSAPPLY_TEST_PIDS_FILE);
+    const job = runJobOnSpark(join(FAULTS, 'spin-forever.ts'), { spark, quiet: true, typecheck: false, output: join(out, 'spin'), format: 'arrow' });
+    let ended: unknown;
+    const failed = job.then(
+      () => assert.fail('a job that never returns cannot succeed'),
+      (e: unknown) => (ended = e),
+    );
+    await waitUntil('the first call started', 60_000, () => {
+      if (ended !== undefined) throw ended;
+      return notedPids(pids).length > 0;
+    });
+    const first = notedPids(pids)[0]!;
+    // What Spark does to a cancelled or lost task's Python worker: it kills it.
+    process.kill(first.parent, 'SIGKILL');
+    await waitUntil(`Node worker ${first.node} ended after its Python worker ${first.parent} was killed`, 10_000, () => !running(first.node));
+
+    // Spark retries the task, whose call spins again; cancelling the job must end that one too.
+    await spark.interruptAll();
+    assert.ok(await failed, 'the job failed');
+    for (const { node } of notedPids(pids)) {
+      await waitUntil(`Node worker ${node} of the cancelled job ended`, 20_000, () => !running(node));
+    }
+    assert.equal(existsSync(join(out, 'spin')), false, 'a failed job leaves no output');
   });
 });

@@ -2,11 +2,12 @@
 // bad token, good token, and the server killed in the middle of a query.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
 import { SparkSession, SparkConnectionError, SparkError, col, functions as F } from '@tsapply/spark-connect';
+import { JOBS, tempDir, tsapply } from '../tsapply/cli-helpers.ts';
 
 const TOKEN = 'tsapply-test-token';
 let server: SparkConnectServer | undefined;
@@ -40,6 +41,33 @@ describe('a server that requires a token', () => {
       assert.deepEqual(await s.range(3).select(F.sum('id').alias('s')).collect(), [{ s: 3n }]);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('the token appears nowhere in what `tsapply run --remote` prints: --json, errors, --verbose stacks, or the server log', () => {
+    const remote = `sc://localhost:${port}/;token=${TOKEN}`;
+    const out = tempDir('tsapply-token-');
+    try {
+      const ok = tsapply(['run', join(JOBS, 'identity-range.ts'), '--remote', remote, '--json', '--output', join(out, 'ok'), '--no-typecheck']);
+      assert.equal(ok.code, 0, ok.stderr);
+      const summary = JSON.parse(ok.stdout) as { remote?: string; rowsOut: number };
+      assert.equal(summary.rowsOut, 2500);
+      const failed = tsapply(['run', join(JOBS, 'apply-throws.ts'), '--remote', remote, '--verbose', '--no-typecheck']);
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /row 7 is cursed/);
+      const wrong = tsapply(['run', join(JOBS, 'identity-range.ts'), '--remote', `sc://localhost:${port}/;token=not-the-${TOKEN}`, '--json', '--no-typecheck']);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /token|authenticat/i);
+      const printed = [ok, failed, wrong].flatMap((r) => [r.stdout, r.stderr]);
+      // The server's logs sit in its state folder (its state file keeps the token, mode 0600, for `status`).
+      const logs = readdirSync(stateDir, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(stateDir, f))
+        .filter((f) => f.endsWith('.log') && statSync(f).isFile())
+        .map((f) => readFileSync(f, 'utf8'));
+      assert.ok(logs.length > 0, 'the server wrote a log');
+      for (const text of [...printed, ...logs]) assert.equal(text.includes(TOKEN), false, `the token leaked into: ${text.slice(0, 2000)}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 

@@ -860,18 +860,18 @@ def make_command(spec):
 
 
 def _check_own_content():
-    """The driver names this module after its content (``tsapply_shim_<8 hex of sha256>``):
+    """The driver names this module after its content (``tsapply_shim_<sha256 in hex>``):
     a file whose bytes do not match its name was changed after upload and is refused."""
     name = __name__.rsplit(".", 1)[-1]
     expected = name[len("tsapply_shim_"):] if name.startswith("tsapply_shim_") else ""
-    if len(expected) != 8 or not all(c in "0123456789abcdef" for c in expected):
+    if len(expected) != 64 or not all(c in "0123456789abcdef" for c in expected):
         return  # loaded under another name (tests, tools): nothing to compare with
     with open(__file__, "rb") as f:
-        actual = hashlib.sha256(f.read()).hexdigest()[:8]
+        actual = hashlib.sha256(f.read()).hexdigest()
     if actual != expected:
         raise _setup_error(
-            "tsapply's shim %s does not match its name (sha256 starts %s, expected %s): it was changed "
-            "after upload. Re-run the job in a new session so it is uploaded again." % (__file__, actual, expected),
+            "tsapply's shim %s does not match its name (its sha256 is %s): it was changed "
+            "after upload. Re-run the job in a new session so it is uploaded again." % (__file__, actual),
             "SHIM_CORRUPT",
         )
 

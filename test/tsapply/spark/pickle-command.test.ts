@@ -76,7 +76,7 @@ describe('pickleCall', () => {
 describe('shimModule', () => {
   it('names the module by a hash of its source', () => {
     const m = shimModule();
-    const hash = createHash('sha256').update(m.source).digest('hex').slice(0, 8);
+    const hash = createHash('sha256').update(m.source).digest('hex');
     assert.equal(m.moduleName, `tsapply_shim_${hash}`);
     assert.equal(m.fileName, `tsapply_shim_${hash}.py`);
     assert.match(m.source, /^def make_command\(spec\):$/m);

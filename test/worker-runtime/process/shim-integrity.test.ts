@@ -1,5 +1,5 @@
 // The shim checks its own bytes against its content-hashed module name
-// (`tsapply_shim_<8 hex of sha256>`, as pickle-command.ts names it) when it is imported:
+// (`tsapply_shim_<sha256 in hex>`, as pickle-command.ts names it) when it is imported:
 // a copy changed after upload is refused with a setup error, the right one loads.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +35,6 @@ describe("the shim's check of its own content", () => {
 
   it('refuses a copy whose bytes changed after it was named', () => {
     const out = importAs(moduleName, source.replace('MIN_NODE_MAJOR = 20', 'MIN_NODE_MAJOR = 18'));
-    assert.match(out, new RegExp(`^TsapplySetupError tsapply's shim .*${moduleName}\\.py does not match its name \\(sha256 starts [0-9a-f]{8}, expected ${moduleName.slice(-8)}\\)`));
+    assert.match(out, new RegExp(`^TsapplySetupError tsapply's shim .*${moduleName}\\.py does not match its name \\(its sha256 is [0-9a-f]{64}\\)`));
   });
 });

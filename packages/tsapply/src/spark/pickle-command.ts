@@ -71,7 +71,7 @@ export interface ShimCommandSpec {
 }
 
 export interface ShimModule {
-  /** Importable module name, `tsapply_shim_<8 hex>`. */
+  /** Importable module name, `tsapply_shim_<sha256 of the source, hex>`; the shim checks its bytes against it. */
   moduleName: string;
   /** `<moduleName>.py`, the artifact name under `pyfiles/`. */
   fileName: string;
@@ -85,7 +85,7 @@ let shimCache: ShimModule | undefined;
 export function shimModule(): ShimModule {
   if (shimCache !== undefined) return shimCache;
   const source = readFileSync(shimSourcePath(), 'utf8');
-  const moduleName = `tsapply_shim_${createHash('sha256').update(source).digest('hex').slice(0, 8)}`;
+  const moduleName = `tsapply_shim_${createHash('sha256').update(source).digest('hex')}`;
   shimCache = { moduleName, fileName: `${moduleName}.py`, source };
   return shimCache;
 }

@@ -106,6 +106,14 @@ export class DataFrame {
     return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: name, planId: this.planId } } }));
   }
 
+  /**
+   * A hidden metadata column of this DataFrame's source, such as a file source's `_metadata`
+   * struct (`file_path`, `file_size`, …), bound to it by plan id; PySpark's `metadataColumn`.
+   */
+  metadataColumn(name: string): Column {
+    return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: name, planId: this.planId, isMetadataColumn: true } } }));
+  }
+
   select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
     const list = cols.flat().map(toColumnFromName);
     return this.withRelation({ case: 'project', value: { input: this.relation, expressions: list.map((c) => c.toProto()) } });
@@ -135,6 +143,30 @@ export class DataFrame {
   withColumns(columns: Record<string, Column>): DataFrame {
     const aliases = Object.entries(columns).map(([name, c]) => ({ expr: c.toProto(), name: [name] }));
     return this.withRelation({ case: 'withColumns', value: { input: this.relation, aliases } });
+  }
+
+  /**
+   * Replaces the metadata of column `columnName` (Spark's column metadata, a JSON object:
+   * `{ comment: '…' }`, ML attributes); the values are unchanged. `schema().metadata` reads it back.
+   */
+  withMetadata(columnName: string, metadata: Record<string, unknown>): DataFrame {
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      throw new InvalidOptionError(`withMetadata(columnName, metadata) needs metadata as a plain object such as { comment: 'in kg' }, got ${Array.isArray(metadata) ? 'an array' : String(metadata)}.`, { option: 'metadata' });
+    }
+    return this.withRelation({
+      case: 'withColumns',
+      value: { input: this.relation, aliases: [{ expr: this.col(columnName).toProto(), name: [columnName], metadata: JSON.stringify(metadata) }] },
+    });
+  }
+
+  /**
+   * Adds a column `indexColName` (default `index`) numbering the rows 0, 1, 2, … in their
+   * current order across partitions (Spark's `distributed_sequence_id`), as PySpark's
+   * `zipWithIndex`; the numbering is consecutive without gaps, unlike
+   * `monotonically_increasing_id()`.
+   */
+  zipWithIndex(indexColName = 'index'): DataFrame {
+    return this.select(toColumnFromName('*'), callFunction('distributed_sequence_id', []).alias(indexColName));
   }
 
   withColumnRenamed(existing: string, newName: string): DataFrame {
@@ -242,6 +274,25 @@ export class DataFrame {
       });
     }
     return this.withRelation({ case: 'repartition', value: { input: this.relation, numPartitions: n, shuffle: true } });
+  }
+
+  /**
+   * Range-partitions by `cols` (ascending unless a column says `.desc()`): rows are sorted by
+   * them and cut into `n` partitions of contiguous ranges (or `spark.sql.shuffle.partitions`
+   * when only columns are given), from a sample of the data, as PySpark's `repartitionByRange`.
+   */
+  repartitionByRange(n: number, ...cols: ColumnOrName[]): DataFrame;
+  repartitionByRange(...cols: ColumnOrName[]): DataFrame;
+  repartitionByRange(n: number | ColumnOrName, ...cols: ColumnOrName[]): DataFrame {
+    if (typeof n !== 'number') return this.rangePartitioned(undefined, [n, ...cols]);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidOptionError(`repartitionByRange(n, ...cols) needs n as a positive integer, got ${n}.`, { option: 'n' });
+    return this.rangePartitioned(n, cols);
+  }
+
+  private rangePartitioned(n: number | undefined, cols: ColumnOrName[]): DataFrame {
+    if (cols.length === 0) throw new InvalidOptionError('repartitionByRange needs at least one column to order the ranges by, e.g. repartitionByRange(4, \'weight\').', { option: 'cols' });
+    const partitionExprs = cols.map((c) => create(ExpressionSchema, { exprType: { case: 'sortOrder', value: sortOrderOf(c) } }));
+    return this.withRelation({ case: 'repartitionByExpression', value: { input: this.relation, partitionExprs, ...(n !== undefined ? { numPartitions: n } : {}) } });
   }
 
   coalesce(n: number): DataFrame {
@@ -569,6 +620,11 @@ export class DataFrame {
   async storageLevel(): Promise<StorageLevel> {
     const r = await this.analyze({ case: 'getStorageLevel', value: { relation: this.relation } });
     return fromStorageLevelMessage(r.case === 'getStorageLevel' ? r.value.storageLevel : undefined);
+  }
+  /** Whether this DataFrame is cached at any storage level (PySpark's `is_cached`). */
+  async isCached(): Promise<boolean> {
+    const l = await this.storageLevel();
+    return l.useDisk || l.useMemory || l.useOffHeap;
   }
   /** Whether `collect()` and `take()` can run without executors (a local relation). */
   async isLocal(): Promise<boolean> {

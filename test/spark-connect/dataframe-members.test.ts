@@ -5,7 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, StorageLevel, col, lit, functions as F, InvalidOptionError, type DataFrame } from '@tsapply/spark-connect';
 import { connect } from './helpers.js';
@@ -148,14 +149,37 @@ describe('grouping: pivot, rollup, cube, grouping sets; describe and summary', (
 });
 
 describe('caching, schema, small actions and plan questions', () => {
-  it('cache marks the plan in memory; storageLevel shows it; unpersist drops it', async () => {
+  it('cache keeps the result: after the file under it changes, the cached DataFrame gives the old rows until unpersist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-cache-'));
+    try {
+      const file = join(dir, 'part.csv');
+      writeFileSync(file, '1\n2\n3\n');
+      const df = spark.read.schema('x int').csv(dir);
+      assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
+      assert.equal(await df.isCached(), false);
+      await df.cache();
+      assert.equal(await df.storageLevel(), StorageLevel.MEMORY_AND_DISK_DESER);
+      assert.equal(await df.isCached(), true);
+      const values = async (d: DataFrame) => (await d.orderBy('x').collect()).map((r) => Number(r.x));
+      assert.equal(await df.count(), 3); // computes and keeps it
+      assert.match(await df.explain(), /InMemoryRelation|InMemoryTableScan/);
+      // New values of the same length (Spark may keep the file's listed size): a second action
+      // that rescanned the file would see them.
+      writeFileSync(file, '7\n8\n9\n');
+      assert.deepEqual(await values(df), [1, 2, 3]);
+      assert.deepEqual(await values(df.filter(col('x').gt(1))), [2, 3], 'a plan built on the cached one reads the cache too');
+      // Another read of the file (another schema, so another plan) is not the cached one: it sees the file as it is now.
+      assert.deepEqual(await values(spark.read.schema('x bigint').csv(dir)), [7, 8, 9]);
+      await df.unpersist(true);
+      assert.equal(await df.isCached(), false);
+      assert.deepEqual(await values(df), [7, 8, 9], 'unpersisted, the same DataFrame reads the file again');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('persist at a storage level; unpersist drops it', async () => {
     const df = cars.filter(col('cyl').eq(4));
-    assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
-    await df.cache();
-    assert.equal(await df.storageLevel(), StorageLevel.MEMORY_AND_DISK_DESER);
-    await df.count(); // computes and keeps it
-    assert.match(await df.explain(), /InMemoryRelation|InMemoryTableScan/);
-    await df.unpersist(true);
     assert.deepEqual(await df.storageLevel(), StorageLevel.NONE);
     await df.persist(StorageLevel.DISK_ONLY);
     assert.deepEqual(await df.storageLevel(), StorageLevel.DISK_ONLY);
@@ -203,6 +227,62 @@ describe('caching, schema, small actions and plan questions', () => {
     assert.equal(typeof (await cars.semanticHash()), 'number');
     assert.ok(cars.sparkSession === spark);
     assert.deepEqual(await spark.range(1).inputFiles(), []);
+  });
+});
+
+describe('repartitionByRange, withMetadata, zipWithIndex, metadataColumn', () => {
+  /** Each row's partition, by id. */
+  const partitionOf = async (df: DataFrame) => new Map((await df.select('id', F.sparkPartitionId().alias('p')).collect()).map((r) => [r.id as number, r.p as number]));
+
+  it('repartitionByRange cuts contiguous, ordered ranges, the same ones as SQL\'s REPARTITION_BY_RANGE hint', async () => {
+    const ours = await partitionOf(cars.repartitionByRange(4, 'weight'));
+    const sql = await partitionOf(await spark.sql('SELECT /*+ REPARTITION_BY_RANGE(4, weight) */ * FROM members_cars'));
+    assert.deepEqual([...ours].sort((a, b) => a[0] - b[0]), [...sql].sort((a, b) => a[0] - b[0]));
+    // Partition p holds weights below partition p + 1's: the ranges do not overlap.
+    const ranges = [0, 1, 2, 3].map((p) => ROWS.filter((r) => ours.get(r.id) === p).map((r) => r.weight));
+    assert.ok(ranges.every((w) => w.length > 0), 'four non-empty partitions');
+    for (let p = 0; p < 3; p++) assert.ok(Math.max(...ranges[p]!) < Math.min(...ranges[p + 1]!), `partition ${p} ends below partition ${p + 1}`);
+    // Descending: the heaviest car is in the first partition; without n, columns only.
+    const desc = await partitionOf(cars.repartitionByRange(2, col('weight').desc()));
+    const heaviest = ROWS.reduce((a, b) => (b.weight > a.weight ? b : a));
+    assert.equal(desc.get(heaviest.id), 0);
+    assert.equal(await cars.repartitionByRange('origin', 'weight').count(), ROWS.length);
+    assert.throws(() => cars.repartitionByRange(0, 'weight'), (e: unknown) => e instanceof InvalidOptionError && /positive integer, got 0/.test(e.message));
+    assert.throws(() => cars.repartitionByRange(4), /at least one column/);
+  });
+
+  it('withMetadata sets a column\'s metadata, read back from the server, and leaves the values alone', async () => {
+    const df = cars.withMetadata('weight', { comment: 'in lbs', scale: 1 });
+    assert.deepEqual((await df.schema()).metadata.weight, { comment: 'in lbs', scale: 1 });
+    assert.deepEqual(await ids(df), await ids(cars));
+    assert.equal((await df.filter(col('id').eq(0)).first())!.weight, ROWS[0]!.weight);
+    // Replaced, not merged, as in PySpark.
+    assert.deepEqual((await df.withMetadata('weight', { unit: 'lb' }).schema()).metadata.weight, { unit: 'lb' });
+    assert.throws(() => cars.withMetadata('weight', null as never), /plain object/);
+  });
+
+  it('zipWithIndex numbers the rows 0, 1, 2, … in order across partitions', async () => {
+    const rows = await (await spark.sql('SELECT * FROM range(0, 100, 1, 4)')).zipWithIndex().collect();
+    assert.equal(rows.length, 100);
+    assert.ok(rows.every((r) => BigInt(r.index as bigint) === BigInt(r.id as bigint)), 'index equals the row\'s position');
+    const named = await cars.zipWithIndex('n').orderBy('id').collect();
+    assert.deepEqual(named.map((r) => Number(r.n)), ROWS.map((r) => r.id));
+    assert.deepEqual(await cars.zipWithIndex('n').columns(), ['id', 'name', 'origin', 'cyl', 'hp', 'mpg', 'weight', 'n']);
+  });
+
+  it('metadataColumn reads a file source\'s _metadata, as SQL does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-meta-'));
+    try {
+      writeFileSync(join(dir, 'a.csv'), '1\n2\n');
+      writeFileSync(join(dir, 'b.csv'), '3\n');
+      const df = spark.read.schema('x int').csv(dir);
+      const ours = await df.select('x', df.metadataColumn('_metadata').getField('file_name').alias('f')).orderBy('x').collect();
+      assert.deepEqual(ours, [{ x: 1, f: 'a.csv' }, { x: 2, f: 'a.csv' }, { x: 3, f: 'b.csv' }]);
+      const sql = await (await spark.sql(`SELECT _c0 AS x, _metadata.file_name AS f FROM csv.\`${dir}\` ORDER BY x`)).collect();
+      assert.deepEqual(sql.map((r) => r.f), ours.map((r) => r.f));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -17,6 +17,7 @@ export const API_OMISSIONS: Record<string, Record<string, string>> = {
     withWatermark: STREAMING,
     dropDuplicatesWithinWatermark: STREAMING,
     registerTempTable: 'deprecated since Spark 2.0; use createOrReplaceTempView',
+    asTable: 'makes a TableArg, the table argument of a Python UDTF call; tsapply registers no Python UDTFs (see SparkSession.udtf)',
   },
   SparkSession: {
     Builder: 'a Python class; tsapply connects with SparkSession.connect(url, options)',

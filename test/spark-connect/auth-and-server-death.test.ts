@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
-import { SparkSession, SparkConnectionError, SparkError, col, functions as F } from '@tsapply/spark-connect';
+import { SparkConnectionError, SparkError, col, functions as F } from '@tsapply/spark-connect';
+import { SparkSession } from 'tsapply';
 import { JOBS, tempDir, tsapply } from '../tsapply/cli-helpers.ts';
 
 const TOKEN = 'tsapply-test-token';
@@ -39,6 +40,12 @@ describe('a server that requires a token', () => {
     const s = await SparkSession.connect(`sc://localhost:${port}/;token=${TOKEN}`);
     try {
       assert.deepEqual(await s.range(3).select(F.sum('id').alias('s')).collect(), [{ s: 3n }]);
+      // The server's token is in its JVM's environment; the job's code must not see it.
+      const seen = await s
+        .range(0, 2, 1, 1)
+        .mapInArrow((batch: Iterable<{ id: bigint }>) => [...batch].map(() => ({ token: process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN ?? 'not set' })), { schema: 'token string', quiet: true })
+        .then((df) => df.collect());
+      assert.deepEqual(seen, [{ token: 'not set' }, { token: 'not set' }]);
     } finally {
       await s.stop();
     }

@@ -97,6 +97,10 @@ describe('tsapply spark start --standalone, status and stop from the CLI', () =>
     assert.equal(workers.length, 2, workers.map((p) => p.cmd).join('\n'));
     for (const p of [...masters, ...workers]) assert.match(p.cmd, /\/java /, `a JVM: ${p.cmd}`);
     clusterPids = [...masters, ...workers].map((p) => p.pid);
+    // Only the Connect server checks the token; executors a Worker launches must not inherit it.
+    for (const p of [...masters, ...workers]) {
+      assert.equal(readFileSync(`/proc/${p.pid}/environ`, 'utf8').includes(TOKEN), false, `the token is in the environment of ${p.cmd}`);
+    }
   });
 
   it('the token is in no output of start or status, nor any log in the state folder', () => {

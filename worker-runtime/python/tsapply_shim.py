@@ -359,6 +359,9 @@ class _NodeWorker:
         self.args = list(node_options.get("args") or [])
         args = [node] + self.args + [bundle_path]
         env = dict(os.environ)
+        # The server's own token reaches the Python worker through the JVM's environment;
+        # the job's code never needs it, and must not be able to print it.
+        env.pop("SPARK_CONNECT_AUTHENTICATE_TOKEN", None)
         env.update({str(k): str(v) for k, v in (node_options.get("env") or {}).items()})
         env["TSAPPLY_WORKER_PROTOCOL"] = str(SHIM_PROTOCOL_VERSION)
         # The worker ends itself when this process is gone (worker-runtime's parent-watch.ts).

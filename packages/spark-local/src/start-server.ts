@@ -224,6 +224,12 @@ function serverEnv(o: ResolvedServerOptions, env: PythonEnv, javaHome: string): 
 }
 
 /**
+ * Master and Workers run without the server's token: only the Connect server checks it,
+ * and executors launched by a Worker (with the job's code in them) would inherit it.
+ */
+const NO_TOKEN = 'env -u SPARK_CONNECT_AUTHENTICATE_TOKEN';
+
+/**
  * A Spark standalone cluster on loopback: Spark's own Master and `o.workers` Worker
  * processes (`bin/spark-class org.apache.spark.deploy.master.Master` / `…worker.Worker`),
  * each with its log next to the server's and its work folder in the state folder. They
@@ -243,7 +249,7 @@ async function standaloneCluster(o: ResolvedServerOptions, stateDir: string): Pr
   };
   const lines = [
     'set -e',
-    `"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host ${LOOPBACK} --port ${masterPort} --webui-port "$SPARK_MASTER_WEBUI_PORT" >"$TSAPPLY_MASTER_LOG" 2>&1 &`,
+    `${NO_TOKEN} "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host ${LOOPBACK} --port ${masterPort} --webui-port "$SPARK_MASTER_WEBUI_PORT" >"$TSAPPLY_MASTER_LOG" 2>&1 &`,
   ];
   for (let i = 1; i <= o.workers; i++) {
     env[`TSAPPLY_WORKER_${i}_LOG`] = join(stateDir, `spark-worker-${o.port}-${i}.log`);
@@ -251,7 +257,7 @@ async function standaloneCluster(o: ResolvedServerOptions, stateDir: string): Pr
     env[`TSAPPLY_WORKER_${i}_UI`] = String(await findFreePort());
     lines.push(
       `mkdir -p "$TSAPPLY_WORKER_${i}_DIR"`,
-      `"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host ${LOOPBACK} --cores 1 --memory 1g ` +
+      `${NO_TOKEN} "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host ${LOOPBACK} --cores 1 --memory 1g ` +
         `--webui-port "$TSAPPLY_WORKER_${i}_UI" --work-dir "$TSAPPLY_WORKER_${i}_DIR" ${masterUrl} >"$TSAPPLY_WORKER_${i}_LOG" 2>&1 &`,
     );
   }

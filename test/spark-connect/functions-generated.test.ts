@@ -399,7 +399,7 @@ describe('generated functions against Spark SQL text', () => {
             if (SAME_PLAN.has(c.fn.name)) {
               // One projection over one partition: the seeded draw or the query's clock is shared.
               const rows = await input.repartition(1).select(c.ts.alias('v'), expr(c.sql).alias('w')).collect();
-              const bad = rows.filter((r) => canonical([r.v]) !== canonical([r.w]));
+              const bad = rows.filter((r) => canonical([{ v: r.v }]) !== canonical([{ v: r.w }]));
               if (rows.length === 0 || bad.length > 0) failures.push(`${c.fn.name}: in one plan ${canonical(rows)}`);
               else (compared++, samePlan++);
               continue;

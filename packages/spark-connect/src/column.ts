@@ -79,6 +79,12 @@ export class Column {
   }
   /** Same as `alias`. */
   as(...names: string[]): Column { return this.alias(...names); }
+  /**
+   * Marks a column of the outer query inside a subquery or the right side of a `lateralJoin`.
+   * Over Spark Connect, as in PySpark's Connect client, it returns the column unchanged: the
+   * server resolves a name the inner plan lacks against the outer one. It documents intent.
+   */
+  outer(): Column { return this; }
   name(name: string): Column { return this.alias(name); }
 
   /** Casts to a Spark DDL type, e.g. `cast('bigint')`, `cast('decimal(10,2)')`. */

@@ -5,8 +5,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { formatTable, InvalidOptionError, parseDDL, recordBatchToRows, TsapplyError } from '@tsapply/common';
-import { ExpressionSchema, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
+import { formatTable, InvalidOptionError, parseDDL, recordBatchToRows, toDDL, TsapplyError } from '@tsapply/common';
+import { ExpressionSchema, SubqueryExpression_SubqueryType, type Expression, type Expression_SortOrder } from './gen/spark/connect/expressions_pb.js';
 import { Aggregate_GroupType, Join_JoinType, RelationCommonSchema, RelationSchema, SetOperation_SetOpType, type Relation } from './gen/spark/connect/relations_pb.js';
 import {
   AnalyzePlanRequest_Explain_ExplainMode as ExplainMode,
@@ -23,8 +23,9 @@ import { GroupedData } from './grouped-data.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { DataFrameWriterV2 } from './data-frame-writer-v2.js';
 import { arrowBatches, type SchemaSink } from './arrow-results.js';
-import { dataTypeSimpleString, structToSchemaDDL } from './data-types.js';
+import { dataTypeSimpleString, structToSchemaDDL, unparsedType } from './data-types.js';
 import type { ExecuteOptions } from './execute-stream.js';
+import { fromLiteral } from './ml/params.js';
 import type { SparkSession } from './spark-session.js';
 
 /** The `rel_type` oneof of a Relation: what `withRelation` accepts. */
@@ -89,14 +90,51 @@ export class DataFrame {
     this.relation = relation;
   }
 
-  /** This DataFrame's plan id. */
+  /** This DataFrame's plan id (of the root under a WithRelations wrapper, as PySpark's). */
   get planId(): bigint {
-    return this.relation.common!.planId!;
+    const r = this.relation;
+    return r.relType.case === 'withRelations' && r.relType.value.root ? r.relType.value.root.common!.planId! : r.common!.planId!;
   }
 
-  /** A new DataFrame whose root is a new relation of the given type (with a fresh plan id). */
+  /**
+   * A new DataFrame whose root is a new relation of the given type (with a fresh plan id).
+   * When its expressions hold subqueries (`scalar()`, `exists()`), it is wrapped, as PySpark
+   * does, in a WithRelations relation that carries the subqueries' plans.
+   */
   withRelation(relType: RelationType): DataFrame {
-    return new DataFrame(this.session, create(RelationSchema, { relType, common: { planId: this.session.nextPlanId() } }));
+    const relation = create(RelationSchema, { relType, common: { planId: this.session.nextPlanId() } });
+    const ids = subqueryPlanIds(relType.value);
+    if (ids.length === 0) return new DataFrame(this.session, relation);
+    const plans = SUBQUERY_PLANS.get(this.session);
+    const references = ids.map((id) => {
+      const plan = plans?.get(id);
+      if (!plan) throw new TsapplyError(`A subquery expression refers to plan ${id}, which no scalar() or exists() of this session made.`, { code: 'UNKNOWN_SUBQUERY' });
+      return plan;
+    });
+    return new DataFrame(this.session, create(RelationSchema, { relType: { case: 'withRelations', value: { root: relation, references } }, common: { planId: this.session.nextPlanId() } }));
+  }
+
+  /**
+   * This DataFrame as a scalar subquery: a Column holding the value of its single row and
+   * column, e.g. `cars.select('name', cars.agg(F.max('hp')).scalar().alias('max_hp'))`. Inside,
+   * columns of the outer DataFrame (by qualified name after `alias()`) make it correlated.
+   * Spark refuses one with more than one column; more than one row fails when it runs.
+   */
+  scalar(): Column {
+    return this.subquery(SubqueryExpression_SubqueryType.SCALAR);
+  }
+  /**
+   * A Column that is true when this DataFrame has at least one row: SQL's EXISTS (subquery),
+   * e.g. `c.where(o.where(col('o.cid').eq(col('c.id'))).exists())` with `alias`ed DataFrames.
+   */
+  exists(): Column {
+    return this.subquery(SubqueryExpression_SubqueryType.EXISTS);
+  }
+  private subquery(subqueryType: SubqueryExpression_SubqueryType): Column {
+    let plans = SUBQUERY_PLANS.get(this.session);
+    if (!plans) SUBQUERY_PLANS.set(this.session, (plans = new Map()));
+    plans.set(this.planId, this.relation);
+    return new Column(create(ExpressionSchema, { exprType: { case: 'subqueryExpression', value: { planId: this.planId, subqueryType } } }));
   }
 
   // ---- transforms ---------------------------------------------------------------------
@@ -112,6 +150,16 @@ export class DataFrame {
    */
   metadataColumn(name: string): Column {
     return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: name, planId: this.planId, isMetadataColumn: true } } }));
+  }
+
+  /**
+   * The columns of this DataFrame whose names match the Java regex `colName`, as one Column
+   * to `select`: `df.select(df.colRegex('`(mpg|hp)`'))`. As in PySpark, the regex is written
+   * inside backticks; without them the name is taken literally (an ordinary column).
+   */
+  colRegex(colName: string): Column {
+    if (typeof colName !== 'string' || colName === '') throw new InvalidOptionError('colRegex(colName) needs a regex in backticks, such as \'`(mpg|hp)`\'.', { option: 'colName' });
+    return new Column(create(ExpressionSchema, { exprType: { case: 'unresolvedRegex', value: { colName, planId: this.planId } } }));
   }
 
   select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
@@ -236,6 +284,57 @@ export class DataFrame {
     return this.withRelation({ case: 'join', value } as RelationType);
   }
 
+  /**
+   * A top-K ranking join: for each row of this DataFrame, up to `numResults` (1 to 100000)
+   * rows of `other` ranked by `rankingExpression`, smallest first for `direction: 'distance'`,
+   * largest first for `'similarity'`. `mode: 'exact'` evaluates every pair (the expression must
+   * be deterministic); `'approx'` lets Spark use an approximate strategy. `joinType`: `inner`
+   * (default) or `leftouter`, which keeps left rows without matches. Ties are broken
+   * arbitrarily. PySpark passes `joinType` as a keyword argument; here it is an option.
+   */
+  nearestByJoin(
+    other: DataFrame,
+    rankingExpression: Column,
+    numResults: number,
+    mode: 'approx' | 'exact',
+    direction: 'distance' | 'similarity',
+    options: { joinType?: 'inner' | 'leftouter' | 'left_outer' | 'left' } = {},
+  ): DataFrame {
+    const { joinType = 'inner' } = options;
+    if (!isColumn(rankingExpression)) throw new InvalidOptionError('nearestByJoin(other, rankingExpression, …) needs rankingExpression as a Column, such as F.abs(a.col(\'x\').minus(b.col(\'y\'))).', { option: 'rankingExpression' });
+    if (!Number.isInteger(numResults) || numResults < 1 || numResults > 100000) throw new InvalidOptionError(`nearestByJoin(…, numResults, …) needs an integer from 1 to 100000, got ${numResults}.`, { option: 'numResults' });
+    if (mode !== 'approx' && mode !== 'exact') throw new InvalidOptionError(`nearestByJoin(…, mode, …): mode must be 'approx' or 'exact', got ${JSON.stringify(mode)}.`, { option: 'mode' });
+    if (direction !== 'distance' && direction !== 'similarity') throw new InvalidOptionError(`nearestByJoin(…, direction): direction must be 'distance' or 'similarity', got ${JSON.stringify(direction)}.`, { option: 'direction' });
+    if (!['inner', 'leftouter', 'left_outer', 'left'].includes(joinType)) throw new InvalidOptionError(`nearestByJoin(): options.joinType must be 'inner' or 'leftouter', got ${JSON.stringify(joinType)}.`, { option: 'joinType' });
+    return this.withRelation({
+      case: 'nearestByJoin',
+      value: { left: this.relation, right: other.relation, rankingExpression: rankingExpression.toProto(), numResults, joinType, mode, direction },
+    });
+  }
+
+  /**
+   * This DataFrame's columns followed by `other`'s, row by row. Both must derive from the
+   * same source through projections only (`select`, `withColumn`, …; filters, sorts and
+   * joins below them identical); otherwise Spark refuses with an AnalysisException.
+   */
+  zip(other: DataFrame): DataFrame {
+    return this.withRelation({ case: 'zip', value: { left: this.relation, right: other.relation } });
+  }
+
+  /**
+   * A lateral join: `other` is evaluated for each row of this DataFrame and may refer to its
+   * columns (by qualified name after `alias()`, optionally marked `.outer()`), as SQL's
+   * `FROM t, LATERAL (…)`. `how`: `inner` (default), `left`/`leftouter`/`left_outer` (keeps
+   * rows for which `other` is empty) or `cross`; `on` an optional join condition.
+   */
+  lateralJoin(other: DataFrame, on?: Column, how = 'inner'): DataFrame {
+    const types: Record<string, Join_JoinType> = { inner: Join_JoinType.INNER, left: Join_JoinType.LEFT_OUTER, leftouter: Join_JoinType.LEFT_OUTER, cross: Join_JoinType.CROSS };
+    const joinType = types[String(how).toLowerCase().replace(/_/g, '')];
+    if (joinType === undefined) throw new InvalidOptionError(`Unsupported lateral join type "${how}". Valid values: inner, left, leftouter, left_outer, cross.`, { option: 'how' });
+    if (on !== undefined && !isColumn(on)) throw new InvalidOptionError('lateralJoin(other, on): on must be a Column condition.', { option: 'on' });
+    return this.withRelation({ case: 'lateralJoin', value: { left: this.relation, right: other.relation, joinType, ...(on !== undefined ? { joinCondition: on.toProto() } : {}) } });
+  }
+
   crossJoin(other: DataFrame): DataFrame {
     return this.join(other, undefined, 'cross');
   }
@@ -287,6 +386,16 @@ export class DataFrame {
     if (typeof n !== 'number') return this.rangePartitioned(undefined, [n, ...cols]);
     if (!Number.isInteger(n) || n < 1) throw new InvalidOptionError(`repartitionByRange(n, ...cols) needs n as a positive integer, got ${n}.`, { option: 'n' });
     return this.rangePartitioned(n, cols);
+  }
+
+  /**
+   * Sends each row to the partition whose number `partitionIdCol` (an integer column) gives,
+   * modulo `n`; a null goes to partition 0. No hashing: the caller chooses the placement.
+   */
+  repartitionById(n: number, partitionIdCol: ColumnOrName): DataFrame {
+    if (!Number.isInteger(n) || n < 1) throw new InvalidOptionError(`repartitionById(n, partitionIdCol) needs n as a positive integer, got ${n}.`, { option: 'n' });
+    const id = create(ExpressionSchema, { exprType: { case: 'directShufflePartitionId', value: { child: toColumnFromName(partitionIdCol).toProto() } } });
+    return this.withRelation({ case: 'repartitionByExpression', value: { input: this.relation, partitionExprs: [id], numPartitions: n } });
   }
 
   private rangePartitioned(n: number | undefined, cols: ColumnOrName[]): DataFrame {
@@ -411,6 +520,48 @@ export class DataFrame {
   }
 
   /**
+   * This DataFrame with `schema`'s columns: picked by name in the schema's order and cast to
+   * its types (nested structs too); fails when a column is missing or cannot be cast safely
+   * (Spark's `to`, with its error). `schema` is Spark DDL (`'mpg double, name string'`) or an
+   * Arrow schema such as `(await df.schema()).arrow`; PySpark takes a StructType.
+   */
+  to(schema: string | arrow.Schema): DataFrame {
+    let ddl: string;
+    if (typeof schema === 'string' && schema.trim() !== '') ddl = schema;
+    else if (schema !== null && typeof schema === 'object' && Array.isArray((schema as arrow.Schema).fields)) ddl = toDDL(schema as arrow.Schema);
+    else throw new InvalidOptionError(`to(schema) needs Spark DDL such as 'a int, b string' or an Arrow schema, got ${schema === '' ? 'an empty string' : String(schema)}.`, { option: 'schema' });
+    return this.withRelation({ case: 'toSchema', value: { input: this.relation, schema: unparsedType(ddl) } });
+  }
+
+  /**
+   * Swaps rows and columns: the values of `indexColumn` (default: the first column) become
+   * the column names, and each other column becomes a row whose first column (named `key`)
+   * holds its old name. The other columns must share a type Spark can widen them to.
+   */
+  transpose(indexColumn?: ColumnOrName): DataFrame {
+    const indexColumns = indexColumn === undefined ? [] : [toColumnFromName(indexColumn).toProto()];
+    return this.withRelation({ case: 'transpose', value: { input: this.relation, indexColumns } });
+  }
+
+  /**
+   * Computes the aggregate `exprs` (`F.count(lit(1)).alias('rows')`, `F.max('hp')`, …) over
+   * the rows that pass through this point of the plan while an action runs, at no extra pass
+   * over the data. Read them after an action on the returned DataFrame, or on one built from
+   * it, with `observedMetrics()`. PySpark takes an Observation object or a name; here the
+   * returned DataFrame plays the Observation's part. Metrics arrive only through tsapply's
+   * result actions (`collect`, `count`, `toArrow`, …), not through writes.
+   */
+  observe(name: string, ...exprs: Column[]): ObservedDataFrame {
+    if (typeof name !== 'string' || name === '') throw new InvalidOptionError('observe(name, ...exprs) needs a non-empty name for the metrics.', { option: 'name' });
+    if (exprs.length === 0 || !exprs.every(isColumn)) throw new InvalidOptionError(`observe('${name}', ...exprs) needs at least one aggregate Column, such as F.count(lit(1)).alias('rows').`, { option: 'exprs' });
+    const relation = create(RelationSchema, {
+      relType: { case: 'collectMetrics', value: { input: this.relation, name, metrics: exprs.map((e) => e.toProto()) } },
+      common: { planId: this.session.nextPlanId() },
+    });
+    return new ObservedDataFrame(this.session, relation, name);
+  }
+
+  /**
    * Wide to long: keeps `ids` and turns `values` (default: every other column) into rows
    * of (`variableColumnName`, `valueColumnName`).
    */
@@ -474,7 +625,22 @@ export class DataFrame {
 
   /** Raw ExecutePlan responses of this DataFrame's plan (reattachable, released at the end). */
   executeResponses(options?: ExecuteOptions): AsyncGenerator<ExecutePlanResponse> {
-    return this.session.executePlan({ opType: { case: 'root', value: this.relation } }, options);
+    return keepMetrics(this, this.session.executePlan({ opType: { case: 'root', value: this.relation } }, options));
+  }
+
+  /**
+   * What the server reported about the latest action on this DataFrame: its operation id,
+   * the physical plan's SQL metrics (rows output, time, …; empty until the action has read
+   * all results) and the observed metrics (`observe()`), by name; undefined before any action.
+   * Actions that run a derived plan (`count`, `take`, `first`, `tail`, `show`) report here too,
+   * unlike PySpark, which leaves them on the derived DataFrame.
+   */
+  get executionInfo(): ExecutionInfo | undefined {
+    return EXECUTION_INFO.get(this);
+  }
+  private adoptExecutionInfo(derived: DataFrame): void {
+    const info = EXECUTION_INFO.get(derived);
+    if (info) EXECUTION_INFO.set(this, info);
   }
 
   async schema(): Promise<DataFrameSchema> {
@@ -508,7 +674,9 @@ export class DataFrame {
 
   /** Number of rows. */
   async count(): Promise<number> {
-    const rows = await this.groupBy().count().collect();
+    const counted = this.groupBy().count();
+    const rows = await counted.collect();
+    this.adoptExecutionInfo(counted);
     const n = rows[0]?.count;
     return typeof n === 'bigint' ? Number(n) : Number(n ?? 0);
   }
@@ -542,7 +710,10 @@ export class DataFrame {
 
   /** First `n` rows as objects. */
   async take(n: number): Promise<Record<string, unknown>[]> {
-    return this.limit(n).collect();
+    const limited = this.limit(n);
+    const rows = await limited.collect();
+    this.adoptExecutionInfo(limited);
+    return rows;
   }
   async head(n = 1): Promise<Record<string, unknown>[]> {
     return this.take(n);
@@ -550,7 +721,9 @@ export class DataFrame {
 
   /** The first `n` rows formatted as a table (what `show()` prints). */
   async showString(n = 20, truncate: boolean | number = true): Promise<string> {
-    const table = await this.limit(n + 1).toArrow();
+    const limited = this.limit(n + 1);
+    const table = await limited.toArrow();
+    this.adoptExecutionInfo(limited);
     const names = table.schema.fields.map((f) => f.name);
     const rows: unknown[][] = [];
     for (const batch of table.batches) for (const r of recordBatchToRows(batch)) rows.push(names.map((k) => r[k]));
@@ -575,7 +748,10 @@ export class DataFrame {
   /** The last `n` rows (all of them cross to the driver's side of Spark first: keep `n` small). */
   async tail(n: number): Promise<Record<string, unknown>[]> {
     if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InvalidOptionError(`tail(n) needs an integer from 0 to 2147483647, got ${n}.`, { option: 'n' });
-    return this.withRelation({ case: 'tail', value: { input: this.relation, limit: n } }).collect();
+    const last = this.withRelation({ case: 'tail', value: { input: this.relation, limit: n } });
+    const rows = await last.collect();
+    this.adoptExecutionInfo(last);
+    return rows;
   }
 
   /** Each row as a JSON string, in one column named `value` (PySpark's toJSON). */
@@ -625,6 +801,33 @@ export class DataFrame {
   async isCached(): Promise<boolean> {
     const l = await this.storageLevel();
     return l.useDisk || l.useMemory || l.useOffHeap;
+  }
+  /**
+   * Computes this DataFrame (now when `eager`, else at its first action) and saves it to the
+   * checkpoint directory (`spark.checkpoint.dir` on the server, which must be set); returns a
+   * DataFrame that reads the saved data, so its plan no longer holds this one's lineage. The
+   * server keeps it until the session ends (PySpark also releases it when the Python object
+   * is garbage-collected; tsapply does not).
+   */
+  async checkpoint(eager = true): Promise<DataFrame> {
+    return this.checkpointed({ local: false, eager });
+  }
+  /**
+   * As `checkpoint`, but keeps the data in the executors' storage at `storageLevel` (default:
+   * Spark's): faster, and lost with an executor.
+   */
+  async localCheckpoint(eager = true, storageLevel?: StorageLevel): Promise<DataFrame> {
+    return this.checkpointed({ local: true, eager, ...(storageLevel !== undefined ? { storageLevel } : {}) });
+  }
+  private async checkpointed(options: { local: boolean; eager: boolean; storageLevel?: StorageLevel }): Promise<DataFrame> {
+    if (typeof options.eager !== 'boolean') throw new InvalidOptionError(`${options.local ? 'localCheckpoint' : 'checkpoint'}(eager) needs eager as a boolean, got ${String(options.eager)}.`, { option: 'eager' });
+    const responses = await this.session.executeCommand({ commandType: { case: 'checkpointCommand', value: { relation: this.relation, ...options } } });
+    for (const r of responses) {
+      if (r.responseType.case === 'checkpointCommandResult' && r.responseType.value.relation) {
+        return this.session.dataFrame({ relType: { case: 'cachedRemoteRelation', value: { relationId: r.responseType.value.relation.relationId } } });
+      }
+    }
+    throw new TsapplyError('The Spark server answered the checkpoint command without a CheckpointCommandResult.', { code: 'SPARK_UNEXPECTED_RESPONSE' });
   }
   /** Whether `collect()` and `take()` can run without executors (a local relation). */
   async isLocal(): Promise<boolean> {
@@ -677,4 +880,100 @@ export class DataFrame {
   private setOp(other: DataFrame, setOpType: SetOperation_SetOpType, flags: { isAll: boolean; byName?: boolean; allowMissingColumns?: boolean }): DataFrame {
     return this.withRelation({ case: 'setOp', value: { leftInput: this.relation, rightInput: other.relation, setOpType, ...flags } });
   }
+}
+
+/** The metrics each session's actions reported, by CollectMetrics plan id (and by name). */
+const OBSERVED_METRICS = new WeakMap<SparkSession, Map<string, Record<string, unknown>>>();
+
+/** One node of the physical plan with its SQL metrics, as `executionInfo` reports them. */
+export interface PlanNodeMetrics {
+  /** The operator, e.g. `HashAggregate`, `Filter`, `LocalTableScan`. */
+  name: string;
+  planId: bigint;
+  /** The plan id of the node this one feeds. */
+  parent: bigint;
+  /** By metric name (`numOutputRows`, …): the value and Spark's metric type (`sum`, `timing`, `size`, …). */
+  values: Record<string, { value: bigint; type: string }>;
+}
+
+/** What `DataFrame.executionInfo` holds (PySpark's ExecutionInfo). */
+export interface ExecutionInfo {
+  operationId: string;
+  metrics: PlanNodeMetrics[];
+  /** The observed metrics by observation name (see `observe()`). */
+  observedMetrics: Record<string, Record<string, unknown>>;
+}
+
+const EXECUTION_INFO = new WeakMap<DataFrame, ExecutionInfo>();
+
+/** Passes `responses` through, keeping the plan metrics and observed metrics they carry. */
+async function* keepMetrics(df: DataFrame, responses: AsyncGenerator<ExecutePlanResponse>): AsyncGenerator<ExecutePlanResponse> {
+  const info: ExecutionInfo = { operationId: '', metrics: [], observedMetrics: {} };
+  EXECUTION_INFO.set(df, info);
+  for await (const r of responses) {
+    if (r.operationId) info.operationId = r.operationId;
+    for (const m of r.metrics?.metrics ?? []) {
+      const values = Object.fromEntries(Object.entries(m.executionMetrics).map(([k, v]) => [k, { value: v.value, type: v.metricType }]));
+      info.metrics.push({ name: m.name, planId: m.planId, parent: m.parent, values });
+    }
+    for (const m of r.observedMetrics) {
+      let kept = OBSERVED_METRICS.get(df.session);
+      if (!kept) OBSERVED_METRICS.set(df.session, (kept = new Map()));
+      const metrics = Object.fromEntries(m.values.map((v, i) => [m.keys[i] ?? String(i), fromLiteral(v)]));
+      if (m.planId !== 0n) kept.set(`plan:${m.planId}`, metrics);
+      kept.set(`name:${m.name}`, metrics);
+      info.observedMetrics[m.name] = metrics;
+    }
+    yield r;
+  }
+}
+
+/** What `observe()` returns: a DataFrame whose metrics can be read after an action. */
+export class ObservedDataFrame extends DataFrame {
+  /** The name given to `observe()`. */
+  readonly observationName: string;
+
+  constructor(session: SparkSession, relation: Relation, name: string) {
+    super(session, relation);
+    this.observationName = name;
+  }
+
+  /**
+   * The observed metrics from the latest action that computed this DataFrame (or one built
+   * from it), by the expressions' names: `{ rows: 398n, 'max(hp)': 230 }`; longs are bigint.
+   * Throws when no action has reported them yet.
+   */
+  observedMetrics(): Record<string, unknown> {
+    const kept = OBSERVED_METRICS.get(this.session);
+    const metrics = kept?.get(`plan:${this.planId}`) ?? kept?.get(`name:${this.observationName}`);
+    if (!metrics) {
+      throw new TsapplyError(`No metrics observed as '${this.observationName}' yet: run an action (collect, count, toArrow, …) on this DataFrame or one built from it first.`, { code: 'NO_OBSERVED_METRICS' });
+    }
+    return { ...metrics };
+  }
+}
+
+/**
+ * The plans of the DataFrames each session made subqueries of, by plan id: an expression
+ * names its subquery's plan only by id, and `withRelation` finds the plan here. Kept for the
+ * session's life (PySpark keeps it in the Column object).
+ */
+const SUBQUERY_PLANS = new WeakMap<SparkSession, Map<bigint, Relation>>();
+
+/** The plan ids of the subquery expressions among the expressions of `value` (not of its child relations). */
+function subqueryPlanIds(value: unknown, found: bigint[] = []): bigint[] {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
+  if (Array.isArray(value)) {
+    for (const v of value) subqueryPlanIds(v, found);
+    return found;
+  }
+  const m = value as { $typeName?: string; exprType?: { case?: string; value?: { planId?: bigint } } };
+  if (m.$typeName === 'spark.connect.Relation') return found;
+  if (m.$typeName === 'spark.connect.Expression' && m.exprType?.case === 'subqueryExpression') {
+    const id = m.exprType.value!.planId!;
+    if (!found.includes(id)) found.push(id);
+    return found;
+  }
+  for (const v of Object.values(value)) subqueryPlanIds(v, found);
+  return found;
 }

@@ -33,7 +33,6 @@ export const API_OMISSIONS: Record<string, Record<string, string>> = {
   },
   Column: {
     to_plan: 'PySpark\'s internal plan conversion (tsapply\'s is toProto())',
-    outer: 'marks an outer reference inside a lateral-join subquery; tsapply has no lateralJoin',
   },
   GroupedData: {
     apply: PANDAS,

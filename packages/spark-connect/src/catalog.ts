@@ -3,10 +3,12 @@
  * Every method asks the server (Spark Connect's Catalog relation) and is async; lists
  * come back as plain objects with PySpark's field names.
  */
-import { InvalidOptionError, shownValue } from '@tsapply/common';
+import { InvalidOptionError, readOptions, shownValue } from '@tsapply/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { CatalogSchema } from './gen/spark/connect/catalog_pb.js';
 import { StorageLevel } from './storage-level.js';
+import { unparsedType } from './data-types.js';
+import type { DataFrame } from './data-frame.js';
 import type { SparkSession } from './spark-session.js';
 
 export interface CatalogDatabase { name: string; catalog: string | null; description: string | null; locationUri: string }
@@ -14,6 +16,21 @@ export interface CatalogTable { name: string; catalog: string | null; namespace:
 export interface CatalogFunction { name: string; catalog: string | null; namespace: string[] | null; description: string | null; className: string; isTemporary: boolean }
 export interface CatalogColumn { name: string; description: string | null; dataType: string; nullable: boolean; isPartition: boolean; isBucket: boolean; isCluster: boolean }
 export interface CatalogInfo { name: string; description: string | null }
+
+/** Options of `catalog.createTable` (PySpark's keyword arguments `path`, `source`, `schema`, `description`, `**options`). */
+export interface CreateTableOptions {
+  /** Where the table's files are; with a path the table is external (dropping it leaves the files). @default a managed table in the warehouse */
+  path?: string;
+  /** Data source, e.g. `'parquet'`, `'csv'`, `'json'`. @default the server's spark.sql.sources.default (parquet) */
+  source?: string;
+  /** The columns as DDL, e.g. `'id bigint, name string'`. @default inferred from the files at `path` */
+  schema?: string;
+  /** The table's comment. */
+  description?: string;
+  /** Data source options, e.g. `{ header: 'true' }` for csv. @default {} */
+  options?: Record<string, string>;
+}
+const CREATE_TABLE_KEYS = ['path', 'source', 'schema', 'description', 'options'] as const;
 
 type Request = NonNullable<MessageInitShape<typeof CatalogSchema>['catType']>;
 
@@ -99,6 +116,36 @@ export class Catalog {
   }
   async clearCache(): Promise<void> {
     await this.rows({ case: 'clearCache', value: {} });
+  }
+  /**
+   * Creates a table from a data source (`source`, default parquet) with the given DDL
+   * `schema`, or at `path` with the schema inferred from its files, and returns the table
+   * as a DataFrame. Rejects when the table exists.
+   */
+  async createTable(tableName: string, options?: CreateTableOptions): Promise<DataFrame> {
+    const o = readOptions('catalog.createTable()', options, CREATE_TABLE_KEYS);
+    const schema = o.string('schema', 'a DDL string such as "id bigint, name string"');
+    const dsOptions = o.object('options', 'an object of string values such as { header: "true" }') ?? {};
+    for (const [k, v] of Object.entries(dsOptions)) {
+      if (typeof v !== 'string') o.reject('options', `catalog.createTable(): options.options.${k} must be a string (data source options are strings, e.g. "true"), got ${shownValue(v)}.`);
+    }
+    await this.rows({
+      case: 'createTable',
+      value: {
+        tableName: name(tableName, 'tableName'),
+        ...opt('path', o.string('path')),
+        ...opt('source', o.string('source')),
+        ...opt('description', o.string('description', 'a string', true)),
+        ...(schema === undefined ? {} : { schema: unparsedType(schema) }),
+        options: dsOptions as Record<string, string>,
+      },
+    });
+    return this.session.table(tableName);
+  }
+  /** Deprecated since Spark 4.0 in PySpark: the same as `createTable(tableName, { path, source, schema, options })`. */
+  async createExternalTable(tableName: string, options?: Omit<CreateTableOptions, 'description'>): Promise<DataFrame> {
+    readOptions('catalog.createExternalTable()', options, ['path', 'source', 'schema', 'options']);
+    return this.createTable(tableName, options);
   }
   async refreshTable(tableName: string): Promise<void> {
     await this.rows({ case: 'refreshTable', value: { tableName: name(tableName, 'tableName') } });

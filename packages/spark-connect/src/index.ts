@@ -24,7 +24,7 @@ export type { FillValue } from './data-frame-na.js';
 export { DataFrameStatFunctions } from './data-frame-stat.js';
 export { StorageLevel, storageLevelName } from './storage-level.js';
 export { Catalog } from './catalog.js';
-export type { CatalogDatabase, CatalogTable, CatalogFunction, CatalogColumn, CatalogInfo } from './catalog.js';
+export type { CatalogDatabase, CatalogTable, CatalogFunction, CatalogColumn, CatalogInfo, CreateTableOptions } from './catalog.js';
 export { DataFrameReader } from './data-frame-reader.js';
 export { DataFrameWriter } from './data-frame-writer.js';
 export { DataFrameWriterV2 } from './data-frame-writer-v2.js';

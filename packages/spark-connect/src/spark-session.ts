@@ -5,10 +5,11 @@
  * ExecutionProgress report of any query it runs.
  */
 import { EventEmitter } from 'node:events';
+import { readFile, stat } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import type { Interceptor } from '@grpc/grpc-js';
 import { create } from '@bufbuild/protobuf';
-import { InvalidOptionError, inferSchema, parseDDL, readOptions, rowsToRecordBatch, toDDL } from '@tsapply/common';
+import { InvalidOptionError, TsapplyError, inferSchema, parseDDL, readOptions, rowsToRecordBatch, shownValue, toDDL } from '@tsapply/common';
 import { PlanSchema, InterruptRequest_InterruptType as InterruptType, type ExecutePlanResponse, type Plan } from './gen/spark/connect/base_pb.js';
 import type { Command } from './gen/spark/connect/commands_pb.js';
 import { RelationSchema, type Relation } from './gen/spark/connect/relations_pb.js';
@@ -23,7 +24,7 @@ import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
 import { Catalog } from './catalog.js';
 import { RuntimeConfig } from './runtime-config.js';
-import { addArtifacts, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
+import { addArtifacts, artifactRequests, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
 import { SparkUsageError } from './errors.js';
 import { structToSchemaDDL } from './data-types.js';
 
@@ -230,6 +231,17 @@ export class SparkSession extends EventEmitter {
     return this.dataFrame({ relType: { case: 'localRelation', value: { data: arrow.tableToIPC(table, 'stream'), schema: ddl } } });
   }
 
+  /**
+   * An empty DataFrame with the columns of `schema`, a DDL string such as
+   * `'name string, age int'` (PySpark 4.2+'s `spark.emptyDataFrame(schema)`).
+   */
+  emptyDataFrame(schema: string): DataFrame {
+    if (typeof schema !== 'string' || schema.trim() === '') {
+      throw new InvalidOptionError(`emptyDataFrame(): schema must be a non-empty DDL string such as "name string, age int", got ${shownValue(schema)}.`, { option: 'schema' });
+    }
+    return this.createDataFrame([], schema);
+  }
+
   /** Tags added to every execution of this session (for `interruptTag`). */
   addTag(tag: string): void {
     validateTag(tag);
@@ -302,6 +314,34 @@ export class SparkSession extends EventEmitter {
   addArtifacts(artifacts: Artifact[], options?: AddArtifactsOptions): Promise<AddArtifactsResult> {
     this.assertOpen();
     return addArtifacts(this.client, artifacts, options);
+  }
+
+  /**
+   * Uploads the local file `localPath` to `destPath` on the server's default Hadoop file
+   * system (e.g. HDFS), as PySpark's `copyFromLocalToFs`: an artifact named
+   * `forward_to_fs<destPath>` that the server copies there. `destPath` is absolute and has
+   * no scheme. Servers refuse a local-disk destination unless started with
+   * `spark.sql.artifact.copyFromLocalToFs.allowDestLocal=true` (a static conf: anyone who
+   * may upload could otherwise overwrite the driver's files).
+   */
+  async copyFromLocalToFs(localPath: string, destPath: string): Promise<void> {
+    this.assertOpen();
+    if (typeof localPath !== 'string' || localPath === '') throw new InvalidOptionError(`copyFromLocalToFs(): localPath must be a non-empty path, got ${shownValue(localPath)}.`, { option: 'localPath' });
+    if (typeof destPath !== 'string' || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(destPath)) {
+      throw new InvalidOptionError(`copyFromLocalToFs(): destPath must be a path without a scheme (it goes to the server's default file system), got ${shownValue(destPath)}. Drop the "scheme:" part.`, { option: 'destPath' });
+    }
+    if (!destPath.startsWith('/')) throw new InvalidOptionError(`copyFromLocalToFs(): destPath must be an absolute path such as "/data/file.csv", got ${shownValue(destPath)}.`, { option: 'destPath' });
+    const info = await stat(localPath).catch((e: NodeJS.ErrnoException) => {
+      throw new InvalidOptionError(`copyFromLocalToFs(): cannot read localPath "${localPath}" (${e.code ?? e.message}).`, { option: 'localPath' });
+    });
+    if (!info.isFile()) throw new InvalidOptionError(`copyFromLocalToFs(): localPath "${localPath}" is not a file; directories are not supported (as in PySpark).`, { option: 'localPath' });
+    // Not addArtifacts(): its names are limited to the session prefixes (pyfiles/, files/, …),
+    // and an ArtifactStatus check would be meaningless for a file the server forwards.
+    const name = `forward_to_fs${destPath}`;
+    const r = await this.client.addArtifacts(artifactRequests([{ name, data: await readFile(localPath) }]));
+    if (r.artifacts.some((s) => !s.isCrcSuccessful)) {
+      throw new TsapplyError(`The server rejected the CRC of "${localPath}" sent for ${destPath}; the upload was corrupted in transit. Retry copyFromLocalToFs().`, { code: 'SPARK_ARTIFACT_CRC' });
+    }
   }
 
   /** Parses a DDL type string on the server; returns Spark's normalised DDL. */

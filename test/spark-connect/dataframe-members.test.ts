@@ -5,10 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, StorageLevel, col, lit, functions as F, InvalidOptionError, type DataFrame } from '@tsapply/spark-connect';
+import { findFreePort, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
 import { connect } from './helpers.js';
 import { runPySpark } from './pyspark-client.js';
 
@@ -334,5 +335,202 @@ describe('writeTo (DataFrameWriterV2)', () => {
       await spark.sql(`DROP TABLE IF EXISTS ${t2}`);
     }
     assert.throws(() => cars.writeTo(''), /needs a table name/);
+  });
+});
+
+describe('colRegex, to, transpose', () => {
+  it('colRegex selects the columns whose names match, in schema order, as the same names listed do', async () => {
+    const names = ['id', 'name', 'origin', 'cyl', 'hp', 'mpg', 'weight'];
+    const re = /^(mpg|hp|.*ig.*)$/;
+    const picked = cars.select(cars.colRegex('`(mpg|hp|.*ig.*)`'));
+    assert.deepEqual(await picked.columns(), names.filter((n) => re.test(n)));
+    assert.deepEqual(await picked.orderBy('weight', 'hp').collect(), await cars.select(...names.filter((n) => re.test(n))).orderBy('weight', 'hp').collect());
+    // Without backticks the name is an ordinary column name.
+    assert.deepEqual(await cars.select(cars.colRegex('name')).columns(), ['name']);
+    assert.throws(() => cars.colRegex(''), /regex in backticks/);
+  });
+
+  it('to reorders and casts columns by name, from DDL or an Arrow schema; an incompatible schema fails with Spark\'s reason', async () => {
+    const small = cars.filter(col('id').lt(5));
+    const reshaped = small.to('mpg double, name string, id bigint');
+    assert.deepEqual(await reshaped.dtypes(), [['mpg', 'double'], ['name', 'string'], ['id', 'bigint']]);
+    const expected = ROWS.filter((r) => r.id < 5).map((r) => ({ mpg: r.mpg, name: r.name, id: BigInt(r.id) }));
+    assert.deepEqual(await reshaped.orderBy('id').collect(), expected);
+    const target = (await spark.sql('SELECT CAST(id AS BIGINT) AS id, hp FROM members_cars')).schema();
+    assert.deepEqual(await small.to((await target).arrow).orderBy('id').collect(), ROWS.filter((r) => r.id < 5).map((r) => ({ id: BigInt(r.id), hp: r.hp })));
+    // A literal's column is NOT NULL in its schema; cars.id may be null, so Spark refuses.
+    const notNull = (await (await spark.sql('SELECT CAST(1 AS BIGINT) AS id')).schema()).arrow;
+    await assert.rejects(small.to(notNull).collect(), /\[NULLABLE_COLUMN_OR_FIELD\] Column or field `id` is nullable while it's required to be non-nullable/);
+    // A missing column is filled with nulls when the schema allows them, else refused.
+    assert.deepEqual(await small.to('id int, nosuch string').orderBy('id').collect(), ROWS.filter((r) => r.id < 5).map((r) => ({ id: r.id, nosuch: null })));
+    await assert.rejects(small.to('id int, nosuch string NOT NULL').collect(), /\[UNRESOLVED_COLUMN[.A-Z_]*\][^]*nosuch/);
+    await assert.rejects(small.to('name int').collect(), /\[INVALID_COLUMN_OR_FIELD_DATA_TYPE\][^]*name/);
+    assert.throws(() => small.to(''), /Spark DDL/);
+  });
+
+  it('transpose turns rows into columns named by the index column\'s values', async () => {
+    const df = spark.createDataFrame([{ k: 'a', x: 1, y: 2 }, { k: 'b', x: 3, y: 4 }], 'k string, x int, y int');
+    const expected = [{ key: 'x', a: 1, b: 3 }, { key: 'y', a: 2, b: 4 }];
+    assert.deepEqual(await df.transpose().collect(), expected);
+    assert.deepEqual(await df.transpose('k').collect(), expected);
+    const byX = await df.select('x', 'k').transpose(col('x')).collect();
+    assert.deepEqual(byX, [{ key: 'k', 1: 'a', 3: 'b' }]);
+  });
+});
+
+describe('repartitionById, zip', () => {
+  it('repartitionById puts each row in the partition its id column names, modulo n; null in partition 0', async () => {
+    const df = spark.range(12).withColumn('pid', F.when(col('id').eq(11), lit(null)).otherwise(col('id').mod(5).minus(1)).cast('int'));
+    const rows = await df.repartitionById(3, 'pid').select(col('id'), col('pid'), F.sparkPartitionId().alias('part')).collect();
+    assert.equal(rows.length, 12);
+    for (const r of rows) {
+      const pid = r.pid as number | null;
+      assert.equal(r.part, pid === null ? 0 : ((pid % 3) + 3) % 3, `row ${String(r.id)} with pid ${pid}`);
+    }
+    assert.throws(() => df.repartitionById(0, 'pid'), /positive integer/);
+  });
+
+  it('zip puts the columns of two projections of the same source side by side; unrelated sources are refused', async () => {
+    const left = cars.select('id', 'name');
+    const right = cars.select(col('weight').multiply(2).alias('w2'), col('origin'));
+    const zipped = await left.zip(right).collect();
+    assert.deepEqual(zipped, await cars.select(col('id'), col('name'), col('weight').multiply(2).alias('w2'), col('origin')).collect());
+    await assert.rejects(left.zip(spark.range(3)).collect(), /zip|ZIP|align/i);
+  });
+});
+
+describe('nearestByJoin', () => {
+  it('finds each left row\'s nearest right rows by distance or similarity, as computed here', async () => {
+    const users = [{ user_id: 1, score: 10 }, { user_id: 2, score: 20 }, { user_id: 3, score: 30 }];
+    const items = [{ product: 'A', pscore: 11 }, { product: 'B', pscore: 22 }, { product: 'C', pscore: 5 }, { product: 'D', pscore: 40 }];
+    const u = spark.createDataFrame(users, 'user_id int, score double');
+    const p = spark.createDataFrame(items, 'product string, pscore double');
+    const nearest = (k: number) => users.flatMap((x) => [...items].sort((a, b) => Math.abs(x.score - a.pscore) - Math.abs(x.score - b.pscore)).slice(0, k).map((i) => ({ user_id: x.user_id, product: i.product })));
+    const pairs = async (df: DataFrame) => (await df.select('user_id', 'product').orderBy('user_id', 'product').collect());
+    const sorted = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => (a.user_id as number) - (b.user_id as number) || String(a.product).localeCompare(String(b.product)));
+    const distance = F.abs(u.col('score').minus(p.col('pscore')));
+    assert.deepEqual(await pairs(u.nearestByJoin(p, distance, 2, 'exact', 'distance')), sorted(nearest(2)));
+    assert.deepEqual(await pairs(u.nearestByJoin(p, distance.multiply(-1), 1, 'exact', 'similarity')), sorted(nearest(1)));
+    const none = p.filter(col('pscore').gt(100));
+    assert.deepEqual(await pairs(u.nearestByJoin(none, F.abs(u.col('score').minus(none.col('pscore'))), 1, 'exact', 'distance', { joinType: 'leftouter' })), users.map((x) => ({ user_id: x.user_id, product: null })));
+    assert.equal(await u.nearestByJoin(none, F.abs(u.col('score').minus(none.col('pscore'))), 1, 'exact', 'distance').count(), 0);
+    assert.throws(() => u.nearestByJoin(p, distance, 0, 'exact', 'distance'), /from 1 to 100000/);
+    assert.throws(() => u.nearestByJoin(p, distance, 1, 'exact', 'closest' as never), /'distance' or 'similarity'/);
+  });
+});
+
+describe('observe', () => {
+  it('reports the metrics of the rows passing through, equal to the same aggregates in SQL, after an action', async () => {
+    const observed = cars.observe('stats', F.count(lit(1)).alias('rows'), F.max('hp').alias('max_hp'), F.sum('weight').alias('weight'));
+    assert.throws(() => observed.observedMetrics(), /No metrics observed as 'stats' yet/);
+    // The action runs on a DataFrame built from the observed one: the metrics still arrive.
+    assert.equal(await observed.filter(col('origin').eq('Japan')).count(), ROWS.filter((r) => r.origin === 'Japan').length);
+    const [sql] = await (await spark.sql('SELECT count(1) AS rows, max(hp) AS max_hp, sum(weight) AS weight FROM members_cars')).collect();
+    assert.deepEqual(observed.observedMetrics(), sql);
+    assert.equal(observed.observedMetrics().rows, BigInt(ROWS.length));
+    const europe = cars.filter(col('origin').eq('Europe')).observe('europe', F.count(lit(1)).alias('n'));
+    await europe.collect();
+    assert.deepEqual(europe.observedMetrics(), { n: BigInt(ROWS.filter((r) => r.origin === 'Europe').length) });
+    assert.throws(() => cars.observe('empty'), /at least one aggregate Column/);
+  });
+});
+
+describe('scalar and exists subqueries', () => {
+  it('give what the same subqueries in SQL give, uncorrelated and correlated', async () => {
+    const maxHp = cars.agg(F.max('hp')).scalar();
+    const got = await cars.select(col('id'), maxHp.alias('max_hp'), col('hp').divide(maxHp).alias('share')).orderBy('id').limit(5).collect();
+    const sql = await (await spark.sql('SELECT id, (SELECT max(hp) FROM members_cars) AS max_hp, hp / (SELECT max(hp) FROM members_cars) AS share FROM members_cars ORDER BY id LIMIT 5')).collect();
+    assert.deepEqual(got, sql);
+    assert.equal(got[0]!.max_hp, Math.max(...ROWS.map((r) => r.hp ?? -Infinity)));
+
+    // Correlated: for each origin, whether it has a car heavier than 4500 lbs; and its heaviest car.
+    const origins = cars.select('origin').distinct().alias('o');
+    const heavy = cars.alias('c').where(col('c.origin').eq(col('o.origin')).and(col('c.weight').gt(4500)));
+    const withHeavy = await origins.where(heavy.exists()).orderBy('origin').collect();
+    const sqlHeavy = await (await spark.sql('SELECT DISTINCT origin FROM members_cars o WHERE EXISTS (SELECT 1 FROM members_cars c WHERE c.origin = o.origin AND c.weight > 4500) ORDER BY origin')).collect();
+    assert.deepEqual(withHeavy, sqlHeavy);
+    assert.deepEqual(withHeavy.map((r) => r.origin), [...new Set(ROWS.filter((r) => r.weight > 4500).map((r) => r.origin))].sort());
+    const heaviest = cars.alias('c').where(col('c.origin').eq(col('o.origin'))).agg(F.max('c.weight')).scalar();
+    const perOrigin = await origins.select(col('origin'), heaviest.alias('w')).orderBy('origin').collect();
+    assert.deepEqual(perOrigin, ['Europe', 'Japan', 'USA'].map((o) => ({ origin: o, w: Math.max(...ROWS.filter((r) => r.origin === o).map((r) => r.weight)) })));
+    await assert.rejects(cars.select(cars.select('id', 'hp').scalar()).collect(), /SCALAR_SUBQUERY_TOO_MANY|more than one|one column/i);
+  });
+});
+
+describe('lateralJoin', () => {
+  it('evaluates the right side per left row, as SQL\'s LATERAL does', async () => {
+    const origins = cars.select('origin').distinct().alias('o');
+    const heaviest = cars.alias('c').where(col('c.origin').eq(col('o.origin').outer())).orderBy(col('c.weight').desc(), col('c.id')).limit(2).select(col('c.name'), col('c.weight'));
+    const got = await origins.lateralJoin(heaviest).orderBy('origin', col('weight').desc(), 'name').collect();
+    const sql = await (await spark.sql('SELECT o.origin, c.name, c.weight FROM (SELECT DISTINCT origin FROM members_cars) o, LATERAL (SELECT name, weight FROM members_cars c WHERE c.origin = o.origin ORDER BY weight DESC, id LIMIT 2) c ORDER BY origin, weight DESC, name')).collect();
+    assert.deepEqual(got, sql);
+    assert.equal(got.length, 6);
+    const none = cars.alias('c').where(col('c.origin').eq(col('o.origin')).and(col('c.weight').gt(4500))).select(col('c.name'));
+    const left = await origins.lateralJoin(none, undefined, 'left').where(col('name').isNull()).select('origin').orderBy('origin').collect();
+    assert.deepEqual(left.map((r) => r.origin), ['Europe', 'Japan', 'USA'].filter((o) => !ROWS.some((r) => r.origin === o && r.weight > 4500)));
+    assert.throws(() => origins.lateralJoin(none, undefined, 'right'), /Valid values: inner, left/);
+  });
+});
+
+describe('executionInfo', () => {
+  it('holds the latest action\'s operation id, the plan\'s row counts and the observed metrics', async () => {
+    const df = spark.range(100).filter(col('id').mod(3).eq(0));
+    assert.equal(df.executionInfo, undefined);
+    const rows = await df.collect();
+    const info = df.executionInfo!;
+    assert.match(info.operationId, /^[0-9a-f-]{36}$/);
+    const counts = (name: string) => info.metrics.filter((m) => m.name.includes(name)).map((m) => m.values.numOutputRows?.value);
+    assert.deepEqual(counts('Range'), [100n], JSON.stringify(info.metrics.map((m) => m.name)));
+    assert.deepEqual(counts('Filter'), [BigInt(rows.length)]);
+    const observed = spark.range(10).observe('o', F.sum('id').alias('s'));
+    assert.equal(await observed.count(), 10);
+    assert.deepEqual(observed.executionInfo?.observedMetrics, { o: { s: 45n } });
+    assert.notEqual(observed.executionInfo?.operationId, info.operationId);
+  });
+});
+
+describe('localCheckpoint', () => {
+  it('returns the same rows from a plan that no longer holds the original lineage', async () => {
+    const heavy = cars.filter(col('weight').gt(3000)).select('id', 'name', 'weight');
+    const expected = await heavy.orderBy('id').collect();
+    assert.match(await heavy.explain('extended'), /Filter/);
+    for (const cp of [await heavy.localCheckpoint(), await heavy.localCheckpoint(false, StorageLevel.DISK_ONLY)]) {
+      const plan = await cp.explain('extended');
+      assert.doesNotMatch(plan, /Filter|LocalRelation/, plan);
+      assert.match(plan, /LogicalRDD|ExistingRDD/, plan);
+      assert.deepEqual(await cp.orderBy('id').collect(), expected);
+    }
+  });
+});
+
+// Reliable checkpoints need a checkpoint directory, a setting Spark reads only when it
+// starts: a server of this test's own.
+describe('checkpoint (a server with spark.checkpoint.dir)', () => {
+  let server: SparkConnectServer | undefined;
+  let own: SparkSession | undefined;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsapply-checkpoint-'));
+    server = await startSparkConnect({ port: await findFreePort(), stateDir: join(dir, 'state'), conf: { 'spark.checkpoint.dir': join(dir, 'checkpoints') }, onProgress: () => {} });
+    own = await SparkSession.connect(server.address);
+  });
+  after(async () => {
+    await own?.stop();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the rows to the checkpoint directory and returns them from a plan without the original lineage', async () => {
+    const df = own!.createDataFrame(ROWS.slice(0, 50), 'id int, name string, origin string, cyl int, hp double, mpg double, weight int').filter(col('cyl').eq(4)).select('id', 'name');
+    const expected = await df.orderBy('id').collect();
+    const cp = await df.checkpoint();
+    const plan = await cp.explain('extended');
+    assert.doesNotMatch(plan, /Filter|LocalRelation/, plan);
+    assert.match(plan, /LogicalRDD|ExistingRDD/, plan);
+    assert.deepEqual(await cp.orderBy('id').collect(), expected);
+    assert.ok(readdirSync(join(dir, 'checkpoints'), { recursive: true }).some((f) => String(f).includes('rdd-')), 'checkpoint files written');
+    const lazy = await df.checkpoint(false);
+    assert.deepEqual(await lazy.orderBy('id').collect(), expected);
+    await assert.rejects(df.checkpoint('yes' as never), /eager as a boolean/);
   });
 });

@@ -521,8 +521,9 @@ export class DataFrame {
 
   /**
    * This DataFrame with `schema`'s columns: picked by name in the schema's order and cast to
-   * its types (nested structs too); fails when a column is missing or cannot be cast safely
-   * (Spark's `to`, with its error). `schema` is Spark DDL (`'mpg double, name string'`) or an
+   * its types (nested structs too); a column the schema has and this DataFrame lacks is all
+   * null if the schema lets it be, else refused, as is a type that cannot be stored safely or
+   * a nullable column the schema declares NOT NULL (Spark's `to`, with Spark's errors). `schema` is Spark DDL (`'mpg double, name string'`) or an
    * Arrow schema such as `(await df.schema()).arrow`; PySpark takes a StructType.
    */
   to(schema: string | arrow.Schema): DataFrame {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, type DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { connect } from '../helpers.js';
-import { CARS, readCars, assertClose, runPySpark } from '../pyspark-client.js';
+import { CARS, readCars, assertClose, runPySpark, PYSPARK_PERSISTS_ML } from '../pyspark-client.js';
 
 
 // PySpark loads argv[3] (tsapply's save) and saves its own pipeline to argv[4]; prints both predictions.
@@ -81,6 +81,7 @@ describe('saving and loading Spark ML', () => {
     const lr = loaded.stages[2] as ml.LinearRegressionModel;
     assert.deepEqual(lr.coefficients.toArray(), (fitted.stages[2] as ml.LinearRegressionModel).coefficients.toArray());
     assertClose(await predictions(loaded), expected, 'loaded here');
+    if (!PYSPARK_PERSISTS_ML) return void (await Promise.all([fitted.release(), loaded.release()]));
 
     const theirsPath = join(dir, 'pyspark-pipeline');
     const py = JSON.parse(

@@ -1,5 +1,6 @@
 /** Shared helpers of the Spark Connect integration tests (server from SPARK_REMOTE). */
 import { SparkSession, type ConnectOptions } from '@tsapply/spark-connect';
+import { DEFAULT_SPARK_VERSION } from '@tsapply/spark-local';
 
 export function sparkRemote(): string {
   const url = process.env.SPARK_REMOTE;
@@ -15,4 +16,16 @@ export function remoteWith(params: string): string {
 
 export function connect(options?: ConnectOptions): Promise<SparkSession> {
   return SparkSession.connect(sparkRemote(), options);
+}
+
+/**
+ * A test's `skip` for a member that Spark added in `version` (major.minor): the reason on
+ * an older test server (the per-version suite sets TSAPPLY_TEST_SPARK_VERSION), else false.
+ */
+export function skipBefore(version: string): string | false {
+  const server = process.env.TSAPPLY_TEST_SPARK_VERSION ?? DEFAULT_SPARK_VERSION;
+  const [major, minor] = server.split('.').map(Number);
+  const [needMajor, needMinor] = version.split('.').map(Number);
+  const older = major! < needMajor! || (major === needMajor && minor! < needMinor!);
+  return older ? `needs Spark ${version}; the test server runs ${server}` : false;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePythonEnv, findFreePort, isLimitedSparkVersion, resolveSparkVersion, SMOKE_SPARK_VERSIONS, startSparkConnect, type SparkConnectServer } from '@tsapply/spark-local';
-import { col, ml, shipReport, SparkSession, SparkUsageError, UserCodeError } from 'tsapply';
+import { col, ml, shipReport, SparkError, SparkSession, SparkUsageError, UserCodeError } from 'tsapply';
 import { bothEngines } from '../spark/both-engines.ts';
 import { pythonWithoutNode } from '../spark/python-without-node.ts';
 
@@ -122,6 +122,16 @@ for (const version of others) {
         const byKey = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v))).sort();
         assert.deepEqual(byKey(await echoed.collect()), byKey(await typed.collect()));
         await spark.conf.unset('spark.sql.session.timeZone');
+
+        // A member newer than the server gets Spark's refusal with what it needs, not only Spark's internal error.
+        if (/^4\.[012]\./.test(version)) {
+          const zipped = spark.range(0, 3).select(col('id')).zip(spark.range(0, 3).select(col('id').plus(1).alias('next')));
+          await assert.rejects(zipped.collect(), (e: unknown) => {
+            assert.ok(e instanceof SparkError, String(e));
+            assert.match(e.message, /The server did not recognise part of the plan: .*zip 4\.3/);
+            return true;
+          });
+        }
 
         const failing = await spark.range(0, 5, 1, 1).mapInArrow(
           (batch: Iterable<{ id: bigint }>) => {

@@ -76,6 +76,17 @@ export class SparkError extends TsapplyError {
   }
 }
 
+/**
+ * What an older server says of a plan message it does not know (a relation or expression
+ * that a newer Spark added): 4.1+ "This oneOf field in spark.connect.Relation is not set:
+ * RELTYPE_NOT_SET", 4.0 "Expected Relation to be set, but is empty" or "Expression with
+ * ID: 0 is not supported".
+ */
+const UNKNOWN_PLAN_PART = /This oneOf field in spark\.connect\.\w+ is not set: \w+_NOT_SET|Expected \w+ to be set, but is empty|Expression with ID: \d+ is not supported/;
+
+/** The DataFrame members whose plan messages need a Spark newer than 4.0, and which. */
+const NEWER_MEMBERS = 'repartitionById needs Spark 4.1, nearestByJoin 4.2, zip 4.3';
+
 function formatSparkMessage(fields: SparkErrorFields): string {
   let text = fields.serverMessage.trim();
   // Spark's messages usually already start with "[CLASS] " and end with ". SQLSTATE: x";
@@ -83,6 +94,11 @@ function formatSparkMessage(fields: SparkErrorFields): string {
   if (fields.errorClass && !text.startsWith(`[${fields.errorClass}]`)) text = `[${fields.errorClass}] ${text}`;
   if (fields.sqlState && !text.includes(`SQLSTATE: ${fields.sqlState}`)) {
     text = `${text.replace(/\.$/, '')}. SQLSTATE: ${fields.sqlState}`;
+  }
+  if (UNKNOWN_PLAN_PART.test(text)) {
+    text +=
+      `\nThe server did not recognise part of the plan: it runs an older Spark than one of the DataFrame members used needs (${NEWER_MEMBERS}; ` +
+      '`await spark.version` gives the server\'s). Run the query on a newer Spark, or do without that member.';
   }
   return text;
 }

@@ -31,6 +31,9 @@ export const API_OMISSIONS: Record<string, Record<string, string>> = {
     streams: STREAMING,
     client: 'PySpark\'s internal gRPC client object',
   },
+  Catalog: {
+    registerFunction: `${PYTHON_UDF} (PySpark's is spark.udf.register under another name)`,
+  },
   Column: {
     to_plan: 'PySpark\'s internal plan conversion (tsapply\'s is toProto())',
   },

@@ -97,12 +97,21 @@ export async function addArtifacts(client: SparkConnectClient, artifacts: Artifa
     });
   }
   if (todo.length === 0) return { uploaded: [], skipped };
-  const r = await client.addArtifacts(artifactRequests(todo));
+  await sendArtifacts(client, todo);
+  return { uploaded: todo.map((a) => a.name), skipped };
+}
+
+/**
+ * Sends `artifacts` as they are (no name check, no status check) and fails if the server
+ * rejects a CRC. `addArtifacts` and `copyFromLocalToFs` (whose `forward_to_fs/…` names are
+ * not session artifacts) both upload through it.
+ */
+export async function sendArtifacts(client: SparkConnectClient, artifacts: Artifact[]): Promise<void> {
+  const r = await client.addArtifacts(artifactRequests(artifacts));
   const bad = r.artifacts.filter((s) => !s.isCrcSuccessful).map((s) => s.name);
   if (bad.length) {
     throw new TsapplyError(`The server rejected the CRC of artifact(s) ${bad.join(', ')}; the upload was corrupted in transit. Retry the upload.`, {
       code: 'SPARK_ARTIFACT_CRC',
     });
   }
-  return { uploaded: todo.map((a) => a.name), skipped };
 }

@@ -24,7 +24,7 @@ import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
 import { Catalog } from './catalog.js';
 import { RuntimeConfig } from './runtime-config.js';
-import { addArtifacts, artifactRequests, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
+import { addArtifacts, sendArtifacts, type AddArtifactsOptions, type AddArtifactsResult, type Artifact } from './artifacts.js';
 import { SparkUsageError } from './errors.js';
 import { structToSchemaDDL } from './data-types.js';
 
@@ -337,11 +337,7 @@ export class SparkSession extends EventEmitter {
     if (!info.isFile()) throw new InvalidOptionError(`copyFromLocalToFs(): localPath "${localPath}" is not a file; directories are not supported (as in PySpark).`, { option: 'localPath' });
     // Not addArtifacts(): its names are limited to the session prefixes (pyfiles/, files/, …),
     // and an ArtifactStatus check would be meaningless for a file the server forwards.
-    const name = `forward_to_fs${destPath}`;
-    const r = await this.client.addArtifacts(artifactRequests([{ name, data: await readFile(localPath) }]));
-    if (r.artifacts.some((s) => !s.isCrcSuccessful)) {
-      throw new TsapplyError(`The server rejected the CRC of "${localPath}" sent for ${destPath}; the upload was corrupted in transit. Retry copyFromLocalToFs().`, { code: 'SPARK_ARTIFACT_CRC' });
-    }
+    await sendArtifacts(this.client, [{ name: `forward_to_fs${destPath}`, data: await readFile(localPath) }]);
   }
 
   /** Parses a DDL type string on the server; returns Spark's normalised DDL. */

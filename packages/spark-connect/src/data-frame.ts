@@ -103,11 +103,12 @@ export class DataFrame {
    */
   withRelation(relType: RelationType): DataFrame {
     const relation = create(RelationSchema, { relType, common: { planId: this.session.nextPlanId() } });
-    const ids = subqueryPlanIds(relType.value);
-    if (ids.length === 0) return new DataFrame(this.session, relation);
+    // Most sessions make no subquery: then no node can hold one, and nothing is walked.
     const plans = SUBQUERY_PLANS.get(this.session);
+    const ids = plans === undefined ? [] : subqueryPlanIds(relType.value);
+    if (ids.length === 0) return new DataFrame(this.session, relation);
     const references = ids.map((id) => {
-      const plan = plans?.get(id);
+      const plan = plans!.get(id);
       if (!plan) throw new TsapplyError(`A subquery expression refers to plan ${id}, which no scalar() or exists() of this session made.`, { code: 'UNKNOWN_SUBQUERY' });
       return plan;
     });
@@ -639,9 +640,12 @@ export class DataFrame {
   get executionInfo(): ExecutionInfo | undefined {
     return EXECUTION_INFO.get(this);
   }
-  private adoptExecutionInfo(derived: DataFrame): void {
+  /** Runs an action on a plan derived from this one (`limit`, `count`, …) and reports its execution info here. */
+  private async through<T>(derived: DataFrame, action: (d: DataFrame) => Promise<T>): Promise<T> {
+    const result = await action(derived);
     const info = EXECUTION_INFO.get(derived);
     if (info) EXECUTION_INFO.set(this, info);
+    return result;
   }
 
   async schema(): Promise<DataFrameSchema> {
@@ -675,9 +679,7 @@ export class DataFrame {
 
   /** Number of rows. */
   async count(): Promise<number> {
-    const counted = this.groupBy().count();
-    const rows = await counted.collect();
-    this.adoptExecutionInfo(counted);
+    const rows = await this.through(this.groupBy().count(), (d) => d.collect());
     const n = rows[0]?.count;
     return typeof n === 'bigint' ? Number(n) : Number(n ?? 0);
   }
@@ -711,10 +713,7 @@ export class DataFrame {
 
   /** First `n` rows as objects. */
   async take(n: number): Promise<Record<string, unknown>[]> {
-    const limited = this.limit(n);
-    const rows = await limited.collect();
-    this.adoptExecutionInfo(limited);
-    return rows;
+    return this.through(this.limit(n), (d) => d.collect());
   }
   async head(n = 1): Promise<Record<string, unknown>[]> {
     return this.take(n);
@@ -722,9 +721,7 @@ export class DataFrame {
 
   /** The first `n` rows formatted as a table (what `show()` prints). */
   async showString(n = 20, truncate: boolean | number = true): Promise<string> {
-    const limited = this.limit(n + 1);
-    const table = await limited.toArrow();
-    this.adoptExecutionInfo(limited);
+    const table = await this.through(this.limit(n + 1), (d) => d.toArrow());
     const names = table.schema.fields.map((f) => f.name);
     const rows: unknown[][] = [];
     for (const batch of table.batches) for (const r of recordBatchToRows(batch)) rows.push(names.map((k) => r[k]));
@@ -749,10 +746,7 @@ export class DataFrame {
   /** The last `n` rows (all of them cross to the driver's side of Spark first: keep `n` small). */
   async tail(n: number): Promise<Record<string, unknown>[]> {
     if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InvalidOptionError(`tail(n) needs an integer from 0 to 2147483647, got ${n}.`, { option: 'n' });
-    const last = this.withRelation({ case: 'tail', value: { input: this.relation, limit: n } });
-    const rows = await last.collect();
-    this.adoptExecutionInfo(last);
-    return rows;
+    return this.through(this.withRelation({ case: 'tail', value: { input: this.relation, limit: n } }), (d) => d.collect());
   }
 
   /** Each row as a JSON string, in one column named `value` (PySpark's toJSON). */

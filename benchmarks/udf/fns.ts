@@ -169,12 +169,23 @@ export function simulationRows(batch: Batch) {
   return out;
 }
 
+/**
+ * The columns API written the way the `@pandas_udf` is: each step over the whole column
+ * (step-major), so the rows' chains run side by side instead of one 200-step chain at a
+ * time, and `above += x > 0.5` counted without a branch (the map is chaotic: a branch on
+ * it is mispredicted about half the time). About twice as fast as the rows form here.
+ */
 export function simulationColumns(batch: Batch) {
-  const x0 = batch.values('x0') as Float64Array;
   const r = batch.values('r') as Float64Array;
-  const x = new Float64Array(x0.length);
-  const above = new Int32Array(x0.length);
-  for (let i = 0; i < x0.length; i++) [x[i], above[i]] = simulate(x0[i]!, r[i]!);
+  const x = Float64Array.from(batch.values('x0') as Float64Array);
+  const above = new Int32Array(x.length);
+  for (let s = 0; s < STEPS; s++) {
+    for (let i = 0; i < x.length; i++) {
+      const next = r[i]! * x[i]! * (1 - x[i]!);
+      x[i] = next;
+      above[i]! += +(next > 0.5);
+    }
+  }
   return { id: batch.values('id'), x, above };
 }
 

@@ -15,3 +15,8 @@ export function summarizeGroup(batch: Batch, ctx: ApplyContext) {
   }
   return [{ g: ctx.key!.g as bigint, n: BigInt(x.length), total, top }];
 }
+
+/** The floor: the group crosses to the worker, nothing is read from it, no rows come back. */
+export function ignoreGroup(_batch: Batch) {
+  return [];
+}

@@ -5,11 +5,21 @@ as tsapply; the line protocol is benchmarks/lib/pyspark_serve.py's. Variants:
 
   arrow     groupBy('g').applyInArrow over a pyarrow.Table per group (pyarrow.compute)
   pandas    groupBy('g').applyInPandas over a pandas.DataFrame per group
+  arrow-floor, pandas-floor
+            the same two with a function that reads nothing and returns no rows: what
+            Spark's own path for each costs (shuffle, sort, grouping, the groups sent to
+            the Python worker as a table or a DataFrame), under any function run through it
 """
 
 import argparse
 import os
 import sys
+
+
+def empty_table_pdf():
+    import pandas as pd
+
+    return pd.DataFrame({"g": pd.Series([], dtype="int64"), "n": pd.Series([], dtype="int64"), "total": pd.Series([], dtype="float64"), "top": pd.Series([], dtype="float64")})
 
 
 def dataframe(spark, cmd):
@@ -18,6 +28,12 @@ def dataframe(spark, cmd):
 
     df = spark.range(0, cmd["rows"], 1, cmd["partitions"]).selectExpr(*cmd["input"])
     schema = cmd["schema"]
+    if cmd["variant"] == "arrow-floor":
+        empty = pa.schema([("g", pa.int64()), ("n", pa.int64()), ("total", pa.float64()), ("top", pa.float64())]).empty_table()
+        return df.groupBy("g").applyInArrow(lambda key, table: empty, schema)
+    if cmd["variant"] == "pandas-floor":
+        empty_pdf = empty_table_pdf()
+        return df.groupBy("g").applyInPandas(lambda pdf: empty_pdf, schema)
     if cmd["variant"] == "arrow":
 
         def summarize(key, table):

@@ -18,7 +18,7 @@
  * its figures are kept (`checksum.ts`): a wrong result fails the suite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groupedBarChart, lineChart } from '../lib/charts.js';
 import { median, verify } from '../lib/measure.js';
@@ -156,11 +156,28 @@ function expectedFor(all: Map<number, Checksum>, rows: number, job: BenchJob): C
  * task", it does not count work other threads had half done by then.
  */
 function steadyRate(figures: RunFigure[], sizes: Sizes): number {
-  const [small, large] = sizes.throughputRows;
-  const ms = (n: number) => median(figures.filter((f) => f.inputRows === n).map((f) => f.report.elapsedMs));
-  const added = ms(large) - ms(small);
+  const added = addedMs(figures, sizes, (r) => r.elapsedMs);
   // Tiny inputs (quick mode) can finish in less time than noise: then there is no rate to give.
-  return added > 0 ? (large - small) / (added / 1000) : Number.NaN;
+  return added > 0 ? (sizes.throughputRows[1] - sizes.throughputRows[0]) / (added / 1000) : Number.NaN;
+}
+
+/** What the larger input adds over the smaller to a figure of the runs (medians), ms. */
+function addedMs(figures: RunFigure[], sizes: Sizes, of: (r: ChildReport) => number): number {
+  const [small, large] = sizes.throughputRows;
+  const ms = (n: number) => median(figures.filter((f) => f.inputRows === n).map((f) => of(f.report)));
+  return ms(large) - ms(small);
+}
+
+/**
+ * The most 2 workers can gain over 1 on this machine's cores, from the 1-worker runs' own
+ * CPU use once started: with 1 worker the driver's, V8's and libuv's threads run on the
+ * otherwise idle cores beside it, in no one's way; with every core busy they are paid in
+ * wall time. So 2 workers take at least (CPU time ÷ cores), and gain at most cores × wall ÷
+ * CPU, if they needed no more CPU than 1 (they need a little more).
+ */
+function cpuCeiling(oneWorker: RunFigure[], sizes: Sizes): number {
+  const cores = Math.min(2, availableParallelism());
+  return (cores * addedMs(oneWorker, sizes, (r) => r.elapsedMs)) / addedMs(oneWorker, sizes, (r) => r.cpuMs);
 }
 
 function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadScaling): ReportSection {
@@ -191,6 +208,7 @@ function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadSc
       fmtRatio(speedup),
       fmtRatio(two.e2e.median / one.e2e.median),
       fmtRatio(ceiling.speedup),
+      fmtRatio(cpuCeiling(figures.filter((f) => f.job === job.name && f.workers === 1), sizes)),
       Number.isFinite(speedup) ? `${fmt((100 * (speedup - 1)) / (ceiling.speedup - 1))}%` : '–',
     ]);
   }
@@ -210,13 +228,16 @@ function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadSc
       },
       {
         title: 'Speedup, 2 vs 1 workers',
-        columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup once started', 'speedup end to end', 'bare threads', 'share of the bare gain'],
+        columns: ['job', '1 worker rows/s', '2 workers rows/s', 'speedup once started', 'speedup end to end', 'bare threads', "1 worker's CPU ceiling", 'share of the bare gain'],
         rows: speedups,
         note:
           `"Bare threads" is the same arithmetic as the CPU-bound job (haversine and the ${TRACK_STEPS}-leg track) in 1 and then 2 worker threads ` +
           `with no engine around it, measured in this run (median of ${ceiling.rounds} rounds: ${fmt(ceiling.oneMs)} ms alone, ${fmt(ceiling.twoMs)} ms for twice ` +
           'the work on two threads): what this machine gives two threads at best. "Share of the bare gain" is the engine\'s gain over 1 worker as a ' +
-          'share of that one (100% = the engine costs nothing in scaling).',
+          'share of that one (100% = the engine costs nothing in scaling). "1 worker\'s CPU ceiling" is the most 2 workers could gain on 2 cores given ' +
+          'what the 1-worker runs used once started: 2 × the wall time they add ÷ the CPU time they add (every thread of the process). Above 1 worker\'s ' +
+          'own core, that CPU is the driver\'s (handing out splits, writing the output) and V8\'s helper threads\' (garbage collection, compiling), which ' +
+          'with 1 worker run beside it on the idle core and with 2 take time from the workers.',
       },
     ],
     charts: [

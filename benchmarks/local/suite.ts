@@ -177,7 +177,8 @@ function addedMs(figures: RunFigure[], sizes: Sizes, of: (r: ChildReport) => num
  */
 function cpuCeiling(oneWorker: RunFigure[], sizes: Sizes): number {
   const cores = Math.min(2, availableParallelism());
-  return (cores * addedMs(oneWorker, sizes, (r) => r.elapsedMs)) / addedMs(oneWorker, sizes, (r) => r.cpuMs);
+  // A job that waits more than it computes is not bounded by CPU: then the bound is the cores.
+  return Math.min(cores, (cores * addedMs(oneWorker, sizes, (r) => r.elapsedMs)) / addedMs(oneWorker, sizes, (r) => r.cpuMs));
 }
 
 function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadScaling): ReportSection {

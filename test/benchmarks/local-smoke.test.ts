@@ -26,6 +26,13 @@ describe('benchmarks: quick embedded-engine suite on small inputs', () => {
   it('writes the report with its tables and every chart it links', () => {
     const md = readFileSync(join(suite.out, 'local.md'), 'utf8');
     for (const heading of ['## Headline', '## Rows per second vs workers', '## Peak memory vs input size']) assert.ok(md.includes(heading), `missing ${heading}`);
+    // The CPU ceiling comes from each process's own CPU time: a ratio for each job, at most the 2 cores.
+    assert.match(md, /\| 1 worker's CPU ceiling \|/);
+    for (const job of ['cpu-bound', 'io-bound']) {
+      const row = md.split('\n').find((l) => l.startsWith(`| ${job} |`) && l.split('|').length === 10);
+      const ceiling = Number(/\| ([\d.]+)× \| [^|]+ \|$/.exec(row ?? '')?.[1]);
+      assert.ok(ceiling > 0 && ceiling <= 2, `${job}: ${row}`);
+    }
     const charts = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]);
     assert.deepEqual(charts, ['local-rows-per-second.svg', 'local-memory.svg', 'local-memory-over-time.svg']);
     for (const c of charts) assert.match(readFileSync(join(suite.out, c!), 'utf8'), /^<\?xml[^>]*>\s*<svg [\s\S]*<\/svg>\s*$/);

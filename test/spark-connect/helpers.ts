@@ -18,12 +18,17 @@ export function connect(options?: ConnectOptions): Promise<SparkSession> {
   return SparkSession.connect(sparkRemote(), options);
 }
 
+/** The test server's Spark version: the per-version suite sets TSAPPLY_TEST_SPARK_VERSION, else the pinned one. */
+export function testSparkVersion(): string {
+  return process.env.TSAPPLY_TEST_SPARK_VERSION || DEFAULT_SPARK_VERSION;
+}
+
 /**
  * A test's `skip` for a member that Spark added in `version` (major.minor): the reason on
- * an older test server (the per-version suite sets TSAPPLY_TEST_SPARK_VERSION), else false.
+ * an older test server, else false.
  */
 export function skipBefore(version: string): string | false {
-  const server = process.env.TSAPPLY_TEST_SPARK_VERSION ?? DEFAULT_SPARK_VERSION;
+  const server = testSparkVersion();
   const [major, minor] = server.split('.').map(Number);
   const [needMajor, needMinor] = version.split('.').map(Number);
   const older = major! < needMajor! || (major === needMajor && minor! < needMinor!);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { DataFrame, SparkSession } from '@tsapply/spark-connect';
-import { sparkRemote } from './helpers.js';
+import { skipBefore, sparkRemote, testSparkVersion } from './helpers.js';
 
 /** vega-datasets' cars (stands in for mtcars). */
 export const CARS = join(process.cwd(), 'node_modules/vega-datasets/data/cars.json');
@@ -21,7 +21,7 @@ export function readCars(spark: SparkSession): DataFrame {
 function pysparkPython(): string {
   return (
     process.env.TSAPPLY_TEST_SPARK_PYTHON ??
-    join(process.env.HOME ?? '/root', '.cache/tsapply/spark', process.env.TSAPPLY_TEST_SPARK_VERSION ?? '4.3.0', 'venv/bin/python')
+    join(process.env.HOME ?? '/root', '.cache/tsapply/spark', testSparkVersion(), 'venv/bin/python')
   );
 }
 
@@ -55,4 +55,4 @@ export function assertClose(a: unknown, b: unknown, path: string): void {
  * 4.0's cannot (`PipelineModel.load` fails with "Cannot load _jvm from SparkContext"), so
  * the per-version suite checks tsapply's side alone there.
  */
-export const PYSPARK_PERSISTS_ML = !(process.env.TSAPPLY_TEST_SPARK_VERSION ?? '').startsWith('4.0.');
+export const PYSPARK_PERSISTS_ML = skipBefore('4.1') === false;

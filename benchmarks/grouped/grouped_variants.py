@@ -16,23 +16,18 @@ import os
 import sys
 
 
-def empty_table_pdf():
-    import pandas as pd
-
-    return pd.DataFrame({"g": pd.Series([], dtype="int64"), "n": pd.Series([], dtype="int64"), "total": pd.Series([], dtype="float64"), "top": pd.Series([], dtype="float64")})
-
-
 def dataframe(spark, cmd):
     import pyarrow as pa
     import pyarrow.compute as pc
 
     df = spark.range(0, cmd["rows"], 1, cmd["partitions"]).selectExpr(*cmd["input"])
     schema = cmd["schema"]
-    if cmd["variant"] == "arrow-floor":
+    if cmd["variant"].endswith("-floor"):
+        # No rows, in the result's columns and types (the same table as a DataFrame for pandas).
         empty = pa.schema([("g", pa.int64()), ("n", pa.int64()), ("total", pa.float64()), ("top", pa.float64())]).empty_table()
-        return df.groupBy("g").applyInArrow(lambda key, table: empty, schema)
-    if cmd["variant"] == "pandas-floor":
-        empty_pdf = empty_table_pdf()
+        if cmd["variant"] == "arrow-floor":
+            return df.groupBy("g").applyInArrow(lambda key, table: empty, schema)
+        empty_pdf = empty.to_pandas()
         return df.groupBy("g").applyInPandas(lambda pdf: empty_pdf, schema)
     if cmd["variant"] == "arrow":
 

@@ -177,8 +177,12 @@ function addedMs(figures: RunFigure[], sizes: Sizes, of: (r: ChildReport) => num
  */
 function cpuCeiling(oneWorker: RunFigure[], sizes: Sizes): number {
   const cores = Math.min(2, availableParallelism());
+  const wall = addedMs(oneWorker, sizes, (r) => r.elapsedMs);
+  const cpu = addedMs(oneWorker, sizes, (r) => r.cpuMs);
+  // Tiny inputs (quick mode) can add less than the noise in start-up: then there is no ceiling to give.
+  if (!(wall > 0 && cpu > 0)) return Number.NaN;
   // A job that waits more than it computes is not bounded by CPU: then the bound is the cores.
-  return Math.min(cores, (cores * addedMs(oneWorker, sizes, (r) => r.elapsedMs)) / addedMs(oneWorker, sizes, (r) => r.cpuMs));
+  return Math.min(cores, (cores * wall) / cpu);
 }
 
 function throughputSection(figures: RunFigure[], sizes: Sizes, ceiling: ThreadScaling): ReportSection {

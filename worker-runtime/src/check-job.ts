@@ -51,6 +51,11 @@ export interface CheckJobOptions {
    * @default true
    */
   requireInput?: boolean;
+  /**
+   * How messages name the job, e.g. "The job passed to runJob()" for a job object of the
+   * running script. @default "The job in <file>"
+   */
+  subject?: string;
 }
 
 /**
@@ -73,7 +78,7 @@ export function checkJobDefinition(exports: unknown, file: string, options: Chec
     fail(`The default export of ${jobFile} is ${typeName(job)}, not a job definition. Export an object: ${EXAMPLE}.`);
   }
   const j = job as Record<string, unknown>;
-  const the = `The job in ${jobFile}`;
+  const the = options.subject ?? `The job in ${jobFile}`;
   for (const key of Object.keys(j)) {
     if (!KNOWN_FIELDS.has(key)) fail(`${the} has an unknown field "${key}". Valid fields: ${JOB_FIELDS.join(', ')}.`, key);
   }
@@ -96,7 +101,8 @@ export function checkJobDefinition(exports: unknown, file: string, options: Chec
   }
   if (j.batchSize !== undefined && (typeof j.batchSize !== 'number' || !Number.isInteger(j.batchSize) || j.batchSize < 1)) {
     fail(`${the} has a "batchSize" of ${shownValue(j.batchSize)}; it must be a positive integer (rows per call of apply), e.g. batchSize: 1000.`, 'batchSize');
-  }  if (j.taskTimeoutMs !== undefined && (typeof j.taskTimeoutMs !== 'number' || !Number.isInteger(j.taskTimeoutMs) || j.taskTimeoutMs < 1)) {
+  }
+  if (j.taskTimeoutMs !== undefined && (typeof j.taskTimeoutMs !== 'number' || !Number.isInteger(j.taskTimeoutMs) || j.taskTimeoutMs < 1)) {
     fail(
       `${the} has a "taskTimeoutMs" of ${shownValue(j.taskTimeoutMs)}; it must be a positive integer of milliseconds (the longest one call of apply may run), e.g. taskTimeoutMs: 60_000.`,
       'taskTimeoutMs',

@@ -33,6 +33,7 @@ export type { Serializer } from '@tsapply/common';
 export { runJob } from './engine/local-engine.js';
 export type { RunSummary } from './engine/local-engine.js';
 export type { JobRunOptions, RunOptions, RunProgress } from './run-options.js';
+export type { JobSource } from './job/inline-job.js';
 
 // Errors: every class tsapply throws, with `isTsapplyError` as the cross-copy check.
 export {

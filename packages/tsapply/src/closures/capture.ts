@@ -162,6 +162,17 @@ function rootKind(root: AstNode, fn: Function): string {
   return fn.name ? `${gen}function "${fn.name}"` : `the anonymous ${gen}function`;
 }
 
+/** Where captured functions go, as messages name it: Spark's executors, or the embedded engine's threads. */
+export interface ShipDestination {
+  /** "Cannot ship the function to <engine>". */
+  engine: string;
+  /** "cannot travel to <place>". */
+  place: string;
+}
+
+export const SPARK: ShipDestination = { engine: 'Spark', place: 'the executors' };
+export const WORKER_THREADS: ShipDestination = { engine: 'the worker threads', place: 'the worker threads' };
+
 /** What to call a function in messages when it has no source (native, bound). */
 function nativeName(fn: Function): string {
   const path = builtinPath(fn);
@@ -187,7 +198,10 @@ export class Capturer {
    */
   private readonly closureUses = new Map<string, { name: string; owner: string; declaredAt: string | undefined; users: Set<CapturedFunction>; writer?: { cf: CapturedFunction; at: string } }>();
 
-  constructor(readonly probe: InspectorProbe) {}
+  constructor(
+    readonly probe: InspectorProbe,
+    readonly to: ShipDestination = SPARK,
+  ) {}
 
   /** V8's facts about `fn` and the index of its script. */
   facts(fn: Function): { facts: FunctionFacts; script: ScriptIndex | undefined } {
@@ -218,7 +232,7 @@ export class Capturer {
     const declared = via?.declaredAt ? `, declared at ${via.declaredAt}` : '';
     if (facts.bound) {
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${via ? `${subject}, a bound function (made with .bind())${declared}` : `${nativeName(fn)} is a bound function (made with .bind())`}. ` +
+        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, a bound function (made with .bind())${declared}` : `${nativeName(fn)} is a bound function (made with .bind())`}. ` +
           'Its target and bound arguments cannot be read back. Capture the original function and its arguments instead, e.g. (batch, ctx) => f(x, batch, ctx).',
         { variable: via?.variable ?? fn.name, kind: 'a bound function', declaredAt: via?.declaredAt },
       );
@@ -227,10 +241,10 @@ export class Capturer {
       const builtin = builtinPath(fn);
       const kind = builtin ? (via ? `a built-in function (${builtin})` : 'a built-in function') : 'a native function (its source is native code, e.g. from a native addon)';
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${via ? `${subject}, ${kind}${declared}` : `${nativeName(fn)} is ${kind}`}. ` +
+        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, ${kind}${declared}` : `${nativeName(fn)} is ${kind}`}. ` +
           (builtin
             ? `Pass a function of your own that calls it, e.g. (batch, ctx) => … ${builtin}(…) ….`
-            : 'Only JavaScript source can travel to the executors: import it from its package in the module that uses it (import { f } from \'pkg\'), so tsapply bundles the import and checks its native addon, or call it in init() on the worker.'),
+            : `Only JavaScript source can travel to ${this.to.place}: import it from its package in the module that uses it (import { f } from \'pkg\'), so tsapply bundles the import and checks its native addon, or call it in init() on the worker.`),
         { variable: via?.variable ?? fn.name, kind, declaredAt: via?.declaredAt },
       );
     }
@@ -240,14 +254,14 @@ export class Capturer {
     const at = script.where(start >= 0 ? start : script.offsetOf(facts.location.lineNumber, facts.location.columnNumber));
     if (!parsed || start < 0) {
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${subject}, ${fn.name ? `function "${fn.name}"` : 'a function'} at ${at}, whose source text tsapply cannot read back as a function. Move it into a module of your own and export it.`,
+        `Cannot ship the function to ${this.to.engine}: ${subject}, ${fn.name ? `function "${fn.name}"` : 'a function'} at ${at}, whose source text tsapply cannot read back as a function. Move it into a module of your own and export it.`,
         { variable: via?.variable ?? fn.name, kind: 'unreadable function source', declaredAt: via?.declaredAt ?? at },
       );
     }
     const description = `${rootKind(parsed.root, fn)} at ${at}`;
     if (parsed.root.type === 'Property' && (parsed.root.kind === 'get' || parsed.root.kind === 'set' || parsed.methodKey === undefined)) {
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${via ? `${subject}, ` : ''}${description} is a getter, setter or computed-key method. Use a plain function or arrow function property instead.`,
+        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, ` : ''}${description} is a getter, setter or computed-key method. Use a plain function or arrow function property instead.`,
         { variable: via?.variable ?? fn.name, kind: 'an accessor or computed method', declaredAt: via?.declaredAt ?? at },
       );
     }
@@ -336,9 +350,9 @@ export class Capturer {
       const other = writer && [...use.users].find((u) => u !== writer.cf);
       if (!writer || !other) continue;
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${writer.cf.description} and ${other.description} share ${use.name}, a variable of ${use.owner}` +
+        `Cannot ship the function to ${this.to.engine}: ${writer.cf.description} and ${other.description} share ${use.name}, a variable of ${use.owner}` +
           `${use.declaredAt ? ` declared at ${use.declaredAt}` : ''}, and the first assigns it at ${writer.at}. Each shipped function gets its own copy ` +
-          'of what it captures, so on the executors the other would not see the change. Keep the state in one function, or in ctx.state (what init() returns).',
+          `of what it captures, so on ${this.to.place} the other would not see the change. Keep the state in one function, or in ctx.state (what init() returns).`,
         { variable: use.name, kind: 'a variable that closures share and one assigns', declaredAt: use.declaredAt },
       );
     }
@@ -355,7 +369,7 @@ export class Capturer {
       if (offset === undefined) continue;
       const where = script.where(base + offset);
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${description} uses ${variable} at ${where}, ${kind}, which cannot travel to the executors. ` +
+        `Cannot ship the function to ${this.to.engine}: ${description} uses ${variable} at ${where}, ${kind}, which cannot travel to ${this.to.place}. ` +
           (variable === 'this'
             ? 'Copy what it needs into a constant before the call (const rate = this.rate) and use that, or pass it in the context option.'
             : `Pass what it needs as a variable or in the context option instead of ${variable}.`),
@@ -365,7 +379,7 @@ export class Capturer {
     if (free.directEval !== undefined) {
       const where = script.where(base + free.directEval);
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${description} calls eval() at ${where}, which may read any variable around it, so tsapply cannot tell what to capture. Remove the eval, or move the code into a module of your own and export it.`,
+        `Cannot ship the function to ${this.to.engine}: ${description} calls eval() at ${where}, which may read any variable around it, so tsapply cannot tell what to capture. Remove the eval, or move the code into a module of your own and export it.`,
         { variable: 'eval', kind: 'a direct eval', declaredAt: where },
       );
     }
@@ -452,7 +466,7 @@ export class Capturer {
     if (!here || here.position >= lexical.end) return;
     const declaredAt = script.where(offset);
     throw new ClosureCaptureError(
-      `Cannot ship the function to Spark: ${cf.description} captures ${name}, declared with ${lexical.keyword} at ${declaredAt}, ` +
+      `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${name}, declared with ${lexical.keyword} at ${declaredAt}, ` +
         `but this call, at ${script.where(here.position)}, runs before that declaration has run, so ${name} has no value yet. ` +
         'Move the declaration above the call.',
       { variable: name, kind: `a ${lexical.keyword} not yet declared when the call runs`, declaredAt },
@@ -472,11 +486,11 @@ export class Capturer {
     }
     // msgpack has no -0; a captured -0 is written into the code instead.
     if (Object.is(value, -0)) return { kind: 'builtin', path: '-0' };
-    const checked = checkCapturedValue(value, name);
+    const checked = checkCapturedValue(value, name, this.to.place);
     if (checked.problem) {
       const p = checked.problem;
       throw new ClosureCaptureError(
-        `Cannot ship the function to Spark: ${cf.description} captures ${p.path}, ${p.kind}${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
+        `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${p.path}, ${p.kind}${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
         { variable: p.path, kind: p.kind, declaredAt: decl.where },
       );
     }
@@ -488,7 +502,7 @@ export class Capturer {
       for (const nested of checked.functions) {
         const path = NATIVE_SOURCE.test(Function.prototype.toString.call(nested.fn)) ? builtinPath(nested.fn) : undefined;
         if (path) throw new ClosureCaptureError(
-          `Cannot ship the function to Spark: ${cf.description} captures ${nested.display}, a built-in function (${path}) inside data. Call it from a function of your own instead.`,
+          `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${nested.display}, a built-in function (${path}) inside data. Call it from a function of your own instead.`,
           { variable: nested.display, kind: `a built-in function (${path})`, declaredAt: decl.where },
         );
         const captured = this.capture(nested.fn, { variable: nested.display, declaredAt: decl.where, user: cf.description });
@@ -515,11 +529,11 @@ export class Capturer {
 }
 
 /** Captures `apply` (and `init`) with one inspector session. */
-export function captureFunctions(apply: Function, init: Function | undefined, probe?: InspectorProbe): CaptureGraph {
+export function captureFunctions(apply: Function, init: Function | undefined, probe?: InspectorProbe, to: ShipDestination = SPARK): CaptureGraph {
   const own = probe === undefined;
   const p = probe ?? acquireProbe();
   try {
-    const c = new Capturer(p);
+    const c = new Capturer(p, to);
     const applyFn = c.capture(apply);
     const initFn = init ? c.capture(init) : undefined;
     c.refuseSharedWrites();

@@ -63,9 +63,9 @@ function isGeneratorObject(v: object): boolean {
 const IN_INIT = 'create it in init() on the worker (its result is ctx.state), or pass plain data in the context option';
 
 /** The kind and advice for a value that is not data, or undefined when it is plain data. */
-function refusal(v: object): Omit<ValueProblem, 'path'> | undefined {
+function refusal(v: object, place: string): Omit<ValueProblem, 'path'> | undefined {
   if (v instanceof Promise || typeof (v as { then?: unknown }).then === 'function') {
-    return { kind: 'a Promise', advice: 'A Promise cannot travel to the executors: await it before the call and capture its result, or create it in init() on the worker.' };
+    return { kind: 'a Promise', advice: `A Promise cannot travel to ${place}: await it before the call and capture its result, or create it in init() on the worker.` };
   }
   if (isGeneratorObject(v)) {
     return { kind: 'a generator object', advice: 'Its progress cannot be copied: capture the values it yields ([...gen]) or the generator function itself.' };
@@ -75,7 +75,7 @@ function refusal(v: object): Omit<ValueProblem, 'path'> | undefined {
   }
   const o = v as { on?: unknown; pipe?: unknown; emit?: unknown };
   if (typeof o.on === 'function' && (typeof o.pipe === 'function' || typeof o.emit === 'function')) {
-    return { kind: `a stream, socket or client (${className(v)})`, advice: `It is tied to this process and cannot travel to the executors: ${IN_INIT}.` };
+    return { kind: `a stream, socket or client (${className(v)})`, advice: `It is tied to this process and cannot travel to ${place}: ${IN_INIT}.` };
   }
   return undefined;
 }
@@ -87,8 +87,8 @@ function mapKeyText(k: unknown): string | undefined {
   return undefined;
 }
 
-/** Checks `value` (captured as `name`) and lists the functions inside it. */
-export function checkCapturedValue(value: unknown, name: string): CheckedValue {
+/** Checks `value` (captured as `name`, to travel to `place`) and lists the functions inside it. */
+export function checkCapturedValue(value: unknown, name: string, place = 'the executors'): CheckedValue {
   const functions: NestedFunction[] = [];
   const ancestors = new Map<object, string>();
   const done = new WeakSet<object>();
@@ -112,7 +112,7 @@ export function checkCapturedValue(value: unknown, name: string): CheckedValue {
       done.add(v);
       return undefined;
     }
-    const bad = refusal(v);
+    const bad = refusal(v, place);
     if (bad) return { path: display, ...bad };
     ancestors.set(v, display);
     let found: ValueProblem | undefined;

@@ -1,5 +1,6 @@
 /**
- * The embedded engine: `runJob(jobPath, options)` runs a job file on this machine.
+ * The embedded engine: `runJob(job, options)` runs a job (a job file, or a job object of
+ * the running script) on this machine.
  *
  * 1–2. prepare the job as every engine does (`job/prepare-job.ts`): bundle,
  *    type-check, load, resolve the output, build the payload;
@@ -24,7 +25,8 @@ import { ShowWriter } from '../io/writers/show-writer.js';
 import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from '../run-options.js';
 import { groupBatches } from './group-by.js';
 import { inferredSchemaNote, noSampleRowsError, schemaFromSample } from '../job/output-schema.js';
-import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
+import { jobSource, type JobSource } from '../job/inline-job.js';
+import { prepareJob } from '../job/prepare-job.js';
 import { cutTask, partitionBatches, partitionSplits, usedPartitions, type Task } from './partitioner.js';
 import { TaskPool, type TaskResult } from './task-pool.js';
 import { JobInterruptedError } from '../errors.js';
@@ -53,25 +55,28 @@ export interface RunSummary {
 }
 
 /**
- * Runs a job file on the embedded engine. Rejects with a tsapply error (or the
- * user's error as a `UserCodeError` with the original .ts location); on failure no
- * output is left behind.
+ * Runs a job on the embedded engine: a job file's path, or a job object of the running
+ * script (`defineJob({ input, apply })`, its functions captured at this call). Rejects
+ * with a tsapply error (or the user's error as a `UserCodeError` with the original .ts
+ * location); on failure no output is left behind.
  */
-export async function runJob(jobPath: string, options?: RunOptions): Promise<RunSummary> {
+export async function runJob(job: JobSource, options?: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const opts = resolveRunOptions(options);
+  // Before any await: an inline job's functions are captured with the values they have now.
+  const source = jobSource(job, 'runJob()', 'local');
   const note = (text: string) => {
     if (!opts.quiet) opts.stderr.write(`${text}\n`);
   };
-  const prepared = await prepareJob(jobPath, opts, 'local', note);
-  const { bundle, job, batchSize, declared, payload } = prepared;
+  const prepared = await prepareJob(source, opts, 'local', note);
+  const { bundle, job: definition, batchSize, declared, payload, jobPath } = prepared;
   const target = prepared.output;
   const outPath = target?.path;
   const format = target?.format;
   const mode = target?.mode ?? 'error';
-  const input = await openInput(job.input, { baseDir: jobBaseDir(prepared), batchSize });
+  const input = await openInput(definition.input, { baseDir: prepared.baseDir, batchSize });
   const numPartitions = opts.numPartitions ?? input.numPartitions ?? opts.workers;
-  const taskTimeoutMs = opts.taskTimeoutMs ?? job.taskTimeoutMs;
+  const taskTimeoutMs = opts.taskTimeoutMs ?? definition.taskTimeoutMs;
   /** `p`, or a JobInterruptedError as soon as the run's signal aborts. */
   const untilAborted = <T>(p: Promise<T>): Promise<T> => raceAbort(p, opts.signal);
   const pool = new TaskPool(opts.workers, payload, { taskTimeoutMs, workerMemoryMb: opts.workerMemoryMb });
@@ -80,8 +85,8 @@ export async function runJob(jobPath: string, options?: RunOptions): Promise<Run
     // Workers read splits themselves, except with a task timeout: that bounds one call of
     // `apply`, and a split task makes several, so the driver then feeds single batches.
     const splits = input.splits !== undefined && input.totalRows !== undefined && taskTimeoutMs === undefined ? input.splits : undefined;
-    const tasks: AsyncIterable<Task> | Iterable<Task> = job.groupBy
-      ? (await groupBatches(input.batches, input.schema, job.groupBy, numPartitions)).tasks
+    const tasks: AsyncIterable<Task> | Iterable<Task> = definition.groupBy
+      ? (await groupBatches(input.batches, input.schema, definition.groupBy, numPartitions)).tasks
       : splits
         ? partitionSplits(splits, { totalRows: input.totalRows!, numPartitions, split: input.split, workers: opts.workers, batchSize })
         : partitionBatches(input.batches, { totalRows: input.totalRows, numPartitions: numPartitions, batchSize, split: input.split });

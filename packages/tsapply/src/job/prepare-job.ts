@@ -11,6 +11,10 @@
  *    one without overwrite — before any work is done;
  * 7. the payload (context refused if unshippable, serializer resolved, stored by hash).
  *
+ * An inline job (a job object of the running script, `inline-job.ts`) skips 1–4: its
+ * shape was checked and its functions captured at the call; they are bundled with the
+ * payload at 7, as `mapInArrow`'s functions are.
+ *
  * The schema, when not declared, is inferred later by the engine from the first
  * results (`output-schema.ts`), since only the engine can run the function.
  */
@@ -20,6 +24,8 @@ import { assertNoNativeAddons, assertTypechecks, bundleJob, type JobBundle } fro
 import { parseDDL, toDDL, type JobDefinition } from '@tsapply/common';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import type { ResolvedJobRunOptions } from '../run-options.js';
+import { buildFunctionPayload } from '../spark/function-payload.js';
+import type { InlineJob } from './inline-job.js';
 import { loadJobDefinition } from './load-job.js';
 import { resolveOutputTarget, type OutputTarget } from './output-target.js';
 import { preparePayload, type PreparedPayload } from './prepare-payload.js';
@@ -28,10 +34,12 @@ import { preparePayload, type PreparedPayload } from './prepare-payload.js';
 export const DEFAULT_BATCH_SIZE = 10_000;
 
 export interface PreparedJob {
-  /** Absolute path of the job file. */
+  /** Absolute path of the job file (of an inline job: the script it was written in). */
   entry: string;
-  /** The job file as the user named it (for messages). */
+  /** The job file as the user named it, or "the job passed to runJob()" (for messages). */
   jobPath: string;
+  /** The folder the job's relative input paths are resolved against. */
+  baseDir: string;
   bundle: JobBundle;
   job: JobDefinition;
   batchSize: number;
@@ -45,21 +53,55 @@ export interface PreparedJob {
 }
 
 /**
- * Prepares `jobPath` for `engine`; `note` prints a line to the user (stderr, unless
- * quiet). Rejects with the same error class and message on both engines.
+ * Prepares a job for `engine`: a job file's path, or an inline job already captured
+ * (`inline-job.ts`); `note` prints a line to the user (stderr, unless quiet). Rejects
+ * with the same error class and message on both engines.
  */
 export async function prepareJob(
-  jobPath: string,
+  source: string | InlineJob,
   options: ResolvedJobRunOptions,
   engine: 'local' | 'spark',
   note: (text: string) => void,
 ): Promise<PreparedJob> {
+  if (typeof source !== 'string') return prepareInlineJob(source, options, engine, note);
   const cwd = process.cwd();
-  const entry = resolve(cwd, jobPath);
+  const entry = resolve(cwd, source);
   const bundle = await bundleJob(entry, { cwd });
   if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true, onConfig: options.onTypecheckConfig });
   checkNativeAddons(bundle, engine, note);
-  const job = loadJobDefinition(bundle, jobPath);
+  const job = loadJobDefinition(bundle, source);
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, entry);
+  const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
+  return { entry, jobPath: source, baseDir: dirname(entry), bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
+}
+
+/**
+ * An inline job: its functions were captured at the call; they are bundled into the
+ * payload here, as `mapInArrow`'s are. There is no file to type-check (the script is
+ * already running) and relative paths are read from the current folder, as Node's `fs`
+ * reads them.
+ */
+async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOptions, engine: 'local' | 'spark', note: (text: string) => void): Promise<PreparedJob> {
+  const { job } = inline;
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, inline.file);
+  const { payload, bundle } = await buildFunctionPayload(inline.plan, {
+    context: job.context,
+    serializer: options.serializer,
+    schema: declaredDDL,
+    ...(job.groupBy ? { groupBy: job.groupBy } : {}),
+    ...(job.batchSize !== undefined ? { batchSize: job.batchSize } : {}),
+    engine,
+    note,
+  });
+  const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
+  return { entry: inline.file, jobPath: inline.label, baseDir: process.cwd(), bundle, job, batchSize, declared, declaredDDL, output, payload };
+}
+
+/**
+ * The declared schema, parsed once (a DDL error names the position), and the output
+ * target, checked before any work is done: both kinds of job, the same way.
+ */
+async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions, engine: 'local' | 'spark', jobFile: string) {
   const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
   const declaredDDL = declared ? toDDL(declared) : null;
   const output = resolveOutputTarget({
@@ -68,13 +110,12 @@ export async function prepareJob(
     overwrite: options.overwrite,
     jobOutput: job.output,
     input: job.input,
-    jobFile: entry,
-    cwd,
+    jobFile,
+    cwd: process.cwd(),
     engine,
   });
   if (output && !output.remote) await DatasetWriter.checkTarget({ path: output.path, format: output.format, mode: output.mode });
-  const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
-  return { entry, jobPath, bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
+  return { declared, declaredDDL, output };
 }
 
 /**
@@ -90,9 +131,4 @@ export function checkNativeAddons(bundle: JobBundle, engine: 'local' | 'spark', 
         `the embedded engine loads them from node_modules, but they cannot be shipped to Spark executors.`,
     );
   }
-}
-
-/** The folder a job's relative input paths are resolved against. */
-export function jobBaseDir(prepared: PreparedJob): string {
-  return dirname(prepared.entry);
 }

@@ -21,7 +21,7 @@
 import { basename } from 'node:path';
 import { bundleEntrySource, bundleGeneratedEntry, type JobBundle } from '@tsapply/bundler';
 import { InvalidOptionError, type JobDefinition } from '@tsapply/common';
-import { captureFunctions, type CaptureGraph } from '../closures/capture.js';
+import { captureFunctions, SPARK, type CaptureGraph, type ShipDestination } from '../closures/capture.js';
 import { generateModule, type JobExpression } from '../closures/generate-module.js';
 import { acquireProbe, releaseProbe } from '../closures/inspector.js';
 import { checkNativeAddons } from '../job/prepare-job.js';
@@ -42,6 +42,15 @@ export interface FunctionPayloadOptions {
    * `parallelize().map()` to wrap a per-item function). @default `{ apply, init }`
    */
   wrap?: JobExpression;
+  /** Placed in the payload's meta for the workers, as a job file's are. */
+  groupBy?: readonly string[];
+  batchSize?: number;
+  /**
+   * Where the function runs: native addons are refused for Spark and only noted (through
+   * `note`) on the embedded engine, which loads them from node_modules. @default 'spark'
+   */
+  engine?: 'local' | 'spark';
+  note?: (text: string) => void;
 }
 
 /** How a function travels, decided at the call. */
@@ -64,7 +73,7 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  * them by value when they are not exports of another module. Throws
  * `FunctionLocationError` / `ClosureCaptureError` / `InvalidOptionError`.
  */
-export function planFunction(fn: unknown, init: unknown): FunctionPlan {
+export function planFunction(fn: unknown, init: unknown, to: ShipDestination = SPARK): FunctionPlan {
   const started = performance.now();
   if (typeof fn !== 'function') {
     throw FunctionLocationError.fromFields({ problem: `expected a function, got ${fn === null ? 'null' : typeof fn}` });
@@ -88,7 +97,7 @@ export function planFunction(fn: unknown, init: unknown): FunctionPlan {
       const initName = typeof init === 'string' ? init : initExport?.exportName;
       return { mode: 'export', file: exported.file, exportName: exported.exportName, initName, label: exported.exportName, captureMs: performance.now() - started };
     }
-    const graph = captureFunctions(fn, typeof init === 'function' ? init : undefined, probe);
+    const graph = captureFunctions(fn, typeof init === 'function' ? init : undefined, probe, to);
     const anchor = graph.apply.script.file ?? `${process.cwd()}/${graph.apply.script.url || 'closure'}`;
     const label = fn.name && IDENT.test(fn.name) ? fn.name : 'closure';
     return { mode: 'closure', graph, anchor, label, captureMs: performance.now() - started };
@@ -112,12 +121,12 @@ export async function buildFunctionPayload(plan: FunctionPlan, options: Function
     plan.mode === 'export'
       ? await bundleGeneratedEntry(plan.file, exportEntry(plan, options.wrap), { cwd: process.cwd() })
       : await bundleEntrySource(plan.anchor, generateModule(plan.graph, options.wrap), { cwd: process.cwd() });
-  checkNativeAddons(bundle, 'spark', () => undefined);
+  checkNativeAddons(bundle, options.engine ?? 'spark', options.note ?? (() => undefined));
   registerSourceRoot(bundle.sourceRoot);
   // Checked on its own first, so a bad context is named `context.x`, as for job files.
   checkContext(options.context);
   const context = plan.mode === 'export' ? options.context : { context: options.context, captured: plan.graph.values };
-  const job = { context } as unknown as JobDefinition;
+  const job = { context, groupBy: options.groupBy, batchSize: options.batchSize } as unknown as JobDefinition;
   const payload = await preparePayload(bundle, job, { serializer: options.serializer ?? 'fast', cwd: process.cwd(), schema: options.schema });
   return { payload, bundle, plan, exportName: plan.label };
 }

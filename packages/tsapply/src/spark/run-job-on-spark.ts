@@ -1,5 +1,5 @@
 /**
- * `runJobOnSpark(jobPath, options)` — `tsapply run job.ts --remote sc://…`: the same
+ * `runJobOnSpark(job, options)` — `tsapply run job.ts --remote sc://…`: the same
  * job file as on the embedded engine, run on a Spark cluster through Spark Connect.
  *
  * 1. prepare the job as every engine does (`job/prepare-job.ts`: bundle, type-check,
@@ -21,7 +21,8 @@ import { rm } from 'node:fs/promises';
 import { InvalidOptionError, parseDDL, readOptions, toDDL, type OptionReader, type OutputFormat } from '@tsapply/common';
 import { col, interruptOnSigint, SparkSession, type DataFrame, type ProgressEvent } from '@tsapply/spark-connect';
 import { inferredSchemaNote } from '../job/output-schema.js';
-import { jobBaseDir, prepareJob } from '../job/prepare-job.js';
+import { jobSource, type JobSource } from '../job/inline-job.js';
+import { prepareJob } from '../job/prepare-job.js';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import { ShowWriter } from '../io/writers/show-writer.js';
 import { inferOutputSchema } from './infer-output-schema.js';
@@ -103,18 +104,24 @@ function resolveSparkRunOptions(options: SparkRunOptions | undefined) {
   };
 }
 
-/** Runs a job file on Spark. Rejects with the user's error (UserCodeError …) or a SparkError. */
-export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions): Promise<SparkRunSummary> {
+/**
+ * Runs a job on Spark: a job file's path, or a job object of the running script (its
+ * functions captured at this call). Rejects with the user's error (UserCodeError …) or a
+ * SparkError.
+ */
+export async function runJobOnSpark(job: JobSource, options?: SparkRunOptions): Promise<SparkRunSummary> {
   const started = Date.now();
   const opts = resolveSparkRunOptions(options);
+  // Before any await: an inline job's functions are captured with the values they have now.
+  const source = jobSource(job, 'runJobOnSpark()', 'spark');
   const cwd = process.cwd();
   const stderr = opts.stderr;
   const note = (text: string) => {
     if (!opts.quiet) stderr.write(`${text}\n`);
   };
 
-  const prepared = await prepareJob(jobPath, opts, 'spark', note);
-  const { bundle, job, batchSize, declaredDDL: declared, payload } = prepared;
+  const prepared = await prepareJob(source, opts, 'spark', note);
+  const { bundle, job: definition, batchSize, declaredDDL: declared, payload, jobPath } = prepared;
   registerSourceRoot(bundle.sourceRoot);
   const target = prepared.output;
   const outPath = target?.path;
@@ -138,8 +145,8 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
     pythonVerProbe.catch(() => undefined); // reported where shipPayload awaits it, not as unhandled
     await spark.conf.set('spark.sql.execution.arrow.maxRecordsPerBatch', String(batchSize));
     const { sparkInput } = await import('./spark-input.js');
-    const input = await sparkInput(spark, job.input, jobBaseDir(prepared));
-    const groupColumns = job.groupBy ? [...job.groupBy] : undefined;
+    const input = await sparkInput(spark, definition.input, prepared.baseDir);
+    const groupColumns = definition.groupBy ? [...definition.groupBy] : undefined;
 
     let ddl = declared;
     if (ddl === null) {
@@ -153,7 +160,7 @@ export async function runJobOnSpark(jobPath: string, options?: SparkRunOptions):
       ...(groupColumns ? { groupColumns } : {}),
       functionName: `tsapply:${jobPath}`,
       ...shipSettings(opts.ship),
-      ...(opts.ship.taskTimeoutMs === undefined && job.taskTimeoutMs !== undefined ? { taskTimeoutMs: job.taskTimeoutMs } : {}),
+      ...(opts.ship.taskTimeoutMs === undefined && definition.taskTimeoutMs !== undefined ? { taskTimeoutMs: definition.taskTimeoutMs } : {}),
       pythonVer: pythonVerProbe,
       note,
     });

@@ -1,0 +1,97 @@
+// A job object of the running script (its functions inline) on the Spark server the test
+// runner starts (SPARK_REMOTE) and on the embedded engine: the same rows and schema on
+// both, grouped or not, and a capture refused at the call naming Spark.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mean } from 'simple-statistics';
+import { defineJob, runJob, runJobOnSpark, SparkSession, UserCodeError, type Batch } from 'tsapply';
+import { lineOf } from '../tsapply/closures/helpers.ts';
+import { readArrowDir } from './both-engines.ts';
+
+let spark: SparkSession;
+let out: string;
+before(async () => {
+  spark = await SparkSession.connect(process.env.SPARK_REMOTE);
+  out = mkdtempSync(join(tmpdir(), 'tsapply-inline-spark-'));
+});
+after(async () => {
+  await spark?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const THIS_FILE = new URL(import.meta.url).pathname;
+const buckets = new Map([[0, 'low'], [1, 'mid'], [2, 'high']]);
+const bucketOf = (id: bigint) => buckets.get(Number(id % 3n))!;
+
+describe('a job object on Spark and on the embedded engine', () => {
+  it('gives the same rows and schema, with captured values, an npm import and groupBy', async () => {
+    const scale = 0.25;
+    const jobs = {
+      scored: defineJob({
+        input: { range: 500, numPartitions: 3 },
+        context: { plus: 1 },
+        apply: (batch: Batch, ctx) => [...batch].map((r) => ({ id: r.id, bucket: bucketOf(r.id as bigint), score: Number(r.id) * scale + (ctx.context as { plus: number }).plus })),
+      }),
+      grouped: defineJob({
+        input: { range: 500, numPartitions: 3 },
+        schema: 'bucket string, n bigint, mean_id double',
+        groupBy: ['bucket'],
+        apply: (batch: Batch) => {
+          const ids = Array.from(batch.values('id') as BigInt64Array, Number);
+          return [{ bucket: bucketOf(BigInt(ids[0]!)), n: BigInt(ids.length), mean_id: mean(ids) }];
+        },
+      }),
+    };
+    // The grouped job groups the ids by a column the input must have: add it with a first job.
+    const withBucket = join(out, 'with-bucket');
+    await runJob(jobs.scored, { workers: 2, output: withBucket, format: 'parquet', quiet: true });
+    const grouped = { ...jobs.grouped, input: { format: 'parquet' as const, path: withBucket } };
+    for (const [name, job] of Object.entries({ scored: jobs.scored, grouped })) {
+      const local = join(out, `${name}-local`);
+      const remote = join(out, `${name}-spark`);
+      await runJob(job, { workers: 2, output: local, format: 'arrow', quiet: true });
+      const summary = await runJobOnSpark(job, { spark, output: remote, format: 'arrow', quiet: true });
+      assert.equal(summary.engine, 'spark');
+      assert.deepEqual(readArrowDir(remote), readArrowDir(local), name);
+    }
+    const scored = readArrowDir(join(out, 'scored-local'));
+    assert.equal(scored.ddl, 'id bigint, bucket string, score double');
+    assert.equal(scored.rows.length, 500);
+    assert.deepEqual(
+      readArrowDir(join(out, 'grouped-spark')).rows,
+      ['low', 'mid', 'high']
+        .map((bucket, k) => {
+          const ids = Array.from({ length: 500 }, (_, i) => i).filter((i) => i % 3 === k);
+          return JSON.stringify({ bucket, n: `${ids.length}n`, mean_id: mean(ids) });
+        })
+        .sort(),
+    );
+  });
+
+  it('reports a throw in the inline function at its line here, and refuses a capture naming Spark', async () => {
+    const job = defineJob({
+      input: { range: 20 },
+      apply: (batch: Batch) => {
+        if (batch.numRows > 0) throw new RangeError('too many rows'); // SPARK-THROW
+        return [];
+      },
+    });
+    await assert.rejects(runJobOnSpark(job, { spark, output: join(out, 'thrown'), quiet: true }), (e: unknown) => {
+      assert.ok(e instanceof UserCodeError, String(e));
+      assert.match(e.message, new RegExp(`inline-job\\.test\\.ts:${lineOf(THIS_FILE, 'SPARK-THROW')}:\\d+ .*too many rows`));
+      return true;
+    });
+    const socket = new (class Connection {
+      send(x: number) {
+        return x;
+      }
+    })();
+    await assert.rejects(
+      runJobOnSpark({ input: { range: 3 }, apply: (batch: Batch) => [...batch].map((r) => ({ y: socket.send(Number(r.id)) })) }, { spark, quiet: true }),
+      (e: Error) => e.name === 'ClosureCaptureError' && /^Cannot ship the function to Spark: .* captures socket, an instance of class Connection/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,141 @@
+// A job written inline in the running script — runJob(defineJob({ input, apply })) instead
+// of a job file's path — on the embedded engine's real worker threads: its functions are
+// captured at the call with what they use (a helper, a Map, an npm import), its data fields
+// are read as a job file's are, relative input paths are read from the current folder, and
+// a bad job fails at the call, naming what was wrong, with nothing written. Each result is
+// checked against the same computation done here without tsapply.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mean } from 'simple-statistics';
+import { defineJob, runJob, JobDefinitionError, InvalidOptionError, UserCodeError, type Batch } from 'tsapply';
+import { readArrowDir } from '../../spark/both-engines.ts';
+import { lineOf } from '../closures/helpers.ts';
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+const WEATHER = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/seattle-weather.csv', import.meta.url));
+const quietly = { workers: 2, quiet: true, format: 'arrow' as const };
+
+/** A fresh output folder (not created: the run creates it), removed after `body`. */
+async function withOutput<T>(body: (out: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsapply-inline-'));
+  try {
+    return await body(join(dir, 'out'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const labels = new Map([[0, 'even'], [1, 'odd']]);
+const labelOf = (id: bigint) => labels.get(Number(id % 2n))!;
+
+describe('runJob with a job object of the running script', () => {
+  it('runs inline functions with what they capture, a context and init on the worker threads', async () => {
+    const weight = 0.5;
+    await withOutput(async (out) => {
+      const summary = await runJob(
+        defineJob({
+          input: { range: 1000, numPartitions: 4 },
+          schema: 'id bigint, score double, label string, offset int, worker string',
+          context: { offset: 7 },
+          init: (context: { offset: number }) => ({ tag: `w${context.offset}` }),
+          apply: (batch: Batch, ctx) =>
+            [...batch].map((r) => ({
+              id: r.id,
+              score: Number(r.id) * weight,
+              label: labelOf(r.id as bigint),
+              offset: (ctx.context as { offset: number }).offset,
+              worker: (ctx.state as { tag: string }).tag,
+            })),
+        }),
+        { ...quietly, output: out },
+      );
+      assert.equal(summary.rowsIn, 1000);
+      assert.equal(summary.rowsOut, 1000);
+      assert.equal(summary.partitions, 4);
+      const expected = Array.from({ length: 1000 }, (_, i) =>
+        JSON.stringify({ id: `${i}n`, score: i * weight, label: i % 2 === 0 ? 'even' : 'odd', offset: 7, worker: 'w7' }),
+      ).sort();
+      assert.deepEqual(readArrowDir(out), { ddl: 'id bigint, score double, label string, offset int, worker string', rows: expected });
+    });
+  });
+
+  it('groups with groupBy, imports an npm package, infers the schema and reads a relative path from the current folder', async () => {
+    // What the file holds, counted here: days and mean temp_max per weather.
+    const lines = readFileSync(WEATHER, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const byWeather = new Map<string, number[]>();
+    for (const f of lines) byWeather.set(f[5]!, [...(byWeather.get(f[5]!) ?? []), Number(f[2])]);
+    await withOutput(async (out) => {
+      const summary = await runJob(
+        {
+          input: { format: 'csv', path: relative(process.cwd(), WEATHER) },
+          groupBy: ['weather'],
+          apply: (batch: Batch, ctx) => [{ weather: ctx.key!.weather, days: batch.numRows, mean_temp_max: mean(Array.from(batch.values('temp_max') as Float64Array)) }],
+        },
+        { ...quietly, output: out },
+      );
+      assert.equal(summary.schemaInferred, true);
+      assert.equal(summary.schema, 'weather string, days double, mean_temp_max double');
+      const expected = [...byWeather].map(([weather, temps]) => JSON.stringify({ weather, days: temps.length, mean_temp_max: mean(temps) })).sort();
+      assert.deepEqual(readArrowDir(out).rows, expected);
+    });
+  });
+
+  it('ships the values variables had at the call, not later ones', async () => {
+    let factor = 2;
+    await withOutput(async (out) => {
+      const running = runJob({ input: { range: 10 }, schema: 'y bigint', apply: (batch: Batch) => [...batch].map((r) => ({ y: (r.id as bigint) * BigInt(factor) })) }, { ...quietly, output: out });
+      factor = 3;
+      await running;
+      assert.deepEqual(readArrowDir(out).rows, Array.from({ length: 10 }, (_, i) => JSON.stringify({ y: `${i * 2}n` })).sort());
+    });
+  });
+
+  it('reports a throw inside the inline function at its line in this file, and writes nothing', async () => {
+    await withOutput(async (out) => {
+      const job = defineJob({
+        input: { range: 100 },
+        apply: (batch: Batch) => {
+          if (batch.numRows > 0) throw new Error('no rows wanted'); // THROW-HERE
+          return [];
+        },
+      });
+      await assert.rejects(runJob(job, { ...quietly, output: out }), (e: unknown) => {
+        assert.ok(e instanceof UserCodeError, String(e));
+        assert.match(e.message, new RegExp(`^Error in apply\\(\\) at test/tsapply/engine/inline-job\\.test\\.ts:${lineOf(THIS_FILE, 'THROW-HERE')}:\\d+ \\(partition \\d\\): no rows wanted$`));
+        return true;
+      });
+      assert.equal(existsSync(out), false);
+    });
+  });
+
+  it('refuses at the call what cannot travel to the worker threads, a job without input and what is not a job', async () => {
+    class Model {
+      predict(x: number) {
+        return 2 * x;
+      }
+    }
+    const model = new Model();
+    await assert.rejects(
+      runJob({ input: { range: 3 }, apply: (batch: Batch) => [...batch].map((r) => ({ y: model.predict(Number(r.id)) })) }),
+      (e: Error) => e.name === 'ClosureCaptureError' && /^Cannot ship the function to the worker threads: .* captures model, an instance of class Model/.test(e.message),
+    );
+    await assert.rejects(
+      runJob({ apply: (batch: Batch) => [...batch] } as never),
+      (e: unknown) => e instanceof JobDefinitionError && e.message.startsWith('The job passed to runJob() has no "input".'),
+    );
+    await assert.rejects(
+      runJob({ input: { range: 3 }, apply: (batch: Batch) => [...batch], outptu: 'x' } as never),
+      (e: unknown) => e instanceof JobDefinitionError && e.message.startsWith('The job passed to runJob() has an unknown field "outptu".'),
+    );
+    for (const [bad, what] of [[42, 'number'], [null, 'null'], [['a.ts'], 'an array']] as const) {
+      await assert.rejects(
+        runJob(bad as never),
+        (e: unknown) => e instanceof InvalidOptionError && e.message === `runJob() takes a job file's path ('jobs/clean.ts') or a job object (defineJob({ input, apply })), got ${what}.`,
+      );
+    }
+  });
+});

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { mean } from 'simple-statistics';
 import { defineJob, runJob, runJobOnSpark, SparkSession, UserCodeError, type Batch } from 'tsapply';
 import { lineOf } from '../tsapply/closures/helpers.ts';
-import { readArrowDir } from './both-engines.ts';
+import type { Table } from 'apache-arrow';
+import { canonical, readArrowDir } from './both-engines.ts';
 
 let spark: SparkSession;
 let out: string;
@@ -57,6 +58,14 @@ describe('a job object on Spark and on the embedded engine', () => {
       assert.equal(summary.engine, 'spark');
       assert.deepEqual(readArrowDir(remote), readArrowDir(local), name);
     }
+    // collect: true gives the same rows as a table on both engines.
+    const rowsOf = (t: Table) => t.toArray().map((r) => JSON.stringify(canonical(r.toJSON()))).sort();
+    const localTable = (await runJob(jobs.scored, { workers: 2, quiet: true, collect: true })).table!;
+    const sparkSummary = await runJobOnSpark(jobs.scored, { spark, quiet: true, collect: true });
+    assert.deepEqual(sparkSummary.output, { path: null, format: 'collected' });
+    assert.equal(sparkSummary.rowsOut, 500);
+    assert.deepEqual(rowsOf(sparkSummary.table!), rowsOf(localTable));
+    assert.deepEqual(rowsOf(localTable), readArrowDir(join(out, 'scored-local')).rows);
     const scored = readArrowDir(join(out, 'scored-local'));
     assert.equal(scored.ddl, 'id bigint, bucket string, score double');
     assert.equal(scored.rows.length, 500);

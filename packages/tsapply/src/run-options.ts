@@ -37,6 +37,12 @@ export interface JobRunOptions {
   overwrite?: boolean;
   /** Rows shown when the job has no output (a table on stdout). @default 20 */
   show?: number;
+  /**
+   * Return the results as `summary.table` (an apache-arrow Table, rows in input order on
+   * the embedded engine) instead of printing or writing them. The whole result is held
+   * in memory, as `DataFrame.toArrow()` holds it; not with an output path. @default false
+   */
+  collect?: boolean;
   /** Type-check the job file before running it. @default true */
   typecheck?: boolean;
   /**
@@ -111,6 +117,7 @@ export interface ResolvedJobRunOptions {
   format: OutputFormat | undefined;
   overwrite: boolean;
   show: number;
+  collect: boolean;
   typecheck: boolean;
   onTypecheckConfig: ((choice: TsconfigChoice) => void) | undefined;
   quiet: boolean;
@@ -137,6 +144,7 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
     format: o.oneOf('format', OUTPUT_FORMATS),
     overwrite: o.boolean('overwrite') ?? false,
     show: o.nonNegativeInteger('show') ?? 20,
+    collect: o.boolean('collect') ?? false,
     typecheck: o.boolean('typecheck') ?? true,
     onTypecheckConfig: o.function<(choice: TsconfigChoice) => void>('onTypecheckConfig'),
     quiet: o.boolean('quiet') ?? false,
@@ -146,7 +154,7 @@ export function readJobRunOptions(o: OptionReader<JobRunOptionKey>): ResolvedJob
 }
 
 /** The options every engine takes that select what a run does (output, checks, notes). */
-export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'typecheck', 'onTypecheckConfig', 'quiet'] as const;
+export const JOB_RUN_KEYS = ['serializer', 'output', 'format', 'overwrite', 'show', 'collect', 'typecheck', 'onTypecheckConfig', 'quiet'] as const;
 
 const KEYS = ['workers', ...JOB_RUN_KEYS, 'numPartitions', ...WORKER_LIMIT_KEYS, 'stdout', 'stderr', 'onProgress', 'signal'] as const;
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { mean } from 'simple-statistics';
 import { defineJob, runJob, JobDefinitionError, InvalidOptionError, UserCodeError, type Batch } from 'tsapply';
@@ -17,6 +18,7 @@ import { lineOf } from '../closures/helpers.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const WEATHER = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/seattle-weather.csv', import.meta.url));
+const WEATHER_STATS = fileURLToPath(new URL('../../../examples/weather-stats.ts', import.meta.url));
 const quietly = { workers: 2, quiet: true, format: 'arrow' as const };
 
 /** A fresh output folder (not created: the run creates it), removed after `body`. */
@@ -82,6 +84,40 @@ describe('runJob with a job object of the running script', () => {
       const expected = [...byWeather].map(([weather, temps]) => JSON.stringify({ weather, days: temps.length, mean_temp_max: mean(temps) })).sort();
       assert.deepEqual(readArrowDir(out).rows, expected);
     });
+  });
+
+  it('returns the results as an Arrow table in input order with collect: true, printing and writing nothing', async () => {
+    const printed: string[] = [];
+    const stdout = new Writable({ write: (chunk, _enc, done) => (printed.push(String(chunk)), done()) });
+    const summary = await runJob(
+      { input: { range: 25_000, numPartitions: 3 }, batchSize: 1000, apply: (batch: Batch) => [...batch].map((r) => ({ id: r.id, half: Number(r.id) / 2 })) },
+      { workers: 2, quiet: true, collect: true, stdout },
+    );
+    assert.deepEqual(summary.output, { path: null, format: 'collected' });
+    assert.equal(printed.join(''), '');
+    const table = summary.table!;
+    assert.equal(table.schema.fields.map((f) => `${f.name} ${f.type}`).join(', '), 'id Int64, half Float64');
+    assert.equal(table.numRows, 25_000);
+    assert.deepEqual(Array.from(table.getChild('id')!.toArray() as BigInt64Array), Array.from({ length: 25_000 }, (_, i) => BigInt(i)));
+    assert.deepEqual(Array.from(table.getChild('half')!.toArray() as Float64Array), Array.from({ length: 25_000 }, (_, i) => i / 2));
+    // A job file's results come back the same way.
+    const fromFile = await runJob(WEATHER_STATS, { workers: 2, quiet: true, collect: true, typecheck: false });
+    assert.deepEqual(
+      fromFile.table!.toArray().map((r) => `${r.weather} ${r.days}`).sort(),
+      ['drizzle 53', 'fog 101', 'rain 641', 'snow 26', 'sun 640'],
+    );
+  });
+
+  it('refuses collect with an output folder, naming both', async () => {
+    await assert.rejects(runJob({ input: { range: 3 }, apply: (batch: Batch) => [...batch] }, { collect: true, output: 'out/x' }), {
+      name: 'InvalidOptionError',
+      message: 'collect: true returns the results to you as summary.table, and options.output ("out/x") writes them to a folder: choose one. Remove collect, or the output.',
+    });
+    await assert.rejects(runJob({ input: { range: 3 }, output: { path: 'out/y' }, apply: (batch: Batch) => [...batch] }, { collect: true }), {
+      name: 'InvalidOptionError',
+      message: 'collect: true returns the results to you as summary.table, and the job\'s output.path ("out/y") writes them to a folder: choose one. Remove collect, or the output.',
+    });
+    await assert.rejects(runJob(WEATHER_STATS, { collect: 'yes' as never }), { name: 'InvalidOptionError', message: /options\.collect must be a boolean/ });
   });
 
   it('ships the values variables had at the call, not later ones', async () => {

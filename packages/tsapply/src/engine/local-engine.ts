@@ -17,7 +17,7 @@
  * runtime, the schema is inferred from them (`inferSchema`) and printed as DDL so the
  * user can pin it.
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import { rowsToRecordBatch, toDDL, type OutputFormat } from '@tsapply/common';
 import { openInput } from '../io/open-input.js';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
@@ -43,8 +43,13 @@ export interface RunSummary {
   /** Partitions that received rows. */
   partitions: number;
   payload: { hash: string; bytes: number; serializer: string };
-  /** Where results went: a directory (`path`, `format`) or the stdout table (`path: null`). */
-  output: { path: string | null; format: OutputFormat | 'table' };
+  /**
+   * Where results went: a directory (`path`, `format`), the stdout table (`path: null`,
+   * `format: 'table'`) or, with `collect`, `table` below (`format: 'collected'`).
+   */
+  output: { path: string | null; format: OutputFormat | 'table' | 'collected' };
+  /** With `collect: true`: every result row, in input order. */
+  table?: arrow.Table;
   elapsedMs: number;
   /** Output schema as Spark DDL (declared or inferred). */
   schema: string;
@@ -109,6 +114,7 @@ export async function runJob(job: JobSource, options?: RunOptions): Promise<RunS
     let done = 0;
     const partitions = new Set<number>();
     let show: ShowWriter | undefined;
+    const collected: arrow.RecordBatch[] = [];
     // What split tasks not yet written have reported batch by batch: progress before their task ends.
     const unwritten = new Set<BatchCounts>();
     const progress = () => {
@@ -125,6 +131,8 @@ export async function runJob(job: JobSource, options?: RunOptions): Promise<RunS
       if (outPath) {
         writer ??= await DatasetWriter.open({ path: outPath, format: format!, mode }, schema!);
         await writer.write(partition, batch);
+      } else if (opts.collect) {
+        collected.push(batch);
       } else {
         show ??= new ShowWriter(schema!, opts.show);
         show.write(batch);
@@ -201,7 +209,7 @@ export async function runJob(job: JobSource, options?: RunOptions): Promise<RunS
     if (outPath) {
       writer ??= await DatasetWriter.open({ path: outPath, format: format!, mode }, schema);
       await writer.commit();
-    } else {
+    } else if (!opts.collect) {
       show ??= new ShowWriter(schema, opts.show);
       opts.stdout.write(show.render());
     }
@@ -212,7 +220,8 @@ export async function runJob(job: JobSource, options?: RunOptions): Promise<RunS
       batches: done,
       partitions: partitions.size || usedPartitions(input.totalRows, numPartitions),
       payload: { hash: payload.hash, bytes: payload.bytes, serializer: payload.serializer },
-      output: outPath ? { path: outPath, format: format! } : { path: null, format: 'table' },
+      output: outPath ? { path: outPath, format: format! } : { path: null, format: opts.collect ? 'collected' : 'table' },
+      ...(opts.collect ? { table: collectedTable(schema, collected) } : {}),
       elapsedMs: Date.now() - started,
       schema: ddl,
       schemaInferred,
@@ -224,6 +233,15 @@ export async function runJob(job: JobSource, options?: RunOptions): Promise<RunS
   } finally {
     await pool.destroy();
   }
+}
+
+/**
+ * The collected results as one Table. Its batches come from the workers (decoded from IPC)
+ * and from the schema sample (built here), each with its own Schema object of the same
+ * columns; arrow joins batches only under one schema, so each is given the job's.
+ */
+function collectedTable(schema: arrow.Schema, batches: arrow.RecordBatch[]): arrow.Table {
+  return new arrow.Table(schema, batches.map((b) => new arrow.RecordBatch(schema, b.data)));
 }
 
 /** Rows and calls of the batches a running split task has reported so far. */

@@ -21,7 +21,7 @@
 import { dirname, resolve } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { assertNoNativeAddons, assertTypechecks, bundleJob, type JobBundle } from '@tsapply/bundler';
-import { parseDDL, toDDL, type JobDefinition } from '@tsapply/common';
+import { InvalidOptionError, parseDDL, toDDL, type JobDefinition } from '@tsapply/common';
 import { DatasetWriter } from '../io/writers/dataset-writer.js';
 import type { ResolvedJobRunOptions } from '../run-options.js';
 import { buildFunctionPayload } from '../spark/function-payload.js';
@@ -70,7 +70,7 @@ export async function prepareJob(
   if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true, onConfig: options.onTypecheckConfig });
   checkNativeAddons(bundle, engine, note);
   const job = loadJobDefinition(bundle, source);
-  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, entry);
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, { jobFile: entry, baseDir: dirname(entry) });
   const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
   return { entry, jobPath: source, baseDir: dirname(entry), bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
 }
@@ -83,7 +83,7 @@ export async function prepareJob(
  */
 async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOptions, engine: 'local' | 'spark', note: (text: string) => void): Promise<PreparedJob> {
   const { job } = inline;
-  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, inline.file);
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, { jobFile: inline.file, baseDir: process.cwd() });
   const { payload, bundle } = await buildFunctionPayload(inline.plan, {
     context: job.context,
     serializer: options.serializer,
@@ -99,18 +99,26 @@ async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOption
 
 /**
  * The declared schema, parsed once (a DDL error names the position), and the output
- * target, checked before any work is done: both kinds of job, the same way.
+ * target, checked before any work is done: both kinds of job, the same way. `baseDir`
+ * is the folder the job's relative paths are read from.
  */
-async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions, engine: 'local' | 'spark', jobFile: string) {
+async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions, engine: 'local' | 'spark', where: { jobFile: string; baseDir: string }) {
   const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
   const declaredDDL = declared ? toDDL(declared) : null;
+  if (options.collect && (options.output !== undefined || job.output !== undefined)) {
+    const given = options.output !== undefined ? `options.output ("${options.output}")` : `the job's output.path ("${job.output!.path}")`;
+    throw new InvalidOptionError(
+      `collect: true returns the results to you as summary.table, and ${given} writes them to a folder: choose one. Remove collect, or the output.`,
+      { option: 'collect' },
+    );
+  }
   const output = resolveOutputTarget({
     output: options.output,
     format: options.format,
     overwrite: options.overwrite,
     jobOutput: job.output,
     input: job.input,
-    jobFile,
+    ...where,
     cwd: process.cwd(),
     engine,
   });

@@ -18,6 +18,7 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import type * as arrow from 'apache-arrow';
 import { InvalidOptionError, parseDDL, readOptions, toDDL, type OptionReader, type OutputFormat } from '@tsapply/common';
 import { col, interruptOnSigint, SparkSession, type DataFrame, type ProgressEvent } from '@tsapply/spark-connect';
 import { inferredSchemaNote } from '../job/output-schema.js';
@@ -69,7 +70,10 @@ export interface SparkRunSummary {
   /** Artifacts uploaded by this job (0 when the session already had them all). */
   uploads: number;
   uploadedBytes: number;
-  output: { path: string | null; format: OutputFormat | 'table' };
+  /** As `RunSummary.output`: a directory, the stdout table, or `table` below with `collect`. */
+  output: { path: string | null; format: OutputFormat | 'table' | 'collected' };
+  /** With `collect: true`: every result row (`DataFrame.toArrow()` of the job's result). */
+  table?: arrow.Table;
   elapsedMs: number;
   schema: string;
   schemaInferred: boolean;
@@ -170,6 +174,7 @@ export async function runJobOnSpark(job: JobSource, options?: SparkRunOptions): 
       : await mapPartitionsPlan(input, { ...shipped.plan, barrier: false });
 
     let rowsOut: number;
+    let table: arrow.Table | undefined;
     if (outPath && format !== 'arrow') {
       const writer = result.write.format(SPARK_FORMAT[format!]!).mode(mode === 'overwrite' ? 'overwrite' : 'error');
       if (format === 'csv') writer.option('header', true);
@@ -189,6 +194,9 @@ export async function runJobOnSpark(job: JobSource, options?: SparkRunOptions): 
         await writer.abort();
         throw e;
       }
+    } else if (opts.collect) {
+      table = await result.toArrow();
+      rowsOut = table.numRows;
     } else {
       const show = new ShowWriter(parseDDL(ddl), opts.show);
       for await (const b of result.toLocalIterator()) show.write(b);
@@ -203,7 +211,8 @@ export async function runJobOnSpark(job: JobSource, options?: SparkRunOptions): 
       payload: { hash: payload.hash, bytes: payload.bytes, serializer: payload.serializer },
       uploads: shipped.uploaded.length,
       uploadedBytes: shipped.uploadedBytes,
-      output: outPath ? { path: outPath, format: format! } : { path: null, format: 'table' },
+      output: outPath ? { path: outPath, format: format! } : { path: null, format: opts.collect ? 'collected' : 'table' },
+      ...(table ? { table } : {}),
       elapsedMs: Date.now() - started,
       schema: ddl,
       schemaInferred: declared === null,

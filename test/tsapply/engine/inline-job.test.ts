@@ -6,7 +6,7 @@
 // checked against the same computation done here without tsapply.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
@@ -118,6 +118,24 @@ describe('runJob with a job object of the running script', () => {
       message: 'collect: true returns the results to you as summary.table, and the job\'s output.path ("out/y") writes them to a folder: choose one. Remove collect, or the output.',
     });
     await assert.rejects(runJob(WEATHER_STATS, { collect: 'yes' as never }), { name: 'InvalidOptionError', message: /options\.collect must be a boolean/ });
+  });
+
+  it('reads relative paths from the current folder in the output checks too: an output holding the input is refused, and the input kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-inline-cwd-'));
+    const before = process.cwd();
+    try {
+      mkdirSync(join(dir, 'data'));
+      writeFileSync(join(dir, 'data', 'in.csv'), 'a,b\n1,2\n');
+      process.chdir(dir);
+      await assert.rejects(
+        runJob({ input: { format: 'csv', path: 'data/in.csv' }, apply: (batch: Batch) => [...batch] }, { quiet: true, output: 'data', overwrite: true }),
+        (e: Error) => e.name === 'OutputError' && e.message.includes(`it contains the job's input (${join(dir, 'data', 'in.csv')})`),
+      );
+      assert.equal(readFileSync(join(dir, 'data', 'in.csv'), 'utf8'), 'a,b\n1,2\n');
+    } finally {
+      process.chdir(before);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ships the values variables had at the call, not later ones', async () => {

@@ -1,7 +1,8 @@
 // The example notebook (examples/notebook/closures.ipynb, TypeScript kernel tslab) run
 // headless through Jupyter's nbclient against the test Spark server: functions typed in
 // cells, capturing values, a helper and a factory-made closure of earlier cells, give the
-// rows an independent computation gives. The kernel and nbclient are installed by the
+// rows an independent computation gives, on Spark and (runJob with a job object) on the
+// embedded engine. The kernel and nbclient are installed by the
 // project's own script (examples/notebook/install-kernel.sh) on first use.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,5 +33,7 @@ describe('the example notebook', () => {
     }
     assert.deepEqual(results.get('scored'), EXPECTED_SCORED, stdout);
     assert.deepEqual(results.get('parallel'), EXPECTED_PARALLEL, stdout);
+    // The same function typed in a cell, run by runJob on this machine's worker threads.
+    assert.deepEqual(results.get('local'), EXPECTED_SCORED, stdout);
   });
 });

@@ -4,10 +4,10 @@
  * See `index.ts` for the contract the worker runtime relies on.
  */
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
-import { TsapplyError } from '@tsapply/common';
+import { closestName, TsapplyError } from '@tsapply/common';
 import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } from './bundle-options.js';
 import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
 import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
@@ -169,7 +169,7 @@ async function bundleTarget(target: Target, options: BundleOptions | undefined):
   const requested = resolve(opts.cwd, target.entry);
   if (!target.virtual && !isFile(requested)) {
     const shown = displayPath(requested, opts.cwd);
-    throw new BundleError(`Cannot bundle ${shown}: file not found (resolved to ${requested}).`, {
+    throw new BundleError(`Cannot bundle ${shown}: file not found (resolved to ${requested}).${nearbyFile(requested, opts.cwd)}`, {
       entry: shown,
       problems: [{ kind: 'not-found', text: `File not found: ${shown} (resolved to ${requested}).` }],
     });
@@ -320,4 +320,18 @@ function trimSourceMap(text: string): string {
     map.sources[i]!.split('/').includes('node_modules') ? null : content,
   );
   return JSON.stringify(map);
+}
+
+/** ` Did you mean examples/weather-stats.ts?` when a file beside a missing one has a close name (a typo), else ''. */
+function nearbyFile(requested: string, cwd: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(requested), { withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => d.name);
+  } catch {
+    return ''; // the folder is missing too
+  }
+  const name = closestName(basename(requested), names);
+  return name === undefined ? '' : ` Did you mean ${displayPath(join(dirname(requested), name), cwd)}?`;
 }

@@ -85,7 +85,7 @@ describe('bundleJob', () => {
     await assert.rejects(bundleJob(job('deps.ts'), { minfy: true } as never), {
       name: 'InvalidOptionError',
       code: 'INVALID_OPTION',
-      message: 'Invalid option in bundleJob(): "minfy". Valid options: minify, external, cwd.',
+      message: 'Invalid option in bundleJob(): "minfy". Did you mean "minify"? Valid options: minify, external, cwd.',
     });
     await assert.rejects(bundleJob(job('deps.ts'), { minify: 'yes' } as never), {
       message: 'options.minify must be a boolean, got string.',

@@ -35,7 +35,7 @@ describe('formatTable', () => {
     assert.equal(formatTable(['v'], [['abcdef']], { truncate: 3 }), '+---+\n|  v|\n+---+\n|abc|\n+---+\n');
     assert.equal(formatTable(['value'], [['ab']], { truncate: false }), '+-----+\n|value|\n+-----+\n|ab   |\n+-----+\n');
     assert.equal(formatTable(['v'], [[1]], { maxRows: 0 }), '+---+\n|  v|\n+---+\n+---+\nonly showing top 0 rows\n');
-    assert.throws(() => formatTable(['v'], [], { trunc: 1 } as never), { message: 'Invalid option in formatTable(): "trunc". Valid options: truncate, maxRows, types.' });
+    assert.throws(() => formatTable(['v'], [], { trunc: 1 } as never), { message: 'Invalid option in formatTable(): "trunc". Did you mean "truncate"? Valid options: truncate, maxRows, types.' });
   });
 
   it('renders every value type the Spark way', () => {

@@ -16,7 +16,7 @@ const CASES: [string, unknown, unknown, string, string][] = [
   ['an array', 'sc://127.0.0.1:9', [], 'options', 'Invalid options in SparkSession.connect(): expected an object, got an array.'],
   ['an unknown key', 'sc://127.0.0.1:9', { retires: 1 }, 'retires', 'Invalid option in SparkSession.connect(): "retires". Valid options: retry, interceptors, connectTimeoutMs.'],
   ['retry 3', 'sc://127.0.0.1:9', { retry: 3 }, 'retry', 'options.retry must be an object such as { maxRetries: 3 }, got 3.'],
-  ['an unknown retry key', 'sc://127.0.0.1:9', { retry: { maxRetrys: 1 } }, 'retry.maxRetrys', `Invalid option in SparkSession.connect(): "retry.maxRetrys". Valid options: ${RETRY_KEYS}.`],
+  ['an unknown retry key', 'sc://127.0.0.1:9', { retry: { maxRetrys: 1 } }, 'retry.maxRetrys', `Invalid option in SparkSession.connect(): "retry.maxRetrys". Did you mean "retry.maxRetries"? Valid options: ${RETRY_KEYS}.`],
   ['retry.maxRetries 1.5', 'sc://127.0.0.1:9', { retry: { maxRetries: 1.5 } }, 'retry.maxRetries', 'options.retry.maxRetries must be a non-negative integer, got 1.5.'],
   ['retry.maxRetries -1', 'sc://127.0.0.1:9', { retry: { maxRetries: -1 } }, 'retry.maxRetries', 'options.retry.maxRetries must be a non-negative integer, got -1.'],
   ['retry.initialBackoffMs -5', 'sc://127.0.0.1:9', { retry: { initialBackoffMs: -5 } }, 'retry.initialBackoffMs', 'options.retry.initialBackoffMs must be a non-negative number, got -5.'],

@@ -24,7 +24,7 @@ describe('startSparkConnect() option validation', () => {
     await assert.rejects(startSparkConnect({ prot: 1 } as never), {
       name: 'InvalidOptionError',
       message:
-        'Invalid option in startSparkConnect(): "prot". Valid options: master, port, sparkVersion, conf, token, mode, executors, workers, stateDir, driverMemory, timeoutMs, pythonExecutable, onProgress.',
+        'Invalid option in startSparkConnect(): "prot". Did you mean "port"? Valid options: master, port, sparkVersion, conf, token, mode, executors, workers, stateDir, driverMemory, timeoutMs, pythonExecutable, onProgress.',
     });
   });
 

@@ -20,7 +20,7 @@ const START_KEYS = 'master, port, sparkVersion, conf, token, mode, executors, wo
 const START_CASES: [string, unknown, string, string][] = [
   ['null options', null, 'options', 'Invalid options in startSparkConnect(): expected an object, got null.'],
   ['a string', 'local', 'options', 'Invalid options in startSparkConnect(): expected an object, got the string "local".'],
-  ['an unknown key', { prot: 1 }, 'prot', `Invalid option in startSparkConnect(): "prot". Valid options: ${START_KEYS}.`],
+  ['an unknown key', { prot: 1 }, 'prot', `Invalid option in startSparkConnect(): "prot". Did you mean "port"? Valid options: ${START_KEYS}.`],
   ["mode 'yarn'", { mode: 'yarn' }, 'mode', 'options.mode must be one of local, cluster, standalone, got the string "yarn".'],
   ['port 70000', { port: 70000 }, 'port', 'options.port must be an integer from 1 to 65535, got 70000.'],
   ["port '15002'", { port: '15002' }, 'port', 'options.port must be an integer from 1 to 65535, got the string "15002".'],
@@ -63,7 +63,7 @@ const START_CASES: [string, unknown, string, string][] = [
 
 const STOP_CASES: [string, unknown, string, string][] = [
   ['null options', null, 'options', 'Invalid options in stopSparkConnect(): expected an object, got null.'],
-  ['an unknown key', { statedir: stateDir }, 'statedir', 'Invalid option in stopSparkConnect(): "statedir". Valid options: stateDir, port, pid, graceMs.'],
+  ['an unknown key', { statedir: stateDir }, 'statedir', 'Invalid option in stopSparkConnect(): "statedir". Did you mean "stateDir"? Valid options: stateDir, port, pid, graceMs.'],
   ['stateDir 5', { stateDir: 5 }, 'stateDir', 'options.stateDir must be a folder path, got 5.'],
   ['pid 0', { stateDir, pid: 0 }, 'pid', 'options.pid must be a positive integer, got 0.'],
   ["pid '42'", { stateDir, pid: '42' }, 'pid', 'options.pid must be a positive integer, got the string "42".'],

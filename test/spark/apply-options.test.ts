@@ -36,7 +36,7 @@ describe('runJobOnSpark() options', () => {
     [
       'an unknown key',
       { remote, workers: 2 },
-      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, stdout, stderr, onProgress, interruptOnSigint.',
+      'Invalid option in runJobOnSpark(): "workers". Valid options: remote, spark, serializer, output, format, overwrite, show, collect, typecheck, onTypecheckConfig, quiet, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, stdout, stderr, onProgress, interruptOnSigint.',
     ],
     ["overwrite 'no'", { remote, overwrite: 'no' }, 'options.overwrite must be a boolean (true or false), got the string "no".'],
     ["typecheck 'false'", { remote, typecheck: 'false' }, 'options.typecheck must be a boolean (true or false), got the string "false".'],
@@ -70,7 +70,7 @@ describe('mapInArrow() / applyInArrow() options', () => {
     [
       'an unknown key',
       { shcema: 'id bigint' },
-      'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
+      'Invalid option in mapInArrow(): "shcema". Did you mean "schema"? Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
     ],
     ['schema 5', { schema: 5 }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got 5."],
     ["schema ''", { schema: ' ' }, "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."],

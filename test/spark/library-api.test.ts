@@ -121,7 +121,7 @@ describe('mapInArrow', () => {
 
   it('rejects unknown options', async () => {
     await assert.rejects(spark.range(1).mapInArrow(double, { shcema: 'x int' } as never), {
-      message: 'Invalid option in mapInArrow(): "shcema". Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
+      message: 'Invalid option in mapInArrow(): "shcema". Did you mean "schema"? Valid options: schema, context, serializer, init, barrier, pythonVer, executorNode, executorNodeVersion, taskTimeoutMs, workerMemory, workerIdleTimeoutMs, sampleRows, quiet.',
     });
   });
 });

@@ -93,7 +93,7 @@ describe('runJob (library)', () => {
 
   it('rejects unknown options with the option named', async () => {
     await assert.rejects(runJob(JOB, { workrs: 2 } as never), {
-      message: 'Invalid option in runJob(): "workrs". Valid options: workers, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, numPartitions, taskTimeoutMs, workerMemory, stdout, stderr, onProgress, signal.',
+      message: 'Invalid option in runJob(): "workrs". Did you mean "workers"? Valid options: workers, serializer, output, format, overwrite, show, collect, typecheck, onTypecheckConfig, quiet, numPartitions, taskTimeoutMs, workerMemory, stdout, stderr, onProgress, signal.',
     });
     await assert.rejects(runJob(JOB, { workers: 0 }), { message: 'options.workers must be a positive integer, got 0.' });
   });

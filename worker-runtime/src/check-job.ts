@@ -17,7 +17,7 @@
  * const job = checkJobDefinition(evaluateCommonJs(bundle.code, …), 'jobs/score.ts');
  * ```
  */
-import { JOB_FIELDS, JobDefinitionError, OUTPUT_FORMATS, shownValue, type JobDefinition, type OutputSpec } from '@tsapply/common';
+import { didYouMean, JOB_FIELDS, JobDefinitionError, OUTPUT_FORMATS, shownValue, type JobDefinition, type OutputSpec } from '@tsapply/common';
 import { displaySource } from './source-mapper.js';
 
 /** `a string`, `an object`, `an array`, `null`, `undefined`: what a value is, for messages. */
@@ -80,7 +80,7 @@ export function checkJobDefinition(exports: unknown, file: string, options: Chec
   const j = job as Record<string, unknown>;
   const the = options.subject ?? `The job in ${jobFile}`;
   for (const key of Object.keys(j)) {
-    if (!KNOWN_FIELDS.has(key)) fail(`${the} has an unknown field "${key}". Valid fields: ${JOB_FIELDS.join(', ')}.`, key);
+    if (!KNOWN_FIELDS.has(key)) fail(`${the} has an unknown field "${key}".${didYouMean(key, JOB_FIELDS)} Valid fields: ${JOB_FIELDS.join(', ')}.`, key);
   }
   if (j.input === undefined && options.requireInput !== false) {
     fail(`${the} has no "input". Add input: { format: 'csv', path: 'data.csv' }, { range: n } or { rows: [...] }.`, 'input');
@@ -119,7 +119,7 @@ function checkOutput(o: unknown, the: string, fail: (message: string, field: str
     fail(`${the} has an "output" that is ${shownValue(o)}; it must be an object with a path, ${example}.`, 'output');
   }
   for (const key of Object.keys(o as object)) {
-    if (!OUTPUT_FIELDS.has(key)) fail(`${the} has an unknown output field "${key}". Valid fields: ${[...OUTPUT_FIELDS].join(', ')}.`, `output.${key}`);
+    if (!OUTPUT_FIELDS.has(key)) fail(`${the} has an unknown output field "${key}".${didYouMean(key, OUTPUT_FIELDS)} Valid fields: ${[...OUTPUT_FIELDS].join(', ')}.`, `output.${key}`);
   }
   const { path, format, mode } = o as Record<string, unknown>;
   if (typeof path !== 'string' || path === '') {

@@ -78,6 +78,7 @@ export { findUnserializable, describeUnserializable } from './context/find-unser
 export type { UnserializableValue } from './context/find-unserializable.js';
 
 export { formatTable, formatCell, javaFloatString } from './format-table.js';
+export { closestName, didYouMean } from './did-you-mean.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './cache-dir.js';

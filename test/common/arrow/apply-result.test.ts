@@ -134,6 +134,6 @@ describe('applyResultToBatches', () => {
   it('validates options', async () => {
     await assert.rejects(collect(FIVE, 0), { message: 'options.maxRowsPerBatch must be a positive integer, got 0.' });
     const it = applyResultToBatches(FIVE, schema, { maxRows: 1 } as never)[Symbol.asyncIterator]();
-    await assert.rejects(it.next(), { message: 'Invalid option in applyResultToBatches(): "maxRows". Valid options: maxRowsPerBatch.' });
+    await assert.rejects(it.next(), { message: 'Invalid option in applyResultToBatches(): "maxRows". Did you mean "maxRowsPerBatch"? Valid options: maxRowsPerBatch.' });
   });
 });

@@ -117,7 +117,7 @@ describe('payload framing', () => {
       return true;
     });
     assert.throws(() => decodePayload(bytes, { loadSerialiser: () => null } as never), {
-      message: 'Invalid option in decodePayload(): "loadSerialiser". Valid options: loadSerializer, verifiedHash.',
+      message: 'Invalid option in decodePayload(): "loadSerialiser". Did you mean "loadSerializer"? Valid options: loadSerializer, verifiedHash.',
     });
   });
 

@@ -95,9 +95,9 @@ describe('option validation (before any request)', () => {
   it('rejects unknown options naming the valid ones', () => {
     assert.throws(() => new ml.LinearRegression({ maxIters: 5 } as never), {
       name: 'InvalidOptionError',
-      message: 'Invalid option in new LinearRegression(): "maxIters". Valid options: featuresCol, labelCol, predictionCol, maxIter, regParam, elasticNetParam, tol, fitIntercept, standardization, solver, weightCol, aggregationDepth, loss, epsilon, maxBlockSizeInMB.',
+      message: 'Invalid option in new LinearRegression(): "maxIters". Did you mean "maxIter"? Valid options: featuresCol, labelCol, predictionCol, maxIter, regParam, elasticNetParam, tol, fitIntercept, standardization, solver, weightCol, aggregationDepth, loss, epsilon, maxBlockSizeInMB.',
     });
-    assert.throws(() => new ml.Pipeline({ stage: [] } as never), { message: 'Invalid option in new Pipeline(): "stage". Valid options: stages.' });
+    assert.throws(() => new ml.Pipeline({ stage: [] } as never), { message: 'Invalid option in new Pipeline(): "stage". Did you mean "stages"? Valid options: stages.' });
   });
 
   it('rejects wrong types, ranges and values with expected vs actual', () => {
@@ -116,6 +116,6 @@ describe('option validation (before any request)', () => {
   it('fit() rejects (not throws) on bad fit options', async () => {
     const p = new ml.LinearRegression().fit(numeric, { sumary: false } as never);
     assert.ok(p instanceof Promise);
-    await assert.rejects(p, (e: unknown) => e instanceof InvalidOptionError && e.message === 'Invalid option in fit(): "sumary". Valid options: summary.');
+    await assert.rejects(p, (e: unknown) => e instanceof InvalidOptionError && e.message === 'Invalid option in fit(): "sumary". Did you mean "summary"? Valid options: summary.');
   });
 });

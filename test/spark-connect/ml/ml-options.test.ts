@@ -14,17 +14,17 @@ const LR_PARAMS =
 const CASES: [string, () => unknown, string, string][] = [
   ['null options', () => new ml.LinearRegression(null as never), 'options', 'Invalid options in new LinearRegression(): expected an object, got null.'],
   ['an array', () => new ml.LinearRegression([] as never), 'options', 'Invalid options in new LinearRegression(): expected an object, got an array.'],
-  ['an unknown param', () => new ml.LinearRegression({ maxIters: 5 } as never), 'maxIters', `Invalid option in new LinearRegression(): "maxIters". Valid options: ${LR_PARAMS}.`],
+  ['an unknown param', () => new ml.LinearRegression({ maxIters: 5 } as never), 'maxIters', `Invalid option in new LinearRegression(): "maxIters". Did you mean "maxIter"? Valid options: ${LR_PARAMS}.`],
   ['maxIter 2.5', () => new ml.LinearRegression({ maxIter: 2.5 }), 'maxIter', 'Invalid value for param "maxIter" in new LinearRegression(): expected an integer (int32), got number 2.5.'],
   ["regParam '0.1'", () => new ml.LinearRegression({ regParam: '0.1' as never }), 'regParam', 'Invalid value for param "regParam" in new LinearRegression(): expected a number, got "0.1".'],
   ['regParam -1', () => new ml.LinearRegression({ regParam: -1 }), 'regParam', 'Invalid value for param "regParam" in new LinearRegression(): must be >= 0, got -1.'],
   ['elasticNetParam 2', () => new ml.LinearRegression({ elasticNetParam: 2 }), 'elasticNetParam', 'Invalid value for param "elasticNetParam" in new LinearRegression(): must be in [0, 1], got 2.'],
   ["solver 'sgd'", () => new ml.LinearRegression({ solver: 'sgd' as never }), 'solver', 'Invalid value for param "solver" in new LinearRegression(): expected one of "auto", "normal", "l-bfgs", got "sgd".'],
   ["fitIntercept 'yes'", () => new ml.LinearRegression({ fitIntercept: 'yes' as never }), 'fitIntercept', 'Invalid value for param "fitIntercept" in new LinearRegression(): expected a boolean, got "yes".'],
-  ['setParams() with an unknown param', () => new ml.LinearRegression().setParams({ tole: 1 }), 'tole', `Invalid option in LinearRegression.setParams(): "tole". Valid options: ${LR_PARAMS}.`],
+  ['setParams() with an unknown param', () => new ml.LinearRegression().setParams({ tole: 1 }), 'tole', `Invalid option in LinearRegression.setParams(): "tole". Did you mean "tol"? Valid options: ${LR_PARAMS}.`],
   ['set() of an unknown param', () => new ml.LinearRegression().set('nope', 1), 'nope', `LinearRegression has no param "nope". Valid params: ${LR_PARAMS}.`],
   ['set() of a bad value', () => new ml.LinearRegression().set('maxIter', -2.5), 'maxIter', 'Invalid value for param "maxIter" in LinearRegression.set(): expected an integer (int32), got number -2.5.'],
-  ['Pipeline with an unknown key', () => new ml.Pipeline({ stage: [] } as never), 'stage', 'Invalid option in new Pipeline(): "stage". Valid options: stages.'],
+  ['Pipeline with an unknown key', () => new ml.Pipeline({ stage: [] } as never), 'stage', 'Invalid option in new Pipeline(): "stage". Did you mean "stages"? Valid options: stages.'],
   ['Pipeline stages a string', () => new ml.Pipeline({ stages: 'lr' as never }), 'stages', 'new Pipeline(): stages must be an array of estimators and transformers, got string.'],
 ];
 
@@ -55,7 +55,7 @@ describe('ML estimator options', () => {
 
   const FIT_CASES: [string, unknown, string, string][] = [
     ['null', null, 'options', 'Invalid options in fit(): expected an object, got null.'],
-    ['an unknown key', { sumary: false }, 'sumary', 'Invalid option in fit(): "sumary". Valid options: summary.'],
+    ['an unknown key', { sumary: false }, 'sumary', 'Invalid option in fit(): "sumary". Did you mean "summary"? Valid options: summary.'],
     ["summary 'no'", { summary: 'no' }, 'summary', 'options.summary must be a boolean (true or false), got the string "no".'],
   ];
   for (const [what, options, option, message] of FIT_CASES) {

@@ -199,7 +199,7 @@ describe('image reader', () => {
     });
 
     it('unknown and unsupported options', async () => {
-      await rejects(readImage(dir, { dropinvalid: true, recursive: true }, { batchSize: 10 }), 'Unknown image input option "recursive". Valid options: dropInvalid, recursiveFileLookup, pathGlobFilter.');
+      await rejects(readImage(dir, { dropinvalid: true, recursive: true }, { batchSize: 10 }), 'Unknown image input option "recursive". Did you mean "recursiveFileLookup"? Valid options: dropInvalid, recursiveFileLookup, pathGlobFilter.');
       await rejects(
         readImage(dir, { sampleRatio: 0.5 }, { batchSize: 10 }),
         'Unsupported image input option "sampleRatio": Spark\'s image data source (Spark 3.0+) has no sampleRatio option (it belonged to the removed ImageSchema.readImages) and silently ignores it. Sample after reading instead, e.g. in apply(), or select files with pathGlobFilter.',

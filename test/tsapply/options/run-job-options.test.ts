@@ -16,7 +16,7 @@ const RUN_JOB_CASES: [string, unknown, string][] = [
   [
     'an unknown key',
     { workrs: 2 },
-    'Invalid option in runJob(): "workrs". Valid options: workers, serializer, output, format, overwrite, show, typecheck, onTypecheckConfig, quiet, numPartitions, taskTimeoutMs, workerMemory, stdout, stderr, onProgress, signal.',
+    'Invalid option in runJob(): "workrs". Did you mean "workers"? Valid options: workers, serializer, output, format, overwrite, show, collect, typecheck, onTypecheckConfig, quiet, numPartitions, taskTimeoutMs, workerMemory, stdout, stderr, onProgress, signal.',
   ],
   ['workers 0', { workers: 0 }, 'options.workers must be a positive integer, got 0.'],
   ['workers 1.5', { workers: 1.5 }, 'options.workers must be a positive integer, got 1.5.'],

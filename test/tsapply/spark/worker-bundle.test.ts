@@ -52,6 +52,6 @@ describe('buildWorkerBundle', () => {
   });
 
   it('rejects unknown options', async () => {
-    await assert.rejects(buildWorkerBundle({ cachedir: '/tmp' } as never), { message: 'Invalid option in buildWorkerBundle(): "cachedir". Valid options: cacheDir.' });
+    await assert.rejects(buildWorkerBundle({ cachedir: '/tmp' } as never), { message: 'Invalid option in buildWorkerBundle(): "cachedir". Did you mean "cacheDir"? Valid options: cacheDir.' });
   });
 });

@@ -18,6 +18,7 @@
  * ```
  */
 import { InvalidOptionError } from '../errors.js';
+import { closestName, didYouMean } from '../did-you-mean.js';
 import { shownValue } from './shown-value.js';
 
 export class OptionReader<K extends string = string> {
@@ -141,7 +142,8 @@ export class OptionReader<K extends string = string> {
     const path = `${this.path}${key}.`;
     for (const k of Object.keys(v)) {
       if (!(keys as readonly string[]).includes(k)) {
-        throw new InvalidOptionError(`Invalid option in ${this.where}: "${path}${k}". Valid options: ${keys.map((s) => path + s).join(', ')}.`, {
+        const meant = closestName(k, keys);
+        throw new InvalidOptionError(`Invalid option in ${this.where}: "${path}${k}".${meant ? ` Did you mean "${path}${meant}"?` : ''} Valid options: ${keys.map((s) => path + s).join(', ')}.`, {
           option: `${path}${k}`,
         });
       }
@@ -161,7 +163,7 @@ export function readOptions<K extends string>(where: string, raw: unknown, keys:
   }
   for (const key of Object.keys(raw)) {
     if (!(keys as readonly string[]).includes(key)) {
-      throw new InvalidOptionError(`Invalid option in ${where}: "${key}". Valid options: ${keys.join(', ')}.`, { option: key });
+      throw new InvalidOptionError(`Invalid option in ${where}: "${key}".${didYouMean(key, keys)} Valid options: ${keys.join(', ')}.`, { option: key });
     }
   }
   return new OptionReader<K>(where, raw as Record<string, unknown>, prefix);

@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse';
-import { columnsToRecordBatch, parseDDL, isTsapplyError, toDDL } from '@tsapply/common';
+import { columnsToRecordBatch, didYouMean, parseDDL, isTsapplyError, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
@@ -103,7 +103,7 @@ function csvTypeToArrow(t: CsvType): arrow.DataType {
 export async function readCsv(files: InputFile[], options: Record<string, unknown> | undefined, reader: ReaderOptions): Promise<InputSource> {
   for (const key of Object.keys(options ?? {})) {
     if (!KNOWN_OPTIONS.has(key)) {
-      throw new InputError(`Unknown csv input option "${key}". Valid options: ${[...KNOWN_OPTIONS].join(', ')}.`, { format: 'csv' });
+      throw new InputError(`Unknown csv input option "${key}".${didYouMean(key, KNOWN_OPTIONS)} Valid options: ${[...KNOWN_OPTIONS].join(', ')}.`, { format: 'csv' });
     }
   }
   const o = (options ?? {}) as CsvReadOptions;

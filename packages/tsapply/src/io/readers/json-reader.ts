@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
+import { didYouMean, parseDDL, rowsToRecordBatch, toDDL } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputFile } from '../input-files.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
@@ -110,7 +110,7 @@ export async function readJson(
   reader: ReaderOptions,
 ): Promise<InputSource> {
   for (const key of Object.keys(options ?? {})) {
-    if (key !== 'schema') throw new InputError(`Unknown ${format} input option "${key}". Valid options: schema.`, { format });
+    if (key !== 'schema') throw new InputError(`Unknown ${format} input option "${key}".${didYouMean(key, ['schema'])} Valid options: schema.`, { format });
   }
   const rowsOf = format === 'jsonl' ? jsonlRows : jsonRows;
   const declared = options?.schema;

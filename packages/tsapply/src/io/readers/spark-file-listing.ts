@@ -19,6 +19,7 @@
   */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
+import { didYouMean } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import { describeFsError } from '../input-files.js';
 
@@ -269,7 +270,7 @@ export function parseSourceOptions(
     if (why !== undefined) throw new InputError(`Unsupported ${format} input option "${key}": ${why}`, { format });
     const name = byLower.get(key.toLowerCase());
     if (name === undefined) {
-      throw new InputError(`Unknown ${format} input option "${key}". Valid options: ${Object.keys(known).join(', ')}.`, { format });
+      throw new InputError(`Unknown ${format} input option "${key}".${didYouMean(key, Object.keys(known))} Valid options: ${Object.keys(known).join(', ')}.`, { format });
     }
     if (value === undefined) continue;
     if (known[name] === 'boolean') {

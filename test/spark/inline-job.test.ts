@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mean } from 'simple-statistics';
-import { defineJob, runJob, runJobOnSpark, SparkSession, UserCodeError, type Batch } from 'tsapply';
+import { defineJob, runJob, runJobOnSpark, SparkSession, UserCodeError, type Batch, type JobDefinition } from 'tsapply';
 import { lineOf } from '../tsapply/closures/helpers.ts';
 import type { Table } from 'apache-arrow';
 import { canonical, readArrowDir } from './both-engines.ts';
@@ -50,7 +50,8 @@ describe('a job object on Spark and on the embedded engine', () => {
     const withBucket = join(out, 'with-bucket');
     await runJob(jobs.scored, { workers: 2, output: withBucket, format: 'parquet', quiet: true });
     const grouped = { ...jobs.grouped, input: { format: 'parquet' as const, path: withBucket } };
-    for (const [name, job] of Object.entries({ scored: jobs.scored, grouped })) {
+    const both: [string, JobDefinition<any, any>][] = [['scored', jobs.scored], ['grouped', grouped]];
+    for (const [name, job] of both) {
       const local = join(out, `${name}-local`);
       const remote = join(out, `${name}-spark`);
       await runJob(job, { workers: 2, output: local, format: 'arrow', quiet: true });

@@ -65,7 +65,7 @@ export interface RunSummary {
  * with a tsapply error (or the user's error as a `UserCodeError` with the original .ts
  * location); on failure no output is left behind.
  */
-export async function runJob(job: JobSource, options?: RunOptions): Promise<RunSummary> {
+export async function runJob<Context = unknown, State = unknown>(job: JobSource<Context, State>, options?: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const opts = resolveRunOptions(options);
   // Before any await: an inline job's functions are captured with the values they have now.

@@ -34,8 +34,11 @@ export function captureInlineJob(job: unknown, entry: string, engine: 'local' | 
   return { job: checked, plan, label, file: plan.mode === 'export' ? plan.file : plan.anchor };
 }
 
-/** What `runJob` and `runJobOnSpark` take: a job file's path or a job object of the running script. */
-export type JobSource = string | JobDefinition;
+/**
+ * What `runJob` and `runJobOnSpark` take: a job file's path or a job object of the running
+ * script, typed by its context and init state as `defineJob` types it.
+ */
+export type JobSource<Context = unknown, State = unknown> = string | JobDefinition<Context, State>;
 
 /**
  * The job a caller handed over, as the engines prepare it: a path stays a path; an object

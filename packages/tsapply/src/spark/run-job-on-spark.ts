@@ -113,7 +113,7 @@ function resolveSparkRunOptions(options: SparkRunOptions | undefined) {
  * functions captured at this call). Rejects with the user's error (UserCodeError …) or a
  * SparkError.
  */
-export async function runJobOnSpark(job: JobSource, options?: SparkRunOptions): Promise<SparkRunSummary> {
+export async function runJobOnSpark<Context = unknown, State = unknown>(job: JobSource<Context, State>, options?: SparkRunOptions): Promise<SparkRunSummary> {
   const started = Date.now();
   const opts = resolveSparkRunOptions(options);
   // Before any await: an inline job's functions are captured with the values they have now.

@@ -84,6 +84,7 @@ describe('a job object on Spark and on the embedded engine', () => {
   it('reports a throw in the inline function at its line here, and refuses a capture naming Spark', async () => {
     const job = defineJob({
       input: { range: 20 },
+      schema: 'id bigint', // declared, so the function first runs on the executors (not in inference)
       apply: (batch: Batch) => {
         if (batch.numRows > 0) throw new RangeError('too many rows'); // SPARK-THROW
         return [];

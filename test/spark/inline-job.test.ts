@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { mean } from 'simple-statistics';
 import { defineJob, runJob, runJobOnSpark, SparkSession, UserCodeError, type Batch, type JobDefinition } from 'tsapply';
 import { lineOf } from '../tsapply/closures/helpers.ts';
-import type { Table } from 'apache-arrow';
+import { tableFromArrays, type Table } from 'apache-arrow';
 import { canonical, readArrowDir } from './both-engines.ts';
 
 let spark: SparkSession;
@@ -79,6 +79,25 @@ describe('a job object on Spark and on the embedded engine', () => {
         })
         .sort(),
     );
+  });
+
+  it('reads an Arrow table in memory as input, in other layouts of Spark types too, as the embedded engine does', async () => {
+    const when = [new Date(Date.UTC(2024, 0, 1, 12)), new Date(Date.UTC(2024, 5, 30)), new Date(Date.UTC(1999, 11, 31, 23, 59, 59))];
+    const built = tableFromArrays({ city: ['Oslo', 'Lima', 'Oslo'], at: when, n: Int32Array.from([3, 4, 5]) });
+    const job = defineJob({
+      input: { table: built },
+      schema: 'line string',
+      apply: (batch: Batch) => [...batch].map((r) => ({ line: `${r.city} ${(r.at as Date).toISOString()} ${r.n}` })),
+    });
+    const remote = await runJobOnSpark(job, { spark, quiet: true, collect: true });
+    const local = await runJob(job, { workers: 2, quiet: true, collect: true });
+    const lines = (t: Table) => t.toArray().map((r) => r.line as string).sort();
+    assert.deepEqual(lines(remote.table!), ['Lima 2024-06-30T00:00:00.000Z 4', 'Oslo 1999-12-31T23:59:59.000Z 5', 'Oslo 2024-01-01T12:00:00.000Z 3']);
+    assert.deepEqual(lines(local.table!), lines(remote.table!));
+    // createDataFrame takes the same table, through the same conversion.
+    const df = spark.createDataFrame(built);
+    assert.equal((await df.schema()).ddl, 'city string, at timestamp_ntz, n int NOT NULL'); // tableFromArrays' own: Dates without a time zone, typed arrays without nulls
+    assert.deepEqual((await df.orderBy('n').collect()).map((r) => (r.at as Date).toISOString()), when.map((d) => d.toISOString()));
   });
 
   it('reports a throw in the inline function at its line here, and refuses a capture naming Spark', async () => {

@@ -53,6 +53,7 @@ export { takeRows, concatRanges, byteWidth, RowLocator, type RowLocations, type 
 export { recordBatchToRows } from './arrow/batch-to-rows.js';
 export { vectorToJS } from './arrow/data-to-js.js';
 export { isArrowRecordBatch, isArrowTable } from './arrow/adopt-arrow.js';
+export { withSparkTypes } from './arrow/spark-types.js';
 export { describeValue } from './arrow/describe-value.js';
 export { createBatch } from './arrow/create-batch.js';
 export { applyResultToBatches, applyResultToRows, resultToBatches } from './arrow/apply-result.js';

@@ -14,6 +14,8 @@ export type InputSpec =
   | { format: 'image' | 'binaryFile'; path: string; options?: Record<string, unknown> }
   | { range: number | bigint; numPartitions?: number }
   | { rows: ReadonlyArray<Record<string, unknown>> }
+  /** An apache-arrow Table in memory, e.g. what a run returned with `collect: true`. */
+  | { table: Table }
   /** Spark only: build the input DataFrame yourself. */
   | ((spark: any) => unknown);
 

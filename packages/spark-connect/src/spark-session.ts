@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import type { Interceptor } from '@grpc/grpc-js';
 import { create } from '@bufbuild/protobuf';
-import { InvalidOptionError, TsapplyError, inferSchema, parseDDL, readOptions, rowsToRecordBatch, shownValue, toDDL } from '@tsapply/common';
+import { InvalidOptionError, TsapplyError, inferSchema, parseDDL, readOptions, rowsToRecordBatch, shownValue, toDDL, withSparkTypes } from '@tsapply/common';
 import { PlanSchema, InterruptRequest_InterruptType as InterruptType, type ExecutePlanResponse, type Plan } from './gen/spark/connect/base_pb.js';
 import type { Command } from './gen/spark/connect/commands_pb.js';
 import { RelationSchema, type Relation } from './gen/spark/connect/relations_pb.js';
@@ -215,7 +215,7 @@ export class SparkSession extends EventEmitter {
   createDataFrame(data: arrow.Table | readonly Record<string, unknown>[], schema?: string): DataFrame {
     let table: arrow.Table;
     if (isArrowTable(data)) {
-      table = undictionary(data);
+      table = withSparkTypes(data, 'the Arrow table given to createDataFrame()');
       if (schema !== undefined) {
         const want = toDDL(parseDDL(schema));
         const have = toDDL(table.schema);
@@ -381,20 +381,6 @@ function toBigInt(v: number | bigint, name: string): bigint {
 
 function validateTag(tag: string): void {
   if (typeof tag !== 'string' || tag === '' || tag.includes(',')) throw new InvalidOptionError(`Invalid operation tag "${String(tag)}": tags must be non-empty strings without ",".`, { option: 'tag' });
-}
-
-/**
- * Spark reads LocalRelation data by the schema DDL, which has no dictionary types, so
- * dictionary-encoded columns (what `tableFromArrays` makes of strings) are decoded first.
- */
-function undictionary(t: arrow.Table): arrow.Table {
-  if (!t.schema.fields.some((f) => arrow.DataType.isDictionary(f.type))) return t;
-  const cols: Record<string, arrow.Vector> = {};
-  for (const f of t.schema.fields) {
-    const v = t.getChild(f.name)!;
-    cols[f.name] = arrow.DataType.isDictionary(f.type) ? arrow.vectorFromArray(Array.from(v), (f.type as arrow.Dictionary).dictionary) : v;
-  }
-  return new arrow.Table(cols);
 }
 
 function isArrowTable(v: unknown): v is arrow.Table {

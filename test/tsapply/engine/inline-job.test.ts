@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { tableFromArrays } from 'apache-arrow';
 import { mean } from 'simple-statistics';
 import { defineJob, runJob, JobDefinitionError, InvalidOptionError, UserCodeError, type Batch } from 'tsapply';
 import { readArrowDir } from '../../spark/both-engines.ts';
@@ -106,6 +107,36 @@ describe('runJob with a job object of the running script', () => {
       fromFile.table!.toArray().map((r) => `${r.weather} ${r.days}`).sort(),
       ['drizzle 53', 'fog 101', 'rain 641', 'snow 26', 'sun 640'],
     );
+  });
+
+  it('reads an Arrow table in memory as input: a collected result, and one from tableFromArrays in other layouts of Spark types', async () => {
+    const first = await runJob({ input: { range: 30_000 }, batchSize: 7000, apply: (batch: Batch) => [...batch].map((r) => ({ id: r.id, half: Number(r.id) / 2 })) }, { workers: 2, quiet: true, collect: true });
+    const second = await runJob(
+      { input: { table: first.table! }, schema: 'id bigint, back bigint', apply: (batch: Batch) => [...batch].map((r) => ({ id: r.id, back: BigInt((r.half as number) * 2) })) },
+      { workers: 2, quiet: true, collect: true },
+    );
+    assert.equal(second.rowsIn, 30_000);
+    assert.deepEqual(Array.from(second.table!.getChild('back')!.toArray() as BigInt64Array), Array.from({ length: 30_000 }, (_, i) => BigInt(i)));
+    // Strings dictionary-encoded, a timestamp in milliseconds: the function sees strings and Dates.
+    const when = [new Date(Date.UTC(2024, 0, 1, 12)), new Date(Date.UTC(2024, 5, 30))];
+    const built = tableFromArrays({ city: ['Oslo', 'Lima'], at: when, n: Int32Array.from([3, 4]) });
+    assert.equal(String(built.schema.fields[0]!.type), 'Dictionary<Int32, Utf8>');
+    const seen = await runJob(
+      { input: { table: built }, apply: (batch: Batch) => [...batch].map((r) => ({ line: `${r.city} ${(r.at as Date).toISOString()} ${r.n}` })) },
+      { workers: 1, quiet: true, collect: true },
+    );
+    assert.deepEqual(seen.table!.toArray().map((r) => r.line), ['Oslo 2024-01-01T12:00:00.000Z 3', 'Lima 2024-06-30T00:00:00.000Z 4']);
+  });
+
+  it('refuses an input table Spark has no type for, naming the column, and what is not a table', async () => {
+    await assert.rejects(runJob({ input: { table: tableFromArrays({ ok: Int32Array.from([1]), count: Uint32Array.from([1]) }) }, apply: (batch: Batch) => [...batch] }, { quiet: true }), {
+      name: 'InputError',
+      message: /^Column "count" of input\.table: Arrow type Uint32 has no Spark SQL equivalent\./,
+    });
+    await assert.rejects(runJob({ input: { table: [{ a: 1 }] as never }, apply: (batch: Batch) => [...batch] }, { quiet: true }), {
+      name: 'InputError',
+      message: "input.table must be an apache-arrow Table (from tableFromArrays, tableFromIPC or a run's collect: true), got an array (for row objects, use input: { rows }).",
+    });
   });
 
   it('refuses collect with an output folder, naming both', async () => {

@@ -13,6 +13,7 @@ import { readJson } from './readers/json-reader.js';
 import { readParquet } from './readers/parquet-reader.js';
 import { readRange } from './readers/range-reader.js';
 import { readRows } from './readers/rows-reader.js';
+import { readTable } from './readers/table-reader.js';
 import { readImage } from './readers/image-reader.js';
 import { readBinaryFile } from './readers/binary-file-reader.js';
 
@@ -35,6 +36,7 @@ export async function openInput(spec: InputSpec, options: OpenInputOptions): Pro
   }
   if ('range' in spec) return readRange(spec.range, spec.numPartitions, options);
   if ('rows' in spec) return readRows(spec.rows, options);
+  if ('table' in spec) return readTable(spec.table, options);
   const { format, path } = spec as { format: string; path: string; options?: Record<string, unknown> };
   if (!(INPUT_FORMATS as readonly string[]).includes(format)) {
     throw new InputError(`Unknown input format "${String(format)}". Valid formats: ${INPUT_FORMATS.join(', ')}.`, { format: String(format) });

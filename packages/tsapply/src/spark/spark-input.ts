@@ -46,7 +46,7 @@ export async function sparkInput(spark: SparkSession, spec: InputSpec, baseDir: 
   if ('range' in spec) {
     return spark.range(0, spec.range, 1, checkRangePartitions(spec.numPartitions));
   }
-  if ('rows' in spec) return local(spark, spec, baseDir);
+  if ('rows' in spec || 'table' in spec) return local(spark, spec, baseDir);
   const { format, path } = spec as { format: string; path: string; options?: Record<string, unknown> };
   const opts = ((spec as { options?: Record<string, unknown> }).options ?? {}) as Record<string, unknown>;
   if (typeof path !== 'string' || path === '') throw new InputError(`input.path must be a non-empty string for format "${format}".`, { format });

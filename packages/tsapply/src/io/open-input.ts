@@ -27,7 +27,7 @@ export interface OpenInputOptions extends ReaderOptions {
 export async function openInput(spec: InputSpec, options: OpenInputOptions): Promise<InputSource> {
   if (typeof spec === 'function') {
     throw new InputError(
-      'This job builds its input with a function, which only the Spark engine can run. Use a file, { range: n } or { rows: [...] } for the embedded engine.',
+      'This job builds its input with a function, which only the Spark engine can run. Use a file, { range: n }, { rows: [...] } or { table } for the embedded engine.',
       { format: 'function' },
     );
   }

@@ -1,6 +1,7 @@
 /**
  * Turns the function a user hands to `df.mapInArrow(fn)` (and friends) into a payload,
- * in two steps:
+ * in two steps. An inline job's `apply` and `init` (`runJob({ input, apply })`, on either
+ * engine: `job/inline-job.ts`) travel the same way; `engine` then says where to.
  *
  * 1. `planFunction` — SYNCHRONOUS, called at the moment of the user's call, so that
  *    captured variables hold the values they had then: either `fn` is an export of

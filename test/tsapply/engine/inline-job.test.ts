@@ -1,19 +1,19 @@
 // A job written inline in the running script — runJob(defineJob({ input, apply })) instead
 // of a job file's path — on the embedded engine's real worker threads: its functions are
 // captured at the call with what they use (a helper, a Map, an npm import), its data fields
-// are read as a job file's are, relative input paths are read from the current folder, and
+// are read as a job file's are (relative paths from the folder of the file it is written in), and
 // a bad job fails at the call, naming what was wrong, with nothing written. Each result is
 // checked against the same computation done here without tsapply.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { tableFromArrays } from 'apache-arrow';
 import { mean } from 'simple-statistics';
-import { defineJob, runJob, JobDefinitionError, InvalidOptionError, UserCodeError, type Batch } from 'tsapply';
+import { defineJob, runJob, JobDefinitionError, InvalidOptionError, UserCodeError, type Batch, type JobDefinition } from 'tsapply';
 import { readArrowDir } from '../../spark/both-engines.ts';
 import { lineOf } from '../closures/helpers.ts';
 
@@ -66,7 +66,7 @@ describe('runJob with a job object of the running script', () => {
     });
   });
 
-  it('groups with groupBy, imports an npm package, infers the schema and reads a relative path from the current folder', async () => {
+  it('groups with groupBy, imports an npm package, infers the schema and reads a path relative to the file it is written in', async () => {
     // What the file holds, counted here: days and mean temp_max per weather.
     const lines = readFileSync(WEATHER, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const byWeather = new Map<string, number[]>();
@@ -74,7 +74,7 @@ describe('runJob with a job object of the running script', () => {
     await withOutput(async (out) => {
       const summary = await runJob(
         {
-          input: { format: 'csv', path: relative(process.cwd(), WEATHER) },
+          input: { format: 'csv', path: relative(dirname(THIS_FILE), WEATHER) },
           groupBy: ['weather'],
           apply: (batch: Batch, ctx) => [{ weather: ctx.key!.weather, days: batch.numRows, mean_temp_max: mean(Array.from(batch.values('temp_max') as Float64Array)) }],
         },
@@ -151,20 +151,23 @@ describe('runJob with a job object of the running script', () => {
     await assert.rejects(runJob(WEATHER_STATS, { collect: 'yes' as never }), { name: 'InvalidOptionError', message: /options\.collect must be a boolean/ });
   });
 
-  it('reads relative paths from the current folder in the output checks too: an output holding the input is refused, and the input kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsapply-inline-cwd-'));
-    const before = process.cwd();
+  it('reads a job object imported from a job file as that file reads it: relative paths from its folder, whatever the current folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsapply-inline-import-'));
     try {
       mkdirSync(join(dir, 'data'));
-      writeFileSync(join(dir, 'data', 'in.csv'), 'a,b\n1,2\n');
-      process.chdir(dir);
+      writeFileSync(join(dir, 'data', 'in.csv'), 'a,b\n1,2\n3,4\n');
+      // A job file of its own folder, as a user keeps one; the test runs from the repository.
+      writeFileSync(join(dir, 'job.mjs'), "export default { input: { format: 'csv', path: 'data/in.csv' }, apply: (batch) => [...batch].map((r) => ({ sum: r.a + r.b })) };\n");
+      const job = ((await import(join(dir, 'job.mjs'))) as { default: JobDefinition }).default;
+      const { table } = await runJob(job, { workers: 1, quiet: true, collect: true });
+      assert.deepEqual(table!.toArray().map((r) => r.sum), [3, 7]);
+      // The output checks read the input from there too: a folder holding it is refused, and it is kept.
       await assert.rejects(
-        runJob({ input: { format: 'csv', path: 'data/in.csv' }, apply: (batch: Batch) => [...batch] }, { quiet: true, output: 'data', overwrite: true }),
+        runJob(job, { quiet: true, output: join(dir, 'data'), overwrite: true }),
         (e: Error) => e.name === 'OutputError' && e.message.includes(`it contains the job's input (${join(dir, 'data', 'in.csv')})`),
       );
-      assert.equal(readFileSync(join(dir, 'data', 'in.csv'), 'utf8'), 'a,b\n1,2\n');
+      assert.equal(readFileSync(join(dir, 'data', 'in.csv'), 'utf8'), 'a,b\n1,2\n3,4\n');
     } finally {
-      process.chdir(before);
       rmSync(dir, { recursive: true, force: true });
     }
   });

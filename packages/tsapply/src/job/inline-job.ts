@@ -22,7 +22,10 @@ export interface InlineJob {
   plan: FunctionPlan;
   /** How messages name the job: "the job passed to runJob()". */
   label: string;
-  /** The file the functions were written in (the script), or the folder it ran from (REPL, notebook). */
+  /**
+   * The file `apply` was written in (the script, or the module a job object was imported
+   * from); at the REPL or in a notebook, a name in the current folder.
+   */
   file: string;
 }
 

@@ -39,11 +39,6 @@ export interface OutputRequest {
   input: InputSpec;
   /** Absolute path of the job file (or of the module that defines the function). */
   jobFile: string;
-  /**
-   * The folder the job's relative paths (`input.path`, `output.path`) are read from.
-   * @default the job file's folder (an inline job's are read from the current folder)
-   */
-  baseDir?: string;
   cwd: string;
   /** Which engine writes: the embedded engine writes local paths only. */
   engine: 'local' | 'spark';
@@ -79,7 +74,7 @@ function unsafeBecause(path: string, req: OutputRequest): string | undefined {
   const precious: [string, string, string][] = [
     [req.cwd, 'it is the current folder', `it contains the current folder (${req.cwd})`],
     [jobDir, "it is the job's own folder", `it contains the job file (${req.jobFile})`],
-    ...inputPaths(req.input, req.baseDir ?? jobDir).map((p): [string, string, string] => [p, "it is the job's input", `it contains the job's input (${p})`]),
+    ...inputPaths(req.input, jobDir).map((p): [string, string, string] => [p, "it is the job's input", `it contains the job's input (${p})`]),
   ];
   return precious.find(([dir]) => dir === path)?.[1] ?? precious.find(([dir]) => containsOrIs(path, dir))?.[2];
 }
@@ -102,7 +97,7 @@ export function resolveOutputTarget(req: OutputRequest): OutputTarget | undefine
     );
   }
   const local = given.replace(/^file:\/\//i, '');
-  const path = remote ? given : req.output !== undefined ? resolve(req.cwd, local) : resolve(req.baseDir ?? dirname(req.jobFile), local);
+  const path = remote ? given : req.output !== undefined ? resolve(req.cwd, local) : resolve(dirname(req.jobFile), local);
   const format = req.format ?? req.jobOutput?.format ?? formatFromPath(path) ?? 'parquet';
   if (remote && format === 'arrow') {
     throw new OutputError(

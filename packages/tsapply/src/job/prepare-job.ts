@@ -38,7 +38,7 @@ export interface PreparedJob {
   entry: string;
   /** The job file as the user named it, or "the job passed to runJob()" (for messages). */
   jobPath: string;
-  /** The folder the job's relative input paths are resolved against. */
+  /** The folder the job's relative paths are resolved against: the job file's (the script's). */
   baseDir: string;
   bundle: JobBundle;
   job: JobDefinition;
@@ -70,7 +70,7 @@ export async function prepareJob(
   if (options.typecheck) await assertTypechecks(entry, { cwd, cache: true, onConfig: options.onTypecheckConfig });
   checkNativeAddons(bundle, engine, note);
   const job = loadJobDefinition(bundle, source);
-  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, { jobFile: entry, baseDir: dirname(entry) });
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, entry);
   const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
   return { entry, jobPath: source, baseDir: dirname(entry), bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
 }
@@ -78,12 +78,13 @@ export async function prepareJob(
 /**
  * An inline job: its functions were captured at the call; they are bundled into the
  * payload here, as `mapInArrow`'s are. There is no file to type-check (the script is
- * already running) and relative paths are read from the current folder, as Node's `fs`
- * reads them.
+ * already running). Its relative paths are read from the folder of the file it was
+ * written in, as a job file's are — so a job object imported from a job file reads what
+ * that file reads; at the REPL or in a notebook, the current folder.
  */
 async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOptions, engine: 'local' | 'spark', note: (text: string) => void): Promise<PreparedJob> {
   const { job } = inline;
-  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, { jobFile: inline.file, baseDir: process.cwd() });
+  const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, inline.file);
   const { payload, bundle } = await buildFunctionPayload(inline.plan, {
     context: job.context,
     serializer: options.serializer,
@@ -94,15 +95,14 @@ async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOption
     note,
   });
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
-  return { entry: inline.file, jobPath: inline.label, baseDir: process.cwd(), bundle, job, batchSize, declared, declaredDDL, output, payload };
+  return { entry: inline.file, jobPath: inline.label, baseDir: dirname(inline.file), bundle, job, batchSize, declared, declaredDDL, output, payload };
 }
 
 /**
  * The declared schema, parsed once (a DDL error names the position), and the output
- * target, checked before any work is done: both kinds of job, the same way. `baseDir`
- * is the folder the job's relative paths are read from.
+ * target, checked before any work is done: both kinds of job, the same way.
  */
-async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions, engine: 'local' | 'spark', where: { jobFile: string; baseDir: string }) {
+async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions, engine: 'local' | 'spark', jobFile: string) {
   const declared = job.schema !== undefined ? parseDDL(job.schema) : undefined;
   const declaredDDL = declared ? toDDL(declared) : null;
   if (options.collect && (options.output !== undefined || job.output !== undefined)) {
@@ -118,7 +118,7 @@ async function prepareTarget(job: JobDefinition, options: ResolvedJobRunOptions,
     overwrite: options.overwrite,
     jobOutput: job.output,
     input: job.input,
-    ...where,
+    jobFile,
     cwd: process.cwd(),
     engine,
   });

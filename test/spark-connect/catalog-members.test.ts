@@ -83,7 +83,7 @@ describe('catalog.createTable / createExternalTable', () => {
   });
 
   it('rejects bad arguments with the option named', async () => {
-    await assert.rejects(spark.catalog.createTable(T.managed, { schem: 'x int' } as never), (e: unknown) => e instanceof InvalidOptionError && /"schem"\. Valid options: path, source, schema, description, options/.test(e.message));
+    await assert.rejects(spark.catalog.createTable(T.managed, { schem: 'x int' } as never), (e: unknown) => e instanceof InvalidOptionError && /"schem"\. Did you mean "schema"\? Valid options: path, source, schema, description, options/.test(e.message));
     await assert.rejects(spark.catalog.createTable(T.managed, { options: { header: true } } as never), (e: unknown) => e instanceof InvalidOptionError && /options\.options\.header must be a string/.test(e.message));
     await assert.rejects(spark.catalog.createTable('', { schema: 'x int' }), (e: unknown) => e instanceof InvalidOptionError && /tableName must be a non-empty name/.test(e.message));
     await assert.rejects(spark.catalog.createExternalTable(T.legacy, { description: 'x' } as never), (e: unknown) => e instanceof InvalidOptionError && /"description"/.test(e.message));

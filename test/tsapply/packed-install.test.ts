@@ -4,6 +4,10 @@
  * each code block whose first line names its file — written there and run as the README
  * says: the job file through the installed CLI, the script with plain `node`. Outputs are
  * checked against the same figures computed here from the CSV.
+ *
+ * The install runs no dependency's install scripts, as npm 12 does by default (npm 11.16+
+ * only warns): esbuild, lz4-napi and msgpackr's native part come as prebuilt platform
+ * packages, so tsapply must work without a user approving any script.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +45,7 @@ before(() => {
   const tarballs = readdirSync(tgz).map((f) => join(tgz, f));
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, `vega-datasets@${rootVersion('vega-datasets')}`, `simple-statistics@${rootVersion('simple-statistics')}`],
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, `vega-datasets@${rootVersion('vega-datasets')}`, `simple-statistics@${rootVersion('simple-statistics')}`],
     { cwd: app, stdio: 'pipe', timeout: LIMIT_MS },
   );
   for (const [name, text] of readmeFiles()) writeFileSync(join(app, name), text);

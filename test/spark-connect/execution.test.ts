@@ -114,7 +114,7 @@ describe('errors', () => {
       assert.ok(e instanceof SparkConnectionError);
       assert.equal(e.address, '127.0.0.1:9');
       assert.equal(e.attempts, 3);
-      assert.match(e.message, /^Cannot reach the Spark Connect server at 127\.0\.0\.1:9 \(sc:\/\/127\.0\.0\.1:9\): .*Gave up after 3 attempts over [\d.]+ s \(retry policy: 2 retries, up to 0\.15 s of backoff\)\. Check that the server is running/s);
+      assert.match(e.message, /^Cannot reach the Spark Connect server at 127\.0\.0\.1:9 \(sc:\/\/127\.0\.0\.1:9\): connect ECONNREFUSED 127\.0\.0\.1:9\. Gave up after 3 attempts over [\d.]+ s \(retry policy: 2 retries, up to 0\.15 s of backoff\)\. Check that the server is running/s);
       return true;
     });
   });

@@ -32,7 +32,7 @@ import {
 } from './gen/spark/connect/base_pb.js';
 import { addressOf, type ConnectionParams } from './connection-string.js';
 import { createGrpcClient, usesTls } from './grpc-transport.js';
-import { transportProblem } from './transport-problem.js';
+import { transportProblem, transportReason } from './transport-problem.js';
 import { backoffMs, isRetryable, sleep, totalBackoffMs, type ResolvedRetryOptions } from './retry-policy.js';
 import { readErrorInfo, sparkErrorFrom } from './error-details.js';
 import { SparkConnectionError } from './errors.js';
@@ -156,7 +156,7 @@ export class SparkConnectClient {
     if (isRetryable(se)) {
       const elapsedMs = Date.now() - startedMs;
       return new SparkConnectionError(
-        `Cannot reach the Spark Connect server at ${this.address} (${this.params.display}): ${se.details || se.message}. ` +
+        `Cannot reach the Spark Connect server at ${this.address} (${this.params.display}): ${transportReason(se.details || se.message)}. ` +
           `Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} over ${(elapsedMs / 1000).toFixed(1)} s ` +
           `(retry policy: ${this.retry.maxRetries} retries, up to ${(totalBackoffMs(this.retry) / 1000).toFixed(2)} s of backoff). ` +
           `Check that the server is running (tsapply spark status) and that host and port are right.`,

@@ -20,9 +20,18 @@ const WRONG_HOST = /does not match certificate's altnames|Hostname\/IP does not 
 const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure/i;
 const NOT_HTTP2 = /Protocol error/i;
 
+/**
+ * The cause inside grpc-js's details (`No connection established. Last error: Error:
+ * connect ECONNREFUSED 127.0.0.1:1. Resolution note: `), without the wrapping, which
+ * repeats "Error" and often ends in an empty note.
+ */
+export function transportReason(details: string): string {
+  return /Last error: (?:Error(?: \[[A-Z_]+\])?: )?([^\n]*?)(?:\. Resolution note:|$)/.exec(details)?.[1]?.trim() || details.trim().replace(/\.$/, '');
+}
+
 /** The configuration problem behind a failed connection, if it is one. */
 export function transportProblem(details: string, secure: boolean): TransportProblem | undefined {
-  const reason = /Last error: (?:Error(?: \[[A-Z_]+\])?: )?([^\n]*?)(?:\. Resolution note:|$)/.exec(details)?.[1]?.trim() || details.trim();
+  const reason = transportReason(details);
   if (WRONG_HOST.test(details)) {
     return { what: `the server's TLS certificate is for another host name (${reason})`, fix: 'Connect with a host name the certificate names.' };
   }

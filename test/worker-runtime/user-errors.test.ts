@@ -91,6 +91,36 @@ describe('user errors map to the ORIGINAL .ts source', () => {
   });
 });
 
+describe('a batch member apply() does not have: what a batch has instead', () => {
+  const file = join(ROOT, 'examples', 'script.mjs');
+  /** What apply (source text of a job module's default export) threw on a one-row batch. */
+  async function misuse(apply: string): Promise<UserCodeError> {
+    const p = handPayload(`module.exports.default = { apply: ${apply} };\n`, file);
+    const runner = JobRunner.fromBytes(p.bytes, { expectedHash: p.hash });
+    return rejection(runner.applyBatchRows(xBatch([1]), { partitionIndex: 0 }));
+  }
+  const members = 'A batch has numRows, columns, column(name), values(name), toArray(), arrow, and is iterable';
+
+  it('a guess from another tool (rows, count) names the member that does it', async () => {
+    const rows = await misuse('(b) => b.rows().map((r) => r)');
+    assert.equal(rows.userMessage, `b.rows is not a function. A batch has no rows. Did you mean b.toArray()? ${members}: for (const row of b).`);
+    const count = await misuse('function (batch, ctx) { return [{ x: batch.count() }]; }');
+    assert.match(count.userMessage, /^batch\.count is not a function\. A batch has no count\. Did you mean batch\.numRows\? /);
+  });
+
+  it('a misspelt member is matched to the closest, a value called as a method is told to drop ()', async () => {
+    assert.match((await misuse('async (b) => b.toArrya()')).userMessage, /A batch has no toArrya\. Did you mean b\.toArray\(\)\?/);
+    assert.match((await misuse('b => [{ x: b.numRows() }]')).userMessage, /^b\.numRows is not a function\. b\.numRows is a value, not a method: write b\.numRows without \(\)\. /);
+    assert.match((await misuse('function* (b) { for (const r of b.records) yield r; }')).userMessage, /^b\.records is not iterable\. A batch has no records\. Did you mean b\.toArray\(\)\?/);
+  });
+
+  it('an error about anything other than the batch is left as it was', async () => {
+    assert.equal((await misuse('(b, ctx) => ctx.rows()')).userMessage, 'ctx.rows is not a function');
+    assert.equal((await misuse('({ numRows }) => numRows.rows()')).userMessage, 'numRows.rows is not a function');
+    assert.equal((await misuse('(b) => b.column("x").rows()')).userMessage, 'b.column(...).rows is not a function');
+  });
+});
+
 describe('results that do not fit', () => {
   it('a wrong return shape names the partition and says it came from what apply() returned', async () => {
     const p = await fixturePayload('result-forms.ts', { context: { form: 'wrongShape' }, schema: 'x double, label string' });

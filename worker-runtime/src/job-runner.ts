@@ -30,6 +30,7 @@ import { evaluateCommonJs } from './evaluate-bundle.js';
 import { pickJob, type RunnableJob } from './pick-job.js';
 import { BundleSourceMapper } from './source-mapper.js';
 import { toResultError, toUserCodeError } from './user-error.js';
+import { batchMisuseHint } from './batch-misuse-hint.js';
 
 export interface ApplyBatchOptions {
   /** Index of the partition (or group) this batch belongs to; shown in errors and `ctx.partitionIndex`. */
@@ -178,7 +179,7 @@ export class JobRunner {
     const result = await this.callApply(recordBatch, opts);
     const partition = opts.partitionIndex;
     const group = groupOf(opts);
-    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper, group));
+    const guarded = guardUserIterable(result, (e) => this.applyError(e, partition, group));
     const maxRowsPerBatch = opts.maxRowsPerBatch ?? this.meta.batchSize ?? undefined;
     const iterator = resultToBatches(guarded, schema, maxRowsPerBatch ?? undefined)[Symbol.asyncIterator]();
     for (;;) {
@@ -204,12 +205,17 @@ export class JobRunner {
     const result = await this.callApply(recordBatch, opts);
     const partition = opts.partitionIndex;
     const group = groupOf(opts);
-    const guarded = guardUserIterable(result, (e) => toUserCodeError(e, 'apply', partition, this.mapper, group));
+    const guarded = guardUserIterable(result, (e) => this.applyError(e, partition, group));
     try {
       return await applyResultToRows(guarded);
     } catch (e) {
       throw toResultError(e, partition, group);
     }
+  }
+
+  /** What apply threw, in the call or while its result was read, at the user's own line. */
+  private applyError(e: unknown, partition: number, group: string | undefined): UserCodeError {
+    return toUserCodeError(e, 'apply', partition, this.mapper, group, batchMisuseHint(e, this.job.userApply));
   }
 
   private async callApply(recordBatch: RecordBatch, opts: ApplyBatchOptions): Promise<ApplyResult> {
@@ -223,7 +229,7 @@ export class JobRunner {
     try {
       return await this.job.apply(createBatch(recordBatch), ctx);
     } catch (e) {
-      throw toUserCodeError(e, 'apply', opts.partitionIndex, this.mapper, groupOf(opts));
+      throw this.applyError(e, opts.partitionIndex, groupOf(opts));
     }
   }
 }

@@ -14,7 +14,7 @@
  *
  * Every problem is a `JobDefinitionError`.
  */
-import { JobDefinitionError, type ApplyContext, type ApplyResult, type Batch, type PayloadMeta } from '@tsapply/common';
+import { JobDefinitionError, USER_APPLY_KEY, type ApplyContext, type ApplyResult, type Batch, type PayloadMeta } from '@tsapply/common';
 import { checkJobDefinition, exportList, moduleObject, typeName } from './check-job.js';
 import { displaySource } from './source-mapper.js';
 
@@ -22,6 +22,8 @@ import { displaySource } from './source-mapper.js';
 export interface RunnableJob {
   init?: (context: unknown) => unknown;
   apply: (batch: Batch, ctx: ApplyContext) => ApplyResult | Promise<ApplyResult>;
+  /** apply as the user wrote it, for messages that quote its parameters. */
+  userApply: unknown;
 }
 
 export function pickJob(exports: unknown, meta: PayloadMeta): RunnableJob {
@@ -40,6 +42,7 @@ export function pickJob(exports: unknown, meta: PayloadMeta): RunnableJob {
   // Call through the job object so `this` inside apply/init is the job, as users expect from methods.
   return {
     apply: (batch, ctx) => apply.call(job, batch, ctx as never),
+    userApply: (job as unknown as Record<symbol, unknown>)[Symbol.for(USER_APPLY_KEY)] ?? apply,
     ...(init !== undefined ? { init: (context: unknown) => init.call(job, context) } : {}),
   };
 }
@@ -64,5 +67,5 @@ function pickFunction(mod: Record<string, unknown>, meta: PayloadMeta, file: str
     }
     init = f as RunnableJob['init'];
   }
-  return { apply: fn as RunnableJob['apply'], ...(init !== undefined ? { init } : {}) };
+  return { apply: fn as RunnableJob['apply'], userApply: fn, ...(init !== undefined ? { init } : {}) };
 }

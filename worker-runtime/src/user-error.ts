@@ -35,7 +35,8 @@ function describeThrown(e: unknown): { message: string; name: string; stack: str
 
 /**
  * Wraps a value thrown by user code. An error that already is a `UserCodeError`
- * (e.g. rethrown from a memoised failed `init`) is returned unchanged.
+ * (e.g. rethrown from a memoised failed `init`) is returned unchanged. `hint`, a
+ * sentence on what to write instead, follows the user's own message.
  */
 export function toUserCodeError(
   e: unknown,
@@ -43,12 +44,13 @@ export function toUserCodeError(
   partition: number | undefined,
   mapper: BundleSourceMapper,
   group?: string,
+  hint?: string,
 ): UserCodeError {
   if (isUserCodeError(e)) return e;
   const { message, name, stack } = describeThrown(e);
   const mapped = mapper.mapStack(stack);
   const err = UserCodeError.fromFields({
-    userMessage: message,
+    userMessage: hint === undefined ? message : `${message}. ${hint}`,
     errorName: name,
     location: mapped.location,
     userStack: mapped.userStack,

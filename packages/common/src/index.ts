@@ -87,7 +87,7 @@ export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE
 export { parseDate, parseTimestamp, parseTimestampMillis, epochDay, isLeapYear, daysInMonth } from './date-time.js';
 
 export { readOptions, OptionReader } from './options/read-options.js';
-export { OUTPUT_FORMATS, JOB_FIELDS } from './job-definition.js';
+export { OUTPUT_FORMATS, JOB_FIELDS, USER_APPLY_KEY } from './job-definition.js';
 export { shownValue } from './options/shown-value.js';
 export { parseMemorySize } from './options/memory-size.js';
 

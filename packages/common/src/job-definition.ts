@@ -30,6 +30,13 @@ export interface CsvInputOptions {
   schema?: string;
 }
 
+/**
+ * `Symbol.for` key under which a job tsapply generates around a captured function keeps
+ * that function as the user wrote it, so messages can quote its parameters (the job's
+ * own apply is a wrapper that unpacks the captured variables).
+ */
+export const USER_APPLY_KEY = 'tsapply.userApply';
+
 /** The formats a job can write, in the order messages list them. */
 export const OUTPUT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
 

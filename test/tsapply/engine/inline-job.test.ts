@@ -200,6 +200,15 @@ describe('runJob with a job object of the running script', () => {
     });
   });
 
+  it('answers a batch member apply does not have (a guess from another tool) with what a batch has', async () => {
+    const job = { input: { range: 10 }, apply: (rowsOf: Batch) => (rowsOf as unknown as { rows(): [] }).rows() };
+    await assert.rejects(runJob(job, { ...quietly, collect: true }), (e: unknown) => {
+      assert.ok(e instanceof UserCodeError, String(e));
+      assert.match(e.message, / \(partition \d\): TypeError: rowsOf\.rows is not a function\. A batch has no rows\. Did you mean rowsOf\.toArray\(\)\? A batch has numRows, /);
+      return true;
+    });
+  });
+
   it('refuses at the call what cannot travel to the worker threads, a job without input and what is not a job', async () => {
     class Model {
       predict(x: number) {

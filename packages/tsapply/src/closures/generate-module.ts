@@ -29,6 +29,7 @@
  * function with `ctx.context` set to the user's own context. Workers need no change.
  */
 import { SourceMapGenerator } from 'source-map-js';
+import { USER_APPLY_KEY } from '@tsapply/common';
 import type { Block, CaptureGraph, CapturedFunction } from './capture.js';
 
 /** Source name of the generated glue code in the source map (frames in it are tsapply's). */
@@ -201,6 +202,7 @@ export function generateModule(graph: CaptureGraph, job: JobExpression = default
       '}\n' +
       `const __tsapply_job = ${job(`__tsapply_f[${graph.apply.index}]`, graph.init ? `__tsapply_f[${graph.init.index}]` : undefined)};\n` +
       'export default {\n' +
+      (job === defaultJob ? `  [Symbol.for(${JSON.stringify(USER_APPLY_KEY)})]: __tsapply_f[${graph.apply.index}],\n` : '') +
       '  apply(batch, ctx) {\n' +
       '    return __tsapply_job.apply(batch, { ...ctx, context: __tsapply_unwrap(ctx.context) });\n' +
       '  },\n' +

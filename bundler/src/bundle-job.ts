@@ -4,10 +4,10 @@
  * See `index.ts` for the contract the worker runtime relies on.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Message } from 'esbuild';
-import { closestName, TsapplyError } from '@tsapply/common';
+import { fileNamedLike, TsapplyError } from '@tsapply/common';
 import { resolveBundleOptions, type BundleOptions, type ResolvedBundleOptions } from './bundle-options.js';
 import { packagesFromMetafile, type BundledPackage } from './dependencies.js';
 import { BundleError, DisallowedImportError, type BundleProblem, type NativeAddon } from './errors.js';
@@ -324,14 +324,6 @@ function trimSourceMap(text: string): string {
 
 /** ` Did you mean examples/weather-stats.ts?` when a file beside a missing one has a close name (a typo), else ''. */
 function nearbyFile(requested: string, cwd: string): string {
-  let names: string[];
-  try {
-    names = readdirSync(dirname(requested), { withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => d.name);
-  } catch {
-    return ''; // the folder is missing too
-  }
-  const name = closestName(basename(requested), names);
-  return name === undefined ? '' : ` Did you mean ${displayPath(join(dirname(requested), name), cwd)}?`;
+  const meant = fileNamedLike(requested);
+  return meant === undefined ? '' : ` Did you mean ${displayPath(meant, cwd)}?`;
 }

@@ -165,7 +165,22 @@ export const CASES: Case[] = [
   { where: 'job file', input: '`groupBy: []`', run: cli(['run', 'job.ts', '--no-typecheck'], { 'job.ts': jobWith('groupBy: []') }), message: "tsapply: The job in job.ts has a \"groupBy\" that is an empty array; it must be a non-empty array of column names, e.g. groupBy: ['weather']." },
   { where: 'job file', input: "`output: { format: 'xml' }`", run: cli(['run', 'job.ts', '--no-typecheck'], { 'job.ts': jobWith("output: { path: 'out', format: 'xml' as never }") }), message: "tsapply: The job in job.ts has an output.format that is the string \"xml\"; it must be one of parquet, csv, jsonl, arrow." },
   { where: 'job file', input: "a schema with a typo (`'id bigintt'`)", run: cli(['run', 'job.ts', '--no-typecheck'], { 'job.ts': GOOD_JOB.replace("'id bigint'", "'id bigintt'") }), message: "tsapply: Invalid schema \"id bigintt\": unknown type \"bigintt\" at position 3. Valid types: boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, binary, date, timestamp, timestamp_ntz, array<T>, map<K,V>, struct<\u2026>." },
-  { where: 'job file', input: 'an input file that does not exist', run: cliInRepo(['run', FIXTURE('missing-input'), '--no-typecheck']), message: "tsapply: Cannot read csv input \"{root}/test/fixtures/tsapply/data/does-not-exist.csv\": no such file or directory. Check input.path in the job file (relative paths are resolved against the job file's folder)." },
+  { where: 'job file', input: 'an input file that does not exist', run: cliInRepo(['run', FIXTURE('missing-input'), '--no-typecheck']), message: "tsapply: Cannot read csv input \"{root}/test/fixtures/tsapply/data/does-not-exist.csv\": no such file or directory. Check input.path (a relative path is read from the folder of the file the job is written in)." },
+  {
+    where: 'job file',
+    input: 'an input file name mistyped (`people.csv` is there)',
+    run: cli(['run', 'job.ts', '--no-typecheck'], {
+      'job.ts': GOOD_JOB.replace('{ range: 10 }', "{ format: 'csv', path: 'peple.csv' }"),
+      'people.csv': 'id\n1\n',
+    }),
+    message: 'tsapply: Cannot read csv input "{dir}/peple.csv": no such file or directory. Did you mean {dir}/people.csv? Check input.path (a relative path is read from the folder of the file the job is written in).',
+  },
+  {
+    where: 'job file',
+    input: '`apply` calls a batch member it does not have (`batch.rows()`)',
+    run: cli(['run', 'job.ts', '--no-typecheck'], { 'job.ts': GOOD_JOB.replace('[...batch].map(', 'batch.rows().map(') }),
+    message: 'tsapply: Error in apply() at job.ts:2:95 (partition 0): TypeError: batch.rows is not a function. A batch has no rows. Did you mean batch.toArray()? A batch has numRows, columns, column(name), values(name), toArray(), arrow, and is iterable: for (const row of batch).',
+  },
   { where: 'job file', input: '`apply` throws', run: cliInRepo(['run', FIXTURE('apply-throws'), '--no-typecheck']), message: "tsapply: Error in apply() at test/fixtures/tsapply/jobs/apply-throws.ts:7:32 (partition 1): row 7 is cursed" },
   { where: 'job file', input: '`apply` throws for one group', run: cliInRepo(['run', FIXTURE('group-throws'), '--no-typecheck']), message: 'tsapply: Error in apply() at test/fixtures/tsapply/jobs/group-throws.ts:7:35 (partition 0, group g="b"): group b is cursed' },
   { where: 'job file', input: '`apply` returns a value that does not fit the schema', run: cliInRepo(['run', FIXTURE('schema-mismatch'), '--no-typecheck']), message: "tsapply: The value apply() returned for partition 1 does not fit the output schema: Column \"days\" expects bigint but row 0 has string \"abc\". Return a value of that type or change the schema." },

@@ -96,7 +96,7 @@ describe('bad input gives one clear error and no output', () => {
     assert.equal(
       fails('missing-input', ['--no-typecheck']),
       `tsapply: Cannot read csv input "${path}": no such file or directory. ` +
-        `Check input.path in the job file (relative paths are resolved against the job file's folder).\n`,
+        `Check input.path (a relative path is read from the folder of the file the job is written in).\n`,
     );
   });
 

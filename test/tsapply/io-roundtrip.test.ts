@@ -171,7 +171,7 @@ describe('readers', () => {
   it('unreadable inputs name the path and the format', async () => {
     const missing = join(dir, 'nope.parquet');
     await assert.rejects(readAll({ format: 'parquet', path: 'nope.parquet' }), {
-      message: `Cannot read parquet input "${missing}": no such file or directory. Check input.path in the job file (relative paths are resolved against the job file's folder).`,
+      message: `Cannot read parquet input "${missing}": no such file or directory. Check input.path (a relative path is read from the folder of the file the job is written in).`,
     });
     writeFileSync(join(dir, 'junk.parquet'), 'not parquet at all');
     await assert.rejects(readAll({ format: 'parquet', path: 'junk.parquet' }), (e: Error) =>

@@ -80,6 +80,7 @@ export type { UnserializableValue } from './context/find-unserializable.js';
 
 export { formatTable, formatCell, javaFloatString } from './format-table.js';
 export { closestName, didYouMean } from './did-you-mean.js';
+export { fileNamedLike } from './nearby-file.js';
 export type { FormatTableOptions } from './format-table.js';
 
 export { cacheDir, ensurePrivateDir, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './cache-dir.js';

@@ -7,7 +7,7 @@
  */
 import type { RecordBatch, Table, Vector } from 'apache-arrow';
 
-/** Where rows come from. Paths are resolved against the job file's folder. */
+/** Where rows come from. Relative paths are read from the folder of the file the job is written in. */
 export type InputSpec =
   | { format: 'csv'; path: string; options?: CsvInputOptions }
   | { format: 'jsonl' | 'json' | 'parquet' | 'arrow'; path: string; options?: Record<string, unknown> }

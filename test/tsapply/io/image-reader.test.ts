@@ -193,7 +193,7 @@ describe('image reader', () => {
       const p = join(dir, 'nope');
       await rejects(
         readImage(p, {}, { batchSize: 10 }),
-        `Cannot read image input "${p}": no such file or directory. Check input.path in the job file (relative paths are resolved against the job file's folder).`,
+        `Cannot read image input "${p}": no such file or directory. Check input.path (a relative path is read from the folder of the file the job is written in).`,
       );
       await rejects(readImage(join(dir, 'nope*', 'x.png'), {}, { batchSize: 10 }), `Cannot read image input: no path matches the glob "${join(dir, 'nope*', 'x.png')}" (Spark: PATH_NOT_FOUND).`);
     });

@@ -6,6 +6,7 @@
  */
 import { readdir, stat, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileNamedLike } from '@tsapply/common';
 import { InputError } from '../errors.js';
 import type { FileVersion } from './input-split.js';
 
@@ -37,8 +38,7 @@ export async function listInputFiles(absPath: string, format: string): Promise<I
     info = await stat(absPath);
   } catch (e) {
     throw new InputError(
-      `Cannot read ${format} input "${absPath}": ${describeFsError(e)}. ` +
-        `Check input.path in the job file (relative paths are resolved against the job file's folder).`,
+      `Cannot read ${format} input "${absPath}": ${describeFsError(e)}.${missingInputAdvice(absPath)}`,
       { path: absPath, format },
       { cause: e },
     );
@@ -82,6 +82,16 @@ async function checkReadable(path: string, format: string): Promise<void> {
   } catch (e) {
     throw new InputError(`Cannot read ${format} input "${path}": ${describeFsError(e)}.`, { path, format }, { cause: e });
   }
+}
+
+/**
+ * What to check when an input path is not there: the file beside it with a close name
+ * (a typo), and where a relative path was read from. A job file's paths and an inline
+ * job's are both read from the folder of the file the job is written in.
+ */
+export function missingInputAdvice(absPath: string): string {
+  const meant = fileNamedLike(absPath);
+  return `${meant === undefined ? '' : ` Did you mean ${meant}?`} Check input.path (a relative path is read from the folder of the file the job is written in).`;
 }
 
 /** `ENOENT` → `no such file or directory`, keeping the errno code for searchability. */

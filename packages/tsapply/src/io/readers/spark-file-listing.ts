@@ -21,7 +21,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { didYouMean } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import { describeFsError } from '../input-files.js';
+import { describeFsError, missingInputAdvice } from '../input-files.js';
 
 export interface ListedFile {
   /** Absolute local path. */
@@ -212,8 +212,7 @@ export async function listSparkFiles(absPath: string, format: string, options: S
       await stat(absPath);
     } catch (e) {
       throw new InputError(
-        `Cannot read ${format} input "${absPath}": ${describeFsError(e)}. ` +
-          `Check input.path in the job file (relative paths are resolved against the job file's folder).`,
+        `Cannot read ${format} input "${absPath}": ${describeFsError(e)}.${missingInputAdvice(absPath)}`,
         { path: absPath, format },
         { cause: e },
       );

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { InvalidOptionError, runJobOnSpark, SparkSession, type SparkRunOptions } from 'tsapply';
+import { functions as F, InvalidOptionError, runJobOnSpark, SparkSession, type SparkRunOptions } from 'tsapply';
 import { double, countGroup } from '../fixtures/spark/basic-fns.ts';
 import { JOBS } from '../tsapply/cli-helpers.ts';
 
@@ -101,6 +101,19 @@ describe('mapInArrow() / applyInArrow() options', () => {
     );
     await refuses(grouped.applyInArrow(countGroup, { serializer: '' }), "options.serializer must be 'fast', 'compressed', 'zstd' or a serializer module path, got the string \"\".");
   });
+});
+
+describe("the schema alone as the second argument, as PySpark's mapInArrow(func, schema)", () => {
+  it('mapInArrow and applyInArrow run with that schema', async () => {
+    const doubled = await spark.range(0, 4).mapInArrow(double, 'id bigint, twice bigint');
+    assert.deepEqual(await doubled.columns(), ['id', 'twice']);
+    assert.deepEqual((await doubled.orderBy('id').collect()).map((r) => [r.id, r.twice]), [[0n, 0n], [1n, 2n], [2n, 4n], [3n, 6n]]);
+    const counted = await spark.range(0, 5).withColumn('k', F.expr('id % 2')).groupBy('k').applyInArrow(countGroup, 'k bigint, n bigint');
+    assert.deepEqual((await counted.orderBy('k').collect()).map((r) => [r.k, r.n]), [[0n, 3n], [1n, 2n]]);
+  });
+
+  it('a blank one is refused as options.schema is', () =>
+    refuses(spark.range(0, 3).mapInArrow(double, ' '), "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."));
 });
 
 describe('parallelize().map() options', () => {

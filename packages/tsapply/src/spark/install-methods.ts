@@ -20,9 +20,10 @@ declare module '@tsapply/spark-connect' {
      * Runs `fn` — a function EXPORTED from one of your modules, called as
      * `fn(batch, ctx)` like a job's `apply` — on every partition, on the executors.
      * Async: bundles and ships `fn` (once per session) and infers the schema when it
-     * is not given; resolves to a lazy DataFrame.
+     * is not given; resolves to a lazy DataFrame. `options` may be the schema alone, as
+     * PySpark's `mapInArrow(func, 'id bigint')`.
      */
-    mapInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context>): Promise<DataFrame>;
+    mapInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context> | string): Promise<DataFrame>;
     /**
      * An action: runs `fn(batch, ctx)` on every batch of every partition, on the
      * executors, for its effects; what it returns is dropped. Resolves when all
@@ -33,8 +34,8 @@ declare module '@tsapply/spark-connect' {
     foreach<Context = unknown>(fn: (...args: never[]) => unknown, options?: ForeachPartitionOptions<Context>): Promise<ForeachPartitionSummary>;
   }
   interface GroupedData {
-    /** Runs exported `fn(batch, ctx)` once per whole group (`ctx.key` holds the key) on the executors. */
-    applyInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context>): Promise<DataFrame>;
+    /** Runs `fn(batch, ctx)` once per whole group (`ctx.key` holds the key) on the executors; `options` may be the schema alone. */
+    applyInArrow<Context = unknown>(fn: (...args: never[]) => unknown, options?: SparkApplyOptions<Context> | string): Promise<DataFrame>;
   }
   interface SparkSession {
     /** A list of work items spread over `numSlices` tasks; `.map(fn)` runs an exported `fn(item, ctx)` per item. */
@@ -49,7 +50,7 @@ function define(target: object, name: string, value: Function): void {
 
 /** Installs the methods (idempotent). Called when `tsapply` is imported. */
 export function installSparkMethods(): void {
-  define(DataFrame.prototype, 'mapInArrow', function mapInArrowMethod(this: DataFrame, fn: unknown, options?: SparkApplyOptions) {
+  define(DataFrame.prototype, 'mapInArrow', function mapInArrowMethod(this: DataFrame, fn: unknown, options?: SparkApplyOptions | string) {
     return mapInArrow(this, fn, options);
   });
   define(DataFrame.prototype, 'foreachPartition', function foreachPartitionMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
@@ -58,7 +59,7 @@ export function installSparkMethods(): void {
   define(DataFrame.prototype, 'foreach', function foreachMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
     return foreach(this, fn, options);
   });
-  define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions) {
+  define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions | string) {
     return applyInArrow(this, fn, options);
   });
   define(SparkSession.prototype, 'parallelize', function parallelizeMethod(this: SparkSession, items: unknown[], numSlices?: number) {

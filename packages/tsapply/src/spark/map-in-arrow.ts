@@ -79,9 +79,18 @@ async function prepare(plan: FunctionPlan, input: DataFrame, o: SparkApplyOption
   return { fp, ddl: toDDL(schema), inferred: true };
 }
 
+/**
+ * PySpark's `mapInArrow(func, schema)` and `applyInArrow(func, schema)` take the schema
+ * as the second argument: a DDL string there means `{ schema }`, so code moved from
+ * PySpark works as written.
+ */
+function withSchemaShorthand(options: SparkApplyOptions | string | undefined): unknown {
+  return typeof options === 'string' ? { schema: options } : options;
+}
+
 /** Implementation of `DataFrame.prototype.mapInArrow`. */
-export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
-  const o = checkApplyOptions(options, MAP_KEYS, 'mapInArrow');
+export async function mapInArrow(df: DataFrame, fn: unknown, options?: SparkApplyOptions | string): Promise<DataFrame> {
+  const o = checkApplyOptions(withSchemaShorthand(options), MAP_KEYS, 'mapInArrow');
   // Captured now, before the first await: a later change to a captured variable never reaches this job.
   return mapPlanned(df, planFunction(fn, o.init), o);
 }
@@ -118,8 +127,8 @@ export function groupColumnNames(grouped: GroupedData, fn = 'applyInArrow'): str
 }
 
 /** Implementation of `GroupedData.prototype.applyInArrow`. */
-export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: SparkApplyOptions): Promise<DataFrame> {
-  const o = checkApplyOptions(options, GROUP_KEYS, 'applyInArrow');
+export async function applyInArrow(grouped: GroupedData, fn: unknown, options?: SparkApplyOptions | string): Promise<DataFrame> {
+  const o = checkApplyOptions(withSchemaShorthand(options), GROUP_KEYS, 'applyInArrow');
   const groupColumns = groupColumnNames(grouped);
   if (groupColumns.length === 0) throw new InvalidOptionError('applyInArrow() needs at least one grouping column: df.groupBy(\'k\').applyInArrow(fn).', { option: 'groupBy' });
   const { fp, ddl, inferred } = await prepare(planFunction(fn, o.init), grouped.df, o, groupColumns, 'applyInArrow');

@@ -124,4 +124,13 @@ describe('a job object on Spark and on the embedded engine', () => {
       (e: Error) => e.name === 'ClosureCaptureError' && /^Cannot ship the function to Spark: .* captures socket, an instance of class Connection/.test(e.message),
     );
   });
+
+  it("answers a batch member a function does not have (b.rows()) with what a batch has, from the executors", async () => {
+    const df = await spark.range(0, 5).mapInArrow((b: Batch) => (b as unknown as { rows(): [] }).rows(), 'id bigint');
+    await assert.rejects(df.collect(), (e: unknown) => {
+      assert.ok(e instanceof UserCodeError, String(e));
+      assert.match(e.message, /: TypeError: b\.rows is not a function\. A batch has no rows\. Did you mean b\.toArray\(\)\? A batch has numRows, /);
+      return true;
+    });
+  });
 });

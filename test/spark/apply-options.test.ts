@@ -112,6 +112,18 @@ describe("the schema alone as the second argument, as PySpark's mapInArrow(func,
     assert.deepEqual((await counted.orderBy('k').collect()).map((r) => [r.k, r.n]), [[0n, 3n], [1n, 2n]]);
   });
 
+  it('a DataFrame method called on the Promise, before await, says to await first', async () => {
+    const pending = spark.range(0, 3).mapInArrow(double, 'id bigint, twice bigint');
+    assert.throws(() => (pending as unknown as { collect(): unknown }).collect(), {
+      name: 'TypeError',
+      message: 'mapInArrow() returns a Promise of its DataFrame, not the DataFrame: it bundles and ships your function first. Await it before .collect(): const df = await ….mapInArrow(fn, schema); then df.collect(…).',
+    });
+    assert.equal((await (await pending).collect()).length, 3, 'the Promise itself is unchanged');
+    const grouped = spark.range(0, 3).withColumn('k', F.expr('id % 2')).groupBy('k').applyInArrow(countGroup, 'k bigint, n bigint');
+    assert.throws(() => (grouped as unknown as { show(): unknown }).show(), /^TypeError: applyInArrow\(\) returns a Promise of its DataFrame.* Await it before \.show\(\)/);
+    assert.equal((await (await grouped).collect()).length, 2);
+  });
+
   it('a blank one is refused as options.schema is', () =>
     refuses(spark.range(0, 3).mapInArrow(double, ' '), "options.schema must be a Spark DDL string such as 'id bigint, name string', got the string \" \"."));
 });

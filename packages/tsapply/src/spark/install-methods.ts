@@ -12,6 +12,7 @@ import { applyInArrow, mapInArrow } from './map-in-arrow.js';
 import { foreach, foreachPartition, type ForeachPartitionOptions, type ForeachPartitionSummary } from './foreach-partition.js';
 import { parallelize, type ParallelCollection } from './parallelize.js';
 import { translateSparkError } from './translate-error.js';
+import { pendingDataFrame } from './pending-data-frame.js';
 import { prewarmProbe } from '../closures/inspector.js';
 
 declare module '@tsapply/spark-connect' {
@@ -51,7 +52,7 @@ function define(target: object, name: string, value: Function): void {
 /** Installs the methods (idempotent). Called when `tsapply` is imported. */
 export function installSparkMethods(): void {
   define(DataFrame.prototype, 'mapInArrow', function mapInArrowMethod(this: DataFrame, fn: unknown, options?: SparkApplyOptions | string) {
-    return mapInArrow(this, fn, options);
+    return pendingDataFrame(mapInArrow(this, fn, options), 'mapInArrow');
   });
   define(DataFrame.prototype, 'foreachPartition', function foreachPartitionMethod(this: DataFrame, fn: unknown, options?: ForeachPartitionOptions) {
     return foreachPartition(this, fn, options);
@@ -60,7 +61,7 @@ export function installSparkMethods(): void {
     return foreach(this, fn, options);
   });
   define(GroupedData.prototype, 'applyInArrow', function applyInArrowMethod(this: GroupedData, fn: unknown, options?: SparkApplyOptions | string) {
-    return applyInArrow(this, fn, options);
+    return pendingDataFrame(applyInArrow(this, fn, options), 'applyInArrow');
   });
   define(SparkSession.prototype, 'parallelize', function parallelizeMethod(this: SparkSession, items: unknown[], numSlices?: number) {
     return parallelize(this, items, numSlices);

@@ -112,6 +112,8 @@ function forcedOptions(base: ts.CompilerOptions): ts.CompilerOptions {
     // Only checking: nothing may be written into the user's project (no .js, .d.ts
     // or .tsbuildinfo beside their sources or in their outDir).
     noEmit: true,
+    // checkJs covers a job written in JavaScript only when JavaScript files may be roots.
+    ...(base.checkJs === true ? { allowJs: true } : {}),
     // Options that only shape emitted output, which TypeScript still validates against
     // the program's files — and this program is the job, often outside the project's
     // layout (jobs/ beside src/). `rootDir` rejects a job outside it (TS6059);
@@ -164,6 +166,8 @@ function programSetup(ts: TypeScript, file: string, config: JobTsconfig): { opti
   return { options, roots };
 }
 
+const JAVASCRIPT_FILE = /\.(?:[cm]?js|jsx)$/i;
+
 /**
  * Type-check a job file (and the files it imports). Resolves to every diagnostic in
  * the job's own files, sorted by file and position; an empty array means it checks.
@@ -191,6 +195,9 @@ export async function typecheckJob(entry: string, options: TypecheckOptions = {}
   const config = loadJobTsconfig(ts, file, cwd);
   onConfig?.({ tsconfig: config.tsconfig, skipped: [...config.skipped] });
   const { options: opts, roots } = programSetup(ts, file, config);
+  // A job written in JavaScript is checked only where the project asks for it (checkJs),
+  // as tsc and editors do: otherwise TypeScript refuses the file itself (TS6504).
+  if (JAVASCRIPT_FILE.test(file) && opts.checkJs !== true) return [];
   const host = ts.createCompilerHost(opts, true);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {

@@ -176,4 +176,13 @@ describe('which tsconfig.json applies', () => {
       ],
     );
   });
+
+  it('a job written in JavaScript is checked only where the project asks (checkJs), as tsc does; without it, it is not refused (TS6504)', async () => {
+    const js = "import { defineJob } from 'tsapply';\nexport default defineJob({ input: { range: 1 }, apply: (batch) => batch.numRows.toFixed('2') });\n";
+    const plain = project('javascript', { 'job.mjs': js, 'job.cjs': js.replace("import { defineJob } from 'tsapply'", "const { defineJob } = require('tsapply')").replace('export default', 'module.exports =') });
+    assert.deepEqual((await check(join(plain, 'job.mjs'), plain)).diagnostics, []);
+    assert.deepEqual((await check(join(plain, 'job.cjs'), plain)).diagnostics, []);
+    const checked = project('checkjs', { 'tsconfig.json': '{ "compilerOptions": { "checkJs": true, "strict": true } }', 'job.mjs': js });
+    assert.deepEqual((await check(join(checked, 'job.mjs'), checked)).diagnostics, ['2:67 TS2322', '2:89 TS2345'], 'apply returns a string; toFixed takes a number');
+  });
 });

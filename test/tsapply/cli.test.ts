@@ -1,7 +1,7 @@
 /** The CLI surface: --json summary, --workers 1 vs 2, overwrite, help/version, and runJob as a library. */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runJob } from 'tsapply';
@@ -65,6 +65,17 @@ describe('tsapply run', () => {
     );
     assert.match(r.stdout, /\| ada\|36\.0\|9007199254740993\|/); // age is a double: printed as Spark prints one
     assert.match(r.stdout, /3 rows\n$/);
+  });
+
+  it('runs a job file written in JavaScript (.mjs, .cjs) with the type-check on, which TypeScript would have refused (TS6504)', () => {
+    const esm = "import { defineJob } from 'tsapply';\nexport default defineJob({ input: { range: 4 }, schema: 'twice bigint', apply: (batch) => [...batch].map((r) => ({ twice: r.id * 2n })) });\n";
+    const cjs = esm.replace("import { defineJob } from 'tsapply'", "const { defineJob } = require('tsapply')").replace('export default', 'module.exports =');
+    for (const [name, text] of [['job.mjs', esm], ['job.cjs', cjs]] as const) {
+      writeFileSync(join(out, name), text);
+      const r = tsapply(['run', name], { cwd: out });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\|twice\|\n\+-+\+\n\|\s+0\|\n\|\s+2\|\n\|\s+4\|\n\|\s+6\|\n/, `${name}:\n${r.stdout}`);
+    }
   });
 
   it('--help and --version', () => {

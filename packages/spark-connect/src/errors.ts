@@ -6,6 +6,7 @@
  * `InvalidOptionError` (from `@tsapply/common`).
  */
 import { InvalidOptionError, TsapplyError, registerErrorClass, type TsapplyErrorOptions } from '@tsapply/common';
+import { pathNotFoundHint } from './path-not-found-hint.js';
 
 /** Structured fields of an error reported by the Spark server. */
 export interface SparkErrorFields {
@@ -95,6 +96,7 @@ function formatSparkMessage(fields: SparkErrorFields): string {
   if (fields.sqlState && !text.includes(`SQLSTATE: ${fields.sqlState}`)) {
     text = `${text.replace(/\.$/, '')}. SQLSTATE: ${fields.sqlState}`;
   }
+  if (fields.errorClass === 'PATH_NOT_FOUND') text += pathNotFoundHint(fields.messageParameters?.path ?? /Path does not exist: (\S+?)\.?(?:\s|$)/.exec(text)?.[1]);
   if (UNKNOWN_PLAN_PART.test(text)) {
     text +=
       `\nThe server did not recognise part of the plan: it runs an older Spark than one of the DataFrame members used needs (${NEWER_MEMBERS}; ` +

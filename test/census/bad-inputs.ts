@@ -177,6 +177,14 @@ export const CASES: Case[] = [
   },
   {
     where: 'job file',
+    input: '`apply: (batch) => { … }` without `return`, no schema',
+    run: cli(['run', 'job.ts', '--no-typecheck'], {
+      'job.ts': "import { defineJob } from 'tsapply';\nexport default defineJob({ input: { range: 10 }, apply: (batch) => { [...batch].map((r) => ({ id: r.id })); } });\n",
+    }),
+    message: 'tsapply: Wrong result from apply() (partition 0): apply() returned undefined, and it has no return statement: an arrow function with braces returns only what `return` gives. Write (batch) => { …; return rows; }, or leave out the braces: (batch) => rows.',
+  },
+  {
+    where: 'job file',
     input: '`apply` calls a batch member it does not have (`batch.rows()`)',
     run: cli(['run', 'job.ts', '--no-typecheck'], { 'job.ts': GOOD_JOB.replace('[...batch].map(', 'batch.rows().map(') }),
     message: 'tsapply: Error in apply() at job.ts:2:95 (partition 0): TypeError: batch.rows is not a function. A batch has no rows. Did you mean batch.toArray()? A batch has numRows, columns, column(name), values(name), toArray(), arrow, and is iterable: for (const row of batch).',

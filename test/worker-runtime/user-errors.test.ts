@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { isTsapplyError, PayloadError, SchemaMismatchError, UserCodeError } from '@tsapply/common';
+import { isTsapplyError, PayloadError, ResultShapeError, SchemaMismatchError, UserCodeError } from '@tsapply/common';
 import { JobRunner, JobShapeError } from '@tsapply/worker-runtime';
 import { collectRows, fixturePayload, handPayload, rejection, ROOT, xBatch } from './payload-helpers.js';
 
@@ -118,6 +118,31 @@ describe('a batch member apply() does not have: what a batch has instead', () =>
     assert.equal((await misuse('(b, ctx) => ctx.rows()')).userMessage, 'ctx.rows is not a function');
     assert.equal((await misuse('({ numRows }) => numRows.rows()')).userMessage, 'numRows.rows is not a function');
     assert.equal((await misuse('(b) => b.column("x").rows()')).userMessage, 'b.column(...).rows is not a function');
+  });
+});
+
+describe('apply without a return statement, while the schema is inferred', () => {
+  const file = join(ROOT, 'examples', 'script.mjs');
+  async function rowsOf(apply: string): Promise<unknown> {
+    const p = handPayload(`module.exports.default = { apply: ${apply} };\n`, file, { schema: null });
+    const runner = JobRunner.fromBytes(p.bytes, { expectedHash: p.hash });
+    return runner.applyBatchRows(xBatch([1, 2]), { partitionIndex: 4 }).catch((e: unknown) => e);
+  }
+
+  it('braces and no return: the missing return is named, not "no rows"', async () => {
+    const err = await rowsOf('(b) => { b.toArray().map((r) => ({ y: r.x })); }');
+    assert.ok(err instanceof ResultShapeError, String(err));
+    assert.equal(
+      err.message,
+      'Wrong result from apply() (partition 4): apply() returned undefined, and it has no return statement: an arrow function with braces returns only what `return` gives. Write (batch) => { …; return rows; }, or leave out the braces: (batch) => rows.',
+    );
+    assert.ok((await rowsOf('function (b) { console.log(b.numRows); }')) instanceof ResultShapeError);
+  });
+
+  it('a return that gave undefined, an expression body, a generator: no such message', async () => {
+    assert.deepEqual(await rowsOf('(b) => { if (b.numRows > 5) return [{ y: 1 }]; }'), []);
+    assert.deepEqual(await rowsOf('(b) => undefined'), []);
+    assert.deepEqual(await rowsOf('function* (b) { for (const r of b) yield { y: r.x }; }'), [{ y: 1 }, { y: 2 }]);
   });
 });
 

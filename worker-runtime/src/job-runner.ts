@@ -31,6 +31,7 @@ import { pickJob, type RunnableJob } from './pick-job.js';
 import { BundleSourceMapper } from './source-mapper.js';
 import { toResultError, toUserCodeError } from './user-error.js';
 import { batchMisuseHint } from './batch-misuse-hint.js';
+import { hasNoReturn, missingReturnError } from './missing-return.js';
 
 export interface ApplyBatchOptions {
   /** Index of the partition (or group) this batch belongs to; shown in errors and `ctx.partitionIndex`. */
@@ -205,6 +206,9 @@ export class JobRunner {
     const result = await this.callApply(recordBatch, opts);
     const partition = opts.partitionIndex;
     const group = groupOf(opts);
+    // Only here, where the rows decide the schema: with a schema declared, returning
+    // nothing (for its effects) stays allowed.
+    if (result === undefined && hasNoReturn(this.job.userApply)) throw toResultError(missingReturnError(), partition, group);
     const guarded = guardUserIterable(result, (e) => this.applyError(e, partition, group));
     try {
       return await applyResultToRows(guarded);

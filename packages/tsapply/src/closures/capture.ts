@@ -203,6 +203,11 @@ export class Capturer {
     readonly to: ShipDestination = SPARK,
   ) {}
 
+  /** A refusal, worded as every one is: "Cannot ship the function to <engine>: <reason>". */
+  private refusal(reason: string, fields: ConstructorParameters<typeof ClosureCaptureError>[1]): ClosureCaptureError {
+    return new ClosureCaptureError(`Cannot ship the function to ${this.to.engine}: ${reason}`, fields);
+  }
+
   /** V8's facts about `fn` and the index of its script. */
   facts(fn: Function): { facts: FunctionFacts; script: ScriptIndex | undefined } {
     const facts = this.probe.inspect(fn);
@@ -231,8 +236,8 @@ export class Capturer {
     const subject = via ? `${via.user} captures ${via.variable}` : 'the function';
     const declared = via?.declaredAt ? `, declared at ${via.declaredAt}` : '';
     if (facts.bound) {
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, a bound function (made with .bind())${declared}` : `${nativeName(fn)} is a bound function (made with .bind())`}. ` +
+      throw this.refusal(
+        `${via ? `${subject}, a bound function (made with .bind())${declared}` : `${nativeName(fn)} is a bound function (made with .bind())`}. ` +
           'Its target and bound arguments cannot be read back. Capture the original function and its arguments instead, e.g. (batch, ctx) => f(x, batch, ctx).',
         { variable: via?.variable ?? fn.name, kind: 'a bound function', declaredAt: via?.declaredAt },
       );
@@ -240,8 +245,8 @@ export class Capturer {
     if (!facts.location || !script) {
       const builtin = builtinPath(fn);
       const kind = builtin ? (via ? `a built-in function (${builtin})` : 'a built-in function') : 'a native function (its source is native code, e.g. from a native addon)';
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, ${kind}${declared}` : `${nativeName(fn)} is ${kind}`}. ` +
+      throw this.refusal(
+        `${via ? `${subject}, ${kind}${declared}` : `${nativeName(fn)} is ${kind}`}. ` +
           (builtin
             ? `Pass a function of your own that calls it, e.g. (batch, ctx) => … ${builtin}(…) ….`
             : `Only JavaScript source can travel to ${this.to.place}: import it from its package in the module that uses it (import { f } from \'pkg\'), so tsapply bundles the import and checks its native addon, or call it in init() on the worker.`),
@@ -253,15 +258,15 @@ export class Capturer {
     const parsed = parseFunctionText(text);
     const at = script.where(start >= 0 ? start : script.offsetOf(facts.location.lineNumber, facts.location.columnNumber));
     if (!parsed || start < 0) {
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${subject}, ${fn.name ? `function "${fn.name}"` : 'a function'} at ${at}, whose source text tsapply cannot read back as a function. Move it into a module of your own and export it.`,
+      throw this.refusal(
+        `${subject}, ${fn.name ? `function "${fn.name}"` : 'a function'} at ${at}, whose source text tsapply cannot read back as a function. Move it into a module of your own and export it.`,
         { variable: via?.variable ?? fn.name, kind: 'unreadable function source', declaredAt: via?.declaredAt ?? at },
       );
     }
     const description = `${rootKind(parsed.root, fn)} at ${at}`;
     if (parsed.root.type === 'Property' && (parsed.root.kind === 'get' || parsed.root.kind === 'set' || parsed.methodKey === undefined)) {
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${via ? `${subject}, ` : ''}${description} is a getter, setter or computed-key method. Use a plain function or arrow function property instead.`,
+      throw this.refusal(
+        `${via ? `${subject}, ` : ''}${description} is a getter, setter or computed-key method. Use a plain function or arrow function property instead.`,
         { variable: via?.variable ?? fn.name, kind: 'an accessor or computed method', declaredAt: via?.declaredAt ?? at },
       );
     }
@@ -349,8 +354,8 @@ export class Capturer {
       const writer = use.writer;
       const other = writer && [...use.users].find((u) => u !== writer.cf);
       if (!writer || !other) continue;
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${writer.cf.description} and ${other.description} share ${use.name}, a variable of ${use.owner}` +
+      throw this.refusal(
+        `${writer.cf.description} and ${other.description} share ${use.name}, a variable of ${use.owner}` +
           `${use.declaredAt ? ` declared at ${use.declaredAt}` : ''}, and the first assigns it at ${writer.at}. Each shipped function gets its own copy ` +
           `of what it captures, so on ${this.to.place} the other would not see the change. Keep the state in one function, or in ctx.state (what init() returns).`,
         { variable: use.name, kind: 'a variable that closures share and one assigns', declaredAt: use.declaredAt },
@@ -368,8 +373,8 @@ export class Capturer {
     for (const [offset, variable, kind] of escapes) {
       if (offset === undefined) continue;
       const where = script.where(base + offset);
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${description} uses ${variable} at ${where}, ${kind}, which cannot travel to ${this.to.place}. ` +
+      throw this.refusal(
+        `${description} uses ${variable} at ${where}, ${kind}, which cannot travel to ${this.to.place}. ` +
           (variable === 'this'
             ? 'Copy what it needs into a constant before the call (const rate = this.rate) and use that, or pass it in the context option.'
             : `Pass what it needs as a variable or in the context option instead of ${variable}.`),
@@ -378,8 +383,8 @@ export class Capturer {
     }
     if (free.directEval !== undefined) {
       const where = script.where(base + free.directEval);
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${description} calls eval() at ${where}, which may read any variable around it, so tsapply cannot tell what to capture. Remove the eval, or move the code into a module of your own and export it.`,
+      throw this.refusal(
+        `${description} calls eval() at ${where}, which may read any variable around it, so tsapply cannot tell what to capture. Remove the eval, or move the code into a module of your own and export it.`,
         { variable: 'eval', kind: 'a direct eval', declaredAt: where },
       );
     }
@@ -465,8 +470,8 @@ export class Capturer {
       .at(-1);
     if (!here || here.position >= lexical.end) return;
     const declaredAt = script.where(offset);
-    throw new ClosureCaptureError(
-      `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${name}, declared with ${lexical.keyword} at ${declaredAt}, ` +
+    throw this.refusal(
+      `${cf.description} captures ${name}, declared with ${lexical.keyword} at ${declaredAt}, ` +
         `but this call, at ${script.where(here.position)}, runs before that declaration has run, so ${name} has no value yet. ` +
         'Move the declaration above the call.',
       { variable: name, kind: `a ${lexical.keyword} not yet declared when the call runs`, declaredAt },
@@ -489,8 +494,8 @@ export class Capturer {
     const checked = checkCapturedValue(value, name, this.to.place);
     if (checked.problem) {
       const p = checked.problem;
-      throw new ClosureCaptureError(
-        `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${p.path}, ${p.kind}${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
+      throw this.refusal(
+        `${cf.description} captures ${p.path}, ${p.kind}${decl.where ? `, declared at ${decl.where}` : ''}. ${p.advice}`,
         { variable: p.path, kind: p.kind, declaredAt: decl.where },
       );
     }
@@ -501,8 +506,8 @@ export class Capturer {
       if (typeof value === 'object' && value !== null) this.byObject.set(value, slot);
       for (const nested of checked.functions) {
         const path = NATIVE_SOURCE.test(Function.prototype.toString.call(nested.fn)) ? builtinPath(nested.fn) : undefined;
-        if (path) throw new ClosureCaptureError(
-          `Cannot ship the function to ${this.to.engine}: ${cf.description} captures ${nested.display}, a built-in function (${path}) inside data. Call it from a function of your own instead.`,
+        if (path) throw this.refusal(
+          `${cf.description} captures ${nested.display}, a built-in function (${path}) inside data. Call it from a function of your own instead.`,
           { variable: nested.display, kind: `a built-in function (${path})`, declaredAt: decl.where },
         );
         const captured = this.capture(nested.fn, { variable: nested.display, declaredAt: decl.where, user: cf.description });

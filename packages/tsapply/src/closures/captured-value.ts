@@ -88,7 +88,7 @@ function mapKeyText(k: unknown): string | undefined {
 }
 
 /** Checks `value` (captured as `name`, to travel to `place`) and lists the functions inside it. */
-export function checkCapturedValue(value: unknown, name: string, place = 'the executors'): CheckedValue {
+export function checkCapturedValue(value: unknown, name: string, place: string): CheckedValue {
   const functions: NestedFunction[] = [];
   const ancestors = new Map<object, string>();
   const done = new WeakSet<object>();

@@ -37,11 +37,7 @@ export async function listInputFiles(absPath: string, format: string): Promise<I
   try {
     info = await stat(absPath);
   } catch (e) {
-    throw new InputError(
-      `Cannot read ${format} input "${absPath}": ${describeFsError(e)}.${missingInputAdvice(absPath)}`,
-      { path: absPath, format },
-      { cause: e },
-    );
+    throw missingInputError(absPath, format, e);
   }
   if (info.isFile()) {
     await checkReadable(absPath, format);
@@ -85,13 +81,18 @@ async function checkReadable(path: string, format: string): Promise<void> {
 }
 
 /**
- * What to check when an input path is not there: the file beside it with a close name
- * (a typo), and where a relative path was read from. A job file's paths and an inline
- * job's are both read from the folder of the file the job is written in.
+ * An input path that cannot be read (`e` from stat), with what to check: the file beside
+ * it with a close name (a typo), and where a relative path was read from. A job file's
+ * paths and an inline job's are both read from the folder of the file the job is written in.
  */
-export function missingInputAdvice(absPath: string): string {
+export function missingInputError(absPath: string, format: string, e: unknown): InputError {
   const meant = fileNamedLike(absPath);
-  return `${meant === undefined ? '' : ` Did you mean ${meant}?`} Check input.path (a relative path is read from the folder of the file the job is written in).`;
+  return new InputError(
+    `Cannot read ${format} input "${absPath}": ${describeFsError(e)}.${meant === undefined ? '' : ` Did you mean ${meant}?`} ` +
+      'Check input.path (a relative path is read from the folder of the file the job is written in).',
+    { path: absPath, format },
+    { cause: e },
+  );
 }
 
 /** `ENOENT` → `no such file or directory`, keeping the errno code for searchability. */

@@ -21,7 +21,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { didYouMean } from '@tsapply/common';
 import { InputError } from '../../errors.js';
-import { describeFsError, missingInputAdvice } from '../input-files.js';
+import { missingInputError } from '../input-files.js';
 
 export interface ListedFile {
   /** Absolute local path. */
@@ -211,11 +211,7 @@ export async function listSparkFiles(absPath: string, format: string, options: S
     try {
       await stat(absPath);
     } catch (e) {
-      throw new InputError(
-        `Cannot read ${format} input "${absPath}": ${describeFsError(e)}.${missingInputAdvice(absPath)}`,
-        { path: absPath, format },
-        { cause: e },
-      );
+      throw missingInputError(absPath, format, e);
     }
     roots = [absPath];
   }

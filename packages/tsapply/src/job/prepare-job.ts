@@ -34,11 +34,9 @@ import { preparePayload, type PreparedPayload } from './prepare-payload.js';
 export const DEFAULT_BATCH_SIZE = 10_000;
 
 export interface PreparedJob {
-  /** Absolute path of the job file (of an inline job: the script it was written in). */
-  entry: string;
   /** The job file as the user named it, or "the job passed to runJob()" (for messages). */
   jobPath: string;
-  /** The folder the job's relative paths are resolved against: the job file's (the script's). */
+  /** The folder the job's relative paths are resolved against: the job file's, or that of the script an inline job is written in. */
   baseDir: string;
   bundle: JobBundle;
   job: JobDefinition;
@@ -72,7 +70,7 @@ export async function prepareJob(
   const job = loadJobDefinition(bundle, source);
   const { declared, declaredDDL, output } = await prepareTarget(job, options, engine, entry);
   const payload = await preparePayload(bundle, job, { serializer: options.serializer, cwd, schema: declaredDDL });
-  return { entry, jobPath: source, baseDir: dirname(entry), bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
+  return { jobPath: source, baseDir: dirname(entry), bundle, job, batchSize: job.batchSize ?? DEFAULT_BATCH_SIZE, declared, declaredDDL, output, payload };
 }
 
 /**
@@ -95,7 +93,7 @@ async function prepareInlineJob(inline: InlineJob, options: ResolvedJobRunOption
     note,
   });
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
-  return { entry: inline.file, jobPath: inline.label, baseDir: dirname(inline.file), bundle, job, batchSize, declared, declaredDDL, output, payload };
+  return { jobPath: inline.label, baseDir: dirname(inline.file), bundle, job, batchSize, declared, declaredDDL, output, payload };
 }
 
 /**

@@ -2,9 +2,9 @@
  * `mapInArrow` and `applyInArrow` return a Promise of their DataFrame, not the DataFrame:
  * they bundle the function and upload it (and may infer the schema) first. PySpark users
  * chain straight on, `df.mapInArrow(fn, schema).collect()`, and JavaScript's own answer,
- * `….collect is not a function`, does not say why. The Promise they get carries each
- * DataFrame method name, and calling one says to await first. The Promise is still a
- * plain Promise: awaiting it is unchanged.
+ * `….collect is not a function`, does not say why. The Promise they get inherits each
+ * DataFrame method name, and calling one says to await first. It is still a native
+ * Promise (its prototype's prototype is Promise.prototype): awaiting it is unchanged.
  */
 import { DataFrame } from '@tsapply/spark-connect';
 
@@ -20,14 +20,22 @@ function dataFrameMethods(): string[] {
   return [...names];
 }
 
-let methods: string[] | undefined;
+/** Which call made the pending Promise, for the message. */
+const MADE_BY = Symbol('tsapply.pendingDataFrame.madeBy');
 
-/** `pending`, with each DataFrame method name on it throwing a TypeError that says to await `what()` first. */
-export function pendingDataFrame(pending: Promise<DataFrame>, what: string): Promise<DataFrame> {
-  methods ??= dataFrameMethods();
-  for (const name of methods) {
-    Object.defineProperty(pending, name, {
-      value: () => {
+let prototype: object | undefined;
+
+/**
+ * Promise.prototype with each DataFrame method name on it, throwing: built once, shared by
+ * every pending Promise (a call then only re-points one object's prototype).
+ */
+function pendingPrototype(): object {
+  if (prototype) return prototype;
+  const proto = Object.create(Promise.prototype) as object;
+  for (const name of dataFrameMethods()) {
+    Object.defineProperty(proto, name, {
+      value: function notYetADataFrame(this: { [MADE_BY]: string }): never {
+        const what = this[MADE_BY];
         throw new TypeError(
           `${what}() returns a Promise of its DataFrame, not the DataFrame: it bundles and ships your function first. ` +
             `Await it before .${name}(): const df = await ….${what}(fn, schema); then df.${name}(…).`,
@@ -37,5 +45,12 @@ export function pendingDataFrame(pending: Promise<DataFrame>, what: string): Pro
       configurable: true,
     });
   }
+  return (prototype = proto);
+}
+
+/** `pending`, whose DataFrame method names throw a TypeError that says to await `what()` first. */
+export function pendingDataFrame(pending: Promise<DataFrame>, what: string): Promise<DataFrame> {
+  Object.setPrototypeOf(pending, pendingPrototype());
+  Object.defineProperty(pending, MADE_BY, { value: what });
   return pending;
 }

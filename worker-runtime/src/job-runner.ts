@@ -77,6 +77,8 @@ export class JobRunner {
   asUserError(e: unknown, partition: number | undefined): UserCodeError {
     return toUserCodeError(e, 'apply', partition, this.mapper);
   }
+  /** Whether apply's source has no return statement: read once, the first time apply returns undefined. */
+  private applyHasNoReturn: boolean | undefined;
   private initPromise: Promise<unknown> | undefined;
   private initCount = 0;
 
@@ -208,7 +210,7 @@ export class JobRunner {
     const group = groupOf(opts);
     // Only here, where the rows decide the schema: with a schema declared, returning
     // nothing (for its effects) stays allowed.
-    if (result === undefined && hasNoReturn(this.job.userApply)) throw toResultError(missingReturnError(), partition, group);
+    if (result === undefined && (this.applyHasNoReturn ??= hasNoReturn(this.job.userApply))) throw toResultError(missingReturnError(), partition, group);
     const guarded = guardUserIterable(result, (e) => this.applyError(e, partition, group));
     try {
       return await applyResultToRows(guarded);

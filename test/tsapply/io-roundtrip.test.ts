@@ -178,6 +178,9 @@ describe('readers', () => {
       e.message.startsWith(`Cannot read parquet input "${join(dir, 'junk.parquet')}": not a valid Parquet file (`),
     );
     await assert.rejects(readAll({ format: 'xml', path: 'x' } as never), { message: 'Unknown input format "xml". Valid formats: csv, jsonl, json, parquet, arrow, image, binaryFile.' });
+    await assert.rejects(readAll({ format: 'parqeut', path: 'x' } as never), {
+      message: 'Unknown input format "parqeut". Did you mean "parquet"? Valid formats: csv, jsonl, json, parquet, arrow, image, binaryFile.',
+    });
   });
 });
 

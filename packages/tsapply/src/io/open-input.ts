@@ -3,7 +3,7 @@
  * against the job file's folder.
  */
 import { resolve } from 'node:path';
-import type { InputSpec } from '@tsapply/common';
+import { didYouMean, type InputSpec } from '@tsapply/common';
 import { InputError } from '../errors.js';
 import { listInputFiles } from './input-files.js';
 import type { InputSource, ReaderOptions } from './input-source.js';
@@ -24,6 +24,12 @@ export interface OpenInputOptions extends ReaderOptions {
   readonly baseDir: string;
 }
 
+/** An input format neither engine reads, with the one likely meant; `more` adds an engine's own way out. */
+export function unknownFormatError(format: unknown, more = ''): InputError {
+  const given = String(format);
+  return new InputError(`Unknown input format "${given}".${didYouMean(given, INPUT_FORMATS)} Valid formats: ${INPUT_FORMATS.join(', ')}${more || '.'}`, { format: given });
+}
+
 export async function openInput(spec: InputSpec, options: OpenInputOptions): Promise<InputSource> {
   if (typeof spec === 'function') {
     throw new InputError(
@@ -39,7 +45,7 @@ export async function openInput(spec: InputSpec, options: OpenInputOptions): Pro
   if ('table' in spec) return readTable(spec.table, options);
   const { format, path } = spec as { format: string; path: string; options?: Record<string, unknown> };
   if (!(INPUT_FORMATS as readonly string[]).includes(format)) {
-    throw new InputError(`Unknown input format "${String(format)}". Valid formats: ${INPUT_FORMATS.join(', ')}.`, { format: String(format) });
+    throw unknownFormatError(format);
   }
   if (typeof path !== 'string' || path === '') {
     throw new InputError(`input.path must be a non-empty string for format "${format}".`, { format });

@@ -22,7 +22,7 @@ import * as arrow from 'apache-arrow';
 import type { InputSpec } from '@tsapply/common';
 import { DataFrame, type SparkSession } from '@tsapply/spark-connect';
 import { InputError } from '../errors.js';
-import { openInput, INPUT_FORMATS } from '../io/open-input.js';
+import { openInput, unknownFormatError } from '../io/open-input.js';
 import { binaryFileReadOptions } from '../io/readers/binary-file-reader.js';
 import { imageReadOptions } from '../io/readers/image-reader.js';
 import { checkRangePartitions } from '../io/readers/range-reader.js';
@@ -73,10 +73,7 @@ export async function sparkInput(spark: SparkSession, spec: InputSpec, baseDir: 
     case 'binaryFile':
       return reader.binaryFile(abs, definedOptions(binaryFileReadOptions(opts)));
     default:
-      throw new InputError(
-        `Unknown input format "${String(format)}". Valid formats: ${INPUT_FORMATS.join(', ')}; or, on Spark, write input: (spark) => spark.read…`,
-        { format: String(format) },
-      );
+      throw unknownFormatError(format, '; or, on Spark, write input: (spark) => spark.read…');
   }
 }
 

@@ -228,7 +228,7 @@ describe('runJob with a job object of the running script', () => {
       runJob({ input: { range: 3 }, apply: (batch: Batch) => [...batch], outptu: 'x' } as never),
       (e: unknown) => e instanceof JobDefinitionError && e.message.startsWith('The job passed to runJob() has an unknown field "outptu".'),
     );
-    for (const [bad, what] of [[42, 'number'], [null, 'null'], [['a.ts'], 'an array']] as const) {
+    for (const [bad, what] of [[42, '42'], [null, 'null'], [['a.ts'], 'an array']] as const) {
       await assert.rejects(
         runJob(bad as never),
         (e: unknown) => e instanceof InvalidOptionError && e.message === `runJob() takes a job file's path ('jobs/clean.ts') or a job object (defineJob({ input, apply })), got ${what}.`,

@@ -10,7 +10,7 @@
  * hold the values they had then: `captureInlineJob` is synchronous and the engines call
  * it first thing.
  */
-import { InvalidOptionError, type JobDefinition } from '@tsapply/common';
+import { InvalidOptionError, shownValue, type JobDefinition } from '@tsapply/common';
 import { checkJobDefinition } from '@tsapply/worker-runtime';
 import { SPARK, WORKER_THREADS } from '../closures/capture.js';
 import { planFunction, type FunctionPlan } from '../spark/function-payload.js';
@@ -51,7 +51,7 @@ export function jobSource(source: unknown, entry: string, engine: 'local' | 'spa
   if (typeof source === 'string') return source;
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) return captureInlineJob(source, entry, engine);
   throw new InvalidOptionError(
-    `${entry} takes a job file's path ('jobs/clean.ts') or a job object (defineJob({ input, apply })), got ${source === null ? 'null' : Array.isArray(source) ? 'an array' : typeof source}.`,
+    `${entry} takes a job file's path ('jobs/clean.ts') or a job object (defineJob({ input, apply })), got ${shownValue(source)}.`,
     { option: 'job' },
   );
 }

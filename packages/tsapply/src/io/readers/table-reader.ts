@@ -5,13 +5,13 @@
  * strings decoded, timestamps in microseconds…), so it runs the same on both engines.
  */
 import * as arrow from 'apache-arrow';
-import { isArrowTable, isTsapplyError, withSparkTypes } from '@tsapply/common';
+import { isArrowTable, isTsapplyError, shownValue, withSparkTypes } from '@tsapply/common';
 import { InputError } from '../../errors.js';
 import type { InputSource, ReaderOptions } from '../input-source.js';
 
 export function readTable(table: unknown, reader: ReaderOptions): InputSource {
   if (!isArrowTable(table)) {
-    const got = table === null ? 'null' : Array.isArray(table) ? 'an array (for row objects, use input: { rows })' : typeof table;
+    const got = Array.isArray(table) ? 'an array (for row objects, use input: { rows })' : shownValue(table);
     throw new InputError(`input.table must be an apache-arrow Table (from tableFromArrays, tableFromIPC or a run's collect: true), got ${got}.`, { format: 'table' });
   }
   if (!(table instanceof arrow.Table)) {
